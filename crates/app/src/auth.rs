@@ -1,0 +1,252 @@
+//! Accounts: password hashing (argon2id, off the async threads), login with throttling, API
+//! tokens (random, stored as SHA-256), password changes.
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use argon2::Argon2;
+use base64::Engine as _;
+use eline_domain::{Actor, Role};
+use eline_storage::users::{self, Token, User};
+use eline_storage::{now_micros, sessions};
+use sha2::{Digest, Sha256};
+
+use crate::context::{audit_write, snapshot};
+use crate::{App, AppError, AppResult};
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Hashes a password with argon2id on a blocking thread.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default().hash_password(password.as_bytes()).map(|h: PasswordHash| h.to_string()).map_err(|e| AppError::Internal(format!("hash: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of a random password nobody knows, to spend the same time on unknown usernames.
+async fn dummy_verify(password: String) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = match DUMMY.get() {
+        Some(h) => h.clone(),
+        None => {
+            let h = hash_password("不存在的用户-dummy".into()).await.unwrap_or_default();
+            DUMMY.get_or_init(|| h).clone()
+        }
+    };
+    let _ = verify_password(password, hash).await;
+}
+
+pub fn check_new_password(password: &str) -> AppResult<()> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(AppError::field("password", format!("密码至少需要{MIN_PASSWORD_CHARS}位")));
+    }
+    if n > 128 {
+        return Err(AppError::field("password", "密码不能超过128位"));
+    }
+    let has_letter = password.chars().any(|c| c.is_alphabetic());
+    let has_digit = password.chars().any(|c| c.is_ascii_digit());
+    if !(has_letter && has_digit) {
+        return Err(AppError::field("password", "密码需同时包含字母和数字"));
+    }
+    Ok(())
+}
+
+/// The actor a user account acts as.
+pub fn actor_of(user: &User) -> Actor {
+    Actor {
+        user_id: user.id,
+        committee_id: user.committee_id,
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        roles: Role::parse_list(&user.roles).unwrap_or_default(),
+        member_id: user.member_id,
+        unit_id: user.unit_id,
+    }
+}
+
+/// The system acting for the command line.
+pub fn system_actor(committee_id: i64) -> Actor {
+    Actor {
+        user_id: 0,
+        committee_id,
+        username: "cli".into(),
+        display_name: "命令行".into(),
+        roles: vec![Role::Admin],
+        member_id: None,
+        unit_id: None,
+    }
+}
+
+/// Result of a successful login.
+#[derive(Debug, Clone)]
+pub struct LoggedIn {
+    pub user: User,
+    pub actor: Actor,
+}
+
+const BAD_LOGIN: &str = "用户名或密码错误";
+
+impl App {
+    /// Checks a username and password, with throttling per account and per client address.
+    /// Failures are audited; success clears the account's failure count.
+    pub async fn login(&self, username: &str, password: &str, client_ip: &str) -> AppResult<LoggedIn> {
+        let username = username.trim();
+        if username.is_empty() || password.is_empty() {
+            let mut errors = Vec::new();
+            if username.is_empty() {
+                errors.push(eline_domain::FieldError::new("username", "请输入用户名"));
+            }
+            if password.is_empty() {
+                errors.push(eline_domain::FieldError::new("password", "请输入密码"));
+            }
+            return Err(AppError::Validation(errors));
+        }
+        let account_key = format!("user:{}", username.to_lowercase());
+        let ip_key = format!("ip:{client_ip}");
+        self.check_throttle(&account_key, self.settings.max_failures_per_account).await?;
+        self.check_throttle(&ip_key, self.settings.max_failures_per_ip).await?;
+
+        let user = {
+            let mut c = self.db.acquire().await?;
+            users::get_by_username(&mut c.ex(), username).await?
+        };
+        let ok = match &user {
+            Some(u) if u.active => verify_password(password.to_string(), u.password_hash.clone()).await,
+            _ => {
+                dummy_verify(password.to_string()).await;
+                false
+            }
+        };
+        let mut tx = self.db.begin().await?;
+        match user {
+            Some(u) if ok => {
+                users::clear_failures(&mut tx.ex(), &account_key).await?;
+                users::touch_login(&mut tx.ex(), u.id).await?;
+                let actor = actor_of(&u);
+                audit_write(&mut tx, Some(&actor), "login", "user", Some(u.id), "登录成功".into(), None, None).await?;
+                tx.commit().await?;
+                Ok(LoggedIn { user: u, actor })
+            }
+            other => {
+                users::record_failure(&mut tx.ex(), &account_key).await?;
+                users::record_failure(&mut tx.ex(), &ip_key).await?;
+                let (committee, target) = other.as_ref().map(|u| (Some(u.committee_id), Some(u.id))).unwrap_or((None, None));
+                eline_storage::audit::record(
+                    &mut tx,
+                    eline_storage::audit::NewEntry {
+                        committee_id: committee,
+                        actor_user_id: None,
+                        actor_name: &format!("{username}（来自 {client_ip}）"),
+                        action: "login_failed",
+                        target_type: "user",
+                        target_id: target,
+                        summary: "登录失败：用户名或密码错误".into(),
+                        before: None,
+                        after: None,
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                Err(AppError::Validation(vec![eline_domain::FieldError::new("password", BAD_LOGIN)]))
+            }
+        }
+    }
+
+    async fn check_throttle(&self, key: &str, max: i64) -> AppResult<()> {
+        let window = self.settings.throttle_window_secs * 1_000_000;
+        let since = now_micros() - window;
+        let mut c = self.db.acquire().await?;
+        let (n, oldest) = users::failures_since(&mut c.ex(), key, since).await?;
+        if n >= max {
+            let until = oldest.unwrap_or(since) + window;
+            let secs = ((until - now_micros()) / 1_000_000).max(1) as u64;
+            return Err(AppError::RateLimited { retry_after_secs: secs });
+        }
+        Ok(())
+    }
+
+    /// The active user behind a session's user id.
+    pub async fn user_for_session(&self, user_id: i64) -> AppResult<Option<User>> {
+        let mut c = self.db.acquire().await?;
+        Ok(users::get_by_id(&mut c.ex(), user_id).await?.filter(|u| u.active))
+    }
+
+    /// Issues a new API token for the user; the secret is returned once and stored hashed.
+    pub async fn create_token(&self, actor: &Actor, name: &str) -> AppResult<(Token, String)> {
+        let name = eline_domain::text::required("name", "令牌名称", name, 60).map_err(|e| AppError::Validation(vec![e]))?;
+        let mut bytes = [0u8; 32];
+        rand::fill(&mut bytes);
+        let secret = format!("eline_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+        let mut tx = self.db.begin().await?;
+        let token = users::create_token(&mut tx.ex(), actor.user_id, &name, &token_hash(&secret)).await?;
+        audit_write(&mut tx, Some(actor), "token_created", "api_token", Some(token.id), format!("创建接口令牌“{name}”"), None, snapshot(&token)).await?;
+        tx.commit().await?;
+        Ok((token, secret))
+    }
+
+    /// The actor behind a bearer token, if the token is live and its user active.
+    pub async fn actor_for_token(&self, secret: &str) -> AppResult<Option<(Actor, Token)>> {
+        let mut c = self.db.acquire().await?;
+        let Some(token) = users::token_by_hash(&mut c.ex(), &token_hash(secret)).await? else { return Ok(None) };
+        let Some(user) = users::get_by_id(&mut c.ex(), token.user_id).await?.filter(|u| u.active) else { return Ok(None) };
+        if token.last_used_at.is_none_or(|t| now_micros() - t > 60_000_000) {
+            users::touch_token(&mut c.ex(), token.id).await?;
+        }
+        Ok(Some((actor_of(&user), token)))
+    }
+
+    pub async fn list_tokens(&self, actor: &Actor) -> AppResult<Vec<Token>> {
+        let mut c = self.db.acquire().await?;
+        Ok(users::list_tokens(&mut c.ex(), actor.user_id).await?)
+    }
+
+    /// Revokes one of the actor's own tokens.
+    pub async fn revoke_token(&self, actor: &Actor, token_id: i64) -> AppResult<()> {
+        let mut tx = self.db.begin().await?;
+        if !users::revoke_token(&mut tx.ex(), actor.user_id, token_id).await? {
+            return Err(AppError::NotFound);
+        }
+        audit_write(&mut tx, Some(actor), "token_revoked", "api_token", Some(token_id), "吊销接口令牌".into(), None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes the actor's own password after checking the current one; ends other sessions.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, confirm: &str) -> AppResult<()> {
+        let user = {
+            let mut c = self.db.acquire().await?;
+            users::get_by_id(&mut c.ex(), actor.user_id).await?.ok_or(AppError::NotFound)?
+        };
+        if !verify_password(current.to_string(), user.password_hash.clone()).await {
+            return Err(AppError::field("current_password", "当前密码不正确"));
+        }
+        check_new_password(new)?;
+        if new != confirm {
+            return Err(AppError::field("confirm_password", "两次输入的新密码不一致"));
+        }
+        if new == current {
+            return Err(AppError::field("password", "新密码不能与当前密码相同"));
+        }
+        let hash = hash_password(new.to_string()).await?;
+        let mut tx = self.db.begin().await?;
+        users::set_password(&mut tx.ex(), user.id, &hash, false).await?;
+        sessions::delete_for_user(&mut tx.ex(), user.id).await?;
+        audit_write(&mut tx, Some(actor), "password_changed", "user", Some(user.id), "修改本人密码".into(), None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub fn token_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}

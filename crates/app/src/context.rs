@@ -1,0 +1,93 @@
+//! What every use case receives: the database and who is acting.
+
+use eline_domain::Actor;
+use eline_domain::policy::{Action, Resource, can};
+use eline_storage::audit::{self, NewEntry};
+use eline_storage::{Db, Tx};
+
+use crate::{AppError, AppResult};
+
+/// The application: a database handle plus settings that do not change while running.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub db: Db,
+    pub settings: Settings,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Demo mode: demo accounts are shown on the login page and need no password change.
+    pub demo: bool,
+    /// Failed logins per account within the window before the account is locked for the window.
+    pub max_failures_per_account: i64,
+    /// Failed logins per client address within the window.
+    pub max_failures_per_ip: i64,
+    /// Throttle window in seconds.
+    pub throttle_window_secs: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { demo: false, max_failures_per_account: 5, max_failures_per_ip: 30, throttle_window_secs: 15 * 60 }
+    }
+}
+
+impl App {
+    pub fn new(db: Db, settings: Settings) -> App {
+        App { db, settings }
+    }
+
+    /// Asks the policy; a refused write is audited (in its own transaction) before `Forbidden`.
+    pub async fn require(&self, actor: &Actor, action: Action, resource: Resource) -> AppResult<()> {
+        if can(actor, action, resource) {
+            return Ok(());
+        }
+        let is_write = !matches!(action, Action::ViewDirectory | Action::ViewMember | Action::ViewAudit);
+        if is_write {
+            let mut tx = self.db.begin().await?;
+            audit_write(&mut tx, Some(actor), "permission_denied", "permission", None, format!("拒绝：{action:?}"), None, None).await?;
+            tx.commit().await?;
+        }
+        Err(AppError::Forbidden)
+    }
+
+    /// Like `require`, for reads: answers NotFound so that a record's existence is not revealed.
+    pub fn require_visible(&self, actor: &Actor, action: Action, resource: Resource) -> AppResult<()> {
+        if can(actor, action, resource) { Ok(()) } else { Err(AppError::NotFound) }
+    }
+}
+
+/// Writes an audit entry for an actor (None = the system, e.g. the command line).
+#[allow(clippy::too_many_arguments)]
+pub async fn audit_write(
+    tx: &mut Tx,
+    actor: Option<&Actor>,
+    action: &str,
+    target_type: &str,
+    target_id: Option<i64>,
+    summary: String,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> AppResult<i64> {
+    let name = actor.map(|a| format!("{}（{}）", a.display_name, a.username)).unwrap_or_else(|| "系统".to_string());
+    Ok(audit::record(
+        tx,
+        NewEntry {
+            committee_id: actor.map(|a| a.committee_id),
+            actor_user_id: actor.map(|a| a.user_id),
+            actor_name: &name,
+            action,
+            target_type,
+            target_id,
+            summary,
+            before,
+            after,
+        },
+    )
+    .await?)
+}
+
+/// Serialises a record for an audit digest.
+pub fn snapshot<T: serde::Serialize>(value: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}

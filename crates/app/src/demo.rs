@@ -1,0 +1,162 @@
+//! Loads the demo committee (`eline serve --demo`) once: reference data, ~320 members and one
+//! account per role. Loading again changes nothing.
+
+use eline_domain::member::{MemberFields, MemberInput};
+use eline_domain::org::{DirectoryFields, DirectoryKind, SessionFields};
+use eline_storage::users::NewUser;
+use eline_storage::{committees, directory, members, users};
+
+use crate::auth::{hash_password, system_actor};
+use crate::context::audit_write;
+use crate::demo_data as data;
+use crate::{App, AppError, AppResult};
+
+pub const DEMO_PASSWORD: &str = "eline-demo";
+
+/// (username, display name, roles, link) of the demo accounts, shown on the login page in demo mode.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str); 5] = [
+    ("admin", "系统管理员", "admin"),
+    ("staff", "提案委工作人员", "staff"),
+    ("member", "委员（演示）", "member"),
+    ("unit", "承办单位联络员", "unit"),
+    ("leader", "分管领导", "leader"),
+];
+
+/// The demo member whose account is `member` (an ordinary member, not a chair).
+const DEMO_MEMBER_INDEX: usize = 20;
+
+fn fields(kind: DirectoryKind, name: &str, category: Option<&str>, note: Option<&str>, order: usize) -> AppResult<DirectoryFields> {
+    Ok(DirectoryFields::parse(kind, name, category, note, Some(order as i64 * 10))?)
+}
+
+impl App {
+    /// Loads the demo committee unless it exists; returns its id and whether it was loaded now.
+    pub async fn load_demo(&self) -> AppResult<(i64, bool)> {
+        {
+            let mut c = self.db.acquire().await?;
+            if let Some(existing) = committees::find_by_name(&mut c.ex(), data::COMMITTEE_NAME).await? {
+                return Ok((existing.id, false));
+            }
+        }
+        let mut hashes = Vec::new();
+        for _ in DEMO_ACCOUNTS {
+            hashes.push(hash_password(DEMO_PASSWORD.to_string()).await?);
+        }
+        let mut tx = self.db.begin().await?;
+        let cid = committees::create(&mut tx.ex(), None, data::COMMITTEE_NAME, data::COMMITTEE_SHORT_NAME, "city").await?;
+
+        let mut ids = std::collections::HashMap::<DirectoryKind, Vec<i64>>::new();
+        let mut add = async |tx: &mut eline_storage::Tx, kind: DirectoryKind, f: DirectoryFields| -> AppResult<()> {
+            let e = directory::create(&mut tx.ex(), kind, cid, &f).await?;
+            ids.entry(kind).or_default().push(e.id);
+            Ok(())
+        };
+        for (i, s) in data::SECTORS.iter().enumerate() {
+            add(&mut tx, DirectoryKind::Sector, fields(DirectoryKind::Sector, s, None, None, i)?).await?;
+        }
+        for (i, s) in data::SPECIAL_COMMITTEES.iter().enumerate() {
+            add(&mut tx, DirectoryKind::SpecialCommittee, fields(DirectoryKind::SpecialCommittee, s, None, None, i)?).await?;
+        }
+        for (i, (name, kind)) in data::ORGANIZATIONS.iter().enumerate() {
+            add(&mut tx, DirectoryKind::Organization, fields(DirectoryKind::Organization, name, Some(kind), None, i)?).await?;
+        }
+        for (i, u) in data::UNITS.iter().enumerate() {
+            let category = if u.contains("法院") || u.contains("检察院") {
+                "judicial"
+            } else if u.contains("公司") || u.contains("供电局") {
+                "enterprise"
+            } else {
+                "government"
+            };
+            add(&mut tx, DirectoryKind::Unit, fields(DirectoryKind::Unit, u, Some(category), None, i)?).await?;
+        }
+        for (i, t) in data::TOWNS.iter().enumerate() {
+            add(&mut tx, DirectoryKind::WorkStation, fields(DirectoryKind::WorkStation, &format!("{t}委员工作站"), None, Some(t), i)?).await?;
+        }
+        for (term, session, opens_on) in data::SESSIONS {
+            let year: i64 = opens_on[..4].parse().map_err(|_| AppError::Internal("demo date".into()))?;
+            let f = SessionFields::parse(Some(i64::from(*term)), Some(i64::from(*session)), Some(year), Some(opens_on))?;
+            directory::create_session(&mut tx.ex(), cid, &f).await?;
+        }
+
+        let id_of = |kind: DirectoryKind, i: usize| ids.get(&kind).and_then(|v| v.get(i)).copied();
+        let current_term = data::TERMS.last().map(|t| t.0).unwrap_or(13);
+        let mut member_ids = Vec::new();
+        for i in 0..data::MEMBER_COUNT {
+            let d = data::member(i);
+            let input = MemberInput {
+                name: d.name.clone(),
+                gender: Some(d.gender.to_string()),
+                birth_year: Some(i64::from(d.birth_year)),
+                party: Some(d.party.to_string()),
+                sector_id: id_of(DirectoryKind::Sector, d.sector_index),
+                work_station_id: id_of(DirectoryKind::WorkStation, d.town_index),
+                committee_ids: d.special_committee_indexes.iter().filter_map(|&i| id_of(DirectoryKind::SpecialCommittee, i)).collect(),
+                roles: d.roles.iter().map(|r| r.to_string()).collect(),
+                term_number: Some(i64::from(current_term)),
+                phone: Some(d.phone.clone()),
+                email: None,
+                address: None,
+                hk_macao: d.hk_macao,
+                status: None,
+            };
+            let f = MemberFields::parse(&input, 2026)?;
+            member_ids.push(members::create(&mut tx.ex(), cid, &f).await?.id);
+        }
+
+        for ((username, display, role), hash) in DEMO_ACCOUNTS.iter().zip(&hashes) {
+            let exists = users::get_by_username(&mut tx.ex(), username).await?.is_some();
+            if exists {
+                tracing::warn!(username, "demo account name already taken; skipped");
+                continue;
+            }
+            let (member_id, unit_id, display_name) = match *role {
+                "member" => (member_ids.get(DEMO_MEMBER_INDEX).copied(), None, data::member(DEMO_MEMBER_INDEX).name),
+                "unit" => (None, id_of(DirectoryKind::Unit, 1), display.to_string()),
+                _ => (None, None, display.to_string()),
+            };
+            users::create(
+                &mut tx.ex(),
+                &NewUser {
+                    committee_id: cid,
+                    username,
+                    display_name: &display_name,
+                    password_hash: hash,
+                    roles: role,
+                    member_id,
+                    unit_id,
+                    must_change_password: false,
+                },
+            )
+            .await?;
+        }
+        let actor = system_actor(cid);
+        audit_write(
+            &mut tx,
+            Some(&actor),
+            "demo_loaded",
+            "committee",
+            Some(cid),
+            format!("加载演示数据：{}，委员{}名", data::COMMITTEE_NAME, data::MEMBER_COUNT),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((cid, true))
+    }
+
+    /// Creates the default committee on first start (when there is none); returns the first committee's id.
+    pub async fn ensure_committee(&self, name: &str) -> AppResult<i64> {
+        let mut tx = self.db.begin().await?;
+        if let Some(c) = committees::first(&mut tx.ex()).await? {
+            return Ok(c.id);
+        }
+        let short = name.trim_start_matches("政协").trim_end_matches("委员会");
+        let short_name = if short.is_empty() { name.to_string() } else { format!("{short}政协") };
+        let id = committees::create(&mut tx.ex(), None, name, &short_name, "city").await?;
+        audit_write(&mut tx, Some(&system_actor(id)), "create", "committee", Some(id), format!("首次启动，创建委员会“{name}”"), None, None).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,61 @@
+//! The application layer's one error type; the web layer maps it to pages and problem+json.
+
+use eline_domain::{FieldError, Invalid};
+use eline_storage::StorageError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("输入有误：{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；"))]
+    Validation(Vec<FieldError>),
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("没有权限进行此操作")]
+    Forbidden,
+    #[error("记录不存在或无权查看")]
+    NotFound,
+    #[error("{0}")]
+    InvalidTransition(String),
+    #[error("记录已被他人修改，请刷新后重试")]
+    VersionConflict,
+    #[error("尝试次数过多，请{retry_after_secs}秒后再试")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("内部错误：{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// Maps a storage error, naming `field` when a unique constraint refused the write.
+    pub fn from_storage(e: StorageError, field: &str) -> AppError {
+        match e {
+            StorageError::Duplicate(m) => AppError::field(field, m),
+            other => other.into(),
+        }
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(i: Invalid) -> Self {
+        AppError::Validation(i.0)
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound => AppError::NotFound,
+            StorageError::VersionConflict => AppError::VersionConflict,
+            StorageError::Duplicate(m) => AppError::field("name", m),
+            other => {
+                tracing::error!(error = %other, "storage error");
+                AppError::Internal(other.to_string())
+            }
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

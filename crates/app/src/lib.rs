@@ -1,0 +1,19 @@
+//! Use cases of eline: one method of `App` per user action, each one transaction, each asking
+//! the domain policy before it acts and writing the audit log in the same transaction.
+
+pub mod audit;
+pub mod auth;
+mod context;
+pub mod demo;
+pub mod demo_data;
+pub mod directory;
+mod error;
+pub mod home;
+pub mod members;
+mod page;
+pub mod spreadsheet;
+pub mod users;
+
+pub use context::{App, Settings, audit_write, snapshot};
+pub use error::{AppError, AppResult};
+pub use page::{DEFAULT_LIMIT, MAX_LIMIT, Page, limit, parse_cursor};

@@ -1,0 +1,14 @@
+//! Pure rules of eline: entities, parsed values, the permission policy. No I/O, no SQL, no HTTP.
+
+pub mod actor;
+pub mod error;
+pub mod member;
+pub mod numerals;
+pub mod org;
+pub mod policy;
+pub mod role;
+pub mod text;
+
+pub use actor::Actor;
+pub use error::{FieldError, Invalid};
+pub use role::Role;

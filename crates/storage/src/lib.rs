@@ -1,0 +1,19 @@
+//! Storage of eline on SQLite or PostgreSQL: connection, migrations, repositories, audit log,
+//! session store, copy and backup. Every query is written once and runs on both engines.
+
+pub mod audit;
+pub mod committees;
+pub mod copy;
+mod db;
+pub mod directory;
+mod error;
+pub mod members;
+pub mod migrate;
+pub mod schema;
+pub mod sessions;
+pub mod testing;
+pub mod users;
+
+pub use db::{Conn, Db, Engine, Ex, Tx, now_micros};
+pub use error::{Result, StorageError};
+pub use migrate::migrate;

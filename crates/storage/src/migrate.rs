@@ -1,0 +1,80 @@
+//! Embedded migrations, one tree per engine, applied in order at start. Each runs in its own
+//! transaction together with its bookkeeping row.
+
+use crate::{Db, Engine, StorageError, run, scalar};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+/// Applies every migration not yet applied; returns how many ran.
+pub async fn migrate(db: &Db) -> Result<usize, StorageError> {
+    let mut conn = db.acquire().await?;
+    run!(
+        &mut conn.ex(),
+        "CREATE TABLE IF NOT EXISTS eline_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+    )?;
+    drop(conn);
+    let mut applied = 0;
+    for m in MIGRATIONS {
+        let mut tx = db.begin().await?;
+        if tx.engine() == Engine::Postgres {
+            // Two servers starting at once must not both migrate.
+            run!(&mut tx.ex(), "SELECT pg_advisory_xact_lock(7207001)")?;
+        }
+        let done: i64 = scalar!(&mut tx.ex(), i64, "SELECT COUNT(*) FROM eline_migrations WHERE version = $1", m.version)?;
+        if done > 0 {
+            continue;
+        }
+        let sql = match tx.engine() {
+            Engine::Sqlite => m.sqlite,
+            Engine::Postgres => m.postgres,
+        };
+        match &mut tx {
+            crate::Tx::Sqlite(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ()),
+            crate::Tx::Postgres(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ()),
+        }
+        .map_err(|e| StorageError::Migration(format!("{} {}: {e}", m.version, m.name)))?;
+        run!(
+            &mut tx.ex(),
+            "INSERT INTO eline_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            m.version,
+            m.name,
+            crate::now_micros()
+        )?;
+        tx.commit().await?;
+        applied += 1;
+        tracing::info!(version = m.version, name = m.name, "migration applied");
+    }
+    Ok(applied)
+}
+
+/// The tables the application owns, in an order that respects foreign keys (parents first).
+pub const TABLES: &[&str] = &[
+    "committees",
+    "sectors",
+    "special_committees",
+    "organizations",
+    "units",
+    "work_stations",
+    "sessions",
+    "members",
+    "member_committees",
+    "users",
+    "api_tokens",
+    "login_failures",
+    "audit_log",
+    "audit_head",
+    "outbox",
+    "web_sessions",
+];

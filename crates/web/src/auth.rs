@@ -1,0 +1,191 @@
+//! Who is asking: extractors for the current user (browser session or API bearer token), and
+//! CSRF protection for every unsafe request that rides on the session cookie.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine as _;
+use eline_app::AppError;
+use eline_domain::Actor;
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::error::{ApiError, PageError, error_page, problem_response};
+
+pub const SESSION_COOKIE: &str = "eline_session";
+const USER_KEY: &str = "user_id";
+const CSRF_KEY: &str = "csrf";
+const MUST_CHANGE_KEY: &str = "must_change_password";
+
+/// The CSRF token of the session, created on first use.
+pub async fn csrf_token(session: &Session) -> String {
+    if let Ok(Some(t)) = session.get::<String>(CSRF_KEY).await {
+        return t;
+    }
+    let mut bytes = [0u8; 24];
+    rand::fill(&mut bytes);
+    let t = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let _ = session.insert(CSRF_KEY, &t).await;
+    t
+}
+
+/// Starts an authenticated session (new id against fixation; a fresh CSRF token).
+pub async fn start_session(session: &Session, user_id: i64, must_change: bool) -> Result<(), AppError> {
+    let internal = |e: tower_sessions::session::Error| AppError::Internal(e.to_string());
+    session.cycle_id().await.map_err(internal)?;
+    session.remove_value(CSRF_KEY).await.map_err(internal)?;
+    session.insert(USER_KEY, user_id).await.map_err(internal)?;
+    session.insert(MUST_CHANGE_KEY, must_change).await.map_err(internal)?;
+    Ok(())
+}
+
+pub async fn clear_must_change(session: &Session) {
+    let _ = session.insert(MUST_CHANGE_KEY, false).await;
+}
+
+pub async fn end_session(session: &Session) {
+    let _ = session.flush().await;
+}
+
+async fn session_actor(state: &AppState, parts: &mut Parts) -> Result<Option<(Actor, bool, Session)>, AppError> {
+    let Some(session) = parts.extensions.get::<Session>().cloned() else { return Ok(None) };
+    let Ok(Some(user_id)) = session.get::<i64>(USER_KEY).await else { return Ok(None) };
+    match state.app.user_for_session(user_id).await? {
+        Some(user) => {
+            let must_change = session.get::<bool>(MUST_CHANGE_KEY).await.ok().flatten().unwrap_or(false);
+            Ok(Some((eline_app::auth::actor_of(&user), must_change, session)))
+        }
+        None => {
+            end_session(&session).await;
+            Ok(None)
+        }
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).map(str::trim)
+}
+
+/// The user of an API request: bearer token first, else the browser session.
+pub struct ApiUser(pub Actor);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(secret) = bearer(parts) {
+            return match state.app.actor_for_token(secret).await? {
+                Some((actor, _)) => Ok(ApiUser(actor)),
+                None => Err(ApiError(AppError::Unauthenticated)),
+            };
+        }
+        match session_actor(state, parts).await? {
+            Some((actor, _, _)) => Ok(ApiUser(actor)),
+            None => Err(ApiError(AppError::Unauthenticated)),
+        }
+    }
+}
+
+/// The user of a page: redirected to the login page when absent, and to the password page while
+/// a password change is required.
+pub struct PageUser {
+    pub actor: Actor,
+    pub session: Session,
+    pub csrf: String,
+    pub large_text: bool,
+}
+
+pub enum PageRejection {
+    Error(PageError),
+    Redirect(Redirect),
+}
+
+impl IntoResponse for PageRejection {
+    fn into_response(self) -> Response {
+        match self {
+            PageRejection::Error(e) => e.into_response(),
+            PageRejection::Redirect(r) => r.into_response(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match session_actor(state, parts).await.map_err(|e| PageRejection::Error(PageError(e)))? {
+            Some((actor, must_change, session)) => {
+                let path = parts.uri.path();
+                if must_change && path != "/account/password" && path != "/logout" {
+                    return Err(PageRejection::Redirect(Redirect::to("/account/password")));
+                }
+                let csrf = csrf_token(&session).await;
+                let large_text = crate::html::large_text(&parts.headers);
+                Ok(PageUser { actor, session, csrf, large_text })
+            }
+            None => Err(PageRejection::Redirect(Redirect::to("/login"))),
+        }
+    }
+}
+
+/// Refuses unsafe requests that carry the session cookie but not the session's CSRF token (in
+/// the `x-csrf-token` header, the `_csrf` form field, or the `_csrf` query parameter for uploads).
+/// Requests with a bearer token or without a session cookie carry no ambient authority.
+pub async fn csrf_guard(State(_state): State<AppState>, session: Session, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let has_cookie = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.split(';').any(|p| p.trim_start().starts_with(SESSION_COOKIE)));
+    let has_bearer = req.headers().contains_key(header::AUTHORIZATION);
+    if !unsafe_method || !has_cookie || has_bearer {
+        return next.run(req).await;
+    }
+    let expected = session.get::<String>(CSRF_KEY).await.ok().flatten();
+    let (parts, body) = req.into_parts();
+    let mut given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(String::from);
+    if given.is_none() {
+        given = parts.uri.query().and_then(|q| form_value(q.as_bytes(), "_csrf"));
+    }
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let body = if given.is_none() && is_form {
+        match to_bytes(body, 2 * 1024 * 1024).await {
+            Ok(bytes) => {
+                given = form_value(&bytes, "_csrf");
+                Body::from(bytes)
+            }
+            Err(_) => return error_page(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "提交的内容过大", "请减少内容后重试。"),
+        }
+    } else {
+        body
+    };
+    match (expected, given) {
+        (Some(e), Some(g)) if !e.is_empty() && constant_eq(e.as_bytes(), g.as_bytes()) => next.run(Request::from_parts(parts, body)).await,
+        _ => {
+            tracing::warn!(path = %parts.uri.path(), "csrf check failed");
+            if parts.uri.path().starts_with("/api/") {
+                problem_response(axum::http::StatusCode::FORBIDDEN, "forbidden", "请求校验失败", "请求缺少有效的CSRF令牌，请刷新页面后重试".into(), None)
+            } else {
+                error_page(axum::http::StatusCode::FORBIDDEN, "页面已过期", "为保护您的账号，表单需要有效的校验令牌。请返回上一页，刷新后重新提交。")
+            }
+        }
+    }
+}
+
+fn form_value(bytes: &[u8], key: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).ok()?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,232 @@
+//! Server-rendered pages. Every page extends `base.html` through a `Layout`; forms post back,
+//! re-render with Chinese field errors on bad input, and redirect after success.
+
+mod account;
+mod audit;
+mod directory;
+mod home;
+mod login;
+mod members;
+mod users;
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use eline_app::AppError;
+use eline_domain::{Actor, FieldError, Role};
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(login::router())
+        .merge(home::router())
+        .merge(directory::router())
+}
+
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+pub struct UserBar {
+    pub display_name: String,
+    pub role_label: &'static str,
+}
+
+/// What the base template needs.
+pub struct Layout {
+    pub title: String,
+    pub committee: String,
+    pub user: Option<UserBar>,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub large_text: bool,
+    pub crumbs: Vec<(String, String)>,
+    pub notice: Option<String>,
+}
+
+const FLASH_KEY: &str = "flash";
+pub const TEXT_COOKIE: &str = "eline_text";
+
+/// Whether the request asks for large text (a remembered cookie).
+pub fn large_text(parts_headers: &axum::http::HeaderMap) -> bool {
+    parts_headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.split(';').any(|p| p.trim() == format!("{TEXT_COOKIE}=large")))
+}
+
+/// Leaves a one-time message for the next page.
+pub async fn flash(session: &Session, message: &str) {
+    let _ = session.insert(FLASH_KEY, message).await;
+}
+
+fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
+    let mut items: Vec<(&'static str, String)> = vec![("首页", "/".into())];
+    let office = actor.has(Role::Staff) || actor.has(Role::Admin);
+    if office || actor.has(Role::Leader) {
+        items.push(("委员", "/members".into()));
+    } else if let Some(id) = actor.member_id {
+        items.push(("我的档案", format!("/members/{id}")));
+    }
+    items.push(("组织机构", "/directory".into()));
+    if actor.has(Role::Admin) {
+        items.push(("用户账号", "/users".into()));
+        items.push(("审计日志", "/audit".into()));
+    }
+    items.push(("我的账号", "/account".into()));
+    items
+        .into_iter()
+        .map(|(label, href)| {
+            let current = if href == "/" { path == "/" } else { path.starts_with(&href) };
+            NavItem { label, href, current }
+        })
+        .collect()
+}
+
+impl Layout {
+    /// The layout of a logged-in page; takes the pending flash message.
+    pub async fn page(state: &AppState, user: &PageUser, path: &str, title: impl Into<String>, crumbs: &[(&str, &str)]) -> Result<Layout, PageError> {
+        let committee = state.app.committee_name(user.actor.committee_id).await?;
+        let notice = match user.session.remove::<String>(FLASH_KEY).await {
+            Ok(n) => n,
+            Err(_) => None,
+        };
+        let mut all_crumbs = vec![("首页".to_string(), "/".to_string())];
+        all_crumbs.extend(crumbs.iter().map(|(a, b)| (a.to_string(), b.to_string())));
+        let title = title.into();
+        if path != "/" {
+            all_crumbs.push((title.clone(), String::new()));
+        } else {
+            all_crumbs.clear();
+        }
+        Ok(Layout {
+            title,
+            committee,
+            user: Some(UserBar { display_name: user.actor.display_name.clone(), role_label: user.actor.primary_role().label() }),
+            nav: nav_for(&user.actor, path),
+            csrf: user.csrf.clone(),
+            large_text: user.large_text,
+            crumbs: all_crumbs,
+            notice,
+        })
+    }
+
+    /// The layout of a page without a user (login).
+    pub fn public(title: &str, committee: String, csrf: String, large_text: bool) -> Layout {
+        Layout { title: title.into(), committee, user: None, nav: vec![], csrf, large_text, crumbs: vec![], notice: None }
+    }
+}
+
+/// Renders a template, or the error page when rendering fails.
+pub fn render<T: askama::Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(body) => Html(body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            PageError(AppError::Internal(e.to_string())).into_response()
+        }
+    }
+}
+
+/// Like `render`, with the status a form with errors answers (422).
+pub fn render_invalid<T: askama::Template>(t: &T) -> Response {
+    let mut res = render(t);
+    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}
+
+/// A submitted form as ordered pairs (repeated keys for checkboxes).
+#[derive(Debug, Default, Clone)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(bytes: &[u8]) -> FormData {
+        FormData(serde_urlencoded::from_bytes(bytes).unwrap_or_default())
+    }
+    pub fn get(&self, key: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+    pub fn opt(&self, key: &str) -> Option<String> {
+        Some(self.get(key).trim().to_string()).filter(|v| !v.is_empty())
+    }
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+    }
+    /// A number field; text that is not a number is reported against the field.
+    pub fn int(&self, key: &str, label: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
+        let v = self.get(key).trim();
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(FieldError::new(key, format!("{label}应填写数字")));
+                None
+            }
+        }
+    }
+    pub fn ints(&self, key: &str) -> Vec<i64> {
+        self.all(key).iter().filter_map(|v| v.trim().parse().ok()).collect()
+    }
+    pub fn checked(&self, key: &str) -> bool {
+        matches!(self.get(key), "on" | "true" | "1" | "yes")
+    }
+}
+
+/// Field errors by field name, for templates.
+#[derive(Debug, Default, Clone)]
+pub struct Errors(pub HashMap<String, String>);
+
+impl Errors {
+    pub fn from_list(list: &[FieldError]) -> Errors {
+        let mut map = HashMap::new();
+        for e in list {
+            map.entry(e.field.clone()).or_insert_with(|| e.message.clone());
+        }
+        Errors(map)
+    }
+    pub fn get(&self, field: &str) -> &str {
+        self.0.get(field).map(String::as_str).unwrap_or("")
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn messages(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.0.values().map(String::as_str).collect();
+        v.sort();
+        v
+    }
+}
+
+/// Splits an error from a form submission: field errors re-render the form; others become pages.
+pub fn form_errors(e: AppError) -> Result<Errors, PageError> {
+    match e {
+        AppError::Validation(list) => Ok(Errors::from_list(&list)),
+        AppError::VersionConflict => Ok(Errors::from_list(&[FieldError::new("version", "记录已被他人修改：请刷新页面，查看最新内容后再提交")])),
+        other => Err(PageError(other)),
+    }
+}
+
+/// Formats stored microseconds as Beijing time.
+pub fn datetime(micros: i64) -> String {
+    let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("offset");
+    chrono::DateTime::from_timestamp_micros(micros).map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+/// Reads the parts a public page needs.
+pub fn parts_large_text(parts: &Parts) -> bool {
+    large_text(&parts.headers)
+}

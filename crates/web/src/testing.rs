@@ -1,0 +1,1 @@
+pub async fn spawn_demo_app() {}
