@@ -8,7 +8,7 @@ use crate::{App, AppResult, Page};
 
 impl App {
     pub async fn list_audit(&self, actor: &Actor, filter: Filter, cursor: Option<&str>, limit: i64) -> AppResult<Page<Entry>> {
-        self.require_visible(actor, Action::ViewAudit, Resource::Any)?;
+        self.require(actor, Action::ViewAudit, Resource::Any).await?;
         let filter = Filter { before_id: crate::parse_cursor(cursor)?, ..filter };
         let mut c = self.db.acquire().await?;
         let mut items = audit::list(&mut c.ex(), actor.committee_id, &filter, limit + 1).await?;

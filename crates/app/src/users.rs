@@ -147,13 +147,13 @@ impl App {
     }
 
     pub async fn get_user(&self, actor: &Actor, id: i64) -> AppResult<User> {
-        self.require_visible(actor, Action::ManageUsers, Resource::Any)?;
+        self.require(actor, Action::ManageUsers, Resource::Any).await?;
         let mut c = self.db.acquire().await?;
         users::get(&mut c.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn list_users(&self, actor: &Actor, cursor: Option<&str>, limit: i64) -> AppResult<Page<User>> {
-        self.require_visible(actor, Action::ManageUsers, Resource::Any)?;
+        self.require(actor, Action::ManageUsers, Resource::Any).await?;
         let after: i64 = crate::parse_cursor(cursor)?.unwrap_or(0);
         let mut c = self.db.acquire().await?;
         let mut items = users::list(&mut c.ex(), actor.committee_id, after, limit + 1).await?;

@@ -66,10 +66,7 @@ pub fn browser_tools() -> Option<BrowserTools> {
         missing.push(CHROMEDRIVER);
     }
     if missing.is_empty() {
-        return Some(BrowserTools {
-            chromium: chromium.to_path_buf(),
-            chromedriver: chromedriver.to_path_buf(),
-        });
+        return Some(BrowserTools { chromium: chromium.to_path_buf(), chromedriver: chromedriver.to_path_buf() });
     }
     if running_in_ci() {
         panic!(
@@ -88,26 +85,19 @@ pub fn browser_tools() -> Option<BrowserTools> {
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .map(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
+    std::fs::metadata(path).map(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0).unwrap_or(false)
 }
 
 /// The workspace root (the directory holding the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest_dir.join("..").join(".."))
+    manifest_dir.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_else(|| manifest_dir.join("..").join(".."))
 }
 
 /// `<workspace root>/screenshots`, created if needed.
 pub fn screenshots_dir() -> PathBuf {
     let dir = workspace_root().join("screenshots");
-    std::fs::create_dir_all(&dir)
-        .unwrap_or_else(|err| panic!("cannot create {}: {err}", dir.display()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|err| panic!("cannot create {}: {err}", dir.display()));
     dir
 }
 
@@ -120,17 +110,9 @@ pub struct TempDir {
 impl TempDir {
     pub fn new(prefix: &str) -> TempDir {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!(
-            "{prefix}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path)
-            .unwrap_or_else(|err| panic!("cannot create {}: {err}", path.display()));
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let path = std::env::temp_dir().join(format!("{prefix}-{}-{}-{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
+        std::fs::create_dir_all(&path).unwrap_or_else(|err| panic!("cannot create {}: {err}", path.display()));
         TempDir { path }
     }
 
@@ -197,10 +179,7 @@ impl ChromeDriver {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(format!(
-                    "no ready answer on port {} within {timeout:?}",
-                    self.port
-                ));
+                return Err(format!("no ready answer on port {} within {timeout:?}", self.port));
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -236,8 +215,7 @@ fn status_is_ready(port: u16) -> bool {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
     let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
     // ChromeDriver answers HTTP/1.1 only, and checks that Host names this port.
-    let request =
-        format!("GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let request = format!("GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
     if stream.write_all(request.as_bytes()).is_err() {
         return false;
     }
@@ -292,22 +270,10 @@ impl Browser {
         for arg in &args {
             caps.add_arg(arg).expect("add chromium argument");
         }
-        caps.add_experimental_option(
-            "prefs",
-            serde_json::json!({ "intl.accept_languages": "zh-CN,zh" }),
-        )
-        .expect("set chromium prefs");
+        caps.add_experimental_option("prefs", serde_json::json!({ "intl.accept_languages": "zh-CN,zh" })).expect("set chromium prefs");
 
-        let driver = WebDriver::new(chromedriver.url(), caps)
-            .await
-            .unwrap_or_else(|err| panic!("cannot open a headless Chromium session: {err}"));
-        let browser = Browser {
-            driver: Some(driver),
-            chromedriver,
-            profile,
-            width,
-            height,
-        };
+        let driver = WebDriver::new(chromedriver.url(), caps).await.unwrap_or_else(|err| panic!("cannot open a headless Chromium session: {err}"));
+        let browser = Browser { driver: Some(driver), chromedriver, profile, width, height };
         browser.fit_viewport().await;
         browser
     }
@@ -342,13 +308,8 @@ impl Browser {
 
     /// The viewport (`window.innerWidth` × `window.innerHeight`).
     pub async fn viewport(&self) -> (i64, i64) {
-        let value = self
-            .eval("return [window.innerWidth, window.innerHeight]")
-            .await;
-        (
-            value[0].as_i64().unwrap_or_default(),
-            value[1].as_i64().unwrap_or_default(),
-        )
+        let value = self.eval("return [window.innerWidth, window.innerHeight]").await;
+        (value[0].as_i64().unwrap_or_default(), value[1].as_i64().unwrap_or_default())
     }
 
     /// Makes the viewport exactly the requested size. `--window-size` sizes the window, whose
@@ -362,20 +323,12 @@ impl Browser {
             let rect = self.get_window_rect().await.expect("window rect");
             let outer_w = rect.width + (want_w - inner_w);
             let outer_h = rect.height + (want_h - inner_h);
-            self.set_window_rect(
-                0,
-                0,
-                u32::try_from(outer_w).unwrap_or(self.width),
-                u32::try_from(outer_h).unwrap_or(self.height),
-            )
-            .await
-            .expect("resize window");
+            self.set_window_rect(0, 0, u32::try_from(outer_w).unwrap_or(self.width), u32::try_from(outer_h).unwrap_or(self.height))
+                .await
+                .expect("resize window");
         }
         let (inner_w, inner_h) = self.viewport().await;
-        assert_eq!(
-            inner_w, want_w,
-            "headless Chromium's viewport is {inner_w}px wide, not the requested {want_w}px"
-        );
+        assert_eq!(inner_w, want_w, "headless Chromium's viewport is {inner_w}px wide, not the requested {want_w}px");
         if inner_h != want_h {
             eprintln!("note: viewport is {inner_w}×{inner_h}, asked for {want_w}×{want_h}");
         }
@@ -383,38 +336,24 @@ impl Browser {
 
     /// Runs a script (`return …`) and gives back its JSON value; panics on a script error.
     pub async fn eval(&self, script: &str) -> serde_json::Value {
-        self.execute(script, Vec::<serde_json::Value>::new())
-            .await
-            .unwrap_or_else(|err| panic!("script `{script}` failed: {err}"))
-            .json()
-            .clone()
+        self.execute(script, Vec::<serde_json::Value>::new()).await.unwrap_or_else(|err| panic!("script `{script}` failed: {err}")).json().clone()
     }
 
     /// The path of the current URL (e.g. `/login`).
     pub async fn current_path(&self) -> String {
-        self.current_url()
-            .await
-            .map(|url| url.path().to_owned())
-            .unwrap_or_default()
+        self.current_url().await.map(|url| url.path().to_owned()).unwrap_or_default()
     }
 
     /// The visible text of the page (`document.body.innerText`).
     pub async fn body_text(&self) -> String {
-        self.eval("return document.body ? document.body.innerText : ''")
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.eval("return document.body ? document.body.innerText : ''").await.as_str().unwrap_or_default().to_owned()
     }
 
     /// Waits until the URL path equals `path` (and the document has loaded).
     pub async fn wait_for_path(&self, path: &str, timeout: Duration) {
         let reached = poll(timeout, || async move {
             let loaded = self
-                .execute(
-                    "return document.readyState",
-                    Vec::<serde_json::Value>::new(),
-                )
+                .execute("return document.readyState", Vec::<serde_json::Value>::new())
                 .await
                 .map(|ret| ret.json().as_str() == Some("complete"))
                 .unwrap_or(false);
@@ -422,28 +361,15 @@ impl Browser {
         })
         .await;
         if reached.is_none() {
-            let url = self
-                .current_url()
-                .await
-                .map(|u| u.to_string())
-                .unwrap_or_default();
+            let url = self.current_url().await.map(|u| u.to_string()).unwrap_or_default();
             let text = self.body_text().await;
-            panic!(
-                "[{}px] waited {timeout:?} for path {path}, still at {url}; page text:\n{}",
-                self.width,
-                truncate(&text, 1500)
-            );
+            panic!("[{}px] waited {timeout:?} for path {path}, still at {url}; page text:\n{}", self.width, truncate(&text, 1500));
         }
     }
 
     /// Waits until an element matching `css` exists and its text satisfies `accept`;
     /// returns that text. Panics with the page text if it never does.
-    pub async fn wait_for_text(
-        &self,
-        css: &str,
-        timeout: Duration,
-        accept: impl Fn(&str) -> bool,
-    ) -> String {
+    pub async fn wait_for_text(&self, css: &str, timeout: Duration, accept: impl Fn(&str) -> bool) -> String {
         let accept = &accept;
         let found = poll(timeout, || async move {
             let elements = self.find_all(By::Css(css)).await.ok()?;
@@ -479,22 +405,12 @@ impl Browser {
 
     /// Waits until an element matching `css` exists and returns it.
     pub async fn wait_for_element(&self, css: &str, timeout: Duration) -> WebElement {
-        let found = poll(timeout, || async move {
-            self.find_all(By::Css(css))
-                .await
-                .ok()
-                .and_then(|mut all| (!all.is_empty()).then(|| all.remove(0)))
-        })
-        .await;
+        let found = poll(timeout, || async move { self.find_all(By::Css(css)).await.ok().and_then(|mut all| (!all.is_empty()).then(|| all.remove(0))) }).await;
         match found {
             Some(element) => element,
             None => {
                 let path = self.current_path().await;
-                panic!(
-                    "[{}px] at {path}: no element `{css}` within {timeout:?}; page text:\n{}",
-                    self.width,
-                    truncate(&self.body_text().await, 1500)
-                );
+                panic!("[{}px] at {path}: no element `{css}` within {timeout:?}; page text:\n{}", self.width, truncate(&self.body_text().await, 1500));
             }
         }
     }
@@ -503,22 +419,11 @@ impl Browser {
     /// not interactable at this window size), says so and clicks it by script instead.
     pub async fn click(&self, element: &WebElement, what: &str) {
         if let Err(err) = element.click().await {
-            let first_line = err
-                .to_string()
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            eprintln!(
-                "note: [{}px] clicking {what} failed ({first_line}); clicking it by script",
-                self.width
-            );
-            self.execute(
-                "arguments[0].click();",
-                vec![element.to_json().expect("element as JSON")],
-            )
-            .await
-            .unwrap_or_else(|err| panic!("clicking {what} by script failed: {err}"));
+            let first_line = err.to_string().lines().next().unwrap_or_default().to_owned();
+            eprintln!("note: [{}px] clicking {what} failed ({first_line}); clicking it by script", self.width);
+            self.execute("arguments[0].click();", vec![element.to_json().expect("element as JSON")])
+                .await
+                .unwrap_or_else(|err| panic!("clicking {what} by script failed: {err}"));
         }
     }
 
@@ -554,26 +459,14 @@ impl Browser {
                 return out;"#,
             )
             .await;
-        value
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+        value.as_array().map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
     }
 
     /// Saves a PNG of the viewport to `<workspace root>/screenshots/<name>`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let path = screenshots_dir().join(name);
-        let png = self
-            .screenshot_as_png()
-            .await
-            .unwrap_or_else(|err| panic!("screenshot {name} failed: {err}"));
-        std::fs::write(&path, png)
-            .unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
+        let png = self.screenshot_as_png().await.unwrap_or_else(|err| panic!("screenshot {name} failed: {err}"));
+        std::fs::write(&path, png).unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
         path
     }
 }

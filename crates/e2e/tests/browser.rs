@@ -11,13 +11,8 @@ use eline_web::testing::spawn_demo_app;
 const DEMO_PASSWORD: &str = "eline-demo";
 
 /// Demo accounts and the heading each one's home page shows.
-const DEMO_ACCOUNTS: &[(&str, &str)] = &[
-    ("admin", "系统管理"),
-    ("staff", "机关工作台"),
-    ("member", "我的履职"),
-    ("unit", "承办单位工作台"),
-    ("leader", "领导督办"),
-];
+const DEMO_ACCOUNTS: &[(&str, &str)] =
+    &[("admin", "系统管理"), ("staff", "机关工作台"), ("member", "我的履职"), ("unit", "承办单位工作台"), ("leader", "领导督办")];
 
 /// (width, height) of a phone and of a desktop window.
 const PHONE: (u32, u32) = (360, 780);
@@ -25,52 +20,32 @@ const DESKTOP: (u32, u32) = (1280, 900);
 
 /// Fills in the login form and submits it with its submit button.
 async fn submit_login(browser: &Browser, base_url: &str, username: &str, password: &str) {
-    browser
-        .goto(format!("{base_url}/login"))
-        .await
-        .expect("open /login");
+    browser.goto(format!("{base_url}/login")).await.expect("open /login");
     browser.wait_for_path("/login", DEFAULT_WAIT).await;
 
-    let user_input = browser
-        .wait_for_element("input#username", DEFAULT_WAIT)
-        .await;
+    let user_input = browser.wait_for_element("input#username", DEFAULT_WAIT).await;
     user_input.clear().await.expect("clear username");
     user_input.send_keys(username).await.expect("type username");
 
-    let password_input = browser
-        .wait_for_element("input#password", DEFAULT_WAIT)
-        .await;
+    let password_input = browser.wait_for_element("input#password", DEFAULT_WAIT).await;
     password_input.clear().await.expect("clear password");
-    password_input
-        .send_keys(password)
-        .await
-        .expect("type password");
+    password_input.send_keys(password).await.expect("type password");
 
-    let submit = browser
-        .wait_for_element("form#login-form button[type=submit]", DEFAULT_WAIT)
-        .await;
+    let submit = browser.wait_for_element("form#login-form button[type=submit]", DEFAULT_WAIT).await;
     browser.click(&submit, "the login button").await;
 }
 
 /// Logs out with the submit button of `form#logout-form`.
 async fn submit_logout(browser: &Browser) {
-    let button = browser
-        .wait_for_element("form#logout-form button[type=submit]", DEFAULT_WAIT)
-        .await;
+    let button = browser.wait_for_element("form#logout-form button[type=submit]", DEFAULT_WAIT).await;
     let shown = button.is_displayed().await.unwrap_or(false);
     if shown {
         browser.click(&button, "the logout button").await;
     } else {
         // E.g. inside a collapsed phone menu: submit the form through that same button.
-        eprintln!(
-            "note: [{}px] the logout button is not visible; submitting form#logout-form by script",
-            browser.size().0
-        );
+        eprintln!("note: [{}px] the logout button is not visible; submitting form#logout-form by script", browser.size().0);
         browser
-            .execute(
-                "const b = arguments[0]; b.form.requestSubmit(b);",
-                vec![button.to_json().expect("element as JSON")],
-            )
+            .execute("const b = arguments[0]; b.form.requestSubmit(b);", vec![button.to_json().expect("element as JSON")])
             .await
             .expect("submit form#logout-form");
     }
@@ -90,21 +65,14 @@ async fn every_demo_role_logs_in_and_sees_its_home_page_on_phone_and_desktop() {
             submit_login(&browser, &base, username, DEMO_PASSWORD).await;
             browser.wait_for_path("/", DEFAULT_WAIT).await;
 
-            let h1 = browser
-                .wait_for_text("h1", DEFAULT_WAIT, |text| text.contains(heading))
-                .await;
-            assert!(
-                h1.contains(heading),
-                "[{width}px] {username}'s home page h1 is {h1:?}, expected it to contain {heading:?}"
-            );
+            let h1 = browser.wait_for_text("h1", DEFAULT_WAIT, |text| text.contains(heading)).await;
+            assert!(h1.contains(heading), "[{width}px] {username}'s home page h1 is {h1:?}, expected it to contain {heading:?}");
 
             if width == PHONE.0 {
                 let (scroll_width, inner_width) = browser.scroll_and_inner_width().await;
                 if scroll_width > inner_width + 1 {
                     let culprits = browser.overflowing_elements().await;
-                    browser
-                        .screenshot(&format!("home-{username}-{width}-overflow.png"))
-                        .await;
+                    browser.screenshot(&format!("home-{username}-{width}-overflow.png")).await;
                     panic!(
                         "[{width}px] {username}'s home page scrolls sideways: scrollWidth \
                          {scroll_width} > innerWidth {inner_width}; elements past the right \
@@ -113,13 +81,8 @@ async fn every_demo_role_logs_in_and_sees_its_home_page_on_phone_and_desktop() {
                 }
             }
 
-            let shot = browser
-                .screenshot(&format!("home-{username}-{width}.png"))
-                .await;
-            eprintln!(
-                "[{width}px] {username}: {h1:?}, screenshot {}",
-                shot.display()
-            );
+            let shot = browser.screenshot(&format!("home-{username}-{width}.png")).await;
+            eprintln!("[{width}px] {username}: {h1:?}, screenshot {}", shot.display());
 
             submit_logout(&browser).await;
             browser.wait_for_path("/login", DEFAULT_WAIT).await;
@@ -139,44 +102,21 @@ async fn login_page_shows_demo_accounts_and_rejects_a_bad_password() {
     let (width, height) = DESKTOP;
     let browser = Browser::launch(&tools, width, height).await;
 
-    browser
-        .goto(format!("{base}/login"))
-        .await
-        .expect("open /login");
+    browser.goto(format!("{base}/login")).await.expect("open /login");
     browser.wait_for_path("/login", DEFAULT_WAIT).await;
-    browser
-        .wait_for_element("form#login-form", DEFAULT_WAIT)
-        .await;
+    browser.wait_for_element("form#login-form", DEFAULT_WAIT).await;
     let text = browser.body_text().await;
     for &(username, _) in DEMO_ACCOUNTS {
-        assert!(
-            text.contains(username),
-            "the login page does not list the demo account {username:?}; page text:\n{text}"
-        );
+        assert!(text.contains(username), "the login page does not list the demo account {username:?}; page text:\n{text}");
     }
 
     submit_login(&browser, &base, "admin", "not-the-password").await;
-    let error = browser
-        .wait_for_text(".error", DEFAULT_WAIT, |text| {
-            text.contains("用户名或密码错误")
-        })
-        .await;
+    let error = browser.wait_for_text(".error", DEFAULT_WAIT, |text| text.contains("用户名或密码错误")).await;
     assert!(error.contains("用户名或密码错误"), "error text: {error:?}");
-    assert_eq!(
-        browser.current_path().await,
-        "/login",
-        "a wrong password must keep the user on the login page"
-    );
+    assert_eq!(browser.current_path().await, "/login", "a wrong password must keep the user on the login page");
     // The form is shown again, ready for another try.
-    let still_login = browser
-        .find_all(By::Css("form#login-form"))
-        .await
-        .map(|forms| !forms.is_empty())
-        .unwrap_or(false);
-    assert!(
-        still_login,
-        "the login form should be shown again after a wrong password"
-    );
+    let still_login = browser.find_all(By::Css("form#login-form")).await.map(|forms| !forms.is_empty()).unwrap_or(false);
+    assert!(still_login, "the login form should be shown again after a wrong password");
     browser.screenshot("login-error.png").await;
 
     browser.quit().await;

@@ -1,1 +1,300 @@
-fn main() {}
+//! The `eline` binary: command line, configuration, wiring. Everything else lives in the crates.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use eline_app::users::UserInput;
+use eline_app::{App, Settings};
+use eline_storage::Db;
+
+#[derive(Parser)]
+#[command(name = "eline", version, about = "委员e线通 — 政协委员履职服务平台")]
+struct Cli {
+    /// Log output format.
+    #[arg(long, value_enum, default_value = "text", global = true, env = "ELINE_LOG_FORMAT")]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Database URL: sqlite://PATH or postgres://… (default: sqlite://<data-dir>/eline.db).
+    #[arg(long, env = "ELINE_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory for the embedded database and uploads.
+    #[arg(long, env = "ELINE_DATA_DIR", default_value = "./eline-data")]
+    data_dir: PathBuf,
+}
+
+impl DbArgs {
+    fn url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("eline.db").display()))
+    }
+
+    async fn open(&self) -> Result<Db> {
+        let url = self.url();
+        let db = Db::connect(&url).await.with_context(|| format!("cannot open database {}", redact(&url)))?;
+        eline_storage::migrate(&db).await.context("migrations failed")?;
+        Ok(db)
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        #[arg(long, env = "ELINE_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Load the demo committee (once) and show the demo accounts on the login page.
+        #[arg(long)]
+        demo: bool,
+        /// Name of the committee created on first start.
+        #[arg(long, env = "ELINE_COMMITTEE_NAME", default_value = "政协委员会")]
+        committee_name: String,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Write a consistent online copy of the database to FILE (a SQLite file).
+    Backup {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Database tools.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, staff, member, unit, leader (repeat or comma-separate for several).
+        #[arg(long = "role", required = true, value_delimiter = ',')]
+        roles: Vec<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        member_id: Option<i64>,
+        #[arg(long)]
+        unit_id: Option<i64>,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Require a password change at first login.
+        #[arg(long)]
+        must_change_password: bool,
+        /// Committee id (default: the first committee).
+        #[arg(long)]
+        committee_id: Option<i64>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import members from an .xlsx or .csv file in the template's columns (all or nothing).
+    Members {
+        file: PathBuf,
+        #[arg(long)]
+        committee_id: Option<i64>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy every table from one database into an empty one and verify row counts.
+    Copy {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain; exit 1 naming the first bad entry.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ELINE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn committee_id(app: &App, given: Option<i64>) -> Result<i64> {
+    if let Some(id) = given {
+        return Ok(id);
+    }
+    let mut c = app.db.acquire().await?;
+    match eline_storage::committees::first(&mut c.ex()).await? {
+        Some(c) => Ok(c.id),
+        None => bail!("no committee yet: start `eline serve` once (or pass --committee-id)"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    match cli.command {
+        Command::Serve { addr, db, demo, committee_name } => {
+            let database = db.open().await?;
+            let app = App::new(database.clone(), Settings { demo, ..Settings::default() });
+            if demo {
+                let (_, loaded) = app.load_demo().await?;
+                if loaded {
+                    tracing::info!("demo committee loaded");
+                }
+                eprintln!("演示模式 / demo mode — accounts (password: {}):", eline_app::demo::DEMO_PASSWORD);
+                for (u, d, _) in eline_app::demo::DEMO_ACCOUNTS {
+                    eprintln!("  {u:<8} {d}");
+                }
+            }
+            let cid = app.ensure_committee(&committee_name).await?;
+            let mut c = database.acquire().await?;
+            if eline_storage::users::count(&mut c.ex(), cid).await? == 0 {
+                tracing::warn!("no user accounts yet: create one with `echo PASSWORD | eline user add --username admin --role admin --password-stdin`");
+            }
+            drop(c);
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            tracing::info!(%addr, database = %redact(&db.url()), "eline listening on http://{addr}");
+            eline_web::serve(listener, eline_web::AppState::new(app), shutdown_signal()).await?;
+            database.close().await;
+        }
+        Command::Migrate { db } => {
+            let database = Db::connect(&db.url()).await?;
+            let n = eline_storage::migrate(&database).await?;
+            println!("applied {n} migration(s)");
+        }
+        Command::User { command: UserCommand::Add { username, roles, display_name, member_id, unit_id, password_stdin: _, must_change_password, committee_id: cid, db } } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let app = App::new(db.open().await?, Settings::default());
+            let cid = committee_id(&app, cid).await?;
+            let actor = eline_app::auth::system_actor(cid);
+            let input = UserInput { display_name: display_name.unwrap_or_else(|| username.clone()), username, password, roles, member_id, unit_id };
+            match app.create_user(&actor, &input, must_change_password).await {
+                Ok(u) => println!("created user {} (id {})", u.username, u.id),
+                Err(e) => bail!("{e}"),
+            }
+        }
+        Command::Import { command: ImportCommand::Members { file, committee_id: cid, db } } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let app = App::new(db.open().await?, Settings::default());
+            let cid = committee_id(&app, cid).await?;
+            let actor = eline_app::auth::system_actor(cid);
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            match app.import_members(&actor, &name, &bytes).await {
+                Ok(eline_app::members::ImportOutcome::Imported(n)) => println!("imported {n} member(s)"),
+                Ok(eline_app::members::ImportOutcome::Rejected(errors)) => {
+                    eprintln!("nothing imported: {} problem(s)", errors.len());
+                    for e in errors {
+                        eprintln!("  第{}行 {}: {}", e.row, e.column, e.message);
+                    }
+                    std::process::exit(1);
+                }
+                Err(e) => bail!("{e}"),
+            }
+        }
+        Command::Backup { file, db } => {
+            let database = db.open().await?;
+            let counts = eline_storage::copy::backup(&database, &file).await?;
+            let rows: i64 = counts.iter().map(|(_, n)| n).sum();
+            println!("backup written to {} ({rows} rows in {} tables)", file.display(), counts.len());
+        }
+        Command::Db { command: DbCommand::Copy { from, to } } => {
+            let source = Db::connect(&from).await.with_context(|| format!("cannot open {}", redact(&from)))?;
+            eline_storage::migrate(&source).await?;
+            let target = Db::connect(&to).await.with_context(|| format!("cannot open {}", redact(&to)))?;
+            let counts = eline_storage::copy::copy(&source, &target).await?;
+            for (table, n) in &counts {
+                println!("{table:<20} {n}");
+            }
+            println!("copied and verified {} tables", counts.len());
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let app = App::new(db.open().await?, Settings::default());
+            match app.verify_audit().await? {
+                Ok(n) => println!("audit log intact: {n} entries"),
+                Err(broken) => {
+                    eprintln!("audit log broken at entry {}: {}", broken.entry_id, broken.reason);
+                    std::process::exit(1);
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -76,6 +76,8 @@ fn entry_hash(e: &Entry) -> String {
 pub async fn record(tx: &mut Tx, new: NewEntry<'_>) -> Result<i64> {
     // Lock the head so that concurrent writers chain one after the other (SQLite already holds
     // the write lock: its transactions begin IMMEDIATE).
+    // The head row exists from the first write on, so that concurrent first writers wait on it.
+    run!(&mut tx.ex(), "INSERT INTO audit_head (id, last_id, last_hash, entries) VALUES (1, 0, $1, 0) ON CONFLICT (id) DO NOTHING", GENESIS)?;
     let head = match tx.engine() {
         crate::Engine::Postgres => opt!(&mut tx.ex(), Head, "SELECT last_id, last_hash, entries FROM audit_head WHERE id = 1 FOR UPDATE")?,
         crate::Engine::Sqlite => opt!(&mut tx.ex(), Head, "SELECT last_id, last_hash, entries FROM audit_head WHERE id = 1")?,
@@ -118,11 +120,7 @@ pub async fn record(tx: &mut Tx, new: NewEntry<'_>) -> Result<i64> {
         &e.prev_hash,
         &e.hash
     )?;
-    if head.is_some() {
-        run!(&mut tx.ex(), "UPDATE audit_head SET last_id = $1, last_hash = $2, entries = $3 WHERE id = 1", id, &e.hash, entries + 1)?;
-    } else {
-        run!(&mut tx.ex(), "INSERT INTO audit_head (id, last_id, last_hash, entries) VALUES (1, $1, $2, 1)", id, &e.hash)?;
-    }
+    run!(&mut tx.ex(), "UPDATE audit_head SET last_id = $1, last_hash = $2, entries = $3 WHERE id = 1", id, &e.hash, entries + 1)?;
     Ok(id)
 }
 

@@ -159,6 +159,12 @@ pub async fn backup(db: &Db, file: &std::path::Path) -> Result<Counts> {
             let target = Db::connect(&format!("sqlite://{}", file.display())).await?;
             let counts = copy(db, &target).await;
             target.close().await;
+            if counts.is_err() {
+                // A half-written backup must not block the next attempt under the same name.
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+                }
+            }
             counts
         }
     }

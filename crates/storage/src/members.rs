@@ -163,7 +163,7 @@ const LIST_SQL: &str = "SELECT m.*, s.name AS sector_name, w.name AS work_statio
        AND (CAST($3 AS BIGINT) IS NULL OR m.sector_id = $3)
        AND (CAST($4 AS BIGINT) IS NULL OR m.work_station_id = $4)
        AND (CAST($5 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM member_committees mc WHERE mc.member_id = m.id AND mc.special_committee_id = $5))
-       AND (CAST($6 AS TEXT) IS NULL OR m.name LIKE $6)
+       AND (CAST($6 AS TEXT) IS NULL OR LOWER(m.name) LIKE LOWER($6))
        AND m.id > $7
      ORDER BY m.id LIMIT $8";
 

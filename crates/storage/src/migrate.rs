@@ -19,12 +19,12 @@ const MIGRATIONS: &[Migration] = &[Migration {
 
 /// Applies every migration not yet applied; returns how many ran.
 pub async fn migrate(db: &Db) -> Result<usize, StorageError> {
-    let mut conn = db.acquire().await?;
-    run!(
-        &mut conn.ex(),
-        "CREATE TABLE IF NOT EXISTS eline_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-    )?;
-    drop(conn);
+    let mut tx = db.begin().await?;
+    if tx.engine() == Engine::Postgres {
+        run!(&mut tx.ex(), "SELECT pg_advisory_xact_lock(7207001)")?;
+    }
+    run!(&mut tx.ex(), "CREATE TABLE IF NOT EXISTS eline_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")?;
+    tx.commit().await?;
     let mut applied = 0;
     for m in MIGRATIONS {
         let mut tx = db.begin().await?;

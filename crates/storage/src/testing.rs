@@ -12,12 +12,27 @@ pub struct TestDb {
     pub db: Db,
     pub url: String,
     dir: Option<PathBuf>,
+    /// (server URL, schema) of a PostgreSQL test schema, dropped with the guard.
+    schema: Option<(String, String)>,
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(dir) = &self.dir {
             let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((base, schema)) = self.schema.take() {
+            // Drop runs inside an async test: use a thread with its own small runtime.
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                rt.block_on(async {
+                    if let Ok(Db::Postgres(p)) = Db::connect_with(&base, 1).await {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))).execute(&p).await;
+                        p.close().await;
+                    }
+                });
+            })
+            .join();
         }
     }
 }
@@ -60,7 +75,7 @@ pub async fn fresh_sqlite_db() -> TestDb {
     let dir = temp_dir("eline_test");
     let url = format!("sqlite://{}", dir.join("eline.db").display());
     let db = Db::connect_with(&url, 8).await.expect("connect sqlite");
-    TestDb { db, url, dir: Some(dir) }
+    TestDb { db, url, dir: Some(dir), schema: None }
 }
 
 async fn fresh_postgres(base: &str) -> TestDb {
@@ -73,5 +88,5 @@ async fn fresh_postgres(base: &str) -> TestDb {
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
     let db = Db::connect_with(&url, 8).await.expect("connect postgres schema");
-    TestDb { db, url, dir: None }
+    TestDb { db, url, dir: None, schema: Some((base.to_string(), schema)) }
 }

@@ -1,1 +1,60 @@
-pub async fn spawn_demo_app() {}
+//! Running the whole application in-process for black-box tests: port 0, a fresh database on the
+//! test engine (SQLite, or PostgreSQL when ELINE_TEST_DATABASE_URL is set).
+
+use eline_app::{App, Settings};
+use eline_storage::testing::{TestDb, fresh};
+use tokio::sync::oneshot;
+
+use crate::AppState;
+
+pub struct TestApp {
+    /// e.g. `http://127.0.0.1:41234`
+    pub base_url: String,
+    pub state: AppState,
+    /// The committee created at start (the demo committee for `spawn_demo_app`).
+    pub committee_id: i64,
+    shutdown: Option<oneshot::Sender<()>>,
+    // Declared last: the database outlives the server task's handle.
+    _db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn spawn(settings: Settings, demo: bool) -> TestApp {
+    let t = fresh().await;
+    let app = App::new(t.db.clone(), settings);
+    let committee_id = if demo { app.load_demo().await.expect("load demo").0 } else { app.ensure_committee("政协测试市委员会").await.expect("committee") };
+    let state = AppState::new(app);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = oneshot::channel::<()>();
+    let serve_state = state.clone();
+    tokio::spawn(async move {
+        let _ = crate::serve(listener, serve_state, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    TestApp { base_url: format!("http://{addr}"), state, committee_id, shutdown: Some(tx), _db: t }
+}
+
+/// The app with one empty committee and no users.
+pub async fn spawn_app() -> TestApp {
+    spawn(Settings::default(), false).await
+}
+
+/// The app with custom settings (e.g. lower login throttling limits).
+pub async fn spawn_app_with(settings: Settings) -> TestApp {
+    spawn(settings, false).await
+}
+
+/// The app loaded with the demo committee and its accounts, as `eline serve --demo`.
+pub async fn spawn_demo_app() -> TestApp {
+    spawn(Settings { demo: true, ..Settings::default() }, true).await
+}

@@ -1,1 +1,135 @@
-pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::AppState> { utoipa_axum::router::OpenApiRouter::new() }
+//! The JSON API under /api/v1, described by the OpenAPI document at /api/openapi.json.
+
+mod account;
+mod directory;
+pub mod dto;
+mod members;
+mod users;
+
+use axum::http::HeaderMap;
+use eline_app::AppError;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "eline 委员e线通 API", version = "1", description = "政协委员履职服务平台接口。错误以 application/problem+json 返回，`code` 字段为机器可读的错误类别。"),
+    modifiers(&Security),
+    tags(
+        (name = "auth", description = "登录、令牌与本人账号"),
+        (name = "users", description = "用户账号（管理员）"),
+        (name = "directory", description = "组织机构：界别、专委会、党派团体、承办单位、委员工作站、届次"),
+        (name = "members", description = "委员档案、导入与导出"),
+        (name = "audit", description = "审计日志（管理员）"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(account::router())
+        .merge(users::router())
+        .merge(members::router())
+        .merge(directory::router())
+}
+
+/// The version a write must carry: `If-Match` header or the body's `version`.
+pub fn version_of(headers: &HeaderMap, body: Option<i64>) -> Result<i64, AppError> {
+    let header = headers.get(axum::http::header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().trim_matches('"').trim_start_matches("W/").trim_matches('"'));
+    let from_header = match header {
+        Some(h) => Some(h.parse::<i64>().map_err(|_| AppError::field("version", "If-Match 中的版本号无效"))?),
+        None => None,
+    };
+    eline_domain::org::version(from_header.or(body)).map_err(|e| AppError::Validation(vec![e]))
+}
+
+/// Merges the given JSON object over the current state (for PATCH), refusing unknown fields.
+pub fn merge_patch(current: serde_json::Value, patch: &serde_json::Value, allowed: &[&str]) -> Result<serde_json::Value, AppError> {
+    let mut out = current;
+    let Some(fields) = patch.as_object() else {
+        return Err(AppError::field("body", "请求体应为 JSON 对象"));
+    };
+    for (k, v) in fields {
+        if k == "version" {
+            continue;
+        }
+        if !allowed.contains(&k.as_str()) {
+            return Err(AppError::field(k, format!("字段“{k}”不能修改或不存在")));
+        }
+        out[k] = v.clone();
+    }
+    Ok(out)
+}
+
+/// Parses a JSON body into `T` with a Chinese message on failure.
+pub fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, AppError> {
+    serde_json::from_value(v).map_err(|e| AppError::field("body", format!("请求内容格式有误：{e}")))
+}
+
+/// `axum::Json` whose rejections are problem+json in Chinese.
+pub struct Body<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Body(v)),
+            Err(axum::extract::rejection::JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::field("body", "请以 JSON 格式提交（Content-Type: application/json）").into())
+            }
+            Err(e) => Err(AppError::field("body", format!("请求内容格式有误：{}", e.body_text())).into()),
+        }
+    }
+}
+
+/// A numeric id in the path; anything else is simply not found.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(params) = axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| crate::error::ApiError(AppError::NotFound))?;
+        let id = params.iter().find(|(k, _)| k == "id").and_then(|(_, v)| v.parse().ok()).ok_or(crate::error::ApiError(AppError::NotFound))?;
+        Ok(Id(id))
+    }
+}
+
+/// Query parameters whose rejections are problem+json.
+pub struct Params<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Params<T> {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| Params(v))
+            .map_err(|e| AppError::field("query", format!("查询参数有误：{}", e.body_text())).into())
+    }
+}
+
+/// The `version` of an optional JSON body `{"version": n}` (actions whose body may be empty).
+pub fn optional_version(body: &[u8]) -> Result<Option<i64>, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| AppError::field("body", format!("请求内容格式有误：{e}")))?;
+    Ok(v.get("version").and_then(|v| v.as_i64()))
+}

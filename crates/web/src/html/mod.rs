@@ -7,6 +7,8 @@ mod directory;
 mod home;
 mod login;
 mod members;
+
+pub use members::{read_upload, xlsx as members_xlsx};
 mod users;
 
 use std::collections::HashMap;
@@ -27,6 +29,10 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(home::router())
         .merge(directory::router())
+        .merge(members::router())
+        .merge(users::router())
+        .merge(audit::router())
+        .merge(account::router())
 }
 
 pub struct NavItem {
@@ -229,4 +235,25 @@ pub fn datetime(micros: i64) -> String {
 /// Reads the parts a public page needs.
 pub fn parts_large_text(parts: &Parts) -> bool {
     large_text(&parts.headers)
+}
+
+/// Formatting helpers callable from templates as `F::name(..)`.
+pub struct F;
+
+impl F {
+    pub fn time(t: &i64) -> String {
+        datetime(*t)
+    }
+    pub fn when(t: &Option<i64>) -> String {
+        t.map(datetime).unwrap_or_else(|| "—".into())
+    }
+    pub fn roles(roles: &str) -> String {
+        Role::parse_list(roles).unwrap_or_default().iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
+    }
+    pub fn action(a: &str) -> &str {
+        audit::action_label(a)
+    }
+    pub fn short(hash: &str) -> &str {
+        &hash[..hash.len().min(12)]
+    }
 }

@@ -1,1 +1,166 @@
+//! Account administration pages (admins).
 
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use eline_app::users::{UserInput, UserUpdate};
+use eline_app::{AppError, Page};
+use eline_domain::Role;
+use eline_domain::org::DirectoryKind;
+use eline_domain::policy::{Action, Resource};
+use eline_storage::directory::Entry;
+use eline_storage::users::User;
+use serde::Deserialize;
+
+use super::{Errors, F, FormData, Layout, flash, form_errors, render, render_invalid};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/users", get(list).post(create))
+        .route("/users/new", get(new_form))
+        .route("/users/{id}", get(edit_form).post(update))
+        .route("/users/{id}/password", post(reset_password))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "users_list.html")]
+struct ListPage {
+    l: Layout,
+    page: Page<User>,
+}
+
+
+async fn list(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let page = state.app.list_users(&user.actor, q.cursor.as_deref(), 100).await?;
+    let l = Layout::page(&state, &user, "/users", "用户账号", &[]).await?;
+    Ok(render(&ListPage { l, page }))
+}
+
+#[derive(Template)]
+#[template(path = "user_form.html")]
+struct FormPage {
+    l: Layout,
+    user: Option<User>,
+    f: FormData,
+    units: Vec<Entry>,
+    errors: Errors,
+    all_roles: Vec<(&'static str, &'static str)>,
+}
+
+impl FormPage {
+    fn has(&self, key: &str, value: &str) -> bool {
+        self.f.all(key).iter().any(|v| v == value)
+    }
+    fn is(&self, key: &str, value: &str) -> bool {
+        self.f.get(key) == value
+    }
+}
+
+async fn form_page(state: &AppState, user: &PageUser, target: Option<User>, f: FormData, errors: Errors) -> Result<FormPage, PageError> {
+    let title = match &target {
+        Some(u) => format!("编辑账号：{}", u.username),
+        None => "新建用户账号".into(),
+    };
+    let l = Layout::page(state, user, "/users", title, &[("用户账号", "/users")]).await?;
+    let units = state.app.directory_choices(&user.actor, DirectoryKind::Unit).await?;
+    let all_roles = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
+    Ok(FormPage { l, user: target, f, units, errors, all_roles })
+}
+
+async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    state.app.require(&user.actor, Action::ManageUsers, Resource::Any).await?;
+    Ok(render(&form_page(&state, &user, None, FormData::default(), Errors::default()).await?))
+}
+
+async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let mut errs = Vec::new();
+    let input = UserInput {
+        username: f.get("username").into(),
+        password: f.get("password").into(),
+        display_name: f.get("display_name").into(),
+        roles: f.all("roles"),
+        member_id: f.int("member_id", "委员编号", &mut errs),
+        unit_id: f.int("unit_id", "承办单位", &mut errs),
+    };
+    let result = if errs.is_empty() { state.app.create_user(&user.actor, &input, true).await } else { Err(AppError::Validation(errs)) };
+    match result {
+        Ok(u) => {
+            flash(&user.session, &format!("已创建账号 {}，首次登录时需修改密码", u.username)).await;
+            Ok(Redirect::to("/users").into_response())
+        }
+        Err(e) => Ok(render_invalid(&form_page(&state, &user, None, f, form_errors(e)?).await?)),
+    }
+}
+
+fn form_of(u: &User) -> FormData {
+    let mut pairs = vec![
+        ("display_name".to_string(), u.display_name.clone()),
+        ("member_id".into(), u.member_id.map(|v| v.to_string()).unwrap_or_default()),
+        ("unit_id".into(), u.unit_id.map(|v| v.to_string()).unwrap_or_default()),
+        ("version".into(), u.version.to_string()),
+    ];
+    if u.active {
+        pairs.push(("active".into(), "on".into()));
+    }
+    pairs.extend(u.roles.split(',').map(|r| ("roles".to_string(), r.to_string())));
+    FormData(pairs)
+}
+
+async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let target = state.app.get_user(&user.actor, id).await?;
+    let f = form_of(&target);
+    Ok(render(&form_page(&state, &user, Some(target), f, Errors::default()).await?))
+}
+
+async fn update(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let mut errs = Vec::new();
+    let input = UserUpdate {
+        display_name: f.get("display_name").into(),
+        roles: f.all("roles"),
+        member_id: f.int("member_id", "委员编号", &mut errs),
+        unit_id: f.int("unit_id", "承办单位", &mut errs),
+        active: f.checked("active"),
+        version: f.get("version").parse().ok(),
+    };
+    let result = if errs.is_empty() { state.app.update_user(&user.actor, id, &input).await } else { Err(AppError::Validation(errs)) };
+    match result {
+        Ok(u) => {
+            flash(&user.session, &format!("已保存账号 {}", u.username)).await;
+            Ok(Redirect::to("/users").into_response())
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            let target = state.app.get_user(&user.actor, id).await?;
+            Ok(render_invalid(&form_page(&state, &user, Some(target), f, errors).await?))
+        }
+    }
+}
+
+async fn reset_password(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    match state.app.reset_password(&user.actor, id, f.get("password")).await {
+        Ok(()) => {
+            flash(&user.session, "已重置密码；该用户下次登录时需修改密码").await;
+            Ok(Redirect::to(&format!("/users/{id}")).into_response())
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            let target = state.app.get_user(&user.actor, id).await?;
+            let f = form_of(&target);
+            Ok(render_invalid(&form_page(&state, &user, Some(target), f, errors).await?))
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Login, logout, the caller's own account and API tokens.
+
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use eline_app::AppError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::dto::{TokenOut, UserOut};
+use super::{Body, Id};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginIn {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginOut {
+    /// Send as `Authorization: Bearer <token>`; revoke with POST /api/v1/auth/logout.
+    pub token: String,
+    pub user: UserOut,
+}
+
+/// Log in with a username and password; returns a bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()), request_body = LoginIn,
+    responses((status = 200, body = LoginOut), (status = 422, body = Problem, description = "用户名或密码错误"), (status = 429, body = Problem)))]
+async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>, Body(body): Body<LoginIn>) -> Result<Json<LoginOut>, ApiError> {
+    let done = state.app.login(&body.username, &body.password, &addr.ip().to_string()).await?;
+    if done.user.must_change_password {
+        return Err(ApiError(AppError::field("password", "该账号须先在网页上修改初始密码，之后才能使用接口")));
+    }
+    let stamp = chrono::Utc::now().format("%Y-%m-%d %H:%M");
+    let (_, secret) = state.app.create_token(&done.actor, &format!("接口登录 {stamp}")).await?;
+    Ok(Json(LoginOut { token: secret, user: UserOut::from(&done.user, done.actor.has(eline_domain::Role::Admin)) }))
+}
+
+/// Revoke the bearer token this request carries.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = Problem)))]
+async fn logout(State(state): State<AppState>, headers: HeaderMap, ApiUser(actor): ApiUser) -> Result<StatusCode, ApiError> {
+    let secret = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| ApiError(AppError::field("authorization", "退出登录需要携带 Bearer 令牌")))?;
+    let (_, token) = state.app.actor_for_token(secret.trim()).await?.ok_or(ApiError(AppError::Unauthenticated))?;
+    state.app.revoke_token(&actor, token.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeOut {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub member_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub committee_id: i64,
+}
+
+/// Who the caller is.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
+async fn me(ApiUser(a): ApiUser) -> Json<MeOut> {
+    Json(MeOut {
+        user_id: a.user_id,
+        username: a.username.clone(),
+        display_name: a.display_name.clone(),
+        roles: a.roles.iter().map(|r| r.as_str().to_string()).collect(),
+        member_id: a.member_id,
+        unit_id: a.unit_id,
+        committee_id: a.committee_id,
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordIn {
+    pub current_password: String,
+    pub password: String,
+    pub confirm_password: String,
+}
+
+/// Change the caller's own password (ends their browser sessions).
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordIn,
+    responses((status = 204), (status = 422, body = Problem)))]
+async fn change_password(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<PasswordIn>) -> Result<StatusCode, ApiError> {
+    state.app.change_password(&a, &b.current_password, &b.password, &b.confirm_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenList {
+    pub items: Vec<TokenOut>,
+}
+
+/// The caller's API tokens (secrets are never shown again).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "auth", responses((status = 200, body = TokenList), (status = 401, body = Problem)))]
+async fn list_tokens(State(state): State<AppState>, ApiUser(a): ApiUser) -> Result<Json<TokenList>, ApiError> {
+    let items = state.app.list_tokens(&a).await?.iter().map(TokenOut::from).collect();
+    Ok(Json(TokenList { items }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TokenIn {
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenCreated {
+    pub token: TokenOut,
+    /// Shown once.
+    pub secret: String,
+}
+
+/// Create an API token for the caller.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenIn,
+    responses((status = 201, body = TokenCreated), (status = 422, body = Problem)))]
+async fn create_token(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<TokenIn>) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
+    let (t, secret) = state.app.create_token(&a, &b.name).await?;
+    Ok((StatusCode::CREATED, Json(TokenCreated { token: TokenOut::from(&t), secret })))
+}
+
+/// Revoke one of the caller's tokens.
+#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "auth", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+async fn revoke_token(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
+    state.app.revoke_token(&a, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
