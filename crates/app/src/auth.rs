@@ -1,8 +1,8 @@
 //! Accounts: password hashing (argon2id, off the async threads), login with throttling, API
 //! tokens (random, stored as SHA-256), password changes.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use base64::Engine as _;
 use eline_domain::{Actor, Role};
 use eline_storage::users::{self, Token, User};
@@ -76,15 +76,7 @@ pub fn actor_of(user: &User) -> Actor {
 
 /// The system acting for the command line.
 pub fn system_actor(committee_id: i64) -> Actor {
-    Actor {
-        user_id: 0,
-        committee_id,
-        username: "cli".into(),
-        display_name: "命令行".into(),
-        roles: vec![Role::Admin],
-        member_id: None,
-        unit_id: None,
-    }
+    Actor { user_id: 0, committee_id, username: "cli".into(), display_name: "命令行".into(), roles: vec![Role::Admin], member_id: None, unit_id: None }
 }
 
 /// Result of a successful login.

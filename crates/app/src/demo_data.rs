@@ -13,13 +13,7 @@ pub const COMMITTEE_SHORT_NAME: &str = "清河市政协";
 pub const TERMS: &[(u32, i32, i32)] = &[(12, 2017, 2021), (13, 2022, 2026)];
 
 /// 次会议 of the current (last) term: (term_number, session_number, opening date).
-pub const SESSIONS: &[(u32, u32, &str)] = &[
-    (13, 1, "2022-01-06"),
-    (13, 2, "2023-01-10"),
-    (13, 3, "2024-01-09"),
-    (13, 4, "2025-01-07"),
-    (13, 5, "2026-01-13"),
-];
+pub const SESSIONS: &[(u32, u32, &str)] = &[(13, 1, "2022-01-06"), (13, 2, "2023-01-10"), (13, 3, "2024-01-09"), (13, 4, "2025-01-07"), (13, 5, "2026-01-13")];
 
 /// 24 towns/streets (镇街); each gets a work station named "<town>委员工作站".
 #[rustfmt::skip]
@@ -118,21 +112,18 @@ pub struct DemoMember {
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
-    "何", "林", "罗", "高", "梁", "郑", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
-    "肖", "田", "董", "袁", "潘", "蔡", "蒋", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任",
-    "沈", "姚", "卢", "钟", "廖", "谭", "莫", "温", "麦", "邱", "严", "冼",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高", "梁", "郑", "谢", "宋", "唐", "许",
+    "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "蔡", "蒋", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "钟",
+    "廖", "谭", "莫", "温", "麦", "邱", "严", "冼",
 ];
 /// Given-name characters; the two pools are disjoint so names never collide across genders.
 const MALE_CHARS: &[&str] = &[
-    "伟", "强", "军", "磊", "洋", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "鹏", "华", "飞",
-    "鑫", "波", "斌", "宇", "浩", "凯", "健", "俊", "帆", "旭", "宁", "龙", "林", "建", "国", "志",
-    "文", "海", "东", "峰", "晨", "振", "荣", "德", "永", "锋", "宏", "彬", "毅", "家", "嘉", "耀",
-    "成", "立", "启", "铭",
+    "伟", "强", "军", "磊", "洋", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "鹏", "华", "飞", "鑫", "波", "斌", "宇", "浩", "凯", "健", "俊", "帆", "旭",
+    "宁", "龙", "林", "建", "国", "志", "文", "海", "东", "峰", "晨", "振", "荣", "德", "永", "锋", "宏", "彬", "毅", "家", "嘉", "耀", "成", "立", "启", "铭",
 ];
 const FEMALE_CHARS: &[&str] = &[
-    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "秀", "玲", "桂", "英", "慧", "莹", "雪", "琳",
-    "晶", "燕", "倩", "婷", "洁", "萍", "红", "颖", "欣", "怡", "佳", "雯",
+    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "秀", "玲", "桂", "英", "慧", "莹", "雪", "琳", "晶", "燕", "倩", "婷", "洁", "萍", "红", "颖", "欣", "怡",
+    "佳", "雯",
 ];
 
 const SECTOR_ZHONGGONG: usize = 0;
@@ -150,9 +141,7 @@ const PERM_MUL: u64 = 104_729;
 
 /// SplitMix64 finaliser: a well-mixed 64-bit hash of `index` under `salt`.
 fn hash(index: usize, salt: u64) -> u64 {
-    let mut z = (index as u64)
-        .wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = (index as u64).wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -169,11 +158,7 @@ fn permute(ordinal: usize, modulus: usize, offset: u64) -> usize {
 fn gender_and_ordinal(index: usize) -> (bool, usize) {
     let (block, pos) = (index / 10, index % 10);
     let rank = (pos * 3 + block * 7) % 10; // bijection on 0..10 for a fixed block
-    if rank < 3 {
-        (true, block * 3 + rank)
-    } else {
-        (false, block * 7 + rank - 3)
-    }
+    if rank < 3 { (true, block * 3 + rank) } else { (false, block * 7 + rank - 3) }
 }
 
 /// Every fifth same-gender ordinal gets a two-character name. Three-character names come
@@ -183,11 +168,7 @@ fn name_for(female: bool, ordinal: usize) -> String {
     let pool = if female { FEMALE_CHARS } else { MALE_CHARS };
     let (s, g) = (SURNAMES.len(), pool.len());
     // Distinct offsets per gender/length keep neighbouring members' surnames uncorrelated.
-    let (off2, off3) = if female {
-        (1_234, 31_337)
-    } else {
-        (777, 12_345)
-    };
+    let (off2, off3) = if female { (1_234, 31_337) } else { (777, 12_345) };
     let mut name = String::with_capacity(9);
     if ordinal % 5 == 4 {
         let code = permute(ordinal / 5, s * g, off2);
@@ -210,24 +191,9 @@ fn party_for(index: usize) -> usize {
     if index < LEADERS.len() {
         return LEADERS[index];
     }
-    const BUCKETS: [(u64, usize); 11] = [
-        (38, 0),
-        (42, 1),
-        (48, 2),
-        (53, 3),
-        (58, 4),
-        (62, 5),
-        (66, 6),
-        (71, 7),
-        (72, 8),
-        (82, 9),
-        (100, 10),
-    ];
+    const BUCKETS: [(u64, usize); 11] = [(38, 0), (42, 1), (48, 2), (53, 3), (58, 4), (62, 5), (66, 6), (71, 7), (72, 8), (82, 9), (100, 10)];
     let roll = hash(index, 1) % 100;
-    BUCKETS
-        .iter()
-        .find(|(upper, _)| roll < *upper)
-        .map_or(10, |&(_, p)| p)
+    BUCKETS.iter().find(|(upper, _)| roll < *upper).map_or(10, |&(_, p)| p)
 }
 
 fn sector_for(index: usize, party: usize, female: bool) -> usize {
@@ -263,11 +229,7 @@ pub fn member(index: usize) -> DemoMember {
     let party = party_for(index);
     let sector_index = sector_for(index, party, female);
     let h = hash(index, 3);
-    let birth_year = if index <= 8 {
-        1962 + (h % 10) as i32
-    } else {
-        1960 + (h % 31) as i32
-    };
+    let birth_year = if index <= 8 { 1962 + (h % 10) as i32 } else { 1960 + (h % 31) as i32 };
     let town_index = (hash(index, 4) % TOWNS.len() as u64) as usize;
 
     let hc = hash(index, 5);
@@ -344,15 +306,8 @@ mod tests {
         assert_eq!(SECTORS[SECTOR_MACAO], "特邀澳门人士");
         assert_eq!(SECTORS[SECTOR_SPECIAL], "特别邀请人士");
         assert_eq!(SECTORS[SECTOR_WOMEN], "妇联");
-        assert_eq!(
-            ORGANIZATIONS.iter().filter(|(_, k)| *k == "party").count(),
-            8
-        );
-        assert!(
-            ORGANIZATIONS
-                .iter()
-                .all(|(_, k)| ["party", "people", "other"].contains(k))
-        );
+        assert_eq!(ORGANIZATIONS.iter().filter(|(_, k)| *k == "party").count(), 8);
+        assert!(ORGANIZATIONS.iter().all(|(_, k)| ["party", "people", "other"].contains(k)));
         assert_eq!(TERMS.last().map(|t| t.0), Some(13));
         assert!(SESSIONS.iter().all(|s| s.0 == 13 && s.2.len() == 10));
     }
@@ -364,11 +319,7 @@ mod tests {
             assert!(m.sector_index < SECTORS.len(), "index {i}");
             assert!(m.town_index < TOWNS.len(), "index {i}");
             assert!(m.special_committee_indexes.len() <= 2);
-            assert!(
-                m.special_committee_indexes
-                    .iter()
-                    .all(|&c| c < SPECIAL_COMMITTEES.len())
-            );
+            assert!(m.special_committee_indexes.iter().all(|&c| c < SPECIAL_COMMITTEES.len()));
             if let [a, b] = m.special_committee_indexes[..] {
                 assert_ne!(a, b, "index {i}");
             }
@@ -386,25 +337,11 @@ mod tests {
             let of_party: Vec<_> = members.iter().filter(|m| m.party == *label).collect();
             let in_sector = of_party.iter().filter(|m| m.sector_index == p).count();
             assert!(in_sector * 2 >= of_party.len(), "{label}");
-            assert!(
-                of_party
-                    .iter()
-                    .all(|m| m.sector_index == p || m.sector_index >= 17)
-            );
+            assert!(of_party.iter().all(|m| m.sector_index == p || m.sector_index >= 17));
         }
-        assert!(
-            members
-                .iter()
-                .filter(|m| m.sector_index == 0)
-                .all(|m| m.party == "中共党员")
-        );
+        assert!(members.iter().filter(|m| m.sector_index == 0).all(|m| m.party == "中共党员"));
         assert!(members.iter().any(|m| m.hk_macao));
-        assert!(
-            members
-                .iter()
-                .filter(|m| m.sector_index == SECTOR_WOMEN)
-                .all(|m| m.gender == "female")
-        );
+        assert!(members.iter().filter(|m| m.sector_index == SECTOR_WOMEN).all(|m| m.gender == "female"));
     }
 
     #[test]
@@ -418,9 +355,7 @@ mod tests {
     fn phones_are_unique_fictitious_139_numbers() {
         let phones: HashSet<String> = (0..10_000).map(|i| member(i).phone).collect();
         assert_eq!(phones.len(), 10_000);
-        assert!(phones.iter().all(|p| p.len() == 11
-            && p.starts_with("139")
-            && p.bytes().all(|b| b.is_ascii_digit())));
+        assert!(phones.iter().all(|p| p.len() == 11 && p.starts_with("139") && p.bytes().all(|b| b.is_ascii_digit())));
     }
 
     #[test]
@@ -433,17 +368,10 @@ mod tests {
         }
         assert!(member(8).roles.contains(&"secretary_general"));
         let rest = 9..MEMBER_COUNT;
-        assert!(
-            rest.clone()
-                .all(|i| !member(i).roles.iter().any(|r| r.contains("chair")))
-        );
-        let standing = rest
-            .filter(|&i| member(i).roles.contains(&"standing"))
-            .count();
+        assert!(rest.clone().all(|i| !member(i).roles.iter().any(|r| r.contains("chair"))));
+        let standing = rest.filter(|&i| member(i).roles.contains(&"standing")).count();
         assert!((30..=80).contains(&standing), "{standing}");
-        let women = (0..MEMBER_COUNT)
-            .filter(|&i| member(i).gender == "female")
-            .count();
+        let women = (0..MEMBER_COUNT).filter(|&i| member(i).gender == "female").count();
         assert_eq!(women, 96);
     }
 }

@@ -50,7 +50,17 @@ impl App {
         let mut tx = self.db.begin().await?;
         let before = directory::get(&mut tx.ex(), kind, actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
         let after = directory::update(&mut tx.ex(), kind, actor.committee_id, id, version, &f).await?;
-        audit_write(&mut tx, Some(actor), "update", kind.table(), Some(id), format!("修改{}“{}”", kind.label(), after.name), snapshot(&before), snapshot(&after)).await?;
+        audit_write(
+            &mut tx,
+            Some(actor),
+            "update",
+            kind.table(),
+            Some(id),
+            format!("修改{}“{}”", kind.label(), after.name),
+            snapshot(&before),
+            snapshot(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -63,7 +73,17 @@ impl App {
         let before = directory::get(&mut tx.ex(), kind, actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
         let after = directory::set_archived(&mut tx.ex(), kind, actor.committee_id, id, version, archived).await?;
         let (action, verb) = if archived { ("archive", "归档") } else { ("restore", "恢复") };
-        audit_write(&mut tx, Some(actor), action, kind.table(), Some(id), format!("{verb}{}“{}”", kind.label(), after.name), snapshot(&before), snapshot(&after)).await?;
+        audit_write(
+            &mut tx,
+            Some(actor),
+            action,
+            kind.table(),
+            Some(id),
+            format!("{verb}{}“{}”", kind.label(), after.name),
+            snapshot(&before),
+            snapshot(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -110,7 +130,8 @@ impl App {
         let version = version_of(input.version)?;
         let mut tx = self.db.begin().await?;
         let before = directory::get_session(&mut tx.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
-        let after = directory::update_session(&mut tx.ex(), actor.committee_id, id, version, &f).await.map_err(|e| AppError::from_storage(e, "session_number"))?;
+        let after =
+            directory::update_session(&mut tx.ex(), actor.committee_id, id, version, &f).await.map_err(|e| AppError::from_storage(e, "session_number"))?;
         audit_write(&mut tx, Some(actor), "update", "sessions", Some(id), format!("修改届次“{}”", after.name()), snapshot(&before), snapshot(&after)).await?;
         tx.commit().await?;
         Ok(after)

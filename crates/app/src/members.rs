@@ -15,9 +15,8 @@ use crate::spreadsheet::{Sheet, read_table, write_xlsx};
 use crate::{App, AppError, AppResult, Page};
 
 /// The columns of the import template and the export, in order. A `*` marks required columns.
-pub const COLUMNS: [&str; 14] = [
-    "姓名*", "性别", "出生年份", "政治面貌", "界别*", "专委会", "职务", "委员工作站", "届别", "手机", "电子邮箱", "通讯地址", "港澳委员", "状态",
-];
+pub const COLUMNS: [&str; 14] =
+    ["姓名*", "性别", "出生年份", "政治面貌", "界别*", "专委会", "职务", "委员工作站", "届别", "手机", "电子邮箱", "通讯地址", "港澳委员", "状态"];
 
 /// One problem in an uploaded file: spreadsheet row number (header = 1), column title, message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,10 +45,10 @@ impl App {
         if !directory::unknown_ids(&mut c.ex(), DirectoryKind::Sector, committee_id, &[f.sector_id]).await?.is_empty() {
             errors.push(FieldError::new("sector_id", "所选界别不存在或已归档"));
         }
-        if let Some(ws) = f.work_station_id {
-            if !directory::unknown_ids(&mut c.ex(), DirectoryKind::WorkStation, committee_id, &[ws]).await?.is_empty() {
-                errors.push(FieldError::new("work_station_id", "所选委员工作站不存在或已归档"));
-            }
+        if let Some(ws) = f.work_station_id
+            && !directory::unknown_ids(&mut c.ex(), DirectoryKind::WorkStation, committee_id, &[ws]).await?.is_empty()
+        {
+            errors.push(FieldError::new("work_station_id", "所选委员工作站不存在或已归档"));
         }
         if !directory::unknown_ids(&mut c.ex(), DirectoryKind::SpecialCommittee, committee_id, &f.committee_ids).await?.is_empty() {
             errors.push(FieldError::new("committee_ids", "所选专委会不存在或已归档"));

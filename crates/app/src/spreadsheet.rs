@@ -101,7 +101,8 @@ mod tests {
 
     #[test]
     fn a_written_workbook_reads_back_the_same_cells() {
-        let bytes = write_xlsx(&[Sheet { name: "委员", headers: vec!["姓名".into(), "出生年份".into()], rows: vec![vec!["王芳".into(), "1968".into()]] }]).unwrap();
+        let bytes =
+            write_xlsx(&[Sheet { name: "委员", headers: vec!["姓名".into(), "出生年份".into()], rows: vec![vec!["王芳".into(), "1968".into()]] }]).unwrap();
         let rows = read_table("x.xlsx", &bytes).unwrap();
         assert_eq!(rows, vec![vec!["姓名".to_string(), "出生年份".into()], vec!["王芳".into(), "1968".into()]]);
     }

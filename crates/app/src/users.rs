@@ -1,9 +1,9 @@
 //! Administration of user accounts (admins only).
 
+use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{Action, Resource};
 use eline_domain::{Actor, FieldError, Role, text};
 use eline_storage::directory;
-use eline_domain::org::DirectoryKind;
 use eline_storage::users::{self, NewUser, User};
 use eline_storage::{members, sessions};
 use serde::Deserialize;
@@ -58,18 +58,18 @@ impl App {
         if roles.contains(&Role::Member) && member_id.is_none() {
             errors.push(FieldError::new("member_id", "委员账号需关联一名委员"));
         }
-        if let Some(id) = member_id {
-            if members::get(&mut c.ex(), committee_id, id).await?.is_none() {
-                errors.push(FieldError::new("member_id", "关联的委员不存在"));
-            }
+        if let Some(id) = member_id
+            && members::get(&mut c.ex(), committee_id, id).await?.is_none()
+        {
+            errors.push(FieldError::new("member_id", "关联的委员不存在"));
         }
         if roles.contains(&Role::Unit) && unit_id.is_none() {
             errors.push(FieldError::new("unit_id", "承办单位账号需关联一个承办单位"));
         }
-        if let Some(id) = unit_id {
-            if directory::get(&mut c.ex(), DirectoryKind::Unit, committee_id, id).await?.is_none() {
-                errors.push(FieldError::new("unit_id", "关联的承办单位不存在"));
-            }
+        if let Some(id) = unit_id
+            && directory::get(&mut c.ex(), DirectoryKind::Unit, committee_id, id).await?.is_none()
+        {
+            errors.push(FieldError::new("unit_id", "关联的承办单位不存在"));
         }
         if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
     }
@@ -123,7 +123,9 @@ impl App {
         self.check_links(actor.committee_id, &roles, input.member_id, input.unit_id).await?;
         let mut tx = self.db.begin().await?;
         let before = users::get(&mut tx.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
-        let after = users::update(&mut tx.ex(), actor.committee_id, id, version, &display_name, &Role::join(&roles), input.member_id, input.unit_id, input.active).await?;
+        let after =
+            users::update(&mut tx.ex(), actor.committee_id, id, version, &display_name, &Role::join(&roles), input.member_id, input.unit_id, input.active)
+                .await?;
         if !after.active {
             sessions::delete_for_user(&mut tx.ex(), id).await?;
         }

@@ -5,30 +5,14 @@ use serde::{Deserialize, Serialize};
 use crate::{Invalid, text};
 
 /// Positions a member may hold in the committee (several at once).
-pub const POSITIONS: [(&str, &str); 5] = [
-    ("chair", "主席"),
-    ("vice_chair", "副主席"),
-    ("secretary_general", "秘书长"),
-    ("standing", "常委"),
-    ("member", "委员"),
-];
+pub const POSITIONS: [(&str, &str); 5] =
+    [("chair", "主席"), ("vice_chair", "副主席"), ("secretary_general", "秘书长"), ("standing", "常委"), ("member", "委员")];
 
 pub const GENDERS: [(&str, &str); 2] = [("male", "男"), ("female", "女")];
 
 /// Political affiliation (政治面貌) as written in member files.
-pub const PARTIES: [&str; 11] = [
-    "中共党员",
-    "民革党员",
-    "民盟盟员",
-    "民建会员",
-    "民进会员",
-    "农工党党员",
-    "致公党党员",
-    "九三学社社员",
-    "台盟盟员",
-    "无党派人士",
-    "群众",
-];
+pub const PARTIES: [&str; 11] =
+    ["中共党员", "民革党员", "民盟盟员", "民建会员", "民进会员", "农工党党员", "致公党党员", "九三学社社员", "台盟盟员", "无党派人士", "群众"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

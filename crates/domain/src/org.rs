@@ -19,13 +19,8 @@ pub enum DirectoryKind {
 }
 
 impl DirectoryKind {
-    pub const ALL: [DirectoryKind; 5] = [
-        DirectoryKind::Sector,
-        DirectoryKind::SpecialCommittee,
-        DirectoryKind::Organization,
-        DirectoryKind::Unit,
-        DirectoryKind::WorkStation,
-    ];
+    pub const ALL: [DirectoryKind; 5] =
+        [DirectoryKind::Sector, DirectoryKind::SpecialCommittee, DirectoryKind::Organization, DirectoryKind::Unit, DirectoryKind::WorkStation];
 
     /// The storage table; a fixed name, never user input.
     pub fn table(self) -> &'static str {

@@ -45,7 +45,12 @@ pub fn email(field: &str, raw: Option<&str>) -> Result<Option<String>, FieldErro
     let Some(v) = raw.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
     let ok = match v.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !v.contains(char::is_whitespace) && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !v.contains(char::is_whitespace)
+                && !domain.contains('@')
         }
         None => false,
     };

@@ -166,7 +166,8 @@ fn redact(url: &str) -> String {
 }
 
 fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ELINE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("ELINE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
@@ -238,7 +239,9 @@ async fn main() -> Result<()> {
             let n = eline_storage::migrate(&database).await?;
             println!("applied {n} migration(s)");
         }
-        Command::User { command: UserCommand::Add { username, roles, display_name, member_id, unit_id, password_stdin: _, must_change_password, committee_id: cid, db } } => {
+        Command::User {
+            command: UserCommand::Add { username, roles, display_name, member_id, unit_id, password_stdin: _, must_change_password, committee_id: cid, db },
+        } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();

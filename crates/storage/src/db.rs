@@ -58,29 +58,19 @@ impl Db {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .pragma("temp_store", "memory");
-            if let Some(dir) = opts.get_filename().parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| StorageError::Config(format!("无法创建数据目录 {}：{e}", dir.display())))?;
-                }
+            if let Some(dir) = opts.get_filename().parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir).map_err(|e| StorageError::Config(format!("无法创建数据目录 {}：{e}", dir.display())))?;
             }
-            let pool = SqlitePoolOptions::new()
-                .max_connections(max_connections)
-                .acquire_timeout(Duration::from_secs(15))
-                .connect_with(opts)
-                .await?;
+            let pool = SqlitePoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(15)).connect_with(opts).await?;
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url).map_err(|e| StorageError::Config(format!("PostgreSQL 地址无效：{e}")))?;
-            let pool = PgPoolOptions::new()
-                .max_connections(max_connections)
-                .acquire_timeout(Duration::from_secs(15))
-                .connect_with(opts)
-                .await?;
+            let pool = PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(15)).connect_with(opts).await?;
             Ok(Db::Postgres(pool))
         } else {
-            Err(StorageError::Config(format!(
-                "不支持的数据库地址“{url}”：请使用 sqlite:// 或 postgres:// 开头的地址"
-            )))
+            Err(StorageError::Config(format!("不支持的数据库地址“{url}”：请使用 sqlite:// 或 postgres:// 开头的地址")))
         }
     }
 
@@ -134,8 +124,8 @@ impl Db {
 impl Tx {
     pub fn ex(&mut self) -> Ex<'_> {
         match self {
-            Tx::Sqlite(t) => Ex::Sqlite(&mut **t),
-            Tx::Postgres(t) => Ex::Postgres(&mut **t),
+            Tx::Sqlite(t) => Ex::Sqlite(t),
+            Tx::Postgres(t) => Ex::Postgres(t),
         }
     }
 
@@ -158,8 +148,8 @@ impl Tx {
 impl Conn {
     pub fn ex(&mut self) -> Ex<'_> {
         match self {
-            Conn::Sqlite(c) => Ex::Sqlite(&mut **c),
-            Conn::Postgres(c) => Ex::Postgres(&mut **c),
+            Conn::Sqlite(c) => Ex::Sqlite(c),
+            Conn::Postgres(c) => Ex::Postgres(c),
         }
     }
 }

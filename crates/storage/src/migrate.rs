@@ -45,13 +45,7 @@ pub async fn migrate(db: &Db) -> Result<usize, StorageError> {
             crate::Tx::Postgres(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ()),
         }
         .map_err(|e| StorageError::Migration(format!("{} {}: {e}", m.version, m.name)))?;
-        run!(
-            &mut tx.ex(),
-            "INSERT INTO eline_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            m.version,
-            m.name,
-            crate::now_micros()
-        )?;
+        run!(&mut tx.ex(), "INSERT INTO eline_migrations (version, name, applied_at) VALUES ($1, $2, $3)", m.version, m.name, crate::now_micros())?;
         tx.commit().await?;
         applied += 1;
         tracing::info!(version = m.version, name = m.name, "migration applied");

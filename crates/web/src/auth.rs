@@ -137,12 +137,8 @@ impl FromRequestParts<AppState> for PageUser {
 /// Requests with a bearer token or without a session cookie carry no ambient authority.
 pub async fn csrf_guard(State(_state): State<AppState>, session: Session, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let has_cookie = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|c| c.split(';').any(|p| p.trim_start().starts_with(SESSION_COOKIE)));
+    let has_cookie =
+        req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|c| c.split(';').any(|p| p.trim_start().starts_with(SESSION_COOKIE)));
     let has_bearer = req.headers().contains_key(header::AUTHORIZATION);
     if !unsafe_method || !has_cookie || has_bearer {
         return next.run(req).await;
@@ -153,11 +149,7 @@ pub async fn csrf_guard(State(_state): State<AppState>, session: Session, req: R
     if given.is_none() {
         given = parts.uri.query().and_then(|q| form_value(q.as_bytes(), "_csrf"));
     }
-    let is_form = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let is_form = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     let body = if given.is_none() && is_form {
         match to_bytes(body, 2 * 1024 * 1024).await {
             Ok(bytes) => {

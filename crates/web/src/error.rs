@@ -120,7 +120,9 @@ impl IntoResponse for PageError {
             AppError::Unauthenticated => Redirect::to("/login").into_response(),
             AppError::NotFound => error_page(StatusCode::NOT_FOUND, "页面不存在", "您访问的页面或记录不存在，或您没有查看它的权限。"),
             AppError::Forbidden => error_page(StatusCode::FORBIDDEN, "没有权限", "您的账号没有进行此操作的权限。如需开通，请联系系统管理员。"),
-            AppError::Internal(_) => error_page(StatusCode::INTERNAL_SERVER_ERROR, "服务器出错了", "处理您的请求时发生错误，请稍后重试；如持续出现请联系管理员。"),
+            AppError::Internal(_) => {
+                error_page(StatusCode::INTERNAL_SERVER_ERROR, "服务器出错了", "处理您的请求时发生错误，请稍后重试；如持续出现请联系管理员。")
+            }
             other => {
                 let (status, _, title) = classify(other);
                 error_page(status, title, &other.to_string())

@@ -2,12 +2,12 @@
 //! OpenAPI document, and the middleware around both.
 
 pub mod api;
+mod assets;
 pub mod auth;
 pub mod error;
 mod headers;
 pub mod html;
 pub mod metrics;
-mod assets;
 pub mod testing;
 
 use std::sync::Arc;
@@ -100,7 +100,11 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
 }
 
 /// Serves until `shutdown` resolves; in-flight requests finish first.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

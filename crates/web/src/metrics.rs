@@ -68,7 +68,10 @@ impl Metrics {
             }
         }
         let (size, idle) = pool;
-        let _ = writeln!(out, "# HELP eline_db_pool_connections Open database connections.\n# TYPE eline_db_pool_connections gauge\neline_db_pool_connections {size}");
+        let _ = writeln!(
+            out,
+            "# HELP eline_db_pool_connections Open database connections.\n# TYPE eline_db_pool_connections gauge\neline_db_pool_connections {size}"
+        );
         let _ = writeln!(out, "# HELP eline_db_pool_idle Idle database connections.\n# TYPE eline_db_pool_idle gauge\neline_db_pool_idle {idle}");
         out
     }

@@ -29,7 +29,8 @@ impl Drop for TestApp {
 async fn spawn(settings: Settings, demo: bool) -> TestApp {
     let t = fresh().await;
     let app = App::new(t.db.clone(), settings);
-    let committee_id = if demo { app.load_demo().await.expect("load demo").0 } else { app.ensure_committee("政协测试市委员会").await.expect("committee") };
+    let committee_id =
+        if demo { app.load_demo().await.expect("load demo").0 } else { app.ensure_committee("政协测试市委员会").await.expect("committee") };
     let state = AppState::new(app);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");

@@ -41,7 +41,11 @@ pub struct LoginOut {
 /// Log in with a username and password; returns a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()), request_body = LoginIn,
     responses((status = 200, body = LoginOut), (status = 422, body = Problem, description = "用户名或密码错误"), (status = 429, body = Problem)))]
-async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>, Body(body): Body<LoginIn>) -> Result<Json<LoginOut>, ApiError> {
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    Body(body): Body<LoginIn>,
+) -> Result<Json<LoginOut>, ApiError> {
     let done = state.app.login(&body.username, &body.password, &addr.ip().to_string()).await?;
     if done.user.must_change_password {
         return Err(ApiError(AppError::field("password", "该账号须先在网页上修改初始密码，之后才能使用接口")));

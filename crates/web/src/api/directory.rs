@@ -30,7 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(restore))
 }
 
-
 fn kind_of(slug: &str) -> Result<DirectoryKind, ApiError> {
     DirectoryKind::from_slug(slug).ok_or(ApiError(AppError::NotFound))
 }
@@ -53,7 +52,12 @@ pub struct DirectoryIn {
 #[utoipa::path(get, path = "/api/v1/{kind}", tag = "directory",
     params(("kind" = String, Path, description = "sectors | committees | organizations | units | work-stations"), ListParams),
     responses((status = 200, body = DirectoryPage), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Path(slug): Path<String>, Params(p): Params<ListParams>) -> Result<Json<DirectoryPage>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path(slug): Path<String>,
+    Params(p): Params<ListParams>,
+) -> Result<Json<DirectoryPage>, ApiError> {
     let kind = kind_of(&slug)?;
     let page = state.app.list_directory(&a, kind, p.include_archived, p.cursor.as_deref(), eline_app::limit(p.limit)?).await?;
     let m = manager(&a);
@@ -64,7 +68,12 @@ async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Path(slug): Pa
 #[utoipa::path(post, path = "/api/v1/{kind}", tag = "directory",
     params(("kind" = String, Path, description = "sectors | committees | organizations | units | work-stations")), request_body = DirectoryIn,
     responses((status = 201, body = DirectoryOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create(State(state): State<AppState>, ApiUser(a): ApiUser, Path(slug): Path<String>, Body(b): Body<DirectoryIn>) -> Result<(StatusCode, Json<DirectoryOut>), ApiError> {
+async fn create(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path(slug): Path<String>,
+    Body(b): Body<DirectoryIn>,
+) -> Result<(StatusCode, Json<DirectoryOut>), ApiError> {
     let kind = kind_of(&slug)?;
     let input = DirectoryInput { name: b.name, category: b.category, note: b.note, sort_order: b.sort_order, version: None };
     let e = state.app.create_directory(&a, kind, &input).await?;
@@ -105,8 +114,15 @@ async fn patch(
     Ok(Json(DirectoryOut::from(kind, &e, true)))
 }
 
-
-async fn set_archived(state: AppState, a: eline_domain::Actor, slug: String, id: String, headers: HeaderMap, body_version: Option<i64>, archived: bool) -> Result<Json<DirectoryOut>, ApiError> {
+async fn set_archived(
+    state: AppState,
+    a: eline_domain::Actor,
+    slug: String,
+    id: String,
+    headers: HeaderMap,
+    body_version: Option<i64>,
+    archived: bool,
+) -> Result<Json<DirectoryOut>, ApiError> {
     let kind = kind_of(&slug)?;
     let id: i64 = id.parse().map_err(|_| ApiError(AppError::NotFound))?;
     let version = version_of(&headers, body_version)?;
@@ -118,7 +134,13 @@ async fn set_archived(state: AppState, a: eline_domain::Actor, slug: String, id:
 #[utoipa::path(post, path = "/api/v1/{kind}/{id}/archive", tag = "directory",
     params(("kind" = String, Path), ("id" = i64, Path)), request_body = VersionIn,
     responses((status = 200, body = DirectoryOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn archive(State(state): State<AppState>, ApiUser(a): ApiUser, Path((slug, id)): Path<(String, String)>, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<DirectoryOut>, ApiError> {
+async fn archive(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<DirectoryOut>, ApiError> {
     set_archived(state, a, slug, id, headers, super::optional_version(&body)?, true).await
 }
 
@@ -126,7 +148,13 @@ async fn archive(State(state): State<AppState>, ApiUser(a): ApiUser, Path((slug,
 #[utoipa::path(post, path = "/api/v1/{kind}/{id}/restore", tag = "directory",
     params(("kind" = String, Path), ("id" = i64, Path)), request_body = VersionIn,
     responses((status = 200, body = DirectoryOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn restore(State(state): State<AppState>, ApiUser(a): ApiUser, Path((slug, id)): Path<(String, String)>, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<DirectoryOut>, ApiError> {
+async fn restore(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<DirectoryOut>, ApiError> {
     set_archived(state, a, slug, id, headers, super::optional_version(&body)?, false).await
 }
 
@@ -153,7 +181,8 @@ async fn list_sessions(State(state): State<AppState>, ApiUser(a): ApiUser, Param
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "directory", request_body = SessionIn,
     responses((status = 201, body = SessionOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_session(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<SessionIn>) -> Result<(StatusCode, Json<SessionOut>), ApiError> {
-    let input = SessionInput { term_number: Some(b.term_number), session_number: Some(b.session_number), year: Some(b.year), opens_on: b.opens_on, version: None };
+    let input =
+        SessionInput { term_number: Some(b.term_number), session_number: Some(b.session_number), year: Some(b.year), opens_on: b.opens_on, version: None };
     let s = state.app.create_session(&a, &input).await?;
     Ok((StatusCode::CREATED, Json(SessionOut::from(&s, true))))
 }
@@ -167,7 +196,13 @@ async fn get_session(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id):
 /// Change a session; carries `version` (or If-Match).
 #[utoipa::path(patch, path = "/api/v1/sessions/{id}", tag = "directory", params(("id" = i64, Path)), request_body = SessionIn,
     responses((status = 200, body = SessionOut), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn patch_session(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, Body(b): Body<serde_json::Value>) -> Result<Json<SessionOut>, ApiError> {
+async fn patch_session(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    Body(b): Body<serde_json::Value>,
+) -> Result<Json<SessionOut>, ApiError> {
     let version = version_of(&headers, b.get("version").and_then(|v| v.as_i64()))?;
     let cur = state.app.get_session(&a, id).await?;
     let base = serde_json::json!({"term_number": cur.term_number, "session_number": cur.session_number, "year": cur.year, "opens_on": cur.opens_on});
@@ -180,7 +215,13 @@ async fn patch_session(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id
 /// Archive a session.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/archive", tag = "directory", params(("id" = i64, Path)), request_body = VersionIn,
     responses((status = 200, body = SessionOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn archive_session(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<SessionOut>, ApiError> {
+async fn archive_session(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<SessionOut>, ApiError> {
     let version = version_of(&headers, super::optional_version(&body)?)?;
     Ok(Json(SessionOut::from(&state.app.archive_session(&a, id, Some(version), true).await?, true)))
 }
@@ -188,7 +229,13 @@ async fn archive_session(State(state): State<AppState>, ApiUser(a): ApiUser, Id(
 /// Restore an archived session.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/restore", tag = "directory", params(("id" = i64, Path)), request_body = VersionIn,
     responses((status = 200, body = SessionOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn restore_session(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<SessionOut>, ApiError> {
+async fn restore_session(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<SessionOut>, ApiError> {
     let version = version_of(&headers, super::optional_version(&body)?)?;
     Ok(Json(SessionOut::from(&state.app.archive_session(&a, id, Some(version), false).await?, true)))
 }

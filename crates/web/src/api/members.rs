@@ -113,16 +113,37 @@ async fn get_one(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id)
     Ok(Json(out(&state, &a, id).await?))
 }
 
-const EDITABLE: [&str; 14] =
-    ["name", "gender", "birth_year", "party", "sector_id", "work_station_id", "committee_ids", "roles", "term_number", "phone", "email", "address", "hk_macao", "status"];
+const EDITABLE: [&str; 14] = [
+    "name",
+    "gender",
+    "birth_year",
+    "party",
+    "sector_id",
+    "work_station_id",
+    "committee_ids",
+    "roles",
+    "term_number",
+    "phone",
+    "email",
+    "address",
+    "hk_macao",
+    "status",
+];
 
 /// Change a member's file; carries `version` (or If-Match).
 #[utoipa::path(patch, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path)), request_body = MemberIn,
     responses((status = 200, body = MemberOut), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn patch(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, Body(b): Body<serde_json::Value>) -> Result<Json<MemberOut>, ApiError> {
+async fn patch(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    Body(b): Body<serde_json::Value>,
+) -> Result<Json<MemberOut>, ApiError> {
     let version = version_of(&headers, b.get("version").and_then(|v| v.as_i64()))?;
     let current = serde_json::to_value(out(&state, &a, id).await?).map_err(|e| AppError::Internal(e.to_string()))?;
-    let base = serde_json::Value::Object(current.as_object().cloned().unwrap_or_default().into_iter().filter(|(k, _)| EDITABLE.contains(&k.as_str())).collect());
+    let base =
+        serde_json::Value::Object(current.as_object().cloned().unwrap_or_default().into_iter().filter(|(k, _)| EDITABLE.contains(&k.as_str())).collect());
     let merged = merge_patch(base, &b, &EDITABLE)?;
     let input = input_of(from_json::<MemberIn>(merged)?);
     state.app.update_member(&a, id, &input, Some(version)).await?;
@@ -132,7 +153,13 @@ async fn patch(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, h
 /// Archive a member's file (kept for the record).
 #[utoipa::path(post, path = "/api/v1/members/{id}/archive", tag = "members", params(("id" = i64, Path)), request_body = VersionIn,
     responses((status = 200, body = MemberOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn archive(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<MemberOut>, ApiError> {
+async fn archive(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<MemberOut>, ApiError> {
     let version = version_of(&headers, optional_version(&body)?)?;
     state.app.archive_member(&a, id, Some(version), true).await?;
     Ok(Json(out(&state, &a, id).await?))
@@ -141,7 +168,13 @@ async fn archive(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id,
 /// Restore an archived member.
 #[utoipa::path(post, path = "/api/v1/members/{id}/restore", tag = "members", params(("id" = i64, Path)), request_body = VersionIn,
     responses((status = 200, body = MemberOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn restore(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<MemberOut>, ApiError> {
+async fn restore(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<MemberOut>, ApiError> {
     let version = version_of(&headers, optional_version(&body)?)?;
     state.app.archive_member(&a, id, Some(version), false).await?;
     Ok(Json(out(&state, &a, id).await?))
@@ -194,7 +227,9 @@ async fn import(State(state): State<AppState>, ApiUser(a): ApiUser, multipart: M
                 Some(errors),
             );
             // Row and column as separate fields too, for programs.
-            if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&axum::body::to_bytes(std::mem::take(res.body_mut()), 1 << 24).await.unwrap_or_default()) {
+            if let Ok(mut v) =
+                serde_json::from_slice::<serde_json::Value>(&axum::body::to_bytes(std::mem::take(res.body_mut()), 1 << 24).await.unwrap_or_default())
+            {
                 if let Some(list) = v.get_mut("errors").and_then(|e| e.as_array_mut()) {
                     for (item, r) in list.iter_mut().zip(&rows) {
                         item["row"] = r.row.into();

@@ -39,16 +39,13 @@ impl Modify for Security {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(account::router())
-        .merge(users::router())
-        .merge(members::router())
-        .merge(directory::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(account::router()).merge(users::router()).merge(members::router()).merge(directory::router())
 }
 
 /// The version a write must carry: `If-Match` header or the body's `version`.
 pub fn version_of(headers: &HeaderMap, body: Option<i64>) -> Result<i64, AppError> {
-    let header = headers.get(axum::http::header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().trim_matches('"').trim_start_matches("W/").trim_matches('"'));
+    let header =
+        headers.get(axum::http::header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().trim_matches('"').trim_start_matches("W/").trim_matches('"'));
     let from_header = match header {
         Some(h) => Some(h.parse::<i64>().map_err(|_| AppError::field("version", "If-Match 中的版本号无效"))?),
         None => None,
@@ -103,9 +100,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
     type Rejection = crate::error::ApiError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(params) = axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| crate::error::ApiError(AppError::NotFound))?;
+        let axum::extract::Path(params) =
+            axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state).await.map_err(|_| crate::error::ApiError(AppError::NotFound))?;
         let id = params.iter().find(|(k, _)| k == "id").and_then(|(_, v)| v.parse().ok()).ok_or(crate::error::ApiError(AppError::NotFound))?;
         Ok(Id(id))
     }

@@ -17,7 +17,11 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_users, create_user)).routes(routes!(get_user, patch_user)).routes(routes!(reset_password)).routes(routes!(list_audit))
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, patch_user))
+        .routes(routes!(reset_password))
+        .routes(routes!(list_audit))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -44,7 +48,8 @@ async fn list_users(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserIn,
     responses((status = 201, body = UserOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_user(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<UserIn>) -> Result<(StatusCode, Json<UserOut>), ApiError> {
-    let input = UserInput { username: b.username, password: b.password, display_name: b.display_name, roles: b.roles, member_id: b.member_id, unit_id: b.unit_id };
+    let input =
+        UserInput { username: b.username, password: b.password, display_name: b.display_name, roles: b.roles, member_id: b.member_id, unit_id: b.unit_id };
     let u = state.app.create_user(&a, &input, true).await?;
     Ok((StatusCode::CREATED, Json(UserOut::from(&u, true))))
 }
@@ -70,7 +75,13 @@ pub struct UserPatch {
 /// Change an account's name, roles, links or active flag. Carries `version` (or If-Match).
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserPatch,
     responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn patch_user(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, Body(b): Body<serde_json::Value>) -> Result<Json<UserOut>, ApiError> {
+async fn patch_user(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    Body(b): Body<serde_json::Value>,
+) -> Result<Json<UserOut>, ApiError> {
     let version = version_of(&headers, b.get("version").and_then(|v| v.as_i64()))?;
     let current = state.app.get_user(&a, id).await?;
     let base = serde_json::json!({

@@ -1,11 +1,11 @@
 //! The user's own account: password change (forced at first login) and API tokens.
 
 use askama::Template;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use eline_storage::users::Token;
 
 use super::{Errors, F, FormData, Layout, flash, form_errors, render, render_invalid};
@@ -30,7 +30,6 @@ struct AccountPage {
     errors: Errors,
     forced: bool,
 }
-
 
 async fn page(state: &AppState, user: &PageUser, path: &str, new_secret: Option<String>, errors: Errors) -> Result<AccountPage, PageError> {
     let forced = user.session.get::<bool>("must_change_password").await.ok().flatten().unwrap_or(false);

@@ -46,8 +46,21 @@ pub fn action_label(a: &str) -> &str {
     }
 }
 
-const ACTIONS: [&str; 13] =
-    ["create", "update", "archive", "restore", "import", "login", "login_failed", "password_changed", "password_reset", "token_created", "token_revoked", "permission_denied", "demo_loaded"];
+const ACTIONS: [&str; 13] = [
+    "create",
+    "update",
+    "archive",
+    "restore",
+    "import",
+    "login",
+    "login_failed",
+    "password_changed",
+    "password_reset",
+    "token_created",
+    "token_revoked",
+    "permission_denied",
+    "demo_loaded",
+];
 
 #[derive(Template)]
 #[template(path = "audit_list.html")]
@@ -60,7 +73,6 @@ struct AuditPage {
     actions: Vec<(&'static str, &'static str)>,
     qs: String,
 }
-
 
 async fn list(State(state): State<AppState>, user: PageUser, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
     let clean = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());

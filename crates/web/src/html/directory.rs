@@ -2,11 +2,11 @@
 //! stations, and sessions (届次).
 
 use askama::Template;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use eline_app::directory::{DirectoryInput, SessionInput};
 use eline_app::{AppError, Page};
 use eline_domain::org::DirectoryKind;
@@ -108,7 +108,14 @@ impl FormPage {
     }
 }
 
-async fn form_page(state: &AppState, user: &PageUser, kind: DirectoryKind, entry: Option<Entry>, form: Option<&FormData>, errors: Errors) -> Result<FormPage, PageError> {
+async fn form_page(
+    state: &AppState,
+    user: &PageUser,
+    kind: DirectoryKind,
+    entry: Option<Entry>,
+    form: Option<&FormData>,
+    errors: Errors,
+) -> Result<FormPage, PageError> {
     let title = match &entry {
         Some(e) => format!("编辑{}：{}", kind.label(), e.name),
         None => format!("新建{}", kind.label()),
@@ -116,7 +123,9 @@ async fn form_page(state: &AppState, user: &PageUser, kind: DirectoryKind, entry
     let list_href = format!("/directory/{}", kind.slug());
     let l = Layout::page(state, user, "/directory", title, &[("组织机构", "/directory"), (kind.label(), &list_href)]).await?;
     let (name, category, note, sort_order, version) = match (form, &entry) {
-        (Some(f), _) => (f.get("name").into(), f.get("category").into(), f.get("note").into(), f.get("sort_order").into(), f.get("version").parse().unwrap_or(0)),
+        (Some(f), _) => {
+            (f.get("name").into(), f.get("category").into(), f.get("note").into(), f.get("sort_order").into(), f.get("version").parse().unwrap_or(0))
+        }
         (None, Some(e)) => (e.name.clone(), e.category.clone().unwrap_or_default(), e.note.clone().unwrap_or_default(), e.sort_order.to_string(), e.version),
         (None, None) => (String::new(), String::new(), String::new(), "0".into(), 0),
     };
@@ -231,14 +240,22 @@ struct SessionFormPage {
     errors: Errors,
 }
 
-async fn session_form(state: &AppState, user: &PageUser, session: Option<Session>, form: Option<&FormData>, errors: Errors) -> Result<SessionFormPage, PageError> {
+async fn session_form(
+    state: &AppState,
+    user: &PageUser,
+    session: Option<Session>,
+    form: Option<&FormData>,
+    errors: Errors,
+) -> Result<SessionFormPage, PageError> {
     let title = match &session {
         Some(s) => format!("编辑届次：{}", s.name()),
         None => "新建届次会议".to_string(),
     };
     let l = Layout::page(state, user, "/directory", title, &[("组织机构", "/directory"), ("届次会议", "/directory/sessions")]).await?;
     let (term_number, session_number, year, opens_on, version) = match (form, &session) {
-        (Some(f), _) => (f.get("term_number").into(), f.get("session_number").into(), f.get("year").into(), f.get("opens_on").into(), f.get("version").parse().unwrap_or(0)),
+        (Some(f), _) => {
+            (f.get("term_number").into(), f.get("session_number").into(), f.get("year").into(), f.get("opens_on").into(), f.get("version").parse().unwrap_or(0))
+        }
         (None, Some(s)) => (s.term_number.to_string(), s.session_number.to_string(), s.year.to_string(), s.opens_on.clone().unwrap_or_default(), s.version),
         (None, None) => (String::new(), String::new(), String::new(), String::new(), 0),
     };

@@ -17,10 +17,7 @@ use crate::auth::{csrf_token, end_session, start_session};
 use crate::error::{PageError, error_page};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(login_page).post(login_submit))
-        .route("/logout", post(logout))
-        .route("/prefs/text-size", post(toggle_text_size))
+    Router::new().route("/login", get(login_page).post(login_submit)).route("/logout", post(logout)).route("/prefs/text-size", post(toggle_text_size))
 }
 
 #[derive(Template)]

@@ -1,12 +1,12 @@
 //! Member pages: list with filters, file, create/edit/archive, import and export.
 
 use askama::Template;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use eline_app::members::{ImportOutcome, RowError};
 use eline_app::{AppError, Page};
 use eline_domain::member::{GENDERS, MemberInput, MemberStatus, PARTIES, POSITIONS, gender_label, position_label};

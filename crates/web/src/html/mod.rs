@@ -102,10 +102,7 @@ impl Layout {
     /// The layout of a logged-in page; takes the pending flash message.
     pub async fn page(state: &AppState, user: &PageUser, path: &str, title: impl Into<String>, crumbs: &[(&str, &str)]) -> Result<Layout, PageError> {
         let committee = state.app.committee_name(user.actor.committee_id).await?;
-        let notice = match user.session.remove::<String>(FLASH_KEY).await {
-            Ok(n) => n,
-            Err(_) => None,
-        };
+        let notice: Option<String> = user.session.remove::<String>(FLASH_KEY).await.unwrap_or_default();
         let mut all_crumbs = vec![("首页".to_string(), "/".to_string())];
         all_crumbs.extend(crumbs.iter().map(|(a, b)| (a.to_string(), b.to_string())));
         let title = title.into();

@@ -1,11 +1,11 @@
 //! Account administration pages (admins).
 
 use askama::Template;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use eline_app::users::{UserInput, UserUpdate};
 use eline_app::{AppError, Page};
 use eline_domain::Role;
@@ -39,7 +39,6 @@ struct ListPage {
     l: Layout,
     page: Page<User>,
 }
-
 
 async fn list(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
     let page = state.app.list_users(&user.actor, q.cursor.as_deref(), 100).await?;
