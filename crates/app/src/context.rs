@@ -24,11 +24,13 @@ pub struct Settings {
     pub max_failures_per_ip: i64,
     /// Throttle window in seconds.
     pub throttle_window_secs: i64,
+    /// Mark the session cookie `Secure` (set when served over HTTPS, e.g. behind a TLS proxy).
+    pub secure_cookies: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { demo: false, max_failures_per_account: 5, max_failures_per_ip: 30, throttle_window_secs: 15 * 60 }
+        Settings { demo: false, max_failures_per_account: 5, max_failures_per_ip: 30, throttle_window_secs: 15 * 60, secure_cookies: false }
     }
 }
 
@@ -49,6 +51,16 @@ impl App {
             tx.commit().await?;
         }
         Err(AppError::Forbidden)
+    }
+
+    /// Removes expired browser sessions and old failed-login records; safe to run on every node.
+    pub async fn sweep(&self) -> AppResult<()> {
+        use tower_sessions::session_store::ExpiredDeletion;
+        eline_storage::sessions::DbSessionStore::new(self.db.clone()).delete_expired().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut c = self.db.acquire().await?;
+        let before = eline_storage::now_micros() - 2 * self.settings.throttle_window_secs * 1_000_000;
+        eline_storage::users::prune_failures(&mut c.ex(), before).await?;
+        Ok(())
     }
 
     /// Like `require`, for reads: answers NotFound so that a record's existence is not revealed.

@@ -63,6 +63,9 @@ enum Command {
         /// Name of the committee created on first start.
         #[arg(long, env = "ELINE_COMMITTEE_NAME", default_value = "政协委员会")]
         committee_name: String,
+        /// Mark session cookies Secure (when users reach eline over HTTPS).
+        #[arg(long, env = "ELINE_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -210,9 +213,9 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
     match cli.command {
-        Command::Serve { addr, db, demo, committee_name } => {
+        Command::Serve { addr, db, demo, committee_name, secure_cookies } => {
             let database = db.open().await?;
-            let app = App::new(database.clone(), Settings { demo, ..Settings::default() });
+            let app = App::new(database.clone(), Settings { demo, secure_cookies, ..Settings::default() });
             if demo {
                 let (_, loaded) = app.load_demo().await?;
                 if loaded {
@@ -229,6 +232,16 @@ async fn main() -> Result<()> {
                 tracing::warn!("no user accounts yet: create one with `echo PASSWORD | eline user add --username admin --role admin --password-stdin`");
             }
             drop(c);
+            let sweeper = app.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = sweeper.sweep().await {
+                        tracing::warn!(error = %e, "sweeping expired sessions failed");
+                    }
+                }
+            });
             let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
             tracing::info!(%addr, database = %redact(&db.url()), "eline listening on http://{addr}");
             eline_web::serve(listener, eline_web::AppState::new(app), shutdown_signal()).await?;

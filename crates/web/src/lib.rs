@@ -51,7 +51,7 @@ pub fn router(state: AppState) -> Router {
         .with_name(auth::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(false)
+        .with_secure(state.app.settings.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
     let (api_router, openapi) = api::router().split_for_parts();
     let swagger = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi);
