@@ -11,6 +11,7 @@ mod error;
 pub mod home;
 pub mod members;
 mod page;
+pub mod proposals;
 pub mod spreadsheet;
 pub mod users;
 

@@ -1,11 +1,13 @@
 //! Pure rules of eline: entities, parsed values, the permission policy. No I/O, no SQL, no HTTP.
 
 pub mod actor;
+pub mod calendar;
 pub mod error;
 pub mod member;
 pub mod numerals;
 pub mod org;
 pub mod policy;
+pub mod proposal;
 pub mod role;
 pub mod text;
 

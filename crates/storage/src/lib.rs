@@ -9,8 +9,10 @@ pub mod directory;
 mod error;
 pub mod members;
 pub mod migrate;
+pub mod proposals;
 pub mod schema;
 pub mod sessions;
+pub mod settings;
 pub mod testing;
 pub mod users;
 

@@ -196,3 +196,15 @@ pub async fn ids_by_name(ex: &mut Ex<'_>, committee_id: i64, name: &str) -> Resu
         .map(|(id,)| id)
         .collect())
 }
+
+/// Ids among `ids` that are not active members of the committee.
+pub async fn unknown_ids(ex: &mut Ex<'_>, committee_id: i64, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut missing = Vec::new();
+    for id in ids {
+        let n: i64 = scalar!(&mut *ex, i64, "SELECT COUNT(*) FROM members WHERE id = $1 AND committee_id = $2 AND archived = FALSE", *id, committee_id)?;
+        if n == 0 {
+            missing.push(*id);
+        }
+    }
+    Ok(missing)
+}

@@ -10,12 +10,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "proposals",
+        sqlite: include_str!("../migrations/sqlite/0002_proposals.sql"),
+        postgres: include_str!("../migrations/postgres/0002_proposals.sql"),
+    },
+];
 
 /// Applies every migration not yet applied; returns how many ran.
 pub async fn migrate(db: &Db) -> Result<usize, StorageError> {
@@ -71,4 +79,16 @@ pub const TABLES: &[&str] = &[
     "audit_head",
     "outbox",
     "web_sessions",
+    "proposals",
+    "proposal_cosigners",
+    "proposal_units",
+    "proposal_replies",
+    "proposal_evaluations",
+    "proposal_events",
+    "proposal_commitments",
+    "proposal_supervisors",
+    "attachments",
+    "settings",
+    "calendar_days",
+    "reply_templates",
 ];

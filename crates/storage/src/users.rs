@@ -198,3 +198,9 @@ pub async fn clear_failures(ex: &mut Ex<'_>, key: &str) -> Result<()> {
 pub async fn prune_failures(ex: &mut Ex<'_>, before: i64) -> Result<u64> {
     Ok(run!(ex, "DELETE FROM login_failures WHERE at < $1", before)?)
 }
+
+/// Active users of the committee holding `role`, for pickers (e.g. supervising leaders).
+pub async fn with_role(ex: &mut Ex<'_>, committee_id: i64, role: &str) -> Result<Vec<User>> {
+    let users = all!(ex, User, "SELECT * FROM users WHERE committee_id = $1 AND active = TRUE ORDER BY id", committee_id)?;
+    Ok(users.into_iter().filter(|u| u.roles.split(',').any(|r| r == role)).collect())
+}

@@ -1,1 +1,12 @@
-//! Black-box HTTP tests of the whole application (pages and API), run in-process on port 0.
+//! Black-box HTTP tests of the whole application (pages and API), each against its own server on
+//! port 0 and a fresh database: SQLite, or PostgreSQL when ELINE_TEST_DATABASE_URL is set.
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod authz;
+mod basics;
+mod imports;
+mod tenancy;
+mod validation;

@@ -1,0 +1,134 @@
+//! Use cases of proposals (提案): writing and submitting, co-signing, review, assignment,
+//! handling, reply, evaluation, follow-up, key proposals — each one transaction, each decided
+//! by the state machine in `eline_domain::proposal`, each leaving a timeline entry and an audit
+//! entry.
+
+mod actions;
+mod config;
+mod view;
+
+use chrono::NaiveDate;
+use eline_domain::calendar::{Calendar, DeadlineRules};
+use eline_domain::proposal::{Facts, Kind, Standing, Status, UnitRole};
+use eline_domain::{Actor, Role};
+use eline_storage::Ex;
+use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
+
+pub use actions::{ActionInput, AssignInput, Commitment, ReviewInput};
+pub use config::{Config, today};
+pub use view::{DraftInput, ProposalView};
+
+use crate::{AppError, AppResult};
+
+/// A proposal with what decides who may do what to it.
+pub(crate) struct Loaded {
+    pub p: Proposal,
+    pub cosigners: Vec<Cosigner>,
+    pub assignments: Vec<Assignment>,
+    pub supervisors: Vec<(i64, String)>,
+}
+
+impl Loaded {
+    pub async fn load(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> AppResult<Loaded> {
+        let p = proposals::get(&mut *ex, committee_id, id).await?.ok_or(AppError::NotFound)?;
+        Ok(Loaded {
+            cosigners: proposals::cosigners(&mut *ex, id).await?,
+            assignments: proposals::assignments(&mut *ex, id).await?,
+            supervisors: proposals::supervisors(&mut *ex, id).await?,
+            p,
+        })
+    }
+
+    pub fn status(&self) -> Status {
+        Status::parse(&self.p.status).unwrap_or(Status::Draft)
+    }
+
+    pub fn kind(&self) -> Kind {
+        Kind::parse(&self.p.kind).unwrap_or(Kind::Individual)
+    }
+
+    /// The actor's current assignment on this proposal.
+    pub fn my_assignment(&self, actor: &Actor) -> Option<&Assignment> {
+        let unit = actor.unit_id?;
+        if !actor.has(Role::Unit) {
+            return None;
+        }
+        self.assignments.iter().find(|a| a.active && a.unit_id == unit)
+    }
+
+    pub fn standing(&self, actor: &Actor) -> Standing {
+        let member = actor.member_id.filter(|_| actor.has(Role::Member));
+        let cosign = |status: &str| member.is_some_and(|m| self.cosigners.iter().any(|c| c.member_id == m && c.status == status));
+        let mine = self.my_assignment(actor);
+        Standing {
+            staff: actor.has(Role::Staff),
+            proposer: match self.kind() {
+                Kind::Collective => self.p.created_by == actor.user_id,
+                _ => member.is_some() && member == self.p.proposer_member_id,
+            },
+            pending_cosigner: cosign("pending"),
+            cosigner: cosign("confirmed"),
+            unit_role: mine.and_then(|a| UnitRole::parse(&a.role)),
+            unit_replied: mine.is_some_and(|a| a.replied_round == Some(self.p.round)),
+            supervisor: actor.has(Role::Leader) && self.supervisors.iter().any(|(u, _)| *u == actor.user_id),
+            leader: actor.has(Role::Leader),
+        }
+    }
+
+    pub fn facts(&self, today: NaiveDate, cal: &Calendar, rules: &DeadlineRules) -> Facts {
+        let date = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let assigned_on = date(&self.p.assigned_on);
+        let due_on = date(&self.p.due_on);
+        let round = self.p.round;
+        Facts {
+            status: self.status(),
+            kind: self.kind(),
+            cosigners: self.cosigners.len(),
+            pending_cosigners: self.cosigners.iter().filter(|c| c.status == "pending").count(),
+            cosign_window_passed: date(&self.p.cosign_due_on).is_some_and(|d| today > d),
+            objection_open: self.p.objection_open,
+            objection_window_passed: assigned_on.is_some_and(|a| today > rules.objection_window.due(cal, a)),
+            replies_outstanding: self.assignments.iter().filter(|a| a.active && a.role != "co" && a.replied_round != Some(round)).count(),
+            extension_requested: self.p.extension_requested,
+            extended: self.p.extended,
+            reply_overdue: due_on.is_some_and(|d| today > d),
+            dissatisfied_rounds: self.p.dissatisfied_rounds as u32,
+            evaluation_window_passed: date(&self.p.evaluation_due_on).is_some_and(|d| today > d),
+            is_key: self.p.is_key,
+        }
+    }
+
+    /// Whether the actor may see the proposal (others are told it does not exist).
+    pub async fn visible_to(&self, ex: &mut Ex<'_>, actor: &Actor) -> AppResult<bool> {
+        let who = self.standing(actor);
+        if eline_domain::proposal::visible(self.status(), &who, self.p.published) {
+            return Ok(true);
+        }
+        // A unit that handled it before a reassignment, or a proposer whose proposal was merged into it.
+        if let Some(unit) = actor.unit_id.filter(|_| actor.has(Role::Unit))
+            && self.assignments.iter().any(|a| a.unit_id == unit)
+        {
+            return Ok(true);
+        }
+        if let Some(member) = actor.member_id.filter(|_| actor.has(Role::Member)) {
+            return Ok(proposals::merged_from_member(&mut *ex, self.p.id, member).await?);
+        }
+        Ok(false)
+    }
+}
+
+/// Checks that ids are active members of the committee.
+pub(crate) async fn check_members(ex: &mut Ex<'_>, committee_id: i64, ids: &[i64], field: &str) -> AppResult<()> {
+    match eline_storage::members::unknown_ids(ex, committee_id, ids).await?.first() {
+        Some(id) => Err(AppError::field(field, format!("编号为{id}的委员不存在"))),
+        None => Ok(()),
+    }
+}
+
+/// Checks that ids are active handling units of the committee.
+pub(crate) async fn check_units(ex: &mut Ex<'_>, committee_id: i64, ids: &[i64], field: &str) -> AppResult<()> {
+    match eline_storage::directory::unknown_ids(ex, eline_domain::org::DirectoryKind::Unit, committee_id, ids).await?.first() {
+        Some(id) => Err(AppError::field(field, format!("编号为{id}的承办单位不存在或已归档"))),
+        None => Ok(()),
+    }
+}

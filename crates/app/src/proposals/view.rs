@@ -1,0 +1,291 @@
+//! Writing a proposal (drafts), reading one with everything recorded about it, and lists.
+
+use chrono::NaiveDate;
+use eline_domain::calendar::{days_left, days_left_label};
+use eline_domain::proposal::{Act, Kind, Status, Text, allowed};
+use eline_domain::{Actor, Role};
+use eline_storage::directory;
+use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Evaluation, Event, Filter, NewProposal, Proposal, Reply, Row};
+use serde::{Deserialize, Serialize};
+
+use super::{Config, Loaded, check_members};
+use crate::context::{audit_write, snapshot};
+use crate::{App, AppError, AppResult, Page};
+
+/// A draft as written: kind, text, co-signers (joint) or organisation (collective).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DraftInput {
+    pub title: String,
+    pub body: String,
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub cosigner_ids: Vec<i64>,
+    pub organization_id: Option<i64>,
+    /// Defaults to the latest session.
+    pub session_id: Option<i64>,
+}
+
+/// Everything a proposal's page and its API record show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalView {
+    pub proposal: Proposal,
+    pub status_label: &'static str,
+    pub kind_label: &'static str,
+    pub session_name: String,
+    pub proposer_name: Option<String>,
+    pub organization_name: Option<String>,
+    pub cosigners: Vec<Cosigner>,
+    pub assignments: Vec<Assignment>,
+    pub replies: Vec<Reply>,
+    pub evaluations: Vec<Evaluation>,
+    pub events: Vec<Event>,
+    pub commitments: Vec<Commitment>,
+    pub supervisors: Vec<(i64, String)>,
+    pub allowed_actions: Vec<&'static str>,
+    /// "剩余12天" / "已超期3天" while a reply is awaited.
+    pub due_label: Option<String>,
+    pub overdue: bool,
+    pub evaluation_due_label: Option<String>,
+    /// The actor's own role in handling (lead, co, split), for unit users.
+    pub my_unit_role: Option<String>,
+    pub is_proposer: bool,
+    pub one_matter_hint: Option<&'static str>,
+}
+
+/// Which proposals a list shows; `scope` picks the caller's view.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    /// all (office, leaders: filed ones) | mine (proposed or co-signed) | unit (assigned to my unit) | supervised | public
+    pub scope: Option<String>,
+    pub status: Option<String>,
+    pub session_id: Option<i64>,
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub key_only: bool,
+    /// Only those whose reply is due within this many days (or overdue).
+    pub due_within_days: Option<i64>,
+    pub q: Option<String>,
+}
+
+fn parse_kind(raw: Option<&str>) -> AppResult<Kind> {
+    match raw.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(Kind::Individual),
+        Some(k) => Kind::parse(k).ok_or_else(|| AppError::field("kind", "提案类型应为个人、联名或集体提案")),
+    }
+}
+
+impl App {
+    async fn check_draft(
+        &self,
+        ex: &mut eline_storage::Ex<'_>,
+        actor: &Actor,
+        kind: Kind,
+        input: &DraftInput,
+        rules: &eline_domain::proposal::ProposalRules,
+    ) -> AppResult<Text> {
+        let text = Text::parse(&input.title, &input.body, rules)?;
+        match kind {
+            Kind::Individual | Kind::Joint => {
+                if actor.member_id.is_none() || !actor.has(Role::Member) {
+                    return Err(AppError::Forbidden);
+                }
+                if kind == Kind::Joint && input.cosigner_ids.is_empty() {
+                    return Err(AppError::field("cosigner_ids", "联名提案请至少选择一位联名委员"));
+                }
+                if input.cosigner_ids.iter().any(|c| Some(*c) == actor.member_id) {
+                    return Err(AppError::field("cosigner_ids", "联名人不能包括提案人本人"));
+                }
+                if input.cosigner_ids.len() > 50 {
+                    return Err(AppError::field("cosigner_ids", "联名委员不能超过50位"));
+                }
+                check_members(&mut *ex, actor.committee_id, &input.cosigner_ids, "cosigner_ids").await?;
+            }
+            Kind::Collective => {
+                if !actor.has(Role::Staff) {
+                    return Err(AppError::Forbidden);
+                }
+                let Some(org) = input.organization_id else {
+                    return Err(AppError::field("organization_id", "集体提案请选择提出单位（党派团体）"));
+                };
+                let found = directory::get(&mut *ex, eline_domain::org::DirectoryKind::Organization, actor.committee_id, org).await?;
+                if !found.is_some_and(|o| !o.archived) {
+                    return Err(AppError::field("organization_id", "所选党派团体不存在或已归档"));
+                }
+            }
+        }
+        Ok(text)
+    }
+
+    /// Saves a new draft. Members write individual and joint proposals; the office enters
+    /// collective ones for an organisation.
+    pub async fn create_proposal(&self, actor: &Actor, input: &DraftInput) -> AppResult<Proposal> {
+        let kind = parse_kind(input.kind.as_deref())?;
+        let mut tx = self.db.begin().await?;
+        let (config, _) = Config::load_today(&mut tx.ex(), actor.committee_id).await?;
+        let text = self.check_draft(&mut tx.ex(), actor, kind, input, &config.rules).await?;
+        let session_id = match input.session_id {
+            Some(id) => {
+                directory::get_session(&mut tx.ex(), actor.committee_id, id)
+                    .await?
+                    .filter(|s| !s.archived)
+                    .ok_or_else(|| AppError::field("session_id", "所选届次会议不存在"))?
+                    .id
+            }
+            None => directory::list_sessions(&mut tx.ex(), actor.committee_id, false, None, 1)
+                .await?
+                .first()
+                .map(|s| s.id)
+                .ok_or_else(|| AppError::field("session_id", "尚未设置届次会议，请联系政协机关"))?,
+        };
+        let p = proposals::create(
+            &mut tx.ex(),
+            &NewProposal {
+                committee_id: actor.committee_id,
+                session_id,
+                title: &text.title,
+                body: &text.body,
+                kind: kind.as_str(),
+                proposer_member_id: if kind == Kind::Collective { None } else { actor.member_id },
+                organization_id: if kind == Kind::Collective { input.organization_id } else { None },
+                created_by: actor.user_id,
+            },
+        )
+        .await?;
+        if kind == Kind::Joint {
+            proposals::set_cosigners(&mut tx.ex(), p.id, &input.cosigner_ids).await?;
+        }
+        proposals::add_event(&mut tx.ex(), p.id, Some(actor.user_id), &actor.display_name, "create", "draft", "起草提案").await?;
+        audit_write(&mut tx, Some(actor), "create", "proposal", Some(p.id), format!("起草提案“{}”", p.title), None, snapshot(&p)).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// Edits a draft (only its proposer, only while a draft).
+    pub async fn update_draft(&self, actor: &Actor, id: i64, version: i64, input: &DraftInput) -> AppResult<Proposal> {
+        let mut tx = self.db.begin().await?;
+        let l = Loaded::load(&mut tx.ex(), actor.committee_id, id).await?;
+        if !l.visible_to(&mut tx.ex(), actor).await? {
+            return Err(AppError::NotFound);
+        }
+        if !l.standing(actor).proposer {
+            return Err(AppError::Forbidden);
+        }
+        if l.status() != Status::Draft {
+            return Err(AppError::InvalidTransition("只有草稿可以修改；已提交的提案请先联系政协机关退回".into()));
+        }
+        let kind = l.kind();
+        let (config, _) = Config::load_today(&mut tx.ex(), actor.committee_id).await?;
+        let input = DraftInput { kind: Some(kind.as_str().into()), organization_id: input.organization_id.or(l.p.organization_id), ..input.clone() };
+        let text = self.check_draft(&mut tx.ex(), actor, kind, &input, &config.rules).await?;
+        let mut p = l.p.clone();
+        p.title = text.title;
+        p.body = text.body;
+        if kind == Kind::Collective {
+            p.organization_id = input.organization_id;
+        }
+        let after = proposals::save(&mut tx.ex(), &p, version).await?;
+        if kind == Kind::Joint {
+            proposals::set_cosigners(&mut tx.ex(), id, &input.cosigner_ids).await?;
+        }
+        audit_write(&mut tx, Some(actor), "update", "proposal", Some(id), format!("修改草稿“{}”", after.title), snapshot(&l.p), snapshot(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// One proposal with everything recorded about it, as the actor may see it.
+    pub async fn get_proposal(&self, actor: &Actor, id: i64) -> AppResult<ProposalView> {
+        let mut c = self.db.acquire().await?;
+        let l = Loaded::load(&mut c.ex(), actor.committee_id, id).await?;
+        if !l.visible_to(&mut c.ex(), actor).await? {
+            return Err(AppError::NotFound);
+        }
+        let (config, today) = Config::load_today(&mut c.ex(), actor.committee_id).await?;
+        let who = l.standing(actor);
+        let facts = l.facts(today, &config.calendar, &config.deadlines);
+        let status = l.status();
+        let date = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let awaiting_reply = matches!(status, Status::Assigned | Status::Rehandling);
+        let due = date(&l.p.due_on).filter(|_| awaiting_reply);
+        let eval_due = date(&l.p.evaluation_due_on).filter(|_| status == Status::Replied);
+        let session_name = directory::get_session(&mut c.ex(), actor.committee_id, l.p.session_id).await?.map(|s| s.name()).unwrap_or_default();
+        let proposer_name = match l.p.proposer_member_id {
+            Some(m) => eline_storage::members::get(&mut c.ex(), actor.committee_id, m).await?.map(|m| m.name),
+            None => None,
+        };
+        let organization_name = match l.p.organization_id {
+            Some(o) => directory::get(&mut c.ex(), eline_domain::org::DirectoryKind::Organization, actor.committee_id, o).await?.map(|o| o.name),
+            None => None,
+        };
+        let text = Text { title: l.p.title.clone(), body: String::new() };
+        // Units see co-units' opinions and their own part; proposers see units and replies.
+        let mut allowed_actions: Vec<&'static str> = allowed(&facts, &who).into_iter().map(Act::as_str).collect();
+        if status == Status::Draft && who.proposer {
+            allowed_actions.push("edit");
+        }
+        Ok(ProposalView {
+            status_label: status.label(),
+            kind_label: l.kind().label(),
+            session_name,
+            proposer_name,
+            organization_name,
+            replies: proposals::replies(&mut c.ex(), id).await?,
+            evaluations: proposals::evaluations(&mut c.ex(), id).await?,
+            events: proposals::events(&mut c.ex(), id).await?,
+            commitments: proposals::commitments(&mut c.ex(), id).await?,
+            allowed_actions,
+            due_label: due.map(|d| days_left_label(today, d)),
+            overdue: due.is_some_and(|d| days_left(today, d) < 0),
+            evaluation_due_label: eval_due.map(|d| days_left_label(today, d)),
+            my_unit_role: who.unit_role.map(|r| r.as_str().to_string()),
+            is_proposer: who.proposer,
+            one_matter_hint: if status == Status::Draft { text.one_matter_hint() } else { None },
+            cosigners: l.cosigners,
+            assignments: l.assignments,
+            supervisors: l.supervisors,
+            proposal: l.p,
+        })
+    }
+
+    /// A page of proposals the actor may see, newest first.
+    pub async fn list_proposals(&self, actor: &Actor, q: &ListQuery, cursor: Option<&str>, limit: i64) -> AppResult<Page<Row>> {
+        let default_scope = match actor.primary_role() {
+            Role::Staff | Role::Admin | Role::Leader => "all",
+            Role::Unit => "unit",
+            Role::Member => "mine",
+        };
+        let scope = q.scope.as_deref().unwrap_or(default_scope);
+        let mut f = Filter {
+            status: q.status.clone().filter(|s| !s.is_empty()),
+            session_id: q.session_id,
+            kind: q.kind.clone().filter(|s| !s.is_empty()),
+            key_only: q.key_only,
+            q: q.q.clone(),
+            before_id: crate::parse_cursor(cursor)?,
+            ..Filter::default()
+        };
+        if let Some(s) = &f.status
+            && Status::parse(s).is_none()
+        {
+            return Err(AppError::field("status", "未知的提案状态"));
+        }
+        match scope {
+            "all" if actor.has(Role::Staff) => {}
+            "all" if actor.has(Role::Leader) => f.filed_only = true,
+            "mine" if actor.has(Role::Member) && actor.member_id.is_some() => f.member_id = actor.member_id,
+            "mine" if actor.has(Role::Staff) => f.creator_id = Some(actor.user_id),
+            "unit" if actor.has(Role::Unit) && actor.unit_id.is_some() => f.unit_id = actor.unit_id,
+            "supervised" if actor.has(Role::Leader) => f.supervisor_id = Some(actor.user_id),
+            "public" => {
+                f.published_only = true;
+                f.filed_only = true;
+            }
+            _ => return Err(AppError::field("scope", "无法查看该范围的提案")),
+        }
+        if let Some(days) = q.due_within_days {
+            f.due_by = Some(super::config::fmt_date(super::today() + chrono::Duration::days(days.clamp(-3650, 3650))));
+        }
+        let mut c = self.db.acquire().await?;
+        let mut items = proposals::list(&mut c.ex(), actor.committee_id, &f, limit + 1).await?;
+        Ok(Page::from_overfetch(&mut items, limit, |r| r.id.to_string()))
+    }
+}

@@ -1,0 +1,538 @@
+//! Proposals (提案) and everything recorded about them: co-signers, handling units, replies,
+//! evaluations, the timeline, commitments, supervising leaders. Scoped to one committee.
+
+use serde::Serialize;
+
+use crate::{Ex, Result, StorageError, all, now_micros, opt, run, scalar};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Proposal {
+    pub id: i64,
+    pub committee_id: i64,
+    pub session_id: i64,
+    pub number: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub kind: String,
+    pub proposer_member_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub created_by: i64,
+    pub status: String,
+    pub is_key: bool,
+    pub published: bool,
+    pub merged_into_id: Option<i64>,
+    pub review_note: Option<String>,
+    pub converted_to: Option<String>,
+    pub handling_mode: Option<String>,
+    pub assigned_on: Option<String>,
+    pub due_on: Option<String>,
+    pub objection_open: bool,
+    pub extension_requested: bool,
+    pub extension_reason: Option<String>,
+    pub extended: bool,
+    pub round: i64,
+    pub dissatisfied_rounds: i64,
+    pub cosign_due_on: Option<String>,
+    pub evaluation_due_on: Option<String>,
+    pub replied_on: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub filed_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub struct NewProposal<'a> {
+    pub committee_id: i64,
+    pub session_id: i64,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub kind: &'a str,
+    pub proposer_member_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub created_by: i64,
+}
+
+pub async fn create(ex: &mut Ex<'_>, p: &NewProposal<'_>) -> Result<Proposal> {
+    let now = now_micros();
+    opt!(
+        ex,
+        Proposal,
+        "INSERT INTO proposals (committee_id, session_id, title, body, kind, proposer_member_id, organization_id, created_by, status, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', 1, $9, $9) RETURNING *",
+        p.committee_id,
+        p.session_id,
+        p.title,
+        p.body,
+        p.kind,
+        p.proposer_member_id,
+        p.organization_id,
+        p.created_by,
+        now
+    )?
+    .ok_or(StorageError::NotFound)
+}
+
+pub async fn get(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> Result<Option<Proposal>> {
+    Ok(opt!(ex, Proposal, "SELECT * FROM proposals WHERE id = $1 AND committee_id = $2", id, committee_id)?)
+}
+
+/// Writes every mutable field when the stored version is `expected`; returns the new state.
+pub async fn save(ex: &mut Ex<'_>, p: &Proposal, expected: i64) -> Result<Proposal> {
+    let row = opt!(
+        &mut *ex,
+        Proposal,
+        "UPDATE proposals SET session_id = $1, number = $2, title = $3, body = $4, kind = $5, proposer_member_id = $6, organization_id = $7, status = $8,
+            is_key = $9, published = $10, merged_into_id = $11, review_note = $12, converted_to = $13, handling_mode = $14, assigned_on = $15,
+            due_on = $16, objection_open = $17, extension_requested = $18, extension_reason = $19, extended = $20, round = $21,
+            dissatisfied_rounds = $22, cosign_due_on = $23, evaluation_due_on = $24, replied_on = $25, submitted_at = $26, filed_at = $27,
+            closed_at = $28, version = version + 1, updated_at = $29
+         WHERE id = $30 AND committee_id = $31 AND version = $32 RETURNING *",
+        p.session_id,
+        p.number,
+        &p.title,
+        &p.body,
+        &p.kind,
+        p.proposer_member_id,
+        p.organization_id,
+        &p.status,
+        p.is_key,
+        p.published,
+        p.merged_into_id,
+        &p.review_note,
+        &p.converted_to,
+        &p.handling_mode,
+        &p.assigned_on,
+        &p.due_on,
+        p.objection_open,
+        p.extension_requested,
+        &p.extension_reason,
+        p.extended,
+        p.round,
+        p.dissatisfied_rounds,
+        &p.cosign_due_on,
+        &p.evaluation_due_on,
+        &p.replied_on,
+        p.submitted_at,
+        p.filed_at,
+        p.closed_at,
+        now_micros(),
+        p.id,
+        p.committee_id,
+        expected
+    )?;
+    match row {
+        Some(r) => Ok(r),
+        None => match get(ex, p.committee_id, p.id).await? {
+            Some(_) => Err(StorageError::VersionConflict),
+            None => Err(StorageError::NotFound),
+        },
+    }
+}
+
+/// The next number in a session (第0001号 …), under the caller's write transaction.
+pub async fn next_number(ex: &mut Ex<'_>, session_id: i64) -> Result<i64> {
+    Ok(scalar!(ex, i64, "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE session_id = $1", session_id)?)
+}
+
+// ---- co-signers ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Cosigner {
+    pub member_id: i64,
+    pub name: String,
+    /// pending | confirmed | declined
+    pub status: String,
+    pub answered_at: Option<i64>,
+}
+
+pub async fn set_cosigners(ex: &mut Ex<'_>, proposal_id: i64, member_ids: &[i64]) -> Result<()> {
+    run!(&mut *ex, "DELETE FROM proposal_cosigners WHERE proposal_id = $1", proposal_id)?;
+    for m in member_ids {
+        run!(&mut *ex, "INSERT INTO proposal_cosigners (proposal_id, member_id, status) VALUES ($1, $2, 'pending')", proposal_id, *m)?;
+    }
+    Ok(())
+}
+
+pub async fn cosigners(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Cosigner>> {
+    Ok(all!(
+        ex,
+        Cosigner,
+        "SELECT c.member_id, m.name, c.status, c.answered_at FROM proposal_cosigners c JOIN members m ON m.id = c.member_id
+         WHERE c.proposal_id = $1 ORDER BY c.id",
+        proposal_id
+    )?)
+}
+
+pub async fn answer_cosign(ex: &mut Ex<'_>, proposal_id: i64, member_id: i64, status: &str) -> Result<bool> {
+    Ok(run!(
+        ex,
+        "UPDATE proposal_cosigners SET status = $1, answered_at = $2 WHERE proposal_id = $3 AND member_id = $4 AND status = 'pending'",
+        status,
+        now_micros(),
+        proposal_id,
+        member_id
+    )? == 1)
+}
+
+/// Co-signers who never answered drop off when the proposal goes on without them.
+pub async fn drop_pending_cosigners(ex: &mut Ex<'_>, proposal_id: i64) -> Result<u64> {
+    Ok(run!(ex, "UPDATE proposal_cosigners SET status = 'lapsed', answered_at = $1 WHERE proposal_id = $2 AND status = 'pending'", now_micros(), proposal_id)?)
+}
+
+// ---- handling units ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Assignment {
+    pub id: i64,
+    pub proposal_id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    /// lead | co | split
+    pub role: String,
+    pub active: bool,
+    pub assigned_on: String,
+    pub objection_reason: Option<String>,
+    pub replied_round: Option<i64>,
+    pub co_opinion: Option<String>,
+}
+
+const ASSIGNMENT_SQL: &str =
+    "SELECT a.id, a.proposal_id, a.unit_id, u.name AS unit_name, a.role, a.active, a.assigned_on, a.objection_reason, a.replied_round, a.co_opinion
+     FROM proposal_units a JOIN units u ON u.id = a.unit_id";
+
+pub async fn assignments(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Assignment>> {
+    Ok(all!(ex, Assignment, sqlx::AssertSqlSafe(format!("{ASSIGNMENT_SQL} WHERE a.proposal_id = $1 ORDER BY a.active DESC, a.id")), proposal_id)?)
+}
+
+pub async fn add_assignment(ex: &mut Ex<'_>, proposal_id: i64, unit_id: i64, role: &str, assigned_on: &str) -> Result<()> {
+    run!(
+        ex,
+        "INSERT INTO proposal_units (proposal_id, unit_id, role, active, assigned_on, created_at) VALUES ($1, $2, $3, TRUE, $4, $5)",
+        proposal_id,
+        unit_id,
+        role,
+        assigned_on,
+        now_micros()
+    )?;
+    Ok(())
+}
+
+/// Ends the current assignments (kept for the record) before a reassignment.
+pub async fn deactivate_assignments(ex: &mut Ex<'_>, proposal_id: i64) -> Result<u64> {
+    Ok(run!(ex, "UPDATE proposal_units SET active = FALSE WHERE proposal_id = $1 AND active = TRUE", proposal_id)?)
+}
+
+pub async fn set_objection(ex: &mut Ex<'_>, assignment_id: i64, reason: &str) -> Result<()> {
+    run!(ex, "UPDATE proposal_units SET objection_reason = $1 WHERE id = $2", reason, assignment_id)?;
+    Ok(())
+}
+
+pub async fn set_replied(ex: &mut Ex<'_>, assignment_id: i64, round: i64) -> Result<()> {
+    run!(ex, "UPDATE proposal_units SET replied_round = $1 WHERE id = $2", round, assignment_id)?;
+    Ok(())
+}
+
+pub async fn set_co_opinion(ex: &mut Ex<'_>, assignment_id: i64, text: &str) -> Result<()> {
+    run!(ex, "UPDATE proposal_units SET co_opinion = $1 WHERE id = $2", text, assignment_id)?;
+    Ok(())
+}
+
+// ---- replies, evaluations, timeline ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Reply {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub round: i64,
+    pub class: String,
+    pub text: String,
+    pub signer: String,
+    pub at: i64,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_reply(ex: &mut Ex<'_>, proposal_id: i64, unit_id: i64, round: i64, class: &str, text: &str, signer: &str, user_id: i64) -> Result<i64> {
+    Ok(scalar!(
+        ex,
+        i64,
+        "INSERT INTO proposal_replies (proposal_id, unit_id, round, class, text, signer, replied_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        proposal_id,
+        unit_id,
+        round,
+        class,
+        text,
+        signer,
+        user_id,
+        now_micros()
+    )?)
+}
+
+pub async fn replies(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Reply>> {
+    Ok(all!(
+        ex,
+        Reply,
+        "SELECT r.id, r.unit_id, u.name AS unit_name, r.round, r.class, r.text, r.signer, r.at FROM proposal_replies r JOIN units u ON u.id = r.unit_id
+         WHERE r.proposal_id = $1 ORDER BY r.id",
+        proposal_id
+    )?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Evaluation {
+    pub id: i64,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub round: i64,
+    pub satisfaction: String,
+    pub comment: Option<String>,
+    pub decisive: bool,
+    pub at: i64,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_evaluation(
+    ex: &mut Ex<'_>,
+    proposal_id: i64,
+    member_id: Option<i64>,
+    user_id: i64,
+    round: i64,
+    satisfaction: &str,
+    comment: Option<&str>,
+    decisive: bool,
+) -> Result<i64> {
+    Ok(scalar!(
+        ex,
+        i64,
+        "INSERT INTO proposal_evaluations (proposal_id, member_id, user_id, round, satisfaction, comment, decisive, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        proposal_id,
+        member_id,
+        user_id,
+        round,
+        satisfaction,
+        comment,
+        decisive,
+        now_micros()
+    )?)
+}
+
+pub async fn evaluations(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Evaluation>> {
+    Ok(all!(
+        ex,
+        Evaluation,
+        "SELECT e.id, e.member_id, m.name AS member_name, e.round, e.satisfaction, e.comment, e.decisive, e.at FROM proposal_evaluations e
+         LEFT JOIN members m ON m.id = e.member_id WHERE e.proposal_id = $1 ORDER BY e.id",
+        proposal_id
+    )?)
+}
+
+/// Whether this user already evaluated in this round.
+pub async fn evaluated(ex: &mut Ex<'_>, proposal_id: i64, user_id: i64, round: i64) -> Result<bool> {
+    Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM proposal_evaluations WHERE proposal_id = $1 AND user_id = $2 AND round = $3", proposal_id, user_id, round)? > 0)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Event {
+    pub id: i64,
+    pub at: i64,
+    pub actor_name: String,
+    pub action: String,
+    pub status_after: String,
+    pub note: String,
+}
+
+pub async fn add_event(
+    ex: &mut Ex<'_>,
+    proposal_id: i64,
+    actor_user_id: Option<i64>,
+    actor_name: &str,
+    action: &str,
+    status_after: &str,
+    note: &str,
+) -> Result<()> {
+    run!(
+        ex,
+        "INSERT INTO proposal_events (proposal_id, at, actor_user_id, actor_name, action, status_after, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        proposal_id,
+        now_micros(),
+        actor_user_id,
+        actor_name,
+        action,
+        status_after,
+        note
+    )?;
+    Ok(())
+}
+
+pub async fn events(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Event>> {
+    Ok(all!(ex, Event, "SELECT id, at, actor_name, action, status_after, note FROM proposal_events WHERE proposal_id = $1 ORDER BY id", proposal_id)?)
+}
+
+// ---- commitments (B/C follow-up) and supervision ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Commitment {
+    pub id: i64,
+    pub unit_id: Option<i64>,
+    pub promise: String,
+    pub due_on: Option<String>,
+    pub evidence: Option<String>,
+    pub done_at: Option<i64>,
+}
+
+pub async fn add_commitment(ex: &mut Ex<'_>, proposal_id: i64, unit_id: Option<i64>, promise: &str, due_on: Option<&str>) -> Result<i64> {
+    Ok(scalar!(
+        ex,
+        i64,
+        "INSERT INTO proposal_commitments (proposal_id, unit_id, promise, due_on, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        proposal_id,
+        unit_id,
+        promise,
+        due_on,
+        now_micros()
+    )?)
+}
+
+pub async fn fulfil_commitment(ex: &mut Ex<'_>, proposal_id: i64, commitment_id: i64, evidence: &str) -> Result<bool> {
+    Ok(run!(
+        ex,
+        "UPDATE proposal_commitments SET evidence = $1, done_at = $2 WHERE id = $3 AND proposal_id = $4 AND done_at IS NULL",
+        evidence,
+        now_micros(),
+        commitment_id,
+        proposal_id
+    )? == 1)
+}
+
+pub async fn commitments(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Commitment>> {
+    Ok(all!(
+        ex,
+        Commitment,
+        "SELECT id, unit_id, promise, due_on, evidence, done_at FROM proposal_commitments WHERE proposal_id = $1 ORDER BY id",
+        proposal_id
+    )?)
+}
+
+pub async fn set_supervisors(ex: &mut Ex<'_>, proposal_id: i64, user_ids: &[i64]) -> Result<()> {
+    run!(&mut *ex, "DELETE FROM proposal_supervisors WHERE proposal_id = $1", proposal_id)?;
+    for u in user_ids {
+        run!(&mut *ex, "INSERT INTO proposal_supervisors (proposal_id, user_id) VALUES ($1, $2)", proposal_id, *u)?;
+    }
+    Ok(())
+}
+
+pub async fn supervisors(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(all!(
+        ex,
+        (i64, String),
+        "SELECT s.user_id, u.display_name FROM proposal_supervisors s JOIN users u ON u.id = s.user_id WHERE s.proposal_id = $1 ORDER BY s.id",
+        proposal_id
+    )?)
+}
+
+// ---- lists ----
+
+/// A proposal in a list, with the names a list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Row {
+    pub id: i64,
+    pub session_id: i64,
+    pub number: Option<i64>,
+    pub title: String,
+    pub kind: String,
+    pub status: String,
+    pub is_key: bool,
+    pub due_on: Option<String>,
+    pub evaluation_due_on: Option<String>,
+    pub proposer_name: Option<String>,
+    pub organization_name: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub version: i64,
+}
+
+/// Which proposals a list shows. `member_id` = proposed or co-signed by; `unit_id` = currently
+/// assigned to; `supervisor_id` = supervised by that leader.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub session_id: Option<i64>,
+    pub kind: Option<String>,
+    pub member_id: Option<i64>,
+    pub creator_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub supervisor_id: Option<i64>,
+    pub key_only: bool,
+    /// Only filed-and-after statuses (what leaders see).
+    pub filed_only: bool,
+    pub published_only: bool,
+    /// Due on or before this date (YYYY-MM-DD) and not yet replied.
+    pub due_by: Option<String>,
+    /// Part of the title.
+    pub q: Option<String>,
+    pub before_id: Option<i64>,
+}
+
+const LIST_SQL: &str = "SELECT p.id, p.session_id, p.number, p.title, p.kind, p.status, p.is_key, p.due_on, p.evaluation_due_on,
+        m.name AS proposer_name, o.name AS organization_name, p.submitted_at, p.version
+     FROM proposals p
+     LEFT JOIN members m ON m.id = p.proposer_member_id
+     LEFT JOIN organizations o ON o.id = p.organization_id
+     WHERE p.committee_id = $1
+       AND (CAST($2 AS TEXT) IS NULL OR p.status = $2)
+       AND (CAST($3 AS BIGINT) IS NULL OR p.session_id = $3)
+       AND (CAST($4 AS TEXT) IS NULL OR p.kind = $4)
+       AND (CAST($5 AS BIGINT) IS NULL OR p.proposer_member_id = $5
+            OR EXISTS (SELECT 1 FROM proposal_cosigners c WHERE c.proposal_id = p.id AND c.member_id = $5 AND p.status <> 'draft'))
+       AND (CAST($6 AS BIGINT) IS NULL OR p.created_by = $6)
+       AND (CAST($7 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM proposal_units a WHERE a.proposal_id = p.id AND a.unit_id = $7 AND a.active = TRUE))
+       AND (CAST($8 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM proposal_supervisors s WHERE s.proposal_id = p.id AND s.user_id = $8))
+       AND ($9 = FALSE OR p.is_key = TRUE)
+       AND ($10 = FALSE OR p.status IN ('filed', 'assigned', 'replied', 'rehandling', 'closed'))
+       AND ($11 = FALSE OR p.published = TRUE)
+       AND (CAST($12 AS TEXT) IS NULL OR (p.due_on <= $12 AND p.status IN ('assigned', 'rehandling')))
+       AND (CAST($13 AS TEXT) IS NULL OR p.title LIKE $13)
+       AND (CAST($14 AS BIGINT) IS NULL OR p.id < $14)
+     ORDER BY p.id DESC LIMIT $15";
+
+/// Newest first.
+pub async fn list(ex: &mut Ex<'_>, committee_id: i64, f: &Filter, limit: i64) -> Result<Vec<Row>> {
+    let like = f.q.as_ref().map(|q| q.trim()).filter(|q| !q.is_empty()).map(|q| format!("%{}%", q.replace(['%', '_'], "")));
+    Ok(all!(
+        ex,
+        Row,
+        LIST_SQL,
+        committee_id,
+        &f.status,
+        f.session_id,
+        &f.kind,
+        f.member_id,
+        f.creator_id,
+        f.unit_id,
+        f.supervisor_id,
+        f.key_only,
+        f.filed_only,
+        f.published_only,
+        &f.due_by,
+        like,
+        f.before_id,
+        limit
+    )?)
+}
+
+/// Count of proposals per status in a committee (optionally one session).
+pub async fn count_by_status(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<(String, i64)>> {
+    Ok(all!(
+        ex,
+        (String, i64),
+        "SELECT status, COUNT(*) FROM proposals WHERE committee_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR session_id = $2) GROUP BY status ORDER BY status",
+        committee_id,
+        session_id
+    )?)
+}
+
+/// Whether a proposal of this member was merged into proposal `id` (they get its reply too).
+pub async fn merged_from_member(ex: &mut Ex<'_>, id: i64, member_id: i64) -> Result<bool> {
+    Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM proposals WHERE merged_into_id = $1 AND proposer_member_id = $2", id, member_id)? > 0)
+}

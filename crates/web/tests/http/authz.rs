@@ -1,0 +1,349 @@
+//! Every API route of the OpenAPI document and every main page, for every role: the answer the
+//! policy implies. A route missing from the tables below fails the test, so new routes must be
+//! added here with their expected answers.
+
+use std::collections::{BTreeSet, HashMap};
+
+use eline_app::auth::system_actor;
+use eline_domain::org::DirectoryKind;
+use eline_web::testing::{TestApp, spawn_demo_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// Column order of the expectation tables.
+const WHO: [&str; 6] = ["admin", "staff", "member", "unit", "leader", "anonymous"];
+
+/// (method, path template, expected status for admin, staff, member, unit, leader, anonymous).
+///
+/// Policy (crates/domain/src/policy.rs): anyone logged in reads reference data; the office
+/// (staff, admin) manages reference data and members; a member reads only their own file (any
+/// other is 404, as is the member list); leaders read members; only admins manage accounts and
+/// read the audit log (others 403); anonymous callers get 401 everywhere but the login.
+/// `{id}` of members is a member other than the demo member's own; `{id}` of tokens is a token
+/// of the caller. `POST /api/v1/me/password` is sent with a wrong current password (422 = the
+/// route is open to the caller and checked the password).
+#[rustfmt::skip]
+const API: &[(&str, &str, [u16; 6])] = &[
+    //                                                      admin staff member unit leader anon
+    ("POST",  "/api/v1/auth/login",                        [200, 200, 200, 200, 200, 200]),
+    ("POST",  "/api/v1/auth/logout",                       [204, 204, 204, 204, 204, 401]),
+    ("GET",   "/api/v1/me",                                [200, 200, 200, 200, 200, 401]),
+    ("POST",  "/api/v1/me/password",                       [422, 422, 422, 422, 422, 401]),
+    ("GET",   "/api/v1/tokens",                            [200, 200, 200, 200, 200, 401]),
+    ("POST",  "/api/v1/tokens",                            [201, 201, 201, 201, 201, 401]),
+    ("POST",  "/api/v1/tokens/{id}/revoke",                [204, 204, 204, 204, 204, 401]),
+    ("GET",   "/api/v1/users",                             [200, 403, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/users",                             [201, 403, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/users/{id}",                        [200, 403, 403, 403, 403, 401]),
+    ("PATCH", "/api/v1/users/{id}",                        [200, 403, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/users/{id}/reset-password",         [204, 403, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/audit",                             [200, 403, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/members",                           [200, 200, 404, 404, 200, 401]),
+    ("POST",  "/api/v1/members",                           [201, 201, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/members/export",                    [200, 200, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/members/{id}",                      [200, 200, 404, 404, 200, 401]),
+    ("PATCH", "/api/v1/members/{id}",                      [200, 200, 404, 404, 403, 401]),
+    ("POST",  "/api/v1/members/{id}/archive",              [200, 200, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/members/{id}/restore",              [200, 200, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/imports/members/template",          [200, 200, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/imports/members",                   [201, 201, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/sessions",                          [200, 200, 200, 200, 200, 401]),
+    ("POST",  "/api/v1/sessions",                          [201, 201, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/sessions/{id}",                     [200, 200, 200, 200, 200, 401]),
+    ("PATCH", "/api/v1/sessions/{id}",                     [200, 200, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/sessions/{id}/archive",             [200, 200, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/sessions/{id}/restore",             [200, 200, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/{kind}",                            [200, 200, 200, 200, 200, 401]),
+    ("POST",  "/api/v1/{kind}",                            [201, 201, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/{kind}/{id}",                       [200, 200, 200, 200, 200, 401]),
+    ("PATCH", "/api/v1/{kind}/{id}",                       [200, 200, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/{kind}/{id}/archive",               [200, 200, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/{kind}/{id}/restore",               [200, 200, 403, 403, 403, 401]),
+];
+
+/// (page, expected status for admin, staff, member, unit, leader, anonymous). Anonymous visitors
+/// are sent to the login page (303). `{id}`s as for the API; `{own}` is the demo member's file.
+#[rustfmt::skip]
+const PAGES: &[(&str, [u16; 6])] = &[
+    //                                        admin staff member unit leader anon
+    ("/",                                     [200, 200, 200, 200, 200, 303]),
+    ("/members",                              [200, 200, 404, 404, 200, 303]),
+    ("/members/{id}",                         [200, 200, 404, 404, 200, 303]),
+    ("/members/{own}",                        [200, 200, 200, 404, 200, 303]),
+    ("/members/{id}/edit",                    [200, 200, 403, 403, 403, 303]),
+    ("/members/new",                          [200, 200, 403, 403, 403, 303]),
+    ("/members/import",                       [200, 200, 403, 403, 403, 303]),
+    ("/members/import/template.xlsx",         [200, 200, 403, 403, 403, 303]),
+    ("/members/export.xlsx",                  [200, 200, 403, 403, 403, 303]),
+    ("/directory",                            [200, 200, 200, 200, 200, 303]),
+    ("/directory/units",                      [200, 200, 200, 200, 200, 303]),
+    ("/directory/units/new",                  [200, 200, 403, 403, 403, 303]),
+    ("/directory/units/{unit}",               [200, 200, 403, 403, 403, 303]),
+    ("/directory/sessions",                   [200, 200, 200, 200, 200, 303]),
+    ("/directory/sessions/new",               [200, 200, 403, 403, 403, 303]),
+    ("/directory/sessions/{session}",         [200, 200, 403, 403, 403, 303]),
+    ("/users",                                [200, 403, 403, 403, 403, 303]),
+    ("/users/new",                            [200, 403, 403, 403, 403, 303]),
+    ("/users/{user}",                         [200, 403, 403, 403, 403, 303]),
+    ("/audit",                                [200, 403, 403, 403, 403, 303]),
+    ("/account",                              [200, 200, 200, 200, 200, 303]),
+];
+
+const KINDS: [&str; 5] = ["sectors", "committees", "organizations", "units", "work-stations"];
+
+/// Records the matrix acts on, made for it so that writes touch nothing else.
+struct Fixture {
+    directory: HashMap<&'static str, i64>,
+    session_id: i64,
+    member_id: i64,
+    own_member_id: i64,
+    user_id: i64,
+    sector_name: String,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let actor = system_actor(app.committee_id);
+    let a = &app.state.app;
+    let mut directory = HashMap::new();
+    for slug in KINDS {
+        let kind = DirectoryKind::from_slug(slug).unwrap();
+        let category = match kind {
+            DirectoryKind::Organization => Some("party".to_string()),
+            DirectoryKind::Unit => Some("government".to_string()),
+            _ => None,
+        };
+        let input = eline_app::directory::DirectoryInput { name: format!("授权测试{}", kind.label()), category, ..Default::default() };
+        directory.insert(slug, a.create_directory(&actor, kind, &input).await.unwrap().id);
+    }
+    let session = eline_app::directory::SessionInput { term_number: Some(14), session_number: Some(1), year: Some(2027), ..Default::default() };
+    let session_id = a.create_session(&actor, &session).await.unwrap().id;
+    let sector_name = sector_names(app).await[0].clone();
+    let sector = a.directory_choices(&actor, DirectoryKind::Sector).await.unwrap()[0].id;
+    let member_id = create_member(app, "授权测试委员", sector).await;
+    let user_id = create_user(app, "authz.target", &["staff"], None, None).await;
+    let member = Api::login(app, "member", DEMO_PASSWORD).await;
+    let own_member_id = member.get_json("/api/v1/me").await["member_id"].as_i64().expect("the demo member account is linked");
+    assert_ne!(own_member_id, member_id);
+    Fixture { directory, session_id, member_id, own_member_id, user_id, sector_name }
+}
+
+/// The record a write acts on, for reading its current version (as the admin).
+fn record_path(concrete: &str) -> String {
+    concrete.trim_end_matches("/archive").trim_end_matches("/restore").trim_end_matches("/reset-password").to_string()
+}
+
+struct Caller {
+    who: &'static str,
+    api: Api,
+    /// A spare token of the caller, for the revoke route.
+    spare_token: Option<i64>,
+}
+
+fn code_of(status: u16) -> Option<&'static str> {
+    match status {
+        401 => Some("unauthenticated"),
+        403 => Some("forbidden"),
+        404 => Some("not_found"),
+        422 => Some("validation_failed"),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_answers_every_role_as_the_policy_says() {
+    let app = spawn_demo_app().await;
+    let fx = fixture(&app).await;
+    let admin = Api::login(&app, "admin", DEMO_PASSWORD).await;
+
+    // The routes of the document must be exactly the routes of the table.
+    let spec = json_of(Api::anon(&app).get("/api/openapi.json").await, 200).await;
+    let mut in_spec = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for method in ["get", "post", "put", "patch", "delete", "head", "options", "trace"] {
+            if item.get(method).is_some() {
+                in_spec.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    let in_table: BTreeSet<(String, String)> = API.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    let untested: Vec<_> = in_spec.difference(&in_table).collect();
+    assert!(untested.is_empty(), "routes in /api/openapi.json without an expectation in authz.rs — add them to API: {untested:#?}");
+    let stale: Vec<_> = in_table.difference(&in_spec).collect();
+    assert!(stale.is_empty(), "expectations for routes that are not in the OpenAPI document: {stale:#?}");
+
+    let mut callers = Vec::new();
+    for who in WHO {
+        if who == "anonymous" {
+            callers.push(Caller { who, api: Api::anon(&app), spare_token: None });
+            continue;
+        }
+        let api = Api::login(&app, who, DEMO_PASSWORD).await;
+        let spare = json_of(api.post("/api/v1/tokens", &json!({"name": "备用"})).await, 201).await["token"]["id"].as_i64();
+        callers.push(Caller { who, api, spare_token: spare });
+    }
+
+    let mut counter = 0;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (method, template, expected) in API {
+        let expansions: Vec<(String, Option<&str>)> = if template.contains("{kind}") {
+            KINDS.iter().map(|k| (template.replace("{kind}", k), Some(*k))).collect()
+        } else {
+            vec![(template.to_string(), None)]
+        };
+        for (path, kind) in expansions {
+            for (i, caller) in callers.iter().enumerate() {
+                counter += 1;
+                let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), template.starts_with("/api/v1/members/"), kind)
+                {
+                    (true, ..) => caller.spare_token.unwrap_or(1),
+                    (_, true, ..) => fx.user_id,
+                    (_, _, true, _) => fx.member_id,
+                    (_, _, _, Some(k)) => fx.directory[k],
+                    _ => fx.session_id,
+                };
+                let concrete = path.replace("{id}", &id.to_string());
+                let version = if *method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore") {
+                    admin.get_json(&record_path(&concrete)).await["version"].clone()
+                } else {
+                    Value::Null
+                };
+                let body = body_for(method, template, kind, caller.who, counter, &version, &fx);
+                let res = match (*method, *template) {
+                    ("POST", "/api/v1/imports/members") => {
+                        let csv = format!("姓名*,界别*\n矩阵导入{counter},{}\n", fx.sector_name);
+                        caller.api.upload(&concrete, "import.csv", csv.into_bytes()).await
+                    }
+                    ("POST", "/api/v1/auth/logout") if caller.who != "anonymous" => {
+                        // Log out a token of its own, so that the caller's main token lives on.
+                        Api::login(&app, caller.who, DEMO_PASSWORD).await.post(&concrete, &json!({})).await
+                    }
+                    _ => caller.api.req(Method::from_bytes(method.as_bytes()).unwrap(), &concrete).json(&body).send().await.unwrap(),
+                };
+                checked += 1;
+                let status = res.status().as_u16();
+                let want = expected[i];
+                if status != want {
+                    let text = res.text().await.unwrap_or_default();
+                    failures.push(format!("{method} {concrete} as {}: got {status}, expected {want}: {}", caller.who, &text[..text.len().min(300)]));
+                    continue;
+                }
+                if let Some(code) = code_of(status) {
+                    let ct = header_str(res.headers(), reqwest::header::CONTENT_TYPE);
+                    let v: Value = res.json().await.unwrap_or(Value::Null);
+                    if !ct.starts_with("application/problem+json") || v["code"] != code {
+                        failures.push(format!("{method} {concrete} as {}: {status} should be problem+json with code {code}, got {ct} {v}", caller.who));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} requests answered unexpectedly:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked >= API.len() * WHO.len());
+    assert_audit_chain_ok(&app).await;
+}
+
+/// A valid body for the route (so that allowed callers succeed), unique where names must be.
+fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usize, version: &Value, fx: &Fixture) -> Value {
+    let _ = fx;
+    match (method, template) {
+        ("POST", "/api/v1/auth/login") => {
+            let username = if who == "anonymous" { "admin" } else { who };
+            json!({"username": username, "password": DEMO_PASSWORD})
+        }
+        ("POST", "/api/v1/me/password") => json!({"current_password": "not-the-password-1", "password": "Xinmima2024", "confirm_password": "Xinmima2024"}),
+        ("POST", "/api/v1/tokens") => json!({"name": format!("矩阵令牌{n}")}),
+        ("POST", "/api/v1/users") => json!({"username": format!("matrix.{n}"), "password": PASSWORD, "display_name": "矩阵用户", "roles": ["leader"]}),
+        ("PATCH", "/api/v1/users/{id}") => json!({"display_name": format!("矩阵改名{n}"), "version": version}),
+        ("POST", "/api/v1/users/{id}/reset-password") => json!({"password": "Linshi2024"}),
+        ("POST", "/api/v1/members") => json!({"name": format!("矩阵委员{n}"), "sector_id": fx.directory["sectors"]}),
+        ("PATCH", "/api/v1/members/{id}") => json!({"phone": format!("1380000{:04}", n % 10000), "version": version}),
+        ("POST", "/api/v1/sessions") => json!({"term_number": 20 + (n % 70), "session_number": 1 + n / 70, "year": 2030}),
+        ("PATCH", "/api/v1/sessions/{id}") => json!({"version": version}),
+        ("POST", "/api/v1/{kind}") => {
+            let category = match kind {
+                Some("organizations") => json!("party"),
+                Some("units") => json!("government"),
+                _ => Value::Null,
+            };
+            json!({"name": format!("矩阵新建{n}"), "category": category})
+        }
+        ("PATCH", "/api/v1/{kind}/{id}") => json!({"sort_order": n % 1000, "version": version}),
+        _ if !version.is_null() => json!({"version": version}),
+        _ => json!({}),
+    }
+}
+
+#[tokio::test]
+async fn every_main_page_answers_every_role_as_the_policy_says() {
+    let app = spawn_demo_app().await;
+    let fx = fixture(&app).await;
+    let mut failures = Vec::new();
+    for (i, who) in WHO.iter().enumerate() {
+        let mut b = Browser::new(&app);
+        if *who != "anonymous" {
+            b.login_ok(who, DEMO_PASSWORD).await;
+        }
+        for (template, expected) in PAGES {
+            let path = template
+                .replace("{id}", &fx.member_id.to_string())
+                .replace("{own}", &fx.own_member_id.to_string())
+                .replace("{unit}", &fx.directory["units"].to_string())
+                .replace("{session}", &fx.session_id.to_string())
+                .replace("{user}", &fx.user_id.to_string());
+            let res = b.get(&path).await;
+            let status = res.status().as_u16();
+            let want = expected[i];
+            let loc = location(&res);
+            let ct = header_str(res.headers(), reqwest::header::CONTENT_TYPE);
+            let body = res.text().await.unwrap_or_default();
+            if status != want {
+                failures.push(format!("GET {path} as {who}: got {status} (location {loc:?}), expected {want}"));
+                continue;
+            }
+            match status {
+                303 if loc != "/login" => failures.push(format!("GET {path} as {who}: redirected to {loc:?}, not /login")),
+                403 | 404 if !(ct.starts_with("text/html") && has_chinese(&body) && body.contains("<html lang=\"zh-CN\"")) => {
+                    failures.push(format!("GET {path} as {who}: {status} should be a Chinese page, got {ct}"))
+                }
+                200 if path.ends_with(".xlsx") && ct != XLSX => failures.push(format!("GET {path} as {who}: content-type {ct}")),
+                _ => {}
+            }
+        }
+    }
+    assert!(failures.is_empty(), "pages answered unexpectedly:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn a_member_reads_their_own_file_through_the_api_but_no_other() {
+    let app = spawn_demo_app().await;
+    let member = Api::login(&app, "member", DEMO_PASSWORD).await;
+    let own = member.get_json("/api/v1/me").await["member_id"].as_i64().unwrap();
+    let file = member.get_json(&format!("/api/v1/members/{own}")).await;
+    assert_eq!(file["id"], own);
+    assert_eq!(file["allowed_actions"], json!([]), "a member may not edit or archive their file");
+    let p = assert_problem(member.get(&format!("/api/v1/members/{}", own + 1)).await, 404, "not_found").await;
+    // The same answer as for an id that does not exist at all.
+    let q = assert_problem(member.get("/api/v1/members/999999999").await, 404, "not_found").await;
+    assert_eq!(p, q);
+    let res = member.patch(&format!("/api/v1/members/{own}"), &json!({"phone": "13111111111", "version": file["version"]})).await;
+    assert_problem(res, 403, "forbidden").await;
+    assert_eq!(member.get_json(&format!("/api/v1/members/{own}")).await["version"], file["version"]);
+}
+
+#[tokio::test]
+async fn refused_writes_are_audited_as_permission_denied() {
+    let app = spawn_demo_app().await;
+    let unit = Api::login(&app, "unit", DEMO_PASSWORD).await;
+    let res = unit.post("/api/v1/sectors", &json!({"name": "越权界"})).await;
+    assert_problem(res, 403, "forbidden").await;
+    let admin = Api::login(&app, "admin", DEMO_PASSWORD).await;
+    let audit = admin.get_json("/api/v1/audit?action=permission_denied").await;
+    let items = audit["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{audit}");
+    assert!(items[0]["actor_name"].as_str().unwrap().contains("(unit)") || items[0]["actor_name"].as_str().unwrap().contains("（unit）"));
+    assert!(!sector_names(&app).await.contains(&"越权界".to_string()));
+    let _ = StatusCode::OK;
+}
