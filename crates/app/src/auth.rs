@@ -190,7 +190,7 @@ impl App {
     pub async fn actor_for_token(&self, secret: &str) -> AppResult<Option<(Actor, Token)>> {
         let mut c = self.db.acquire().await?;
         let Some(token) = users::token_by_hash(&mut c.ex(), &token_hash(secret)).await? else { return Ok(None) };
-        let Some(user) = users::get_by_id(&mut c.ex(), token.user_id).await?.filter(|u| u.active) else { return Ok(None) };
+        let Some(user) = users::get_by_id(&mut c.ex(), token.user_id).await?.filter(|u| u.active && !u.must_change_password) else { return Ok(None) };
         if token.last_used_at.is_none_or(|t| now_micros() - t > 60_000_000) {
             users::touch_token(&mut c.ex(), token.id).await?;
         }

@@ -20,6 +20,8 @@ pub enum AppError {
     VersionConflict,
     #[error("尝试次数过多，请{retry_after_secs}秒后再试")]
     RateLimited { retry_after_secs: u64 },
+    #[error("提交的内容过大（上限25MB），请减小后重试")]
+    PayloadTooLarge,
     #[error("内部错误：{0}")]
     Internal(String),
 }

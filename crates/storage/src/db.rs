@@ -100,7 +100,7 @@ impl Db {
     /// Answers when the database answers a trivial query.
     pub async fn ping(&self) -> Result<(), StorageError> {
         let mut c = self.acquire().await?;
-        let one: i64 = crate::scalar!(&mut c.ex(), i64, "SELECT 1")?;
+        let one: i64 = crate::scalar!(&mut c.ex(), i64, "SELECT CAST(1 AS BIGINT)")?;
         debug_assert_eq!(one, 1);
         Ok(())
     }

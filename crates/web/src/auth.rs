@@ -84,6 +84,7 @@ impl FromRequestParts<AppState> for ApiUser {
             };
         }
         match session_actor(state, parts).await? {
+            Some((_, true, _)) => Err(ApiError(AppError::Forbidden)),
             Some((actor, _, _)) => Ok(ApiUser(actor)),
             None => Err(ApiError(AppError::Unauthenticated)),
         }
@@ -139,8 +140,12 @@ pub async fn csrf_guard(State(_state): State<AppState>, session: Session, req: R
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let has_cookie =
         req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|c| c.split(';').any(|p| p.trim_start().starts_with(SESSION_COOKIE)));
-    let has_bearer = req.headers().contains_key(header::AUTHORIZATION);
-    if !unsafe_method || !has_cookie || has_bearer {
+    let is_api = req.uri().path().starts_with("/api/");
+    let has_bearer =
+        is_api && req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("Bearer ") || v.starts_with("bearer "));
+    // API calls without a session cookie carry no ambient authority; forms always need the token
+    // (the login form too, against login CSRF: every form page sets the session cookie).
+    if !unsafe_method || has_bearer || (!has_cookie && is_api) {
         return next.run(req).await;
     }
     let expected = session.get::<String>(CSRF_KEY).await.ok().flatten();

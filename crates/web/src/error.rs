@@ -39,6 +39,7 @@ pub fn classify(e: &AppError) -> (StatusCode, &'static str, &'static str) {
         AppError::InvalidTransition(_) => (StatusCode::CONFLICT, "invalid_transition", "当前状态不允许此操作"),
         AppError::VersionConflict => (StatusCode::CONFLICT, "version_conflict", "记录已被修改"),
         AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "操作过于频繁"),
+        AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "提交的内容过大"),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误"),
     }
 }

@@ -182,9 +182,16 @@ impl App {
     /// Takes one action on a proposal. `version`, when given, must be the current one.
     pub async fn act(&self, actor: &Actor, id: i64, version: Option<i64>, input: ActionInput) -> AppResult<Proposal> {
         let mut tx = self.db.begin().await?;
-        let p = self.act_in(&mut tx, actor, id, version, &input).await?;
-        tx.commit().await?;
-        Ok(p)
+        match self.act_in(&mut tx, actor, id, version, &input).await {
+            Ok(p) => {
+                tx.commit().await?;
+                Ok(p)
+            }
+            Err(e) => {
+                drop(tx);
+                Err(self.audit_refusal(actor, id, &input, e).await)
+            }
+        }
     }
 
     /// Assigns many filed proposals the same way, all or none (one transaction).
@@ -198,10 +205,13 @@ impl App {
         let mut tx = self.db.begin().await?;
         let action = ActionInput::Assign(input.clone());
         for (id, version) in items {
-            self.act_in(&mut tx, actor, *id, *version, &action).await.map_err(|e| match e {
-                AppError::InvalidTransition(m) => AppError::InvalidTransition(format!("提案（编号{id}）：{m}")),
-                other => other,
-            })?;
+            if let Err(e) = self.act_in(&mut tx, actor, *id, *version, &action).await {
+                drop(tx);
+                return Err(match self.audit_refusal(actor, *id, &action, e).await {
+                    AppError::InvalidTransition(m) => AppError::InvalidTransition(format!("提案（编号{id}）：{m}")),
+                    other => other,
+                });
+            }
         }
         tx.commit().await?;
         Ok(items.len())
@@ -223,12 +233,7 @@ impl App {
         let step = input.step()?;
         let next = match transition(&facts, &who, step) {
             Ok(s) => s,
-            Err(Refusal::Forbidden) => {
-                return Err(match self.require_denied_audit(actor, id, step).await {
-                    Ok(()) => AppError::Forbidden,
-                    Err(e) => e,
-                });
-            }
+            Err(Refusal::Forbidden) => return Err(AppError::Forbidden),
             Err(Refusal::NotNow(m)) => return Err(AppError::InvalidTransition(m)),
         };
         let mut p = l.p.clone();
@@ -508,12 +513,23 @@ impl App {
         Ok(parts.join("、"))
     }
 
-    /// Audits a refused action in its own transaction (the caller's is rolled back).
-    async fn require_denied_audit(&self, actor: &Actor, id: i64, step: Step) -> AppResult<()> {
-        let mut tx = self.db.begin().await?;
-        audit_write(&mut tx, Some(actor), "permission_denied", "proposal", Some(id), format!("拒绝：{}", step.act().label()), None, None).await?;
-        tx.commit().await?;
-        Ok(())
+    /// After the action's transaction was rolled back: a refused action (Forbidden) is audited in
+    /// its own transaction; the error is passed on.
+    async fn audit_refusal(&self, actor: &Actor, id: i64, input: &ActionInput, e: AppError) -> AppError {
+        if !matches!(e, AppError::Forbidden) {
+            return e;
+        }
+        let label = input.step().map(|s| s.act().label()).unwrap_or("操作");
+        let recorded = async {
+            let mut tx = self.db.begin().await?;
+            audit_write(&mut tx, Some(actor), "permission_denied", "proposal", Some(id), format!("拒绝：{label}"), None, None).await?;
+            tx.commit().await?;
+            Ok::<(), AppError>(())
+        };
+        match recorded.await {
+            Ok(()) => e,
+            Err(audit_error) => audit_error,
+        }
     }
 }
 

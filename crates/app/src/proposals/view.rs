@@ -249,7 +249,8 @@ impl App {
     /// A page of proposals the actor may see, newest first.
     pub async fn list_proposals(&self, actor: &Actor, q: &ListQuery, cursor: Option<&str>, limit: i64) -> AppResult<Page<Row>> {
         let default_scope = match actor.primary_role() {
-            Role::Staff | Role::Admin | Role::Leader => "all",
+            Role::Staff | Role::Leader => "all",
+            Role::Admin => "public",
             Role::Unit => "unit",
             Role::Member => "mine",
         };
@@ -287,5 +288,31 @@ impl App {
         let mut c = self.db.acquire().await?;
         let mut items = proposals::list(&mut c.ex(), actor.committee_id, &f, limit + 1).await?;
         Ok(Page::from_overfetch(&mut items, limit, |r| r.id.to_string()))
+    }
+}
+
+impl App {
+    /// Active members as (id, name), for choosing co-signers.
+    pub async fn member_choices(&self, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
+        if !actor.has(Role::Member) && !actor.has(Role::Staff) {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.acquire().await?;
+        let mut out = Vec::new();
+        let mut after = 0;
+        loop {
+            let f = eline_storage::members::Filter { after_id: Some(after), ..Default::default() };
+            let page = eline_storage::members::list(&mut c.ex(), actor.committee_id, &f, 1000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.member.id;
+            out.extend(page.into_iter().map(|r| (r.member.id, format!("{}（{}）", r.member.name, r.sector_name))));
+        }
+        Ok(out)
+    }
+
+    /// Leader accounts as (user id, name), for choosing supervising leaders.
+    pub async fn leader_choices(&self, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
+        let mut c = self.db.acquire().await?;
+        Ok(eline_storage::users::with_role(&mut c.ex(), actor.committee_id, "leader").await?.into_iter().map(|u| (u.id, u.display_name)).collect())
     }
 }

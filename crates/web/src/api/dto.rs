@@ -218,11 +218,12 @@ pub struct MemberPage {
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct MemberIn {
+    #[serde(default)]
     pub name: String,
     pub gender: Option<String>,
     pub birth_year: Option<i64>,
     pub party: Option<String>,
-    pub sector_id: i64,
+    pub sector_id: Option<i64>,
     pub work_station_id: Option<i64>,
     pub committee_ids: Option<Vec<i64>>,
     pub roles: Option<Vec<String>>,

@@ -79,7 +79,7 @@ fn input_of(b: MemberIn) -> MemberInput {
         gender: b.gender,
         birth_year: b.birth_year,
         party: b.party,
-        sector_id: Some(b.sector_id),
+        sector_id: b.sector_id,
         work_station_id: b.work_station_id,
         committee_ids: b.committee_ids.unwrap_or_default(),
         roles: b.roles.unwrap_or_default(),

@@ -4,6 +4,7 @@ mod account;
 mod directory;
 pub mod dto;
 mod members;
+mod proposals;
 mod users;
 
 use axum::http::HeaderMap;
@@ -23,6 +24,7 @@ use crate::AppState;
         (name = "users", description = "用户账号（管理员）"),
         (name = "directory", description = "组织机构：界别、专委会、党派团体、承办单位、委员工作站、届次"),
         (name = "members", description = "委员档案、导入与导出"),
+        (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
         (name = "audit", description = "审计日志（管理员）"),
     )
 )]
@@ -39,7 +41,12 @@ impl Modify for Security {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(account::router()).merge(users::router()).merge(members::router()).merge(directory::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(account::router())
+        .merge(users::router())
+        .merge(members::router())
+        .merge(proposals::router())
+        .merge(directory::router())
 }
 
 /// The version a write must carry: `If-Match` header or the body's `version`.
@@ -88,6 +95,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
             Err(axum::extract::rejection::JsonRejection::MissingJsonContentType(_)) => {
                 Err(AppError::field("body", "请以 JSON 格式提交（Content-Type: application/json）").into())
             }
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::PayloadTooLarge.into()),
             Err(e) => Err(AppError::field("body", format!("请求内容格式有误：{}", e.body_text())).into()),
         }
     }

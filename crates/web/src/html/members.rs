@@ -303,10 +303,18 @@ async fn import_page(State(state): State<AppState>, user: PageUser) -> Result<Re
 
 /// Reads the `file` field of an upload.
 pub async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppError> {
-    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::field("file", "上传的文件不完整，请重新上传"))? {
+    let too_large = |e: &axum::extract::multipart::MultipartError| e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| if too_large(&e) { AppError::PayloadTooLarge } else { AppError::field("file", "上传的文件不完整，请重新上传") })?
+    {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload").to_string();
-            let bytes = field.bytes().await.map_err(|_| AppError::field("file", "上传的文件不完整或超过25MB"))?;
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| if too_large(&e) { AppError::PayloadTooLarge } else { AppError::field("file", "上传的文件不完整，请重新上传") })?;
             if bytes.is_empty() {
                 return Err(AppError::field("file", "请选择要上传的文件"));
             }

@@ -7,6 +7,7 @@ mod directory;
 mod home;
 mod login;
 mod members;
+mod proposals;
 
 pub use members::{read_upload, xlsx as members_xlsx};
 mod users;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(directory::router())
         .merge(members::router())
+        .merge(proposals::router())
         .merge(users::router())
         .merge(audit::router())
         .merge(account::router())
@@ -83,6 +85,7 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     } else if let Some(id) = actor.member_id {
         items.push(("我的档案", format!("/members/{id}")));
     }
+    items.push(("提案", "/proposals".into()));
     items.push(("组织机构", "/directory".into()));
     if actor.has(Role::Admin) {
         items.push(("用户账号", "/users".into()));

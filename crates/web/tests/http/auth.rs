@@ -110,7 +110,7 @@ async fn repeated_failures_lock_the_account_with_429_even_for_the_right_password
     for password in [PASSWORD, "wrong-again-1"] {
         let res = anon.post("/api/v1/auth/login", &json!({"username": "clerk", "password": password})).await;
         let retry: u64 = header_str(res.headers(), RETRY_AFTER).parse().expect("Retry-After in seconds");
-        assert!(retry >= 1 && retry <= 15 * 60, "retry after {retry}");
+        assert!((1..=15 * 60).contains(&retry), "retry after {retry}");
         let p = assert_problem(res, 429, "rate_limited").await;
         assert!(p["detail"].as_str().unwrap().contains("秒后再试"), "{p}");
     }
@@ -406,4 +406,98 @@ async fn a_non_bearer_authorization_header_does_not_switch_off_csrf_protection_f
     let res = b.client.post(b.url("/directory/sectors")).header("authorization", "Basic cHJveHk6c2VjcmV0").form(&[("name", "跨站界")]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "a form post with the session cookie and no CSRF token must be refused");
     assert_eq!(sector_names(&app).await, before, "nothing may be created");
+}
+
+#[tokio::test]
+async fn too_many_failures_from_one_address_lock_logins_from_it_for_every_account() {
+    let app = spawn_app_with(Settings { max_failures_per_ip: 3, ..Default::default() }).await;
+    create_user(&app, "clerk", &["staff"], None, None).await;
+    let anon = Api::anon(&app);
+    for name in ["guess1", "guess2", "guess3"] {
+        assert_problem(anon.post("/api/v1/auth/login", &json!({"username": name, "password": "bad-pass-1"})).await, 422, "validation_failed").await;
+    }
+    let res = anon.post("/api/v1/auth/login", &json!({"username": "clerk", "password": PASSWORD})).await;
+    assert!(res.headers().contains_key(RETRY_AFTER));
+    assert_problem(res, 429, "rate_limited").await;
+}
+
+/// Login CSRF: a cross-site page must not be able to log a visitor into an account of the
+/// attacker's choosing by posting the login form before the visitor has any session.
+#[tokio::test]
+async fn a_login_form_posted_without_a_session_or_csrf_token_is_refused() {
+    let app = spawn_app().await;
+    create_user(&app, "attacker", &["staff"], None, None).await;
+    let b = Browser::new(&app);
+    let res = b.post_form_raw("/login", &[("username", "attacker"), ("password", PASSWORD)]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "a login without the login page's CSRF token must be refused (location {:?})", location(&res));
+}
+
+/// The forced password change must not be sidestepped through the JSON API with the browser's
+/// session cookie.
+#[tokio::test]
+async fn a_session_that_must_change_its_password_cannot_use_the_api_either() {
+    let app = spawn_app().await;
+    create_user(&app, "boss", &["admin"], None, None).await;
+    let admin = Api::login(&app, "boss", PASSWORD).await;
+    let body = json!({"username": "newbie", "password": "Chushi2024a", "display_name": "新同事", "roles": ["staff"]});
+    json_of(admin.post("/api/v1/users", &body).await, 201).await;
+    let mut b = Browser::new(&app);
+    let res = b.login("newbie", "Chushi2024a").await;
+    assert_eq!(location(&res), "/account/password");
+    let res = b.client.get(b.url("/api/v1/sectors")).send().await.unwrap();
+    assert_problem(res, 403, "forbidden").await;
+}
+
+/// After an admin resets a password (e.g. a leaked one), tokens issued before must stop working:
+/// the account must change its password first, and the API refuses such accounts at login.
+#[tokio::test]
+async fn api_tokens_stop_working_once_an_admin_resets_the_password() {
+    let app = spawn_app().await;
+    create_user(&app, "boss", &["admin"], None, None).await;
+    let uid = create_user(&app, "clerk", &["staff"], None, None).await;
+    let clerk = Api::login(&app, "clerk", PASSWORD).await;
+    clerk.get_json("/api/v1/me").await;
+    let admin = Api::login(&app, "boss", PASSWORD).await;
+    assert_eq!(admin.post(&format!("/api/v1/users/{uid}/reset-password"), &json!({"password": "Linshi2024"})).await.status(), StatusCode::NO_CONTENT);
+    assert_problem(clerk.get("/api/v1/me").await, 401, "unauthenticated").await;
+}
+
+fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("eline_session="))
+        .map(|c| c.split(';').next().unwrap_or("").to_string())
+}
+
+#[tokio::test]
+async fn a_logged_out_session_cookie_cannot_be_replayed() {
+    let app = spawn_app().await;
+    create_user(&app, "clerk", &["staff"], None, None).await;
+    let mut b = Browser::new(&app);
+    let res = b.login("clerk", PASSWORD).await;
+    let cookie = session_cookie(&res).expect("a session cookie at login");
+    b.page("/").await;
+    let replay = || async { client().get(format!("{}/", app.base_url)).header("cookie", cookie.clone()).send().await.unwrap() };
+    assert_eq!(replay().await.status(), StatusCode::OK, "the cookie works while logged in");
+    assert_eq!(b.post_form("/logout", &[]).await.status(), StatusCode::SEE_OTHER);
+    let res = replay().await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/login");
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_browser_sessions_of_the_account() {
+    let app = spawn_app().await;
+    create_user(&app, "clerk", &["staff"], None, None).await;
+    let mut here = Browser::new(&app);
+    let mut there = Browser::new(&app);
+    here.login_ok("clerk", PASSWORD).await;
+    there.login_ok("clerk", PASSWORD).await;
+    here.page("/account/password").await;
+    let res = here.post_form("/account/password", &[("current_password", PASSWORD), ("password", "Xinmima2024"), ("confirm_password", "Xinmima2024")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    here.page("/").await;
+    assert_eq!(location(&there.get("/").await), "/login");
 }

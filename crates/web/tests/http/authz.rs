@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use eline_app::auth::system_actor;
 use eline_domain::org::DirectoryKind;
 use eline_web::testing::{TestApp, spawn_demo_app};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -61,6 +61,31 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("PATCH", "/api/v1/{kind}/{id}",                       [200, 200, 403, 403, 403, 401]),
     ("POST",  "/api/v1/{kind}/{id}/archive",               [200, 200, 403, 403, 403, 401]),
     ("POST",  "/api/v1/{kind}/{id}/restore",               [200, 200, 403, 403, 403, 401]),
+    // Proposals: each request acts on a fresh proposal of the demo member, filed by staff and not
+    // yet assigned (admins do no proposal work and the demo unit is not assigned: 404).
+    ("GET",   "/api/v1/proposals",                         [200, 200, 200, 200, 200, 401]),
+    ("POST",  "/api/v1/proposals",                         [403, 403, 201, 403, 403, 401]),
+    ("POST",  "/api/v1/proposals/assign",                  [404, 200, 403, 404, 403, 401]),
+    ("GET",   "/api/v1/proposals/{id}",                    [404, 200, 200, 404, 200, 401]),
+    ("PATCH", "/api/v1/proposals/{id}",                    [404, 403, 409, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/submit",             [404, 403, 409, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/cosign",             [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/withdraw",           [404, 403, 409, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/review",             [404, 409, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/assign",             [404, 200, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/object",             [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/reassign",           [404, 409, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/contact",            [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/co_opinion",         [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/request_extension",  [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/decide_extension",   [404, 409, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/reply",              [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/evaluate",           [404, 403, 409, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/close",              [404, 409, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/follow_up",          [404, 409, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/mark_key",           [404, 200, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/supervise",          [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/publish",            [404, 200, 403, 404, 403, 401]),
 ];
 
 /// (page, expected status for admin, staff, member, unit, leader, anonymous). Anonymous visitors
@@ -144,6 +169,7 @@ struct Caller {
 fn code_of(status: u16) -> Option<&'static str> {
     match status {
         401 => Some("unauthenticated"),
+        409 => Some("invalid_transition"),
         403 => Some("forbidden"),
         404 => Some("not_found"),
         422 => Some("validation_failed"),
@@ -168,10 +194,17 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
         }
     }
     let in_table: BTreeSet<(String, String)> = API.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    let show = |set: Vec<&(String, String)>| set.iter().map(|(m, p)| format!("  {m} {p}")).collect::<Vec<_>>().join("\n");
+    // Checked at the end, so that the known routes are still exercised when new ones appear.
+    let mut failures = Vec::new();
     let untested: Vec<_> = in_spec.difference(&in_table).collect();
-    assert!(untested.is_empty(), "routes in /api/openapi.json without an expectation in authz.rs — add them to API: {untested:#?}");
+    if !untested.is_empty() {
+        failures.push(format!("routes in /api/openapi.json without an expectation in authz.rs — add them to API:\n{}", show(untested)));
+    }
     let stale: Vec<_> = in_table.difference(&in_spec).collect();
-    assert!(stale.is_empty(), "expectations for routes that are not in the OpenAPI document: {stale:#?}");
+    if !stale.is_empty() {
+        failures.push(format!("expectations for routes that are not in the OpenAPI document:\n{}", show(stale)));
+    }
 
     let mut callers = Vec::new();
     for who in WHO {
@@ -185,9 +218,11 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
     }
 
     let mut counter = 0;
-    let mut failures = Vec::new();
     let mut checked = 0;
     for (method, template, expected) in API {
+        if !in_spec.contains(&(method.to_string(), template.to_string())) {
+            continue;
+        }
         let expansions: Vec<(String, Option<&str>)> = if template.contains("{kind}") {
             KINDS.iter().map(|k| (template.replace("{kind}", k), Some(*k))).collect()
         } else {
@@ -196,8 +231,10 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
         for (path, kind) in expansions {
             for (i, caller) in callers.iter().enumerate() {
                 counter += 1;
+                let proposal = if template.starts_with("/api/v1/proposals/") { Some(filed_proposal(&app, counter).await) } else { None };
                 let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), template.starts_with("/api/v1/members/"), kind)
                 {
+                    _ if proposal.is_some() => proposal.unwrap_or(0),
                     (true, ..) => caller.spare_token.unwrap_or(1),
                     (_, true, ..) => fx.user_id,
                     (_, _, true, _) => fx.member_id,
@@ -205,12 +242,15 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     _ => fx.session_id,
                 };
                 let concrete = path.replace("{id}", &id.to_string());
-                let version = if *method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore") {
+                let version = if proposal.is_none() && (*method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore")) {
                     admin.get_json(&record_path(&concrete)).await["version"].clone()
                 } else {
                     Value::Null
                 };
-                let body = body_for(method, template, kind, caller.who, counter, &version, &fx);
+                let mut body = body_for(method, template, kind, caller.who, counter, &version, &fx);
+                if *template == "/api/v1/proposals/assign" {
+                    body = json!({"ids": [id], "lead_unit_id": fx.directory["units"]});
+                }
                 let res = match (*method, *template) {
                     ("POST", "/api/v1/imports/members") => {
                         let csv = format!("姓名*,界别*\n矩阵导入{counter},{}\n", fx.sector_name);
@@ -240,14 +280,13 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} requests answered unexpectedly:\n{}", failures.len(), failures.join("\n"));
+    assert!(failures.is_empty(), "{} problems ({checked} requests made):\n{}", failures.len(), failures.join("\n"));
     assert!(checked >= API.len() * WHO.len());
     assert_audit_chain_ok(&app).await;
 }
 
 /// A valid body for the route (so that allowed callers succeed), unique where names must be.
 fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usize, version: &Value, fx: &Fixture) -> Value {
-    let _ = fx;
     match (method, template) {
         ("POST", "/api/v1/auth/login") => {
             let username = if who == "anonymous" { "admin" } else { who };
@@ -271,9 +310,48 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
             json!({"name": format!("矩阵新建{n}"), "category": category})
         }
         ("PATCH", "/api/v1/{kind}/{id}") => json!({"sort_order": n % 1000, "version": version}),
+        ("POST", "/api/v1/proposals") => {
+            json!({"title": format!("关于矩阵测试第{n}号的提案"), "body": "情况分析和具体建议。".repeat(10), "kind": "individual"})
+        }
+        ("PATCH", "/api/v1/proposals/{id}") => json!({"title": "关于修改标题的提案", "version": 1}),
+        ("POST", "/api/v1/proposals/{id}/cosign") => json!({"accept": true}),
+        ("POST", "/api/v1/proposals/{id}/review") => json!({"decision": "file"}),
+        ("POST", "/api/v1/proposals/{id}/assign") | ("POST", "/api/v1/proposals/{id}/reassign") => json!({"lead_unit_id": fx.directory["units"]}),
+        ("POST", "/api/v1/proposals/{id}/object") | ("POST", "/api/v1/proposals/{id}/request_extension") => json!({"reason": "矩阵测试理由"}),
+        ("POST", "/api/v1/proposals/{id}/contact") | ("POST", "/api/v1/proposals/{id}/co_opinion") | ("POST", "/api/v1/proposals/{id}/supervise") => {
+            json!({"text": "矩阵测试记录"})
+        }
+        ("POST", "/api/v1/proposals/{id}/decide_extension") => json!({"approved": true}),
+        ("POST", "/api/v1/proposals/{id}/reply") => json!({"class": "A", "text": "答复内容。".repeat(10), "signer": "张三"}),
+        ("POST", "/api/v1/proposals/{id}/evaluate") => json!({"satisfaction": "satisfied"}),
+        ("POST", "/api/v1/proposals/{id}/close") => json!({"comment": "办结"}),
+        ("POST", "/api/v1/proposals/{id}/follow_up") => json!({"promise": "承诺事项"}),
+        ("POST", "/api/v1/proposals/{id}/mark_key") => json!({"key": true}),
+        ("POST", "/api/v1/proposals/{id}/publish") => json!({"published": true}),
         _ if !version.is_null() => json!({"version": version}),
         _ => json!({}),
     }
+}
+
+/// A proposal of the demo member, submitted and filed by staff (not assigned).
+async fn filed_proposal(app: &TestApp, n: usize) -> i64 {
+    let a = &app.state.app;
+    let actor = |name: &'static str| async move {
+        let mut c = app.state.app.db.acquire().await.unwrap();
+        eline_app::auth::actor_of(&eline_storage::users::get_by_username(&mut c.ex(), name).await.unwrap().unwrap())
+    };
+    let (member, staff) = (actor("member").await, actor("staff").await);
+    let draft = eline_app::proposals::DraftInput {
+        title: format!("关于授权矩阵第{n}号的提案"),
+        body: "情况、分析和具体建议。".repeat(10),
+        kind: Some("individual".into()),
+        ..Default::default()
+    };
+    let id = a.create_proposal(&member, &draft).await.unwrap().id;
+    a.act(&member, id, None, eline_app::proposals::ActionInput::Submit).await.unwrap();
+    let file = eline_app::proposals::ActionInput::from_json("review", &json!({"decision": "file"})).unwrap();
+    a.act(&staff, id, None, file).await.unwrap();
+    id
 }
 
 #[tokio::test]
@@ -343,7 +421,6 @@ async fn refused_writes_are_audited_as_permission_denied() {
     let audit = admin.get_json("/api/v1/audit?action=permission_denied").await;
     let items = audit["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{audit}");
-    assert!(items[0]["actor_name"].as_str().unwrap().contains("(unit)") || items[0]["actor_name"].as_str().unwrap().contains("（unit）"));
+    assert!(items[0]["actor_name"].as_str().unwrap().contains("unit"), "{audit}");
     assert!(!sector_names(&app).await.contains(&"越权界".to_string()));
-    let _ = StatusCode::OK;
 }

@@ -14,8 +14,8 @@ fn headers() -> Vec<String> {
     COLUMNS.iter().map(|c| c.to_string()).collect()
 }
 
-/// A row in the template's columns.
-fn row(name: &str, gender: &str, birth_year: &str, party: &str, sector: &str, committees: &str, positions: &str, phone: &str) -> Vec<String> {
+/// A row in the template's columns from 姓名, 性别, 出生年份, 政治面貌, 界别, 专委会, 职务, 手机.
+fn row([name, gender, birth_year, party, sector, committees, positions, phone]: [&str; 8]) -> Vec<String> {
     vec![
         name.into(),
         gender.into(),
@@ -49,9 +49,9 @@ async fn a_good_xlsx_file_imports_every_member_in_it() {
     let sectors = sector_names(&app).await;
     let before = member_count(&app, app.committee_id).await;
     let file = xlsx(vec![
-        row("导入甲", "男", "1970", "中共党员", &sectors[21], "提案委员会、经济委员会", "常委", "13800000001"),
-        row("导入乙", "女", "1985", "群众", &sectors[17], "", "", "0755-12345678"),
-        row("导入丙", "", "", "", &sectors[0], "", "", ""),
+        row(["导入甲", "男", "1970", "中共党员", &sectors[21], "提案委员会、经济委员会", "常委", "13800000001"]),
+        row(["导入乙", "女", "1985", "群众", &sectors[17], "", "", "0755-12345678"]),
+        row(["导入丙", "", "", "", &sectors[0], "", "", ""]),
     ]);
     let res = staff.upload("/api/v1/imports/members", "委员.xlsx", file).await;
     let v = json_of(res, 201).await;
@@ -83,10 +83,10 @@ async fn one_bad_row_among_good_ones_imports_nothing_and_names_row_column_and_pr
     let sectors = sector_names(&app).await;
     let before = member_count(&app, app.committee_id).await;
     let file = xlsx(vec![
-        row("好行一", "男", "1970", "中共党员", &sectors[1], "", "", "13800000001"),
-        row("好行二", "女", "1971", "群众", &sectors[2], "", "", "13800000002"),
-        row("坏行", "男", "1972", "群众", "不存在的界", "", "", "13800000003"),
-        row("好行三", "女", "1973", "群众", &sectors[3], "", "", "13800000004"),
+        row(["好行一", "男", "1970", "中共党员", &sectors[1], "", "", "13800000001"]),
+        row(["好行二", "女", "1971", "群众", &sectors[2], "", "", "13800000002"]),
+        row(["坏行", "男", "1972", "群众", "不存在的界", "", "", "13800000003"]),
+        row(["好行三", "女", "1973", "群众", &sectors[3], "", "", "13800000004"]),
     ]);
     let res = staff.upload("/api/v1/imports/members", "委员.xlsx", file).await;
     let p = assert_problem(res, 422, "validation_failed").await;
@@ -107,7 +107,7 @@ async fn every_problem_of_a_file_is_listed_at_once() {
     let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
     let sectors = sector_names(&app).await;
     let before = member_count(&app, app.committee_id).await;
-    let file = xlsx(vec![row("", "男", "1970", "中共党员", &sectors[1], "", "", ""), row("问题二", "未知", "abc", "某党", "", "无此委员会", "国王", "12")]);
+    let file = xlsx(vec![row(["", "男", "1970", "中共党员", &sectors[1], "", "", ""]), row(["问题二", "未知", "abc", "某党", "", "无此委员会", "国王", "12"])]);
     let res = staff.upload("/api/v1/imports/members", "委员.xlsx", file).await;
     let p = assert_problem(res, 422, "validation_failed").await;
     let errors = p["errors"].as_array().unwrap();

@@ -8,5 +8,6 @@ mod auth;
 mod authz;
 mod basics;
 mod imports;
+mod pages;
 mod tenancy;
 mod validation;

@@ -302,3 +302,28 @@ async fn creating_users_checks_username_password_roles_and_links() {
     let res = admin.post("/api/v1/users", &json!({"username": "fine.user", "password": PASSWORD, "display_name": "好用户", "roles": ["leader"]})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn a_json_body_over_the_size_limit_is_a_413_problem() {
+    let app = spawn_demo_app().await;
+    let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
+    let before = count_items(&staff, "/api/v1/sectors?include_archived=true").await;
+    let huge = format!("{{\"name\": \"大\", \"note\": \"{}\"}}", "x".repeat(26 * 1024 * 1024));
+    let res = staff.req(Method::POST, "/api/v1/sectors").header("content-type", "application/json").body(huge).send().await.unwrap();
+    assert_problem(res, 413, "payload_too_large").await;
+    assert_eq!(count_items(&staff, "/api/v1/sectors?include_archived=true").await, before);
+}
+
+#[tokio::test]
+async fn an_import_file_over_the_size_limit_is_a_413_problem() {
+    let app = spawn_demo_app().await;
+    let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
+    let before = member_count(&app, app.committee_id).await;
+    let mut csv = String::from("姓名*,界别*\n");
+    while csv.len() < 26 * 1024 * 1024 {
+        csv.push_str("超大文件委员,教育界\n");
+    }
+    let res = staff.upload("/api/v1/imports/members", "big.csv", csv.into_bytes()).await;
+    assert_problem(res, 413, "payload_too_large").await;
+    assert_eq!(member_count(&app, app.committee_id).await, before);
+}

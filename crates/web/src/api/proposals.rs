@@ -1,0 +1,366 @@
+//! Proposals (提案): list, write, read, edit drafts, every workflow action, bulk assignment.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use eline_app::AppError;
+use eline_app::proposals::{ActionInput, AssignInput, DraftInput, ListQuery};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{Body, Id, Params, version_of};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+
+/// A proposal as the API shows it: the record, its people and units, replies, evaluations,
+/// timeline, and the actions the caller may take now.
+#[derive(Serialize, ToSchema)]
+pub struct ProposalOut {
+    pub id: i64,
+    pub version: i64,
+    /// draft, awaiting_cosigners, submitted, filed, not_filed, merged, withdrawn, assigned, replied, rehandling, closed
+    pub status: String,
+    pub status_label: String,
+    pub number: Option<i64>,
+    pub session_id: i64,
+    pub session_name: String,
+    pub title: String,
+    pub body: String,
+    /// individual | joint | collective
+    pub kind: String,
+    pub proposer_member_id: Option<i64>,
+    pub proposer_name: Option<String>,
+    pub organization_id: Option<i64>,
+    pub organization_name: Option<String>,
+    pub is_key: bool,
+    pub published: bool,
+    pub merged_into_id: Option<i64>,
+    pub review_note: Option<String>,
+    pub converted_to: Option<String>,
+    pub assigned_on: Option<String>,
+    pub due_on: Option<String>,
+    pub due_label: Option<String>,
+    pub overdue: bool,
+    pub objection_open: bool,
+    pub extension_requested: bool,
+    pub extended: bool,
+    pub evaluation_due_on: Option<String>,
+    #[schema(value_type = Vec<Object>)]
+    pub cosigners: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub units: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub replies: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub evaluations: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub timeline: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub commitments: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub supervisors: serde_json::Value,
+    pub allowed_actions: Vec<String>,
+}
+
+fn json<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+impl From<eline_app::proposals::ProposalView> for ProposalOut {
+    fn from(v: eline_app::proposals::ProposalView) -> Self {
+        let p = &v.proposal;
+        ProposalOut {
+            id: p.id,
+            version: p.version,
+            status: p.status.clone(),
+            status_label: v.status_label.to_string(),
+            number: p.number,
+            session_id: p.session_id,
+            session_name: v.session_name.clone(),
+            title: p.title.clone(),
+            body: p.body.clone(),
+            kind: p.kind.clone(),
+            proposer_member_id: p.proposer_member_id,
+            proposer_name: v.proposer_name.clone(),
+            organization_id: p.organization_id,
+            organization_name: v.organization_name.clone(),
+            is_key: p.is_key,
+            published: p.published,
+            merged_into_id: p.merged_into_id,
+            review_note: p.review_note.clone(),
+            converted_to: p.converted_to.clone(),
+            assigned_on: p.assigned_on.clone(),
+            due_on: p.due_on.clone(),
+            due_label: v.due_label.clone(),
+            overdue: v.overdue,
+            objection_open: p.objection_open,
+            extension_requested: p.extension_requested,
+            extended: p.extended,
+            evaluation_due_on: p.evaluation_due_on.clone(),
+            cosigners: json(&v.cosigners),
+            units: json(&v.assignments),
+            replies: json(&v.replies),
+            evaluations: json(&v.evaluations),
+            timeline: json(&v.events),
+            commitments: json(&v.commitments),
+            supervisors: json(&v.supervisors.iter().map(|(id, name)| serde_json::json!({"user_id": id, "name": name})).collect::<Vec<_>>()),
+            allowed_actions: v.allowed_actions.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalRowOut {
+    pub id: i64,
+    pub version: i64,
+    pub number: Option<i64>,
+    pub session_id: i64,
+    pub title: String,
+    pub kind: String,
+    pub status: String,
+    pub is_key: bool,
+    pub due_on: Option<String>,
+    pub proposer_name: Option<String>,
+    pub organization_name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalPage {
+    pub items: Vec<ProposalRowOut>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ProposalParams {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// all | mine | unit | supervised | public (default by role)
+    pub scope: Option<String>,
+    pub status: Option<String>,
+    pub session_id: Option<i64>,
+    /// individual | joint | collective
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub key_only: bool,
+    /// Reply due within this many days (or overdue).
+    pub due_within_days: Option<i64>,
+    /// Part of the title.
+    pub q: Option<String>,
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    let r = OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(assign_many)).routes(routes!(get_one, patch));
+    actions::routes(r)
+}
+
+/// Proposals the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", params(ProposalParams),
+    responses((status = 200, body = ProposalPage), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<ProposalParams>) -> Result<Json<ProposalPage>, ApiError> {
+    let q = ListQuery {
+        scope: p.scope,
+        status: p.status,
+        session_id: p.session_id,
+        kind: p.kind,
+        key_only: p.key_only,
+        due_within_days: p.due_within_days,
+        q: p.q,
+    };
+    let page = state.app.list_proposals(&a, &q, p.cursor.as_deref(), eline_app::limit(p.limit)?).await?;
+    Ok(Json(ProposalPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|r| ProposalRowOut {
+                id: r.id,
+                version: r.version,
+                number: r.number,
+                session_id: r.session_id,
+                title: r.title,
+                kind: r.kind,
+                status: r.status,
+                is_key: r.is_key,
+                due_on: r.due_on,
+                proposer_name: r.proposer_name,
+                organization_name: r.organization_name,
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ProposalIn {
+    pub title: String,
+    pub body: String,
+    /// individual | joint | collective
+    pub kind: Option<String>,
+    /// Joint: the co-signing members.
+    pub cosigner_ids: Option<Vec<i64>>,
+    /// Collective (office staff): the submitting organisation.
+    pub organization_id: Option<i64>,
+    /// Defaults to the latest session.
+    pub session_id: Option<i64>,
+    /// PATCH only (or If-Match).
+    pub version: Option<i64>,
+}
+
+impl From<ProposalIn> for DraftInput {
+    fn from(b: ProposalIn) -> Self {
+        DraftInput {
+            title: b.title,
+            body: b.body,
+            kind: b.kind,
+            cosigner_ids: b.cosigner_ids.unwrap_or_default(),
+            organization_id: b.organization_id,
+            session_id: b.session_id,
+        }
+    }
+}
+
+/// Save a new draft (members: individual/joint; office: collective).
+#[utoipa::path(post, path = "/api/v1/proposals", tag = "proposals", request_body = ProposalIn,
+    responses((status = 201, body = ProposalOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<ProposalIn>) -> Result<(StatusCode, Json<ProposalOut>), ApiError> {
+    let p = state.app.create_proposal(&a, &b.into()).await?;
+    Ok((StatusCode::CREATED, Json(state.app.get_proposal(&a, p.id).await?.into())))
+}
+
+/// One proposal with its timeline and the caller's allowed actions.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", params(("id" = i64, Path)),
+    responses((status = 200, body = ProposalOut), (status = 404, body = Problem)))]
+async fn get_one(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id) -> Result<Json<ProposalOut>, ApiError> {
+    Ok(Json(state.app.get_proposal(&a, id).await?.into()))
+}
+
+/// Edit a draft (its proposer); carries `version` (or If-Match).
+#[utoipa::path(patch, path = "/api/v1/proposals/{id}", tag = "proposals", params(("id" = i64, Path)), request_body = ProposalIn,
+    responses((status = 200, body = ProposalOut), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn patch(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    Body(b): Body<serde_json::Value>,
+) -> Result<Json<ProposalOut>, ApiError> {
+    let version = version_of(&headers, b.get("version").and_then(|v| v.as_i64()))?;
+    let cur = state.app.get_proposal(&a, id).await?;
+    let base = serde_json::json!({
+        "title": cur.proposal.title,
+        "body": cur.proposal.body,
+        "cosigner_ids": cur.cosigners.iter().map(|c| c.member_id).collect::<Vec<_>>(),
+        "organization_id": cur.proposal.organization_id,
+    });
+    let merged = super::merge_patch(base, &b, &["title", "body", "cosigner_ids", "organization_id"])?;
+    let input: ProposalIn = super::from_json(merged)?;
+    state.app.update_draft(&a, id, version, &input.into()).await?;
+    Ok(Json(state.app.get_proposal(&a, id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BulkAssignIn {
+    /// The proposals to assign (each must be filed); optional versions in the same order.
+    pub ids: Vec<i64>,
+    pub versions: Option<Vec<i64>>,
+    pub lead_unit_id: Option<i64>,
+    pub co_unit_ids: Option<Vec<i64>>,
+    pub split_unit_ids: Option<Vec<i64>>,
+    pub comment: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BulkAssignOut {
+    pub assigned: usize,
+}
+
+/// Assign many filed proposals the same way in one transaction: all or none.
+#[utoipa::path(post, path = "/api/v1/proposals/assign", tag = "proposals", request_body = BulkAssignIn,
+    responses((status = 200, body = BulkAssignOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn assign_many(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<BulkAssignIn>) -> Result<Json<BulkAssignOut>, ApiError> {
+    if let Some(v) = &b.versions
+        && v.len() != b.ids.len()
+    {
+        return Err(AppError::field("versions", "versions 的个数应与 ids 相同").into());
+    }
+    let items: Vec<(i64, Option<i64>)> = b.ids.iter().enumerate().map(|(i, id)| (*id, b.versions.as_ref().map(|v| v[i]))).collect();
+    let input = AssignInput {
+        lead_unit_id: b.lead_unit_id,
+        co_unit_ids: b.co_unit_ids.unwrap_or_default(),
+        split_unit_ids: b.split_unit_ids.unwrap_or_default(),
+        comment: b.comment,
+    };
+    let n = state.app.assign_many(&a, &items, &input).await?;
+    Ok(Json(BulkAssignOut { assigned: n }))
+}
+
+/// Runs a workflow action from its JSON body.
+pub async fn run_action(
+    state: &AppState,
+    a: &eline_domain::Actor,
+    id: i64,
+    action: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Json<ProposalOut>, ApiError> {
+    let value: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::json!({})
+    } else {
+        serde_json::from_slice(body).map_err(|e| AppError::field("body", format!("请求内容格式有误：{e}")))?
+    };
+    let header_version = headers.get(axum::http::header::IF_MATCH).is_some();
+    let version =
+        if header_version || value.get("version").is_some() { Some(version_of(headers, value.get("version").and_then(|v| v.as_i64()))?) } else { None };
+    let input = ActionInput::from_json(action, &value)?;
+    state.app.act(a, id, version, input).await?;
+    Ok(Json(state.app.get_proposal(a, id).await?.into()))
+}
+
+mod actions {
+    //! One documented route per workflow action.
+    use axum::extract::State;
+    use axum::http::HeaderMap;
+
+    use super::*;
+
+    macro_rules! action_routes {
+        ($( $name:ident => $path:literal, $action:literal, $doc:literal, $body:literal; )*) => {
+            $(
+                #[doc = $doc]
+                #[utoipa::path(post, path = $path, tag = "proposals", params(("id" = i64, Path)),
+                    request_body(content = Object, description = $body, content_type = "application/json"),
+                    responses((status = 200, body = ProposalOut), (status = 403, body = Problem), (status = 404, body = Problem),
+                        (status = 409, body = Problem, description = "invalid_transition or version_conflict"), (status = 422, body = Problem)))]
+                async fn $name(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<ProposalOut>, ApiError> {
+                    run_action(&state, &a, id, $action, &headers, &body).await
+                }
+            )*
+            pub fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+                r $( .routes(routes!($name)) )*
+            }
+        };
+    }
+
+    action_routes! {
+        submit => "/api/v1/proposals/{id}/submit", "submit", "提交 (proposer).", "{version?}";
+        cosign => "/api/v1/proposals/{id}/cosign", "cosign", "联名确认 (a co-signer).", "{accept: bool}";
+        withdraw => "/api/v1/proposals/{id}/withdraw", "withdraw", "撤回 (proposer, before filing).", "{reason?}";
+        review => "/api/v1/proposals/{id}/review", "review", "审查 (staff).", "{decision: file|reject|merge|return, reason?, merge_into?, comment?, convert_to?: opinion|suggestion|letter}";
+        assign => "/api/v1/proposals/{id}/assign", "assign", "交办 (staff).", "{lead_unit_id?, co_unit_ids?: [], split_unit_ids?: [], comment?}";
+        object => "/api/v1/proposals/{id}/object", "object", "申请调整 (an assigned unit, within the window).", "{reason}";
+        reassign => "/api/v1/proposals/{id}/reassign", "reassign", "重新交办 (staff).", "{lead_unit_id?, co_unit_ids?: [], split_unit_ids?: [], comment?}";
+        contact => "/api/v1/proposals/{id}/contact", "contact", "沟通记录 (an assigned unit).", "{text}";
+        co_opinion => "/api/v1/proposals/{id}/co_opinion", "co_opinion", "会办意见 (a co-unit).", "{text}";
+        request_extension => "/api/v1/proposals/{id}/request_extension", "request_extension", "申请延期 (a replying unit, before the due date).", "{reason}";
+        decide_extension => "/api/v1/proposals/{id}/decide_extension", "decide_extension", "审批延期 (staff).", "{approved: bool, comment?}";
+        reply => "/api/v1/proposals/{id}/reply", "reply", "答复 (lead unit, or each split unit).", "{class: A|B|C, text, signer, commitments?: [{promise, due_on?}]}";
+        evaluate => "/api/v1/proposals/{id}/evaluate", "evaluate", "评价 (proposer; co-signers recorded).", "{satisfaction: satisfied|basically_satisfied|dissatisfied, comment? (required when dissatisfied)}";
+        close => "/api/v1/proposals/{id}/close", "close", "办结 (staff).", "{comment? (required after a second dissatisfied)}";
+        follow_up => "/api/v1/proposals/{id}/follow_up", "follow_up", "跟踪落实 (staff, unit).", "{promise, due_on?} to add, or {commitment_id, evidence} to fulfil";
+        mark_key => "/api/v1/proposals/{id}/mark_key", "mark_key", "重点提案 (staff).", "{key: bool, supervisor_ids?: [user id of a leader]}";
+        supervise => "/api/v1/proposals/{id}/supervise", "supervise", "督办 (a supervising leader).", "{text}";
+        publish => "/api/v1/proposals/{id}/publish", "publish", "公开设置 (staff).", "{published: bool}";
+    }
+}

@@ -1,0 +1,473 @@
+//! Proposal pages for every role: lists with deadlines, writing, the detail page with the
+//! timeline and a form for each action the user may take, bulk assignment, the reply letter.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use eline_app::proposals::{ActionInput, AssignInput, DraftInput, ListQuery, ProposalView};
+use eline_app::{AppError, Page};
+use eline_domain::org::DirectoryKind;
+use eline_domain::proposal::{Kind, ProposalRules, Status};
+use eline_domain::{FieldError, Role};
+use eline_storage::directory::{Entry, Session};
+use eline_storage::proposals::Row;
+use serde::Deserialize;
+
+use super::{Errors, F, FormData, Layout, flash, form_errors, render, render_invalid};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/proposals", get(list).post(create))
+        .route("/proposals/new", get(new_form))
+        .route("/proposals/assign", post(bulk_assign))
+        .route("/proposals/{id}", get(detail))
+        .route("/proposals/{id}/edit", get(edit_form).post(update))
+        .route("/proposals/{id}/act/{action}", post(act))
+        .route("/proposals/{id}/letter", get(letter))
+}
+
+/// Labels callable from templates as `P::…`.
+pub struct P;
+
+impl P {
+    pub fn status(s: &str) -> &'static str {
+        Status::parse(s).map(Status::label).unwrap_or("")
+    }
+    pub fn kind(k: &str) -> &'static str {
+        Kind::parse(k).map(Kind::label).unwrap_or("")
+    }
+    pub fn number(n: &Option<i64>) -> String {
+        n.map(|n| format!("第{n:04}号")).unwrap_or_default()
+    }
+    pub fn satisfaction(s: &str) -> &'static str {
+        eline_domain::proposal::Satisfaction::parse(s).map(|s| s.label()).unwrap_or("")
+    }
+    pub fn role(r: &str) -> &'static str {
+        eline_domain::proposal::UnitRole::parse(r).map(|r| r.label()).unwrap_or("")
+    }
+    pub fn cosign(s: &str) -> &'static str {
+        match s {
+            "pending" => "待确认",
+            "confirmed" => "已确认",
+            "declined" => "已谢绝",
+            "lapsed" => "未确认（逾期）",
+            _ => "",
+        }
+    }
+    pub fn action(a: &str) -> &'static str {
+        match a {
+            "create" => "起草",
+            "edit" => "修改",
+            "merge" => "并案",
+            other => eline_domain::proposal::Act::parse(other).map(|a| a.label()).unwrap_or(""),
+        }
+    }
+    pub fn days(due: &Option<String>) -> String {
+        let Some(d) = due.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else { return String::new() };
+        eline_domain::calendar::days_left_label(eline_app::proposals::today(), d)
+    }
+    pub fn overdue(due: &Option<String>, status: &str) -> bool {
+        matches!(status, "assigned" | "rehandling")
+            && due.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|d| d < eline_app::proposals::today())
+    }
+    pub fn awaiting(status: &str) -> bool {
+        matches!(status, "assigned" | "rehandling")
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    scope: Option<String>,
+    status: Option<String>,
+    session_id: Option<String>,
+    kind: Option<String>,
+    q: Option<String>,
+    key: Option<String>,
+    due: Option<String>,
+    cursor: Option<String>,
+}
+
+impl ListParams {
+    fn query(&self) -> ListQuery {
+        ListQuery {
+            scope: self.scope.clone().filter(|s| !s.is_empty()),
+            status: self.status.clone().filter(|s| !s.is_empty()),
+            session_id: self.session_id.as_deref().and_then(|s| s.parse().ok()),
+            kind: self.kind.clone().filter(|s| !s.is_empty()),
+            key_only: self.key.is_some(),
+            due_within_days: self.due.as_deref().and_then(|d| d.parse().ok()),
+            q: self.q.clone().filter(|s| !s.is_empty()),
+        }
+    }
+    fn qs(&self) -> String {
+        let pairs: Vec<(&str, String)> = [
+            ("scope", &self.scope),
+            ("status", &self.status),
+            ("session_id", &self.session_id),
+            ("kind", &self.kind),
+            ("q", &self.q),
+            ("key", &self.key),
+            ("due", &self.due),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+    fn is(&self, key: &str, value: &str) -> bool {
+        let v = match key {
+            "scope" => &self.scope,
+            "status" => &self.status,
+            "session_id" => &self.session_id,
+            "kind" => &self.kind,
+            "due" => &self.due,
+            _ => &None,
+        };
+        v.as_deref() == Some(value)
+    }
+    fn text(&self) -> &str {
+        self.q.as_deref().unwrap_or("")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposals_list.html")]
+struct ListPage {
+    l: Layout,
+    page: Page<Row>,
+    p: ListParams,
+    qs: String,
+    scopes: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    sessions: Vec<Session>,
+    units: Vec<Entry>,
+    staff: bool,
+    can_write: bool,
+    errors: Errors,
+}
+
+fn scopes_for(actor: &eline_domain::Actor) -> Vec<(&'static str, &'static str)> {
+    let mut v = Vec::new();
+    if actor.has(Role::Staff) {
+        v.push(("all", "全部提案"));
+        v.push(("mine", "我录入的"));
+    } else if actor.has(Role::Leader) {
+        v.push(("all", "已立案提案"));
+    }
+    if actor.has(Role::Leader) {
+        v.push(("supervised", "我督办的"));
+    }
+    if actor.has(Role::Member) && actor.member_id.is_some() {
+        v.push(("mine", "我的提案"));
+    }
+    if actor.has(Role::Unit) && actor.unit_id.is_some() {
+        v.push(("unit", "本单位承办"));
+    }
+    v.push(("public", "公开的提案"));
+    v.dedup_by_key(|(k, _)| *k);
+    v
+}
+
+async fn list_page(state: &AppState, user: &PageUser, p: ListParams, errors: Errors) -> Result<ListPage, PageError> {
+    let page = state.app.list_proposals(&user.actor, &p.query(), p.cursor.as_deref(), 50).await?;
+    let staff = user.actor.has(Role::Staff);
+    let units = if staff { state.app.directory_choices(&user.actor, DirectoryKind::Unit).await? } else { vec![] };
+    let sessions = state.app.list_sessions(&user.actor, false, None, 50).await?.items;
+    let l = Layout::page(state, user, "/proposals", "提案", &[]).await?;
+    let qs = p.qs();
+    Ok(ListPage {
+        l,
+        page,
+        qs,
+        scopes: scopes_for(&user.actor),
+        statuses: Status::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
+        sessions,
+        units,
+        staff,
+        can_write: (user.actor.has(Role::Member) && user.actor.member_id.is_some()) || staff,
+        errors,
+        p,
+    })
+}
+
+async fn list(State(state): State<AppState>, user: PageUser, Query(p): Query<ListParams>) -> Result<Response, PageError> {
+    Ok(render(&list_page(&state, &user, p, Errors::default()).await?))
+}
+
+async fn bulk_assign(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let mut errs = Vec::new();
+    let items: Vec<(i64, Option<i64>)> = f.ints("ids").into_iter().map(|id| (id, None)).collect();
+    let input = AssignInput {
+        lead_unit_id: f.int("lead_unit_id", "主办单位", &mut errs),
+        co_unit_ids: f.ints("co_unit_ids"),
+        split_unit_ids: vec![],
+        comment: f.opt("comment"),
+    };
+    let result = if errs.is_empty() { state.app.assign_many(&user.actor, &items, &input).await } else { Err(AppError::Validation(errs)) };
+    match result {
+        Ok(n) => {
+            flash(&user.session, &format!("已交办{n}件提案")).await;
+            Ok(Redirect::to("/proposals?status=assigned").into_response())
+        }
+        Err(AppError::InvalidTransition(m)) => {
+            let errors = Errors::from_list(&[FieldError::new("ids", m)]);
+            Ok(render_invalid(&list_page(&state, &user, ListParams { status: Some("filed".into()), ..Default::default() }, errors).await?))
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            Ok(render_invalid(&list_page(&state, &user, ListParams { status: Some("filed".into()), ..Default::default() }, errors).await?))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposal_form.html")]
+struct FormPage {
+    l: Layout,
+    id: Option<i64>,
+    f: FormData,
+    members: Vec<(i64, String)>,
+    organizations: Vec<Entry>,
+    sessions: Vec<Session>,
+    staff: bool,
+    errors: Errors,
+    hint: Option<&'static str>,
+    rules: ProposalRules,
+}
+
+impl FormPage {
+    fn is(&self, key: &str, value: &str) -> bool {
+        self.f.get(key) == value
+    }
+    fn has(&self, key: &str, value: &i64) -> bool {
+        self.f.all(key).iter().any(|v| v == &value.to_string())
+    }
+}
+
+async fn form_page(state: &AppState, user: &PageUser, id: Option<i64>, f: FormData, errors: Errors) -> Result<FormPage, PageError> {
+    let title = if id.is_some() { "修改提案草稿" } else { "撰写提案" };
+    let path = id.map(|i| format!("/proposals/{i}/edit")).unwrap_or_else(|| "/proposals/new".into());
+    let l = Layout::page(state, user, &path, title, &[("提案", "/proposals")]).await?;
+    let staff = user.actor.has(Role::Staff);
+    let members = if user.actor.has(Role::Member) {
+        state.app.member_choices(&user.actor).await?.into_iter().filter(|(mid, _)| Some(*mid) != user.actor.member_id).collect()
+    } else {
+        vec![]
+    };
+    let organizations = if staff { state.app.directory_choices(&user.actor, DirectoryKind::Organization).await? } else { vec![] };
+    let sessions = state.app.list_sessions(&user.actor, false, None, 20).await?.items;
+    let hint = eline_domain::proposal::Text { title: f.get("title").to_string(), body: String::new() }.one_matter_hint();
+    Ok(FormPage { l, id, f, members, organizations, sessions, staff, errors, hint, rules: ProposalRules::default() })
+}
+
+fn draft_of(f: &FormData) -> DraftInput {
+    DraftInput {
+        title: f.get("title").to_string(),
+        body: f.get("body").to_string(),
+        kind: f.opt("kind"),
+        cosigner_ids: f.ints("cosigner_ids"),
+        organization_id: f.get("organization_id").parse().ok(),
+        session_id: f.get("session_id").parse().ok(),
+    }
+}
+
+async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let kind = if user.actor.has(Role::Member) { "individual" } else { "collective" };
+    Ok(render(&form_page(&state, &user, None, FormData(vec![("kind".into(), kind.into())]), Errors::default()).await?))
+}
+
+async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    match state.app.create_proposal(&user.actor, &draft_of(&f)).await {
+        Ok(p) => {
+            if f.get("then") == "submit" {
+                match state.app.act(&user.actor, p.id, None, ActionInput::Submit).await {
+                    Ok(_) => flash(&user.session, "提案已提交").await,
+                    Err(e) => flash(&user.session, &format!("草稿已保存，但未能提交：{e}")).await,
+                }
+            } else {
+                flash(&user.session, "草稿已保存").await;
+            }
+            Ok(Redirect::to(&format!("/proposals/{}", p.id)).into_response())
+        }
+        Err(e) => Ok(render_invalid(&form_page(&state, &user, None, f, form_errors(e)?).await?)),
+    }
+}
+
+async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let v = state.app.get_proposal(&user.actor, id).await?;
+    if !v.allowed_actions.contains(&"edit") {
+        return Err(PageError(AppError::InvalidTransition("只有提案人可以修改草稿".into())));
+    }
+    let mut pairs = vec![
+        ("title".to_string(), v.proposal.title.clone()),
+        ("body".into(), v.proposal.body.clone()),
+        ("kind".into(), v.proposal.kind.clone()),
+        ("version".into(), v.proposal.version.to_string()),
+        ("session_id".into(), v.proposal.session_id.to_string()),
+    ];
+    if let Some(o) = v.proposal.organization_id {
+        pairs.push(("organization_id".into(), o.to_string()));
+    }
+    pairs.extend(v.cosigners.iter().map(|c| ("cosigner_ids".to_string(), c.member_id.to_string())));
+    Ok(render(&form_page(&state, &user, Some(id), FormData(pairs), Errors::default()).await?))
+}
+
+async fn update(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let version = f.get("version").parse().unwrap_or(0);
+    match state.app.update_draft(&user.actor, id, version, &draft_of(&f)).await {
+        Ok(_) => {
+            if f.get("then") == "submit" {
+                match state.app.act(&user.actor, id, None, ActionInput::Submit).await {
+                    Ok(_) => flash(&user.session, "提案已提交").await,
+                    Err(e) => flash(&user.session, &format!("已保存，但未能提交：{e}")).await,
+                }
+            } else {
+                flash(&user.session, "草稿已保存").await;
+            }
+            Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+        }
+        Err(e) => Ok(render_invalid(&form_page(&state, &user, Some(id), f, form_errors(e)?).await?)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposal_detail.html")]
+struct DetailPage {
+    l: Layout,
+    v: ProposalView,
+    errors: Errors,
+    failed_action: String,
+    units: Vec<Entry>,
+    leaders: Vec<(i64, String)>,
+    merge_targets: Vec<Row>,
+    rules: ProposalRules,
+}
+
+impl DetailPage {
+    fn can(&self, action: &str) -> bool {
+        self.v.allowed_actions.contains(&action)
+    }
+    fn reply_class_label(&self, code: &str) -> String {
+        self.rules.reply_class_label(code).unwrap_or("").to_string()
+    }
+    fn replied(&self, a: &eline_storage::proposals::Assignment) -> bool {
+        a.role != "co" && a.replied_round == Some(self.v.proposal.round)
+    }
+    fn open_commitments(&self) -> bool {
+        self.v.commitments.iter().any(|c| c.done_at.is_none())
+    }
+}
+
+async fn detail_page(state: &AppState, user: &PageUser, id: i64, errors: Errors, failed_action: String) -> Result<DetailPage, PageError> {
+    let v = state.app.get_proposal(&user.actor, id).await?;
+    let staff = user.actor.has(Role::Staff);
+    let units = if staff { state.app.directory_choices(&user.actor, DirectoryKind::Unit).await? } else { vec![] };
+    let leaders = if staff { state.app.leader_choices(&user.actor).await? } else { vec![] };
+    let merge_targets = if staff && v.allowed_actions.contains(&"review") {
+        let q = ListQuery { scope: Some("all".into()), session_id: Some(v.proposal.session_id), ..Default::default() };
+        state
+            .app
+            .list_proposals(&user.actor, &q, None, 200)
+            .await?
+            .items
+            .into_iter()
+            .filter(|r| Status::parse(&r.status).is_some_and(Status::is_filed))
+            .collect()
+    } else {
+        vec![]
+    };
+    let title = match v.proposal.number {
+        Some(n) => format!("第{n:04}号 {}", v.proposal.title),
+        None => v.proposal.title.clone(),
+    };
+    let l = Layout::page(state, user, &format!("/proposals/{id}"), title, &[("提案", "/proposals")]).await?;
+    Ok(DetailPage { l, v, errors, failed_action, units, leaders, merge_targets, rules: ProposalRules::default() })
+}
+
+async fn detail(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    Ok(render(&detail_page(&state, &user, id, Errors::default(), String::new()).await?))
+}
+
+/// Turns an action form into the JSON body the action takes (same shape as the API).
+fn action_body(action: &str, f: &FormData) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for (k, v) in &f.0 {
+        if k == "_csrf" || v.trim().is_empty() || m.contains_key(k) {
+            continue;
+        }
+        let value = match k.as_str() {
+            "merge_into" | "lead_unit_id" | "commitment_id" | "version" => {
+                v.trim().parse::<i64>().map(serde_json::Value::from).unwrap_or_else(|_| v.clone().into())
+            }
+            "co_unit_ids" | "split_unit_ids" | "supervisor_ids" => serde_json::Value::from(f.ints(k)),
+            "accept" | "approved" | "key" | "published" => serde_json::Value::Bool(v == "true"),
+            _ => serde_json::Value::String(v.clone()),
+        };
+        m.insert(k.clone(), value);
+    }
+    if action == "reply" {
+        let promise = f.get("promise").trim().to_string();
+        m.remove("promise");
+        let due = m.remove("due_on");
+        if !promise.is_empty() {
+            m.insert("commitments".into(), serde_json::json!([{ "promise": promise, "due_on": due }]));
+        }
+    }
+    serde_json::Value::Object(m)
+}
+
+async fn act(State(state): State<AppState>, user: PageUser, Path((id, action)): Path<(i64, String)>, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let value = action_body(&action, &f);
+    let version = f.get("version").parse().ok();
+    let result = match ActionInput::from_json(&action, &value) {
+        Ok(input) => state.app.act(&user.actor, id, version, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(p) => {
+            let label = eline_domain::proposal::Act::parse(&action).map(|a| a.label()).unwrap_or("操作");
+            flash(&user.session, &format!("{label}：已完成（当前状态：{}）", P::status(&p.status))).await;
+            Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+        }
+        Err(AppError::InvalidTransition(m)) => {
+            let errors = Errors::from_list(&[FieldError::new("action", m)]);
+            Ok(render_invalid(&detail_page(&state, &user, id, errors, action).await?))
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            Ok(render_invalid(&detail_page(&state, &user, id, errors, action).await?))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposal_letter.html")]
+struct LetterPage {
+    v: ProposalView,
+    committee: String,
+    reply: eline_storage::proposals::Reply,
+    class_label: String,
+    date: String,
+}
+
+/// The reply letter (答复函) in an A4 print layout: the latest reply of the viewer's unit, or the latest reply.
+async fn letter(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let v = state.app.get_proposal(&user.actor, id).await?;
+    let mine = user.actor.unit_id.filter(|_| user.actor.has(Role::Unit));
+    let reply =
+        v.replies.iter().rev().find(|r| mine.is_none_or(|u| r.unit_id == u)).or_else(|| v.replies.last()).cloned().ok_or(PageError(AppError::NotFound))?;
+    let committee = state.app.committee_name(user.actor.committee_id).await?;
+    let class_label = ProposalRules::default().reply_class_label(&reply.class).unwrap_or("").to_string();
+    let date = F::time(&reply.at).chars().take(10).collect();
+    Ok(render(&LetterPage { v, committee, reply, class_label, date }))
+}
