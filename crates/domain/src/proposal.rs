@@ -318,6 +318,8 @@ pub struct Standing {
     /// A leader supervising this (key) proposal.
     pub supervisor: bool,
     pub leader: bool,
+    /// The actor has already evaluated the current round's reply.
+    pub evaluated: bool,
 }
 
 /// The facts of a proposal that decide what may happen next.
@@ -428,7 +430,7 @@ pub fn transition(f: &Facts, who: &Standing, step: Step) -> Result<Status, Refus
     let s = f.status;
     match step {
         Step::Submit => match s {
-            S::Draft if f.kind == Kind::Joint && f.cosigners > 0 => Ok(S::AwaitingCosigners),
+            S::Draft if f.kind == Kind::Joint && f.pending_cosigners > 0 => Ok(S::AwaitingCosigners),
             S::Draft => Ok(S::Submitted),
             S::AwaitingCosigners if f.cosign_window_passed || f.pending_cosigners == 0 => Ok(S::Submitted),
             S::AwaitingCosigners => Err(not_now("联名确认期尚未结束，请等待联名人确认")),
@@ -492,6 +494,7 @@ pub fn transition(f: &Facts, who: &Standing, step: Step) -> Result<Status, Refus
         Step::Evaluate(sat) => match s {
             S::Replied if f.evaluation_window_passed => Err(not_now("已超过评价期限")),
             S::Replied if f.dissatisfied_rounds >= 2 => Err(not_now("已两次评价为不满意，请等待面商后办结")),
+            S::Replied if who.evaluated => Err(not_now("您已对本轮答复作出评价")),
             S::Replied if !who.proposer => Ok(S::Replied),
             S::Replied => Ok(match sat {
                 Satisfaction::Satisfied | Satisfaction::BasicallySatisfied => S::Closed,
@@ -672,6 +675,7 @@ mod tests {
         unit_replied: false,
         supervisor: false,
         leader: false,
+        evaluated: false,
     };
 
     #[test]

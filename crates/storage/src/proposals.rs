@@ -147,9 +147,15 @@ pub struct Cosigner {
     pub answered_at: Option<i64>,
 }
 
+/// Sets the co-signers: removed ones are dropped, new ones are asked (pending), and those who
+/// stay keep their answer.
 pub async fn set_cosigners(ex: &mut Ex<'_>, proposal_id: i64, member_ids: &[i64]) -> Result<()> {
-    run!(&mut *ex, "DELETE FROM proposal_cosigners WHERE proposal_id = $1", proposal_id)?;
-    for m in member_ids {
+    let current: Vec<i64> =
+        all!(&mut *ex, (i64,), "SELECT member_id FROM proposal_cosigners WHERE proposal_id = $1", proposal_id)?.into_iter().map(|(m,)| m).collect();
+    for m in current.iter().filter(|m| !member_ids.contains(m)) {
+        run!(&mut *ex, "DELETE FROM proposal_cosigners WHERE proposal_id = $1 AND member_id = $2", proposal_id, *m)?;
+    }
+    for m in member_ids.iter().filter(|m| !current.contains(m)) {
         run!(&mut *ex, "INSERT INTO proposal_cosigners (proposal_id, member_id, status) VALUES ($1, $2, 'pending')", proposal_id, *m)?;
     }
     Ok(())
@@ -328,9 +334,12 @@ pub async fn evaluations(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Evalua
     )?)
 }
 
-/// Whether this user already evaluated in this round.
-pub async fn evaluated(ex: &mut Ex<'_>, proposal_id: i64, user_id: i64, round: i64) -> Result<bool> {
-    Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM proposal_evaluations WHERE proposal_id = $1 AND user_id = $2 AND round = $3", proposal_id, user_id, round)? > 0)
+/// Users who evaluated in this round.
+pub async fn evaluators(ex: &mut Ex<'_>, proposal_id: i64, round: i64) -> Result<Vec<i64>> {
+    Ok(all!(ex, (i64,), "SELECT user_id FROM proposal_evaluations WHERE proposal_id = $1 AND round = $2", proposal_id, round)?
+        .into_iter()
+        .map(|(u,)| u)
+        .collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -484,7 +493,7 @@ const LIST_SQL: &str = "SELECT p.id, p.session_id, p.number, p.title, p.kind, p.
        AND (CAST($3 AS BIGINT) IS NULL OR p.session_id = $3)
        AND (CAST($4 AS TEXT) IS NULL OR p.kind = $4)
        AND (CAST($5 AS BIGINT) IS NULL OR p.proposer_member_id = $5
-            OR EXISTS (SELECT 1 FROM proposal_cosigners c WHERE c.proposal_id = p.id AND c.member_id = $5 AND p.status <> 'draft'))
+            OR EXISTS (SELECT 1 FROM proposal_cosigners c WHERE c.proposal_id = p.id AND c.member_id = $5 AND c.status IN ('pending', 'confirmed') AND p.status <> 'draft'))
        AND (CAST($6 AS BIGINT) IS NULL OR p.created_by = $6)
        AND (CAST($7 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM proposal_units a WHERE a.proposal_id = p.id AND a.unit_id = $7 AND a.active = TRUE))
        AND (CAST($8 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM proposal_supervisors s WHERE s.proposal_id = p.id AND s.user_id = $8))
@@ -534,5 +543,12 @@ pub async fn count_by_status(ex: &mut Ex<'_>, committee_id: i64, session_id: Opt
 
 /// Whether a proposal of this member was merged into proposal `id` (they get its reply too).
 pub async fn merged_from_member(ex: &mut Ex<'_>, id: i64, member_id: i64) -> Result<bool> {
-    Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM proposals WHERE merged_into_id = $1 AND proposer_member_id = $2", id, member_id)? > 0)
+    Ok(scalar!(
+        ex,
+        i64,
+        "SELECT COUNT(*) FROM proposals p WHERE p.merged_into_id = $1 AND (p.proposer_member_id = $2
+            OR EXISTS (SELECT 1 FROM proposal_cosigners c WHERE c.proposal_id = p.id AND c.member_id = $2 AND c.status = 'confirmed'))",
+        id,
+        member_id
+    )? > 0)
 }

@@ -354,9 +354,6 @@ impl App {
                 if sat == Satisfaction::Dissatisfied && comment.is_none() {
                     return Err(AppError::field("comment", "评价为不满意时，请写明理由"));
                 }
-                if proposals::evaluated(&mut tx.ex(), id, actor.user_id, p.round).await? {
-                    return Err(AppError::InvalidTransition("您已对本轮答复作出评价".into()));
-                }
                 proposals::add_evaluation(&mut tx.ex(), id, actor.member_id, actor.user_id, p.round, sat.as_str(), comment, who.proposer).await?;
                 if who.proposer {
                     match next {

@@ -26,6 +26,8 @@ pub(crate) struct Loaded {
     pub cosigners: Vec<Cosigner>,
     pub assignments: Vec<Assignment>,
     pub supervisors: Vec<(i64, String)>,
+    /// Users who evaluated the current round's reply.
+    pub evaluators: Vec<i64>,
 }
 
 impl Loaded {
@@ -35,6 +37,7 @@ impl Loaded {
             cosigners: proposals::cosigners(&mut *ex, id).await?,
             assignments: proposals::assignments(&mut *ex, id).await?,
             supervisors: proposals::supervisors(&mut *ex, id).await?,
+            evaluators: proposals::evaluators(&mut *ex, id, p.round).await?,
             p,
         })
     }
@@ -72,6 +75,7 @@ impl Loaded {
             unit_replied: mine.is_some_and(|a| a.replied_round == Some(self.p.round)),
             supervisor: actor.has(Role::Leader) && self.supervisors.iter().any(|(u, _)| *u == actor.user_id),
             leader: actor.has(Role::Leader),
+            evaluated: self.evaluators.contains(&actor.user_id),
         }
     }
 

@@ -422,9 +422,9 @@ async fn a_unit_objects_within_the_window_and_after_reassignment_only_the_new_un
     assert_eq!(w.view(&w.member, id).await.replies[0].unit_id, new);
     assert_eq!(actions(&w.timeline(id).await), ["create", "submit", "review", "assign", "object", "reassign", "reply"]);
 
-    // Last, as it also meets the SQLite denial bug (see a_refused_action_is_answered_forbidden_…).
     let err = w.refused(&w.unit, id, "contact", json!({"text": "补充沟通"})).await;
-    assert!(matches!(err, AppError::Forbidden | AppError::NotFound), "{err:?}");
+    assert!(matches!(err, AppError::Forbidden), "{err:?}");
+    assert_eq!(w.denials(id).await, 1);
 }
 
 #[tokio::test]
@@ -668,9 +668,11 @@ async fn a_key_proposal_is_supervised_by_its_supervising_leader_and_by_no_other(
 
     let v2 = w.view(&w.leader2, id).await;
     assert!(v2.allowed_actions.is_empty(), "another leader reads a filed proposal but does not supervise it");
-    // Last, as it also meets the SQLite denial bug (see a_refused_action_is_answered_forbidden_…).
     let err = w.refused(&w.leader2, id, "supervise", json!({"text": "我也督办"})).await;
     assert!(matches!(err, AppError::Forbidden), "{err:?}");
+    let denial = w.audit(id).await.pop().unwrap();
+    assert_eq!((denial.action.as_str(), denial.actor_user_id), ("permission_denied", Some(w.leader2.user_id)));
+    assert_eq!(w.denials(id).await, 1);
 }
 
 #[tokio::test]
@@ -804,9 +806,8 @@ async fn a_batch_assignment_with_one_unfiled_proposal_assigns_none_of_them() {
     }
 }
 
-/// Bug: on SQLite a refused (Forbidden) action waits 10 s on the database lock and answers an
-/// internal error — `act_in` writes the `permission_denied` audit entry in a second transaction
-/// while its own (BEGIN IMMEDIATE, holding the write lock) is still open.
+/// Regression: on SQLite a refused action used to wait 10 s on the write lock and answer an
+/// internal error (the denial was audited in a second transaction while the first was open).
 #[tokio::test]
 async fn a_refused_action_is_answered_forbidden_at_once_and_audited_as_denied() {
     let w = World::new().await;

@@ -171,8 +171,7 @@ impl World {
         proposals::get(&mut c.ex(), self.cid, id).await.expect("read").expect("proposal exists")
     }
 
-    /// Ids listed for `who` (newest first). `query` is the list query as the API takes it —
-    /// `proposals::view::ListQuery` is not exported, so it is built from JSON here.
+    /// Ids listed for `who` (newest first); `query` is the list query as the API takes it.
     pub async fn list(&self, who: &Actor, query: Value) -> AppResult<Vec<i64>> {
         let q = serde_json::from_value(query).expect("a list query");
         Ok(self.app.list_proposals(who, &q, None, 500).await?.items.into_iter().map(|r| r.id).collect())
