@@ -480,6 +480,10 @@ pub struct Filter {
     pub due_by: Option<String>,
     /// Part of the title.
     pub q: Option<String>,
+    /// A work queue of the office: objection (调整申请), extension (延期申请), to_close (评价期满待办结).
+    pub queue: Option<String>,
+    /// Today (YYYY-MM-DD), for the to_close queue.
+    pub today: Option<String>,
     pub before_id: Option<i64>,
 }
 
@@ -503,6 +507,10 @@ const LIST_SQL: &str = "SELECT p.id, p.session_id, p.number, p.title, p.kind, p.
        AND (CAST($12 AS TEXT) IS NULL OR (p.due_on <= $12 AND p.status IN ('assigned', 'rehandling')))
        AND (CAST($13 AS TEXT) IS NULL OR p.title LIKE $13)
        AND (CAST($14 AS BIGINT) IS NULL OR p.id < $14)
+       AND (CAST($16 AS TEXT) IS NULL
+            OR ($16 = 'objection' AND p.objection_open = TRUE AND p.status = 'assigned')
+            OR ($16 = 'extension' AND p.extension_requested = TRUE AND p.status = 'assigned')
+            OR ($16 = 'to_close' AND p.status = 'replied' AND (p.evaluation_due_on < $17 OR p.dissatisfied_rounds >= 2)))
      ORDER BY p.id DESC LIMIT $15";
 
 /// Newest first.
@@ -526,8 +534,60 @@ pub async fn list(ex: &mut Ex<'_>, committee_id: i64, f: &Filter, limit: i64) ->
         &f.due_by,
         like,
         f.before_id,
-        limit
+        limit,
+        &f.queue,
+        &f.today
     )?)
+}
+
+/// The office's work queues and the figures of a home page, in one pass.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Queues {
+    pub to_review: i64,
+    pub to_assign: i64,
+    pub objections: i64,
+    pub extensions: i64,
+    pub overdue: i64,
+    pub to_close: i64,
+    pub in_handling: i64,
+    pub closed: i64,
+}
+
+/// Counts for a committee, or for one unit's current assignments when `unit_id` is given.
+pub async fn queues(ex: &mut Ex<'_>, committee_id: i64, unit_id: Option<i64>, today: &str) -> Result<Queues> {
+    Ok(opt!(
+        ex,
+        Queues,
+        "SELECT
+            COALESCE(SUM(CASE WHEN p.status = 'submitted' THEN 1 ELSE 0 END), 0) AS to_review,
+            COALESCE(SUM(CASE WHEN p.status = 'filed' THEN 1 ELSE 0 END), 0) AS to_assign,
+            COALESCE(SUM(CASE WHEN p.status = 'assigned' AND p.objection_open = TRUE THEN 1 ELSE 0 END), 0) AS objections,
+            COALESCE(SUM(CASE WHEN p.status = 'assigned' AND p.extension_requested = TRUE THEN 1 ELSE 0 END), 0) AS extensions,
+            COALESCE(SUM(CASE WHEN p.status IN ('assigned', 'rehandling') AND p.due_on < $2 THEN 1 ELSE 0 END), 0) AS overdue,
+            COALESCE(SUM(CASE WHEN p.status = 'replied' AND (p.evaluation_due_on < $2 OR p.dissatisfied_rounds >= 2) THEN 1 ELSE 0 END), 0) AS to_close,
+            COALESCE(SUM(CASE WHEN p.status IN ('assigned', 'rehandling') THEN 1 ELSE 0 END), 0) AS in_handling,
+            COALESCE(SUM(CASE WHEN p.status = 'closed' THEN 1 ELSE 0 END), 0) AS closed
+         FROM proposals p
+         WHERE p.committee_id = $1
+           AND (CAST($3 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM proposal_units a WHERE a.proposal_id = p.id AND a.unit_id = $3 AND a.active = TRUE))",
+        committee_id,
+        today,
+        unit_id
+    )?
+    .unwrap_or_default())
+}
+
+/// Proposals waiting for a member's answer as co-signer, and replies waiting for their evaluation.
+pub async fn member_todo(ex: &mut Ex<'_>, member_id: i64) -> Result<(i64, i64)> {
+    Ok(opt!(
+        ex,
+        (i64, i64),
+        "SELECT
+            (SELECT COUNT(*) FROM proposal_cosigners c JOIN proposals p ON p.id = c.proposal_id WHERE c.member_id = $1 AND c.status = 'pending' AND p.status = 'awaiting_cosigners'),
+            (SELECT COUNT(*) FROM proposals p WHERE p.proposer_member_id = $1 AND p.status = 'replied')",
+        member_id
+    )?
+    .unwrap_or((0, 0)))
 }
 
 /// Count of proposals per status in a committee (optionally one session).

@@ -16,7 +16,7 @@ use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
 
 pub use actions::{ActionInput, AssignInput, Commitment, ReviewInput};
 pub use config::{Config, today};
-pub use view::{DraftInput, ListQuery, ProposalView};
+pub use view::{DraftInput, ListQuery, ProposalHome, ProposalView};
 
 use crate::{AppError, AppResult};
 

@@ -65,6 +65,8 @@ pub struct ListQuery {
     /// Only those whose reply is due within this many days (or overdue).
     pub due_within_days: Option<i64>,
     pub q: Option<String>,
+    /// Office work queues: objection | extension | to_close.
+    pub queue: Option<String>,
 }
 
 fn parse_kind(raw: Option<&str>) -> AppResult<Kind> {
@@ -261,9 +263,16 @@ impl App {
             kind: q.kind.clone().filter(|s| !s.is_empty()),
             key_only: q.key_only,
             q: q.q.clone(),
+            queue: q.queue.clone().filter(|s| !s.is_empty()),
+            today: Some(super::config::fmt_date(super::today())),
             before_id: crate::parse_cursor(cursor)?,
             ..Filter::default()
         };
+        if let Some(queue) = &f.queue
+            && !matches!(queue.as_str(), "objection" | "extension" | "to_close")
+        {
+            return Err(AppError::field("queue", "未知的工作队列"));
+        }
         if let Some(s) = &f.status
             && Status::parse(s).is_none()
         {
@@ -314,5 +323,53 @@ impl App {
     pub async fn leader_choices(&self, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
         let mut c = self.db.acquire().await?;
         Ok(eline_storage::users::with_role(&mut c.ex(), actor.committee_id, "leader").await?.into_iter().map(|u| (u.id, u.display_name)).collect())
+    }
+}
+
+/// What a home page shows of the proposal work for the actor's role.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProposalHome {
+    /// The office's queues (staff), or the unit's own counts (unit).
+    pub queues: eline_storage::proposals::Queues,
+    /// Member: co-sign requests waiting, replies waiting for evaluation.
+    pub cosign_requests: i64,
+    pub to_evaluate: i64,
+    /// Member: own proposals; unit: assignments by due date; leader: supervised ones.
+    pub items: Vec<Row>,
+}
+
+impl App {
+    pub async fn proposal_home(&self, actor: &Actor) -> AppResult<ProposalHome> {
+        let today = super::config::fmt_date(super::today());
+        let mut h = ProposalHome::default();
+        let role = actor.primary_role();
+        let scope = match role {
+            Role::Staff => {
+                let mut c = self.db.acquire().await?;
+                h.queues = proposals::queues(&mut c.ex(), actor.committee_id, None, &today).await?;
+                return Ok(h);
+            }
+            Role::Unit if actor.unit_id.is_some() => {
+                let mut c = self.db.acquire().await?;
+                h.queues = proposals::queues(&mut c.ex(), actor.committee_id, actor.unit_id, &today).await?;
+                "unit"
+            }
+            Role::Member if actor.member_id.is_some() => {
+                let mut c = self.db.acquire().await?;
+                (h.cosign_requests, h.to_evaluate) = proposals::member_todo(&mut c.ex(), actor.member_id.unwrap_or_default()).await?;
+                "mine"
+            }
+            Role::Leader => "supervised",
+            _ => return Ok(h),
+        };
+        let q = ListQuery { scope: Some(scope.into()), ..Default::default() };
+        let mut items = self.list_proposals(actor, &q, None, 50).await?.items;
+        if role == Role::Unit {
+            // Nearest deadline first; replied ones after.
+            items.sort_by_key(|r| (!matches!(r.status.as_str(), "assigned" | "rehandling"), r.due_on.clone().unwrap_or_default()));
+        }
+        items.truncate(10);
+        h.items = items;
+        Ok(h)
     }
 }

@@ -149,6 +149,8 @@ pub struct ProposalParams {
     pub due_within_days: Option<i64>,
     /// Part of the title.
     pub q: Option<String>,
+    /// Office work queues: objection | extension | to_close.
+    pub queue: Option<String>,
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -168,6 +170,7 @@ async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Par
         key_only: p.key_only,
         due_within_days: p.due_within_days,
         q: p.q,
+        queue: p.queue,
     };
     let page = state.app.list_proposals(&a, &q, p.cursor.as_deref(), eline_app::limit(p.limit)?).await?;
     Ok(Json(ProposalPage {

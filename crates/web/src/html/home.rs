@@ -9,6 +9,7 @@ use axum::routing::get;
 use eline_app::home::HomeCounts;
 use eline_domain::Role;
 
+use super::proposals::P;
 use super::{Layout, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -27,6 +28,7 @@ struct HomePage {
     c: HomeCounts,
     member_id: Option<i64>,
     can_manage: bool,
+    p: eline_app::proposals::ProposalHome,
 }
 
 pub fn heading(role: Role) -> &'static str {
@@ -42,7 +44,8 @@ pub fn heading(role: Role) -> &'static str {
 async fn home(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     let role = user.actor.primary_role();
     let c = state.app.home_counts(&user.actor).await?;
+    let p = state.app.proposal_home(&user.actor).await?;
     let l = Layout::page(&state, &user, "/", heading(role), &[]).await?;
     let can_manage = user.actor.has(Role::Staff) || user.actor.has(Role::Admin);
-    Ok(render(&HomePage { l, role: role.as_str(), heading: heading(role), c, member_id: user.actor.member_id, can_manage }))
+    Ok(render(&HomePage { l, role: role.as_str(), heading: heading(role), c, member_id: user.actor.member_id, can_manage, p }))
 }

@@ -90,6 +90,7 @@ pub struct ListParams {
     q: Option<String>,
     key: Option<String>,
     due: Option<String>,
+    queue: Option<String>,
     cursor: Option<String>,
 }
 
@@ -103,6 +104,7 @@ impl ListParams {
             key_only: self.key.is_some(),
             due_within_days: self.due.as_deref().and_then(|d| d.parse().ok()),
             q: self.q.clone().filter(|s| !s.is_empty()),
+            queue: self.queue.clone().filter(|s| !s.is_empty()),
         }
     }
     fn qs(&self) -> String {
@@ -114,6 +116,7 @@ impl ListParams {
             ("q", &self.q),
             ("key", &self.key),
             ("due", &self.due),
+            ("queue", &self.queue),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
