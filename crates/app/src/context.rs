@@ -44,7 +44,7 @@ impl App {
         if can(actor, action, resource) {
             return Ok(());
         }
-        let is_write = matches!(action, Action::ManageDirectory | Action::ManageMembers | Action::ManageUsers);
+        let is_write = matches!(action, Action::ManageDirectory | Action::ManageMembers | Action::ManageUsers | Action::ManageSettings);
         if is_write {
             let mut tx = self.db.begin().await?;
             audit_write(&mut tx, Some(actor), "permission_denied", "permission", None, format!("拒绝：{action:?}"), None, None).await?;

@@ -12,6 +12,7 @@ pub mod home;
 pub mod members;
 mod page;
 pub mod proposals;
+pub mod settings;
 pub mod spreadsheet;
 pub mod users;
 

@@ -21,6 +21,8 @@ pub enum Action {
     ManageUsers,
     /// Browse the audit log.
     ViewAudit,
+    /// Edit the working-day calendar and the time limits (configuration).
+    ManageSettings,
 }
 
 /// What the action is about, where the answer depends on the record.
@@ -41,7 +43,7 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
             Resource::Member(id) => actor.member_id == Some(id),
             Resource::Any => false,
         },
-        Action::ManageUsers | Action::ViewAudit => actor.has(Role::Admin),
+        Action::ManageUsers | Action::ViewAudit | Action::ManageSettings => actor.has(Role::Admin),
     }
 }
 
@@ -79,7 +81,15 @@ mod tests {
     #[test]
     fn an_account_without_roles_may_do_nothing() {
         let nobody = actor(&[], None);
-        for action in [Action::ViewDirectory, Action::ManageDirectory, Action::ViewMember, Action::ManageMembers, Action::ManageUsers, Action::ViewAudit] {
+        for action in [
+            Action::ViewDirectory,
+            Action::ManageDirectory,
+            Action::ViewMember,
+            Action::ManageMembers,
+            Action::ManageUsers,
+            Action::ViewAudit,
+            Action::ManageSettings,
+        ] {
             assert!(!can(&nobody, action, Resource::Any));
         }
     }

@@ -170,7 +170,8 @@ async fn a_member_submits_staff_file_and_assign_the_unit_replies_and_the_member_
     // The handling unit the demo `unit` account works for.
     let unit_id = {
         let mut conn = app.state.app.db.acquire().await.expect("database connection");
-        let user = eline_storage::users::get_by_username(&mut conn.ex(), "unit").await.expect("read the demo unit user").expect("the demo has a `unit` account");
+        let user =
+            eline_storage::users::get_by_username(&mut conn.ex(), "unit").await.expect("read the demo unit user").expect("the demo has a `unit` account");
         user.unit_id.expect("the demo `unit` account belongs to a handling unit")
     };
 
@@ -262,6 +263,8 @@ async fn a_member_submits_staff_file_and_assign_the_unit_replies_and_the_member_
     let link_css = format!("table.list a[href='/proposals/{id}']");
     let link = browser.wait_for_element(&link_css, DEFAULT_WAIT).await;
     assert_eq!(link.text().await.unwrap_or_default().trim(), TITLE);
+    let table = browser.wait_for_element("table.list", DEFAULT_WAIT).await;
+    scroll_to(&browser, &table).await;
     checkpoint(&browser, "07-unit-list").await;
     browser.click(&link, "the proposal in the unit's list").await;
     browser.wait_for_path(&format!("/proposals/{id}"), DEFAULT_WAIT).await;
@@ -298,7 +301,7 @@ async fn a_member_submits_staff_file_and_assign_the_unit_replies_and_the_member_
     submit_form(&browser, &evaluate, "提交评价").await;
 
     wait_for_status(&browser, "已办结").await;
-    browser.wait_for_text("#evals ~ ul li, section[aria-labelledby=evals] li", DEFAULT_WAIT, |text| text.contains("满意")).await;
+    browser.wait_for_text("section[aria-labelledby=evals] li", DEFAULT_WAIT, |text| text.contains("满意")).await;
     let timeline = browser.wait_for_element("h2#timeline", DEFAULT_WAIT).await;
     let wanted = ["提交", "审查", "交办", "答复", "评价"];
     let actions = wait_until("the timeline to list every step", DEFAULT_WAIT, || async {

@@ -9,6 +9,7 @@ pub mod directory;
 mod error;
 pub mod members;
 pub mod migrate;
+pub mod proposal_stats;
 pub mod proposals;
 pub mod schema;
 pub mod sessions;

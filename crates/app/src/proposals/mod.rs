@@ -4,7 +4,7 @@
 //! entry.
 
 mod actions;
-mod config;
+pub mod config;
 mod view;
 
 use chrono::NaiveDate;

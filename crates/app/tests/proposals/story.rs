@@ -931,3 +931,33 @@ async fn the_confirmed_cosigners_of_a_merged_joint_proposal_read_the_target_and_
     let r = w.app.get_proposal(&w.cosigner_c, target.id).await;
     assert!(r.is_ok(), "the co-signer of the merged proposal: {:?}", r.err());
 }
+
+/// Bug: a repeated supervisor id hits the unique index proposal_supervisors_pair and comes back
+/// as an internal error instead of being taken once (or refused as a validation error).
+#[tokio::test]
+async fn marking_a_key_proposal_with_the_same_leader_twice_is_not_an_internal_error() {
+    let w = World::new().await;
+    let p = w.filed("关于打造湾区文化名城的建议").await;
+    match w.act(&w.staff, p.id, "mark_key", json!({"supervisor_ids": [w.leader.user_id, w.leader.user_id]})).await {
+        Ok(_) => assert_eq!(w.view(&w.staff, p.id).await.supervisors.len(), 1),
+        Err(e) => assert!(is_validation(&e, "supervisor_ids"), "{e:?}"),
+    }
+}
+
+/// Bug: a repeated co-signer id hits the unique index proposal_cosigners_pair and comes back as an
+/// internal error instead of being taken once (or refused as a validation error).
+#[tokio::test]
+async fn a_joint_draft_naming_the_same_cosigner_twice_is_not_an_internal_error() {
+    let w = World::new().await;
+    let input = DraftInput {
+        title: "关于建设城市慢行系统的提案".into(),
+        body: BODY.into(),
+        kind: Some("joint".into()),
+        cosigner_ids: vec![w.mid(&w.cosigner_a), w.mid(&w.cosigner_a)],
+        ..Default::default()
+    };
+    match w.create(&w.member, input).await {
+        Ok(q) => assert_eq!(w.view(&w.member, q.id).await.cosigners.len(), 1),
+        Err(e) => assert!(is_validation(&e, "cosigner_ids"), "{e:?}"),
+    }
+}

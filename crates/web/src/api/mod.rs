@@ -5,6 +5,7 @@ mod directory;
 pub mod dto;
 mod members;
 mod proposals;
+mod settings;
 mod users;
 
 use axum::http::HeaderMap;
@@ -26,6 +27,7 @@ use crate::AppState;
         (name = "members", description = "委员档案、导入与导出"),
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
         (name = "audit", description = "审计日志（管理员）"),
+        (name = "settings", description = "工作日历与办理期限（管理员）"),
     )
 )]
 struct ApiDoc;
@@ -46,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(members::router())
         .merge(proposals::router())
+        .merge(settings::router())
         .merge(directory::router())
 }
 

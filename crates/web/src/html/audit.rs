@@ -42,11 +42,14 @@ pub fn action_label(a: &str) -> &str {
         "token_revoked" => "吊销令牌",
         "permission_denied" => "越权被拒",
         "demo_loaded" => "加载演示数据",
-        other => other,
+        "calendar_set" => "调整工作日历",
+        "calendar_cleared" => "撤销日历调整",
+        "settings_changed" => "修改设置",
+        other => eline_domain::proposal::Act::parse(other).map(|a| a.label()).unwrap_or(other),
     }
 }
 
-const ACTIONS: [&str; 13] = [
+const ACTIONS: [&str; 16] = [
     "create",
     "update",
     "archive",
@@ -60,6 +63,9 @@ const ACTIONS: [&str; 13] = [
     "token_revoked",
     "permission_denied",
     "demo_loaded",
+    "calendar_set",
+    "calendar_cleared",
+    "settings_changed",
 ];
 
 #[derive(Template)]

@@ -8,6 +8,7 @@ mod home;
 mod login;
 mod members;
 mod proposals;
+mod settings;
 
 pub use members::{read_upload, xlsx as members_xlsx};
 mod users;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(members::router())
         .merge(proposals::router())
+        .merge(settings::router())
         .merge(users::router())
         .merge(audit::router())
         .merge(account::router())
@@ -90,6 +92,7 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     if actor.has(Role::Admin) {
         items.push(("用户账号", "/users".into()));
         items.push(("审计日志", "/audit".into()));
+        items.push(("日历与期限", "/settings".into()));
     }
     items.push(("我的账号", "/account".into()));
     items

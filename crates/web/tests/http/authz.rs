@@ -86,6 +86,11 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/mark_key",           [404, 200, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/supervise",          [404, 403, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/publish",            [404, 200, 403, 404, 403, 401]),
+    ("GET",   "/api/v1/calendar",                          [200, 403, 403, 403, 403, 401]),
+    ("PUT",   "/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
+    ("DELETE","/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/settings/proposal-deadlines",       [200, 403, 403, 403, 403, 401]),
+    ("PUT",   "/api/v1/settings/proposal-deadlines",       [204, 403, 403, 403, 403, 401]),
 ];
 
 /// (page, expected status for admin, staff, member, unit, leader, anonymous). Anonymous visitors
@@ -114,6 +119,7 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/users/{user}",                         [200, 403, 403, 403, 403, 303]),
     ("/audit",                                [200, 403, 403, 403, 403, 303]),
     ("/account",                              [200, 200, 200, 200, 200, 303]),
+    ("/settings",                             [200, 403, 403, 403, 403, 303]),
 ];
 
 const KINDS: [&str; 5] = ["sectors", "committees", "organizations", "units", "work-stations"];
@@ -241,7 +247,7 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     (_, _, _, Some(k)) => fx.directory[k],
                     _ => fx.session_id,
                 };
-                let concrete = path.replace("{id}", &id.to_string());
+                let concrete = path.replace("{id}", &id.to_string()).replace("{date}", "2027-03-01");
                 let version = if proposal.is_none() && (*method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore")) {
                     admin.get_json(&record_path(&concrete)).await["version"].clone()
                 } else {
@@ -328,6 +334,8 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("POST", "/api/v1/proposals/{id}/follow_up") => json!({"promise": "承诺事项"}),
         ("POST", "/api/v1/proposals/{id}/mark_key") => json!({"key": true}),
         ("POST", "/api/v1/proposals/{id}/publish") => json!({"published": true}),
+        ("PUT", "/api/v1/calendar/{date}") => json!({"kind": "holiday", "name": "测试假日"}),
+        ("PUT", "/api/v1/settings/proposal-deadlines") => json!({"reply": {"unit": "months", "n": 3}}),
         _ if !version.is_null() => json!({"version": version}),
         _ => json!({}),
     }

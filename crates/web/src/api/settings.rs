@@ -1,0 +1,92 @@
+//! Configuration (admins): the working-day calendar and the proposal time limits.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::Datelike;
+use eline_domain::calendar::DeadlineRules;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{Body, Params};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(calendar)).routes(routes!(set_day, clear_day)).routes(routes!(get_deadlines, put_deadlines))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct YearParams {
+    /// Default: this year.
+    pub year: Option<i32>,
+}
+
+fn year(p: &YearParams) -> i32 {
+    p.year.unwrap_or_else(|| eline_app::proposals::today().year())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CalendarOut {
+    pub year: i32,
+    /// Days that differ from Monday–Friday: {date, kind: holiday|workday, name, local}.
+    #[schema(value_type = Vec<Object>)]
+    pub days: serde_json::Value,
+    pub provisional: bool,
+    pub missing: bool,
+}
+
+/// A year's holidays and make-up working days (national schedule plus this committee's changes).
+#[utoipa::path(get, path = "/api/v1/calendar", tag = "settings", params(YearParams),
+    responses((status = 200, body = CalendarOut), (status = 403, body = Problem)))]
+async fn calendar(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<YearParams>) -> Result<Json<CalendarOut>, ApiError> {
+    let c = state.app.calendar_year(&a, year(&p)).await?;
+    Ok(Json(CalendarOut { year: c.year, days: serde_json::to_value(&c.days).unwrap_or_default(), provisional: c.provisional, missing: c.missing }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DayIn {
+    /// holiday | workday
+    pub kind: String,
+    /// e.g. 春节, 春节调休
+    pub name: String,
+}
+
+/// Make a day a holiday or a working day for this committee.
+#[utoipa::path(put, path = "/api/v1/calendar/{date}", tag = "settings", params(("date" = String, Path, description = "YYYY-MM-DD")), request_body = DayIn,
+    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn set_day(State(state): State<AppState>, ApiUser(a): ApiUser, Path(date): Path<String>, Body(b): Body<DayIn>) -> Result<StatusCode, ApiError> {
+    state.app.set_calendar_day(&a, &date, &b.kind, &b.name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Remove this committee's change for a day.
+#[utoipa::path(delete, path = "/api/v1/calendar/{date}", tag = "settings", params(("date" = String, Path, description = "YYYY-MM-DD")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn clear_day(State(state): State<AppState>, ApiUser(a): ApiUser, Path(date): Path<String>) -> Result<StatusCode, ApiError> {
+    state.app.clear_calendar_day(&a, &date).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The proposal time limits in force for a year: each `{unit: working_days|calendar_days|months, n}`.
+#[utoipa::path(get, path = "/api/v1/settings/proposal-deadlines", tag = "settings", params(YearParams),
+    responses((status = 200, body = Object), (status = 403, body = Problem)))]
+async fn get_deadlines(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<YearParams>) -> Result<Json<DeadlineRules>, ApiError> {
+    Ok(Json(state.app.deadline_rules(&a, year(&p)).await?))
+}
+
+/// Set the time limits that apply from a year on (fields left out keep their defaults).
+#[utoipa::path(put, path = "/api/v1/settings/proposal-deadlines", tag = "settings", params(YearParams), request_body = Object,
+    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn put_deadlines(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Params(p): Params<YearParams>,
+    Body(b): Body<DeadlineRules>,
+) -> Result<StatusCode, ApiError> {
+    state.app.set_deadline_rules(&a, year(&p), &b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,151 @@
+//! Settings pages (admins): the working-day calendar and the proposal time limits.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Datelike;
+use eline_app::AppError;
+use eline_app::settings::{CalendarYear, rule_fields, rule_label};
+use eline_domain::calendar::{DeadlineRules, Period};
+use serde::Deserialize;
+
+use super::{Errors, FormData, Layout, flash, form_errors, render, render_invalid};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/settings", get(page))
+        .route("/settings/calendar", post(set_day))
+        .route("/settings/calendar/clear", post(clear_day))
+        .route("/settings/deadlines", post(set_rules))
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+/// A time limit as the form shows it.
+pub struct RuleRow {
+    pub field: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub n: u32,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    l: Layout,
+    cal: CalendarYear,
+    rules: Vec<RuleRow>,
+    errors: Errors,
+}
+
+fn rows(r: &DeadlineRules) -> Vec<RuleRow> {
+    rule_fields(r)
+        .into_iter()
+        .map(|(field, p)| {
+            let (unit, n) = match p {
+                Period::WorkingDays(n) => ("working_days", n),
+                Period::CalendarDays(n) => ("calendar_days", n),
+                Period::Months(n) => ("months", n),
+            };
+            RuleRow { field, label: rule_label(field), unit, n }
+        })
+        .collect()
+}
+
+async fn settings_page(state: &AppState, user: &PageUser, year: i32, errors: Errors) -> Result<SettingsPage, PageError> {
+    let cal = state.app.calendar_year(&user.actor, year).await?;
+    let rules = rows(&state.app.deadline_rules(&user.actor, year).await?);
+    let l = Layout::page(state, user, "/settings", "工作日历与办理期限", &[]).await?;
+    Ok(SettingsPage { l, cal, rules, errors })
+}
+
+async fn page(State(state): State<AppState>, user: PageUser, Query(q): Query<YearQuery>) -> Result<Response, PageError> {
+    let year = q.year.unwrap_or_else(|| eline_app::proposals::today().year());
+    Ok(render(&settings_page(&state, &user, year, Errors::default()).await?))
+}
+
+fn year_of(f: &FormData) -> i32 {
+    f.get("year").parse().unwrap_or_else(|_| eline_app::proposals::today().year())
+}
+
+async fn set_day(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let year = year_of(&f);
+    match state.app.set_calendar_day(&user.actor, f.get("date"), f.get("kind"), f.get("name")).await {
+        Ok(()) => {
+            flash(&user.session, &format!("已将{}设为{}", f.get("date"), if f.get("kind") == "holiday" { "放假" } else { "上班" })).await;
+            Ok(Redirect::to(&format!("/settings?year={}", f.get("date").get(..4).unwrap_or(&year.to_string()))).into_response())
+        }
+        Err(e) => Ok(render_invalid(&settings_page(&state, &user, year, form_errors(e)?).await?)),
+    }
+}
+
+async fn clear_day(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    state.app.clear_calendar_day(&user.actor, f.get("date")).await?;
+    flash(&user.session, &format!("已撤销{}的调整", f.get("date"))).await;
+    Ok(Redirect::to(&format!("/settings?year={}", year_of(&f))).into_response())
+}
+
+/// Reads the seven time limits from the form: `<field>_unit` and `<field>_n`.
+pub fn rules_from_form(f: &FormData) -> Result<DeadlineRules, AppError> {
+    let mut r = DeadlineRules::default();
+    let mut errors = Vec::new();
+    let period = |field: &str, errors: &mut Vec<eline_domain::FieldError>| -> Option<Period> {
+        let n: u32 = match f.get(&format!("{field}_n")).trim().parse() {
+            Ok(n) => n,
+            Err(_) => {
+                errors.push(eline_domain::FieldError::new(field, format!("{}应填写正整数", rule_label(field))));
+                return None;
+            }
+        };
+        match f.get(&format!("{field}_unit")) {
+            "working_days" => Some(Period::WorkingDays(n)),
+            "calendar_days" => Some(Period::CalendarDays(n)),
+            "months" => Some(Period::Months(n)),
+            _ => {
+                errors.push(eline_domain::FieldError::new(field, "请选择计算方式"));
+                None
+            }
+        }
+    };
+    for (field, slot) in [
+        ("cosign_window", &mut r.cosign_window),
+        ("objection_window", &mut r.objection_window),
+        ("reply", &mut r.reply),
+        ("extended_reply", &mut r.extended_reply),
+        ("co_opinion", &mut r.co_opinion),
+        ("evaluation_window", &mut r.evaluation_window),
+        ("rehandling", &mut r.rehandling),
+    ] {
+        if let Some(p) = period(field, &mut errors) {
+            *slot = p;
+        }
+    }
+    if errors.is_empty() { Ok(r) } else { Err(AppError::Validation(errors)) }
+}
+
+async fn set_rules(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let year = year_of(&f);
+    let result = match rules_from_form(&f) {
+        Ok(r) => state.app.set_deadline_rules(&user.actor, year, &r).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            flash(&user.session, &format!("已保存{year}年起的办理期限")).await;
+            Ok(Redirect::to(&format!("/settings?year={year}")).into_response())
+        }
+        Err(e) => Ok(render_invalid(&settings_page(&state, &user, year, form_errors(e)?).await?)),
+    }
+}
