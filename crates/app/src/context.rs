@@ -12,6 +12,7 @@ use crate::{AppError, AppResult};
 pub struct App {
     pub db: Db,
     pub settings: Settings,
+    pub files: crate::files::FileStore,
 }
 
 #[derive(Clone, Debug)]
@@ -26,17 +27,27 @@ pub struct Settings {
     pub throttle_window_secs: i64,
     /// Mark the session cookie `Secure` (set when served over HTTPS, e.g. behind a TLS proxy).
     pub secure_cookies: bool,
+    /// Where uploaded files are kept (`files/` inside it); may be shared by several servers.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { demo: false, max_failures_per_account: 5, max_failures_per_ip: 30, throttle_window_secs: 15 * 60, secure_cookies: false }
+        Settings {
+            demo: false,
+            max_failures_per_account: 5,
+            max_failures_per_ip: 30,
+            throttle_window_secs: 15 * 60,
+            secure_cookies: false,
+            data_dir: "eline-data".into(),
+        }
     }
 }
 
 impl App {
     pub fn new(db: Db, settings: Settings) -> App {
-        App { db, settings }
+        let files = crate::files::FileStore::new(settings.data_dir.join("files"));
+        App { db, settings, files }
     }
 
     /// Asks the policy; a refused write is audited (in its own transaction) before `Forbidden`.

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod directory;
 mod error;
+pub mod files;
 pub mod home;
 pub mod members;
 mod page;

@@ -238,7 +238,7 @@ async fn a_member_submits_staff_file_and_assign_the_unit_replies_and_the_member_
         if value != unit_id.to_string() {
             return None;
         }
-        let option = lead_select.find(By::Css(&format!("option[value='{unit_id}']"))).await.ok()?;
+        let option = lead_select.find(By::Css(format!("option[value='{unit_id}']"))).await.ok()?;
         option.text().await.ok().map(|text| text.trim().to_owned())
     })
     .await;

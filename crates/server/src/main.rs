@@ -215,7 +215,7 @@ async fn main() -> Result<()> {
     match cli.command {
         Command::Serve { addr, db, demo, committee_name, secure_cookies } => {
             let database = db.open().await?;
-            let app = App::new(database.clone(), Settings { demo, secure_cookies, ..Settings::default() });
+            let app = App::new(database.clone(), Settings { demo, secure_cookies, data_dir: db.data_dir.clone(), ..Settings::default() });
             if demo {
                 let (_, loaded) = app.load_demo().await?;
                 if loaded {

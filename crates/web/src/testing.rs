@@ -14,6 +14,7 @@ pub struct TestApp {
     /// The committee created at start (the demo committee for `spawn_demo_app`).
     pub committee_id: i64,
     shutdown: Option<oneshot::Sender<()>>,
+    files_dir: std::path::PathBuf,
     // Declared last: the database outlives the server task's handle.
     _db: TestDb,
 }
@@ -23,12 +24,14 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.files_dir);
     }
 }
 
 async fn spawn(settings: Settings, demo: bool) -> TestApp {
     let t = fresh().await;
-    let app = App::new(t.db.clone(), settings);
+    let files_dir = eline_storage::testing::temp_dir("eline_files");
+    let app = App::new(t.db.clone(), Settings { data_dir: files_dir.clone(), ..settings });
     let committee_id =
         if demo { app.load_demo().await.expect("load demo").0 } else { app.ensure_committee("政协测试市委员会").await.expect("committee") };
     let state = AppState::new(app);
@@ -42,7 +45,7 @@ async fn spawn(settings: Settings, demo: bool) -> TestApp {
         })
         .await;
     });
-    TestApp { base_url: format!("http://{addr}"), state, committee_id, shutdown: Some(tx), _db: t }
+    TestApp { base_url: format!("http://{addr}"), state, committee_id, shutdown: Some(tx), files_dir, _db: t }
 }
 
 /// The app with one empty committee and no users.

@@ -5,6 +5,8 @@
 
 mod actions;
 pub mod config;
+mod files;
+mod stats;
 mod view;
 
 use chrono::NaiveDate;
@@ -16,7 +18,9 @@ use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
 
 pub use actions::{ActionInput, AssignInput, Commitment, ReviewInput};
 pub use config::{Config, today};
-pub use view::{DraftInput, ListQuery, ProposalHome, ProposalView};
+pub use files::purpose_label;
+pub use stats::{Catalogue, CatalogueItem, ClassCount, Figures, GroupStats, ProposalStats, StatusCount, UnitStats, percent, rate};
+pub use view::{DraftInput, ListQuery, ProposalHome, ProposalView, default_scope};
 
 use crate::{AppError, AppResult};
 

@@ -50,6 +50,9 @@ pub struct ProposalView {
     pub my_unit_role: Option<String>,
     pub is_proposer: bool,
     pub one_matter_hint: Option<&'static str>,
+    pub attachments: Vec<eline_storage::attachments::Attachment>,
+    /// What the actor may attach files for now: proposal | reply | evaluation.
+    pub can_attach: Vec<&'static str>,
 }
 
 /// Which proposals a list shows; `scope` picks the caller's view.
@@ -67,6 +70,17 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// Office work queues: objection | extension | to_close.
     pub queue: Option<String>,
+}
+
+/// The list a user sees first: the office and leaders all (filed) proposals, a unit its
+/// assignments, a member their own, an administrator the public ones.
+pub fn default_scope(actor: &Actor) -> &'static str {
+    match actor.primary_role() {
+        Role::Staff | Role::Leader => "all",
+        Role::Admin => "public",
+        Role::Unit => "unit",
+        Role::Member => "mine",
+    }
 }
 
 fn parse_kind(raw: Option<&str>) -> AppResult<Kind> {
@@ -110,7 +124,7 @@ impl App {
                     return Err(AppError::field("organization_id", "集体提案请选择提出单位（党派团体）"));
                 };
                 let found = directory::get(&mut *ex, eline_domain::org::DirectoryKind::Organization, actor.committee_id, org).await?;
-                if !found.is_some_and(|o| !o.archived) {
+                if found.is_none_or(|o| o.archived) {
                     return Err(AppError::field("organization_id", "所选党派团体不存在或已归档"));
                 }
             }
@@ -219,6 +233,8 @@ impl App {
             None => None,
         };
         let text = Text { title: l.p.title.clone(), body: String::new() };
+        let can_attach = super::files::purposes(&l, actor);
+        let attachments = eline_storage::attachments::for_proposal(&mut c.ex(), actor.committee_id, id).await?;
         // Units see co-units' opinions and their own part; proposers see units and replies.
         let mut allowed_actions: Vec<&'static str> = allowed(&facts, &who).into_iter().map(Act::as_str).collect();
         if status == Status::Draft && who.proposer {
@@ -241,6 +257,8 @@ impl App {
             my_unit_role: who.unit_role.map(|r| r.as_str().to_string()),
             is_proposer: who.proposer,
             one_matter_hint: if status == Status::Draft { text.one_matter_hint() } else { None },
+            attachments,
+            can_attach,
             cosigners: l.cosigners,
             assignments: l.assignments,
             supervisors: l.supervisors,
@@ -250,13 +268,7 @@ impl App {
 
     /// A page of proposals the actor may see, newest first.
     pub async fn list_proposals(&self, actor: &Actor, q: &ListQuery, cursor: Option<&str>, limit: i64) -> AppResult<Page<Row>> {
-        let default_scope = match actor.primary_role() {
-            Role::Staff | Role::Leader => "all",
-            Role::Admin => "public",
-            Role::Unit => "unit",
-            Role::Member => "mine",
-        };
-        let scope = q.scope.as_deref().unwrap_or(default_scope);
+        let scope = q.scope.as_deref().unwrap_or(default_scope(actor));
         let mut f = Filter {
             status: q.status.clone().filter(|s| !s.is_empty()),
             session_id: q.session_id,

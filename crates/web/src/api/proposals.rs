@@ -154,7 +154,12 @@ pub struct ProposalParams {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    let r = OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(assign_many)).routes(routes!(get_one, patch));
+    let r = OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(assign_many))
+        .routes(routes!(get_one, patch))
+        .routes(routes!(upload))
+        .routes(routes!(download));
     actions::routes(r)
 }
 
@@ -366,4 +371,63 @@ mod actions {
         supervise => "/api/v1/proposals/{id}/supervise", "supervise", "督办 (a supervising leader).", "{text}";
         publish => "/api/v1/proposals/{id}/publish", "publish", "公开设置 (staff).", "{published: bool}";
     }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PurposeParams {
+    /// proposal (proposer, before filing) | reply (an assigned unit) | evaluation (proposer, co-signers, while rating)
+    pub purpose: String,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct FileUpload {
+    /// PDF, Word, Excel, PNG, JPG or GIF (type checked from the content), at most 20 MB.
+    #[schema(format = Binary, value_type = String)]
+    file: Vec<u8>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentOut {
+    pub id: i64,
+    pub purpose: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// Attach a file to a proposal.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/attachments", tag = "proposals", params(("id" = i64, Path), PurposeParams),
+    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = AttachmentOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+async fn upload(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    Params(p): Params<PurposeParams>,
+    multipart: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
+    let (name, bytes) = crate::html::read_upload(multipart).await?;
+    let f = state.app.attach_to_proposal(&a, id, &p.purpose, &name, &bytes).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AttachmentOut { id: f.id, purpose: f.owner_type, file_name: f.file_name, content_type: f.content_type, size: f.size, sha256: f.sha256 }),
+    ))
+}
+
+/// Download a proposal's file.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/attachments/{file_id}", tag = "proposals", params(("id" = i64, Path), ("file_id" = i64, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 404, body = Problem)))]
+async fn download(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    axum::extract::Path((id, file_id)): axum::extract::Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    let (id, file_id) = match (id.parse::<i64>(), file_id.parse::<i64>()) {
+        (Ok(i), Ok(f)) => (i, f),
+        _ => return Err(ApiError(AppError::NotFound)),
+    };
+    let (att, bytes) = state.app.proposal_file(&a, id, file_id).await?;
+    Ok(crate::html::file_response(&att, bytes))
 }

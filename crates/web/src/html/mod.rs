@@ -11,6 +11,7 @@ mod proposals;
 mod settings;
 
 pub use members::{read_upload, xlsx as members_xlsx};
+pub use proposals::file_response;
 mod users;
 
 use std::collections::HashMap;

@@ -30,6 +30,24 @@ pub fn router() -> Router<AppState> {
         .route("/proposals/{id}/edit", get(edit_form).post(update))
         .route("/proposals/{id}/act/{action}", post(act))
         .route("/proposals/{id}/letter", get(letter))
+        .route("/proposals/{id}/files", post(upload))
+        .route("/proposals/{id}/files/{file}", get(download))
+}
+
+/// File labels callable from templates as `Pf::…`.
+pub struct Pf;
+
+impl Pf {
+    pub fn purpose(p: &str) -> &'static str {
+        eline_app::proposals::purpose_label(p)
+    }
+    pub fn size(n: &i64) -> String {
+        match *n {
+            n if n >= 1024 * 1024 => format!("{:.1}MB", n as f64 / 1048576.0),
+            n if n >= 1024 => format!("{}KB", n / 1024),
+            n => format!("{n}B"),
+        }
+    }
 }
 
 /// Labels callable from templates as `P::…`.
@@ -134,6 +152,9 @@ impl ListParams {
         };
         v.as_deref() == Some(value)
     }
+    fn has_filters(&self) -> bool {
+        [&self.status, &self.session_id, &self.kind, &self.q, &self.key, &self.due, &self.queue].iter().any(|v| v.as_deref().is_some_and(|s| !s.is_empty()))
+    }
     fn text(&self) -> &str {
         self.q.as_deref().unwrap_or("")
     }
@@ -177,7 +198,11 @@ fn scopes_for(actor: &eline_domain::Actor) -> Vec<(&'static str, &'static str)> 
     v
 }
 
-async fn list_page(state: &AppState, user: &PageUser, p: ListParams, errors: Errors) -> Result<ListPage, PageError> {
+async fn list_page(state: &AppState, user: &PageUser, mut p: ListParams, errors: Errors) -> Result<ListPage, PageError> {
+    if p.scope.as_deref().is_none_or(str::is_empty) {
+        // Mark the tab of the list shown by default.
+        p.scope = Some(eline_app::proposals::default_scope(&user.actor).to_string());
+    }
     let page = state.app.list_proposals(&user.actor, &p.query(), p.cursor.as_deref(), 50).await?;
     let staff = user.actor.has(Role::Staff);
     let units = if staff { state.app.directory_choices(&user.actor, DirectoryKind::Unit).await? } else { vec![] };
@@ -473,4 +498,54 @@ async fn letter(State(state): State<AppState>, user: PageUser, Path(id): Path<i6
     let class_label = ProposalRules::default().reply_class_label(&reply.class).unwrap_or("").to_string();
     let date = F::time(&reply.at).chars().take(10).collect();
     Ok(render(&LetterPage { v, committee, reply, class_label, date }))
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    purpose: Option<String>,
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<UploadQuery>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let purpose = q.purpose.unwrap_or_default();
+    let result = match super::read_upload(multipart).await {
+        Ok((name, bytes)) => state.app.attach_to_proposal(&user.actor, id, &purpose, &name, &bytes).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(a) => {
+            flash(&user.session, &format!("已上传“{}”", a.file_name)).await;
+            Ok(Redirect::to(&format!("/proposals/{id}#files")).into_response())
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            Ok(render_invalid(&detail_page(&state, &user, id, errors, String::new()).await?))
+        }
+    }
+}
+
+/// Serves a stored file as a download (never rendered inline).
+pub fn file_response(a: &eline_storage::attachments::Attachment, bytes: Vec<u8>) -> Response {
+    let encoded: String =
+        a.file_name.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}");
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, a.content_type.clone()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn download(State(state): State<AppState>, user: PageUser, Path((id, file)): Path<(i64, i64)>) -> Result<Response, PageError> {
+    let (a, bytes) = state.app.proposal_file(&user.actor, id, file).await?;
+    Ok(file_response(&a, bytes))
 }

@@ -86,6 +86,8 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/mark_key",           [404, 200, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/supervise",          [404, 403, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/publish",            [404, 200, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/attachments",        [404, 403, 403, 404, 403, 401]),
+    ("GET",   "/api/v1/proposals/{id}/attachments/{file_id}", [404, 200, 200, 404, 200, 401]),
     ("GET",   "/api/v1/calendar",                          [200, 403, 403, 403, 403, 401]),
     ("PUT",   "/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
     ("DELETE","/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
@@ -240,14 +242,15 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 let proposal = if template.starts_with("/api/v1/proposals/") { Some(filed_proposal(&app, counter).await) } else { None };
                 let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), template.starts_with("/api/v1/members/"), kind)
                 {
-                    _ if proposal.is_some() => proposal.unwrap_or(0),
+                    _ if proposal.is_some() => proposal.map(|p| p.0).unwrap_or(0),
                     (true, ..) => caller.spare_token.unwrap_or(1),
                     (_, true, ..) => fx.user_id,
                     (_, _, true, _) => fx.member_id,
                     (_, _, _, Some(k)) => fx.directory[k],
                     _ => fx.session_id,
                 };
-                let concrete = path.replace("{id}", &id.to_string()).replace("{date}", "2027-03-01");
+                let file_id = proposal.map(|p| p.1).unwrap_or(0);
+                let concrete = path.replace("{id}", &id.to_string()).replace("{date}", "2027-03-01").replace("{file_id}", &file_id.to_string());
                 let version = if proposal.is_none() && (*method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore")) {
                     admin.get_json(&record_path(&concrete)).await["version"].clone()
                 } else {
@@ -258,6 +261,9 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     body = json!({"ids": [id], "lead_unit_id": fx.directory["units"]});
                 }
                 let res = match (*method, *template) {
+                    ("POST", "/api/v1/proposals/{id}/attachments") => {
+                        caller.api.upload(&format!("{concrete}?purpose=proposal"), "材料.pdf", b"%PDF-1.4 more".to_vec()).await
+                    }
                     ("POST", "/api/v1/imports/members") => {
                         let csv = format!("姓名*,界别*\n矩阵导入{counter},{}\n", fx.sector_name);
                         caller.api.upload(&concrete, "import.csv", csv.into_bytes()).await
@@ -341,8 +347,9 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
     }
 }
 
-/// A proposal of the demo member, submitted and filed by staff (not assigned).
-async fn filed_proposal(app: &TestApp, n: usize) -> i64 {
+/// A proposal of the demo member with one attached file, submitted and filed by staff (not
+/// assigned): (proposal id, file id).
+async fn filed_proposal(app: &TestApp, n: usize) -> (i64, i64) {
     let a = &app.state.app;
     let actor = |name: &'static str| async move {
         let mut c = app.state.app.db.acquire().await.unwrap();
@@ -356,10 +363,11 @@ async fn filed_proposal(app: &TestApp, n: usize) -> i64 {
         ..Default::default()
     };
     let id = a.create_proposal(&member, &draft).await.unwrap().id;
+    let file = a.attach_to_proposal(&member, id, "proposal", "调研材料.pdf", b"%PDF-1.4 matrix").await.unwrap().id;
     a.act(&member, id, None, eline_app::proposals::ActionInput::Submit).await.unwrap();
-    let file = eline_app::proposals::ActionInput::from_json("review", &json!({"decision": "file"})).unwrap();
-    a.act(&staff, id, None, file).await.unwrap();
-    id
+    let review = eline_app::proposals::ActionInput::from_json("review", &json!({"decision": "file"})).unwrap();
+    a.act(&staff, id, None, review).await.unwrap();
+    (id, file)
 }
 
 #[tokio::test]

@@ -1,0 +1,573 @@
+//! Proposal statistics (提案统计) and a session's proposal catalogue (提案目录), with their
+//! spreadsheets.
+//!
+//! Definitions (DOMAIN.md, "Statistics"):
+//! - submitted (提交): every proposal past drafting — not draft, awaiting_cosigners or withdrawn;
+//! - filed (立案): filed, assigned, replied, rehandling or closed; filing rate = filed / submitted;
+//! - kinds and key proposals are counted among the submitted ones;
+//! - replied (已答复): a filed proposal with at least one recorded reply (so one being re-handled
+//!   after a reply still counts); reply rate (办复率) = replied / filed;
+//! - on time (按期答复): the proposal's first reply, as a Beijing date, is on or before its due date
+//!   (`proposal_replies.at` against `proposals.due_on`, which includes a granted extension). The
+//!   due date is the current one: for a proposal sent back for re-handling it is the new one, so
+//!   its first reply is measured against that later date. On-time reply rate (按期办复率) =
+//!   on time / filed;
+//! - satisfaction: the latest decisive (the proposer's) evaluation of each proposal; satisfaction
+//!   rate (满意率) = satisfied / evaluated, basic satisfaction rate (基本满意率) = (satisfied +
+//!   basically satisfied) / evaluated;
+//! - class distribution: the class of each unit's latest reply to each proposal.
+//!
+//! Per handling unit the same figures use the unit's own replies and its current assignments
+//! (assigned = as lead or split unit; co-units are counted apart and do not reply).
+//! Per sector counts the first proposer's sector (individual and joint proposals); per
+//! organisation counts collective proposals.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use eline_domain::proposal::{Kind, Satisfaction, Status};
+use eline_domain::{Actor, Role};
+use eline_storage::proposal_stats::{self as q, CountRow};
+use eline_storage::{Ex, directory};
+use serde::Serialize;
+
+use super::Config;
+use crate::spreadsheet::{Sheet, write_xlsx};
+use crate::{App, AppError, AppResult};
+
+/// A rate in 0..=1; None when there is nothing to divide by.
+pub fn rate(num: i64, den: i64) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+/// The one way a rate is shown: "45.9%", or "—" when its denominator is 0.
+pub fn percent(rate: Option<f64>) -> String {
+    match rate {
+        Some(r) => format!("{:.1}%", r * 100.0),
+        None => "—".into(),
+    }
+}
+
+/// The statistics of a committee, for one session or all.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProposalStats {
+    pub session_id: Option<i64>,
+    /// "十三届二次会议", or "全部届次".
+    pub scope_name: String,
+    pub totals: Figures,
+    /// Count per status (drafts left out), for links to the list.
+    pub by_status: Vec<StatusCount>,
+    /// Reply classes in the configured order, then any other class found.
+    pub classes: Vec<ClassCount>,
+    pub units: Vec<UnitStats>,
+    pub sectors: Vec<GroupStats>,
+    pub organizations: Vec<GroupStats>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    pub submitted: i64,
+    /// Submitted and not yet reviewed (待审查).
+    pub pending_review: i64,
+    pub filed: i64,
+    pub filing_rate: Option<f64>,
+    pub not_filed: i64,
+    pub merged: i64,
+    pub individual: i64,
+    pub joint: i64,
+    pub collective: i64,
+    pub key: i64,
+    pub replied: i64,
+    pub reply_rate: Option<f64>,
+    pub on_time: i64,
+    pub on_time_rate: Option<f64>,
+    pub evaluated: i64,
+    pub satisfied: i64,
+    pub basically_satisfied: i64,
+    pub dissatisfied: i64,
+    pub satisfaction_rate: Option<f64>,
+    pub basic_satisfaction_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusCount {
+    pub status: String,
+    pub label: &'static str,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassCount {
+    pub class: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// One handling unit's work (承办单位办理情况).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitStats {
+    pub unit_id: i64,
+    pub name: String,
+    /// Currently assigned as lead (主办) or split (分办) unit.
+    pub assigned: i64,
+    /// Currently assigned as co-unit (会办).
+    pub co_handled: i64,
+    pub replied: i64,
+    /// replied / assigned
+    pub reply_rate: Option<f64>,
+    pub on_time: i64,
+    /// on time / assigned
+    pub on_time_rate: Option<f64>,
+    /// Same order as `ProposalStats::classes`.
+    pub classes: Vec<ClassCount>,
+    pub evaluated: i64,
+    pub satisfied: i64,
+    pub basically_satisfied: i64,
+    pub satisfaction_rate: Option<f64>,
+    pub basic_satisfaction_rate: Option<f64>,
+}
+
+/// A sector's or an organisation's proposals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupStats {
+    pub id: i64,
+    pub name: String,
+    pub submitted: i64,
+    pub filed: i64,
+    pub filing_rate: Option<f64>,
+    pub not_filed: i64,
+    pub merged: i64,
+    pub key: i64,
+    pub replied: i64,
+    pub reply_rate: Option<f64>,
+}
+
+/// Counts of proposals, added up from grouped rows.
+#[derive(Default)]
+struct Tally {
+    submitted: i64,
+    pending_review: i64,
+    filed: i64,
+    not_filed: i64,
+    merged: i64,
+    key: i64,
+    replied: i64,
+    kinds: [i64; 3],
+}
+
+impl Tally {
+    fn add(&mut self, r: &CountRow) {
+        let Some(status) = Status::parse(&r.status) else { return };
+        if matches!(status, Status::Draft | Status::AwaitingCosigners | Status::Withdrawn) {
+            return;
+        }
+        self.submitted += r.n;
+        match status {
+            Status::Submitted => self.pending_review += r.n,
+            Status::NotFiled => self.not_filed += r.n,
+            Status::Merged => self.merged += r.n,
+            s if s.is_filed() => {
+                self.filed += r.n;
+                if r.has_reply == 1 {
+                    self.replied += r.n;
+                }
+            }
+            _ => {}
+        }
+        if r.is_key == 1 {
+            self.key += r.n;
+        }
+        match Kind::parse(&r.kind) {
+            Some(Kind::Individual) => self.kinds[0] += r.n,
+            Some(Kind::Joint) => self.kinds[1] += r.n,
+            Some(Kind::Collective) => self.kinds[2] += r.n,
+            None => {}
+        }
+    }
+
+    fn group(&self, id: i64, name: String) -> GroupStats {
+        GroupStats {
+            id,
+            name,
+            submitted: self.submitted,
+            filed: self.filed,
+            filing_rate: rate(self.filed, self.submitted),
+            not_filed: self.not_filed,
+            merged: self.merged,
+            key: self.key,
+            replied: self.replied,
+            reply_rate: rate(self.replied, self.filed),
+        }
+    }
+}
+
+/// Satisfaction counts of a set of proposals.
+#[derive(Default)]
+struct Marks {
+    evaluated: i64,
+    satisfied: i64,
+    basically_satisfied: i64,
+    dissatisfied: i64,
+}
+
+impl Marks {
+    fn add(&mut self, satisfaction: Option<&str>) {
+        let Some(s) = satisfaction.and_then(Satisfaction::parse) else { return };
+        self.evaluated += 1;
+        match s {
+            Satisfaction::Satisfied => self.satisfied += 1,
+            Satisfaction::BasicallySatisfied => self.basically_satisfied += 1,
+            Satisfaction::Dissatisfied => self.dissatisfied += 1,
+        }
+    }
+    fn rates(&self) -> (Option<f64>, Option<f64>) {
+        (rate(self.satisfied, self.evaluated), rate(self.satisfied + self.basically_satisfied, self.evaluated))
+    }
+}
+
+/// The Beijing date of stored UTC microseconds (due dates are Beijing dates).
+fn beijing_date(micros: i64) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp_micros(micros).map(|t| (t + chrono::Duration::hours(8)).date_naive())
+}
+
+fn on_time(first_at: i64, due_on: Option<&str>) -> bool {
+    let due = due_on.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    matches!((beijing_date(first_at), due), (Some(at), Some(due)) if at <= due)
+}
+
+fn class_counts(codes: &[(String, String)], counts: &HashMap<String, i64>) -> Vec<ClassCount> {
+    codes.iter().map(|(c, l)| ClassCount { class: c.clone(), label: l.clone(), count: counts.get(c).copied().unwrap_or(0) }).collect()
+}
+
+/// Statistics and the catalogue are for the office (staff) and leaders. The policy has no
+/// `Action` for them yet, so the roles are checked here; like other refused reads, a refusal is
+/// not audited.
+fn may_read(actor: &Actor) -> AppResult<()> {
+    if actor.has(Role::Staff) || actor.has(Role::Leader) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+async fn session_name(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> AppResult<String> {
+    directory::get_session(ex, committee_id, id).await?.map(|s| s.name()).ok_or_else(|| AppError::field("session_id", "所选届次会议不存在"))
+}
+
+impl App {
+    /// The statistics of the actor's committee for one session (None = all sessions).
+    pub async fn proposal_stats(&self, actor: &Actor, session_id: Option<i64>) -> AppResult<ProposalStats> {
+        may_read(actor)?;
+        let cid = actor.committee_id;
+        let mut c = self.db.acquire().await?;
+        let scope_name = match session_id {
+            Some(id) => session_name(&mut c.ex(), cid, id).await?,
+            None => "全部届次".into(),
+        };
+        let (config, _) = Config::load_today(&mut c.ex(), cid).await?;
+        let rows = q::counts(&mut c.ex(), cid, session_id).await?;
+        let replies = q::unit_replies(&mut c.ex(), cid, session_id).await?;
+        let assignments = q::unit_assignments(&mut c.ex(), cid, session_id).await?;
+        let evaluations: HashMap<i64, String> =
+            q::latest_evaluations(&mut c.ex(), cid, session_id).await?.into_iter().map(|e| (e.proposal_id, e.satisfaction)).collect();
+        drop(c);
+
+        // Totals, statuses, sectors, organisations: from the grouped counts.
+        let mut total = Tally::default();
+        let mut statuses: HashMap<String, i64> = HashMap::new();
+        let mut sectors: BTreeMap<(i64, String), Tally> = BTreeMap::new();
+        let mut organizations: BTreeMap<(i64, String), Tally> = BTreeMap::new();
+        for r in &rows {
+            total.add(r);
+            *statuses.entry(r.status.clone()).or_default() += r.n;
+            if let (Some(id), Some(name)) = (r.sector_id, &r.sector_name) {
+                sectors.entry((id, name.clone())).or_default().add(r);
+            }
+            if let (Some(id), Some(name), Some(Kind::Collective)) = (r.organization_id, &r.organization_name, Kind::parse(&r.kind)) {
+                organizations.entry((id, name.clone())).or_default().add(r);
+            }
+        }
+
+        // Replies: per proposal (first reply) and per unit.
+        let mut first_reply: HashMap<i64, (i64, Option<&str>)> = HashMap::new();
+        let mut class_totals: HashMap<String, i64> = HashMap::new();
+        let mut units: BTreeMap<i64, UnitAcc> = BTreeMap::new();
+        for r in &replies {
+            let first = first_reply.entry(r.proposal_id).or_insert((r.first_at, r.due_on.as_deref()));
+            first.0 = first.0.min(r.first_at);
+            *class_totals.entry(r.class.clone()).or_default() += 1;
+            let u = units.entry(r.unit_id).or_insert_with(|| UnitAcc::named(&r.unit_name));
+            u.replied += 1;
+            if on_time(r.first_at, r.due_on.as_deref()) {
+                u.on_time += 1;
+            }
+            *u.classes.entry(r.class.clone()).or_default() += 1;
+            u.marks.add(evaluations.get(&r.proposal_id).map(String::as_str));
+        }
+        for a in &assignments {
+            let u = units.entry(a.unit_id).or_insert_with(|| UnitAcc::named(&a.unit_name));
+            if a.role == "co" {
+                u.co_handled += a.n;
+            } else {
+                u.assigned += a.n;
+            }
+        }
+
+        let mut codes: Vec<(String, String)> = config.rules.reply_classes.clone();
+        let mut others: Vec<&String> = class_totals.keys().filter(|c| !codes.iter().any(|(k, _)| k == *c)).collect();
+        others.sort();
+        codes.extend(others.into_iter().map(|c| (c.clone(), String::new())));
+
+        let on_time_count = first_reply.values().filter(|(at, due)| on_time(*at, *due)).count() as i64;
+        let mut marks = Marks::default();
+        for s in evaluations.values() {
+            marks.add(Some(s));
+        }
+        let (satisfaction_rate, basic_satisfaction_rate) = marks.rates();
+        let totals = Figures {
+            submitted: total.submitted,
+            pending_review: total.pending_review,
+            filed: total.filed,
+            filing_rate: rate(total.filed, total.submitted),
+            not_filed: total.not_filed,
+            merged: total.merged,
+            individual: total.kinds[0],
+            joint: total.kinds[1],
+            collective: total.kinds[2],
+            key: total.key,
+            replied: total.replied,
+            reply_rate: rate(total.replied, total.filed),
+            on_time: on_time_count,
+            on_time_rate: rate(on_time_count, total.filed),
+            evaluated: marks.evaluated,
+            satisfied: marks.satisfied,
+            basically_satisfied: marks.basically_satisfied,
+            dissatisfied: marks.dissatisfied,
+            satisfaction_rate,
+            basic_satisfaction_rate,
+        };
+
+        let by_status = Status::ALL
+            .iter()
+            .filter(|s| **s != Status::Draft)
+            .filter_map(|s| statuses.get(s.as_str()).map(|n| StatusCount { status: s.as_str().into(), label: s.label(), count: *n }))
+            .collect();
+        let mut units: Vec<UnitStats> = units.into_iter().map(|(id, u)| u.finish(id, &codes)).collect();
+        units.sort_by(|a, b| b.assigned.cmp(&a.assigned).then_with(|| a.name.cmp(&b.name)));
+        let groups = |m: BTreeMap<(i64, String), Tally>| {
+            let mut v: Vec<GroupStats> = m.into_iter().map(|((id, name), t)| t.group(id, name)).collect();
+            v.sort_by(|a, b| b.submitted.cmp(&a.submitted).then_with(|| a.name.cmp(&b.name)));
+            v
+        };
+        Ok(ProposalStats {
+            session_id,
+            scope_name,
+            totals,
+            by_status,
+            classes: class_counts(&codes, &class_totals),
+            units,
+            sectors: groups(sectors),
+            organizations: groups(organizations),
+        })
+    }
+}
+
+struct UnitAcc {
+    name: String,
+    assigned: i64,
+    co_handled: i64,
+    replied: i64,
+    on_time: i64,
+    classes: HashMap<String, i64>,
+    marks: Marks,
+}
+
+impl UnitAcc {
+    fn named(name: &str) -> UnitAcc {
+        UnitAcc { name: name.into(), assigned: 0, co_handled: 0, replied: 0, on_time: 0, classes: HashMap::new(), marks: Marks::default() }
+    }
+
+    fn finish(self, unit_id: i64, codes: &[(String, String)]) -> UnitStats {
+        let (satisfaction_rate, basic_satisfaction_rate) = self.marks.rates();
+        UnitStats {
+            unit_id,
+            name: self.name,
+            assigned: self.assigned,
+            co_handled: self.co_handled,
+            replied: self.replied,
+            reply_rate: rate(self.replied, self.assigned),
+            on_time: self.on_time,
+            on_time_rate: rate(self.on_time, self.assigned),
+            classes: class_counts(codes, &self.classes),
+            evaluated: self.marks.evaluated,
+            satisfied: self.marks.satisfied,
+            basically_satisfied: self.marks.basically_satisfied,
+            satisfaction_rate,
+            basic_satisfaction_rate,
+        }
+    }
+}
+
+// ---- the catalogue (提案目录) ----
+
+/// A session's filed proposals in number order, as printed in the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Catalogue {
+    pub session_id: i64,
+    pub session_name: String,
+    pub items: Vec<CatalogueItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogueItem {
+    pub id: i64,
+    /// "第0001号"
+    pub number: String,
+    pub title: String,
+    /// The organisation, or the first proposer followed by the confirmed co-signers.
+    pub proposers: String,
+    /// Lead unit (主办), or the split units (分办).
+    pub lead_units: String,
+    /// Co-units (会办).
+    pub co_units: String,
+}
+
+impl App {
+    /// The catalogue of a session (None = the latest session).
+    pub async fn proposal_catalogue(&self, actor: &Actor, session_id: Option<i64>) -> AppResult<Catalogue> {
+        may_read(actor)?;
+        let cid = actor.committee_id;
+        let mut c = self.db.acquire().await?;
+        let session_id = match session_id {
+            Some(id) => id,
+            None => directory::list_sessions(&mut c.ex(), cid, false, None, 1)
+                .await?
+                .first()
+                .map(|s| s.id)
+                .ok_or_else(|| AppError::field("session_id", "尚未设置届次会议，请先在“组织机构 › 届次”中添加"))?,
+        };
+        let session_name = session_name(&mut c.ex(), cid, session_id).await?;
+        let rows = q::catalogue(&mut c.ex(), cid, session_id).await?;
+        let mut cosigners: HashMap<i64, Vec<String>> = HashMap::new();
+        for (p, name) in q::catalogue_cosigners(&mut c.ex(), cid, session_id).await? {
+            cosigners.entry(p).or_default().push(name);
+        }
+        let mut units: HashMap<i64, (Vec<String>, Vec<String>)> = HashMap::new();
+        for (p, name, role) in q::catalogue_units(&mut c.ex(), cid, session_id).await? {
+            let entry = units.entry(p).or_default();
+            match role.as_str() {
+                "co" => entry.1.push(name),
+                "split" => entry.0.push(format!("{name}（分办）")),
+                _ => entry.0.push(name),
+            }
+        }
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let proposers = match (r.organization_name, r.proposer_name) {
+                    (Some(o), _) => o,
+                    (None, Some(first)) => std::iter::once(first).chain(cosigners.remove(&r.id).unwrap_or_default()).collect::<Vec<_>>().join("、"),
+                    (None, None) => String::new(),
+                };
+                let (lead, co) = units.remove(&r.id).unwrap_or_default();
+                CatalogueItem {
+                    id: r.id,
+                    number: r.number.map(|n| format!("第{n:04}号")).unwrap_or_default(),
+                    title: r.title,
+                    proposers,
+                    lead_units: lead.join("、"),
+                    co_units: co.join("、"),
+                }
+            })
+            .collect();
+        Ok(Catalogue { session_id, session_name, items })
+    }
+
+    /// The statistics as a workbook: one sheet per table, Chinese headers.
+    pub async fn proposal_stats_xlsx(&self, actor: &Actor, session_id: Option<i64>) -> AppResult<Vec<u8>> {
+        let s = self.proposal_stats(actor, session_id).await?;
+        let t = &s.totals;
+        let n = |v: i64| v.to_string();
+        let figures: Vec<(&str, String)> = vec![
+            ("统计范围", s.scope_name.clone()),
+            ("提交提案（件）", n(t.submitted)),
+            ("待审查（件）", n(t.pending_review)),
+            ("立案（件）", n(t.filed)),
+            ("立案率", percent(t.filing_rate)),
+            ("不立案（件）", n(t.not_filed)),
+            ("并案（件）", n(t.merged)),
+            ("个人提案（件）", n(t.individual)),
+            ("联名提案（件）", n(t.joint)),
+            ("集体提案（件）", n(t.collective)),
+            ("重点提案（件）", n(t.key)),
+            ("已答复（件）", n(t.replied)),
+            ("办复率", percent(t.reply_rate)),
+            ("按期答复（件）", n(t.on_time)),
+            ("按期办复率", percent(t.on_time_rate)),
+            ("已评价（件）", n(t.evaluated)),
+            ("满意（件）", n(t.satisfied)),
+            ("基本满意（件）", n(t.basically_satisfied)),
+            ("不满意（件）", n(t.dissatisfied)),
+            ("满意率", percent(t.satisfaction_rate)),
+            ("基本满意率", percent(t.basic_satisfaction_rate)),
+        ];
+        let class_headers: Vec<String> = s.classes.iter().map(|c| format!("{}类", c.class)).collect();
+        let mut unit_headers: Vec<String> =
+            ["承办单位", "主办/分办（件）", "会办（件）", "已答复", "办复率", "按期答复", "按期办复率"].map(String::from).to_vec();
+        unit_headers.extend(class_headers);
+        unit_headers.extend(["已评价", "满意", "基本满意", "满意率", "基本满意率"].map(String::from));
+        let unit_rows = s
+            .units
+            .iter()
+            .map(|u| {
+                let mut row = vec![u.name.clone(), n(u.assigned), n(u.co_handled), n(u.replied), percent(u.reply_rate), n(u.on_time), percent(u.on_time_rate)];
+                row.extend(u.classes.iter().map(|c| n(c.count)));
+                row.extend([n(u.evaluated), n(u.satisfied), n(u.basically_satisfied), percent(u.satisfaction_rate), percent(u.basic_satisfaction_rate)]);
+                row
+            })
+            .collect();
+        let group_sheet = |name: &'static str, first: &str, groups: &[GroupStats]| Sheet {
+            name,
+            headers: [first, "提交", "立案", "立案率", "不立案", "并案", "重点提案", "已答复", "办复率"].map(String::from).to_vec(),
+            rows: groups
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.name.clone(),
+                        n(g.submitted),
+                        n(g.filed),
+                        percent(g.filing_rate),
+                        n(g.not_filed),
+                        n(g.merged),
+                        n(g.key),
+                        n(g.replied),
+                        percent(g.reply_rate),
+                    ]
+                })
+                .collect(),
+        };
+        write_xlsx(&[
+            Sheet {
+                name: "总体情况", headers: vec!["指标".into(), "数值".into()], rows: figures.into_iter().map(|(k, v)| vec![k.to_string(), v]).collect()
+            },
+            Sheet {
+                name: "提案状态",
+                headers: vec!["状态".into(), "件数".into()],
+                rows: s.by_status.iter().map(|x| vec![x.label.to_string(), n(x.count)]).collect(),
+            },
+            Sheet {
+                name: "答复类别",
+                headers: vec!["类别".into(), "说明".into(), "件数".into()],
+                rows: s.classes.iter().map(|c| vec![format!("{}类", c.class), c.label.clone(), n(c.count)]).collect(),
+            },
+            Sheet { name: "承办单位", headers: unit_headers, rows: unit_rows },
+            group_sheet("界别", "界别", &s.sectors),
+            group_sheet("党派团体", "党派团体", &s.organizations),
+        ])
+    }
+
+    /// The catalogue as a workbook (提案目录).
+    pub async fn proposal_catalogue_xlsx(&self, actor: &Actor, session_id: Option<i64>) -> AppResult<Vec<u8>> {
+        let cat = self.proposal_catalogue(actor, session_id).await?;
+        let rows = cat.items.into_iter().map(|i| vec![i.number, i.title, i.proposers, i.lead_units, i.co_units]).collect();
+        write_xlsx(&[Sheet {
+            name: "提案目录", headers: ["编号", "标题", "提案者", "主办单位", "会办单位"].map(String::from).to_vec(), rows
+        }])
+    }
+}
