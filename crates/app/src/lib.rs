@@ -13,6 +13,7 @@ pub mod home;
 pub mod members;
 mod page;
 pub mod proposals;
+pub mod reply_templates;
 pub mod settings;
 pub mod spreadsheet;
 pub mod users;

@@ -12,6 +12,7 @@ pub mod members;
 pub mod migrate;
 pub mod proposal_stats;
 pub mod proposals;
+pub mod reply_templates;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

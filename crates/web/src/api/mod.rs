@@ -4,7 +4,9 @@ mod account;
 mod directory;
 pub mod dto;
 mod members;
+mod proposal_stats;
 mod proposals;
+mod reply_templates;
 mod settings;
 mod users;
 
@@ -47,7 +49,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(users::router())
         .merge(members::router())
+        .merge(proposal_stats::router())
         .merge(proposals::router())
+        .merge(reply_templates::router())
         .merge(settings::router())
         .merge(directory::router())
 }

@@ -7,7 +7,9 @@ mod directory;
 mod home;
 mod login;
 mod members;
+mod proposal_stats;
 mod proposals;
+mod reply_templates;
 mod settings;
 
 pub use members::{read_upload, xlsx as members_xlsx};
@@ -33,7 +35,9 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(directory::router())
         .merge(members::router())
+        .merge(proposal_stats::router())
         .merge(proposals::router())
+        .merge(reply_templates::router())
         .merge(settings::router())
         .merge(users::router())
         .merge(audit::router())

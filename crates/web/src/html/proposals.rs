@@ -378,6 +378,9 @@ struct DetailPage {
     leaders: Vec<(i64, String)>,
     merge_targets: Vec<Row>,
     rules: ProposalRules,
+    reply_templates: Vec<eline_storage::reply_templates::ReplyTemplate>,
+    /// Reply text taken from a chosen template.
+    reply_prefill: String,
 }
 
 impl DetailPage {
@@ -396,7 +399,24 @@ impl DetailPage {
 }
 
 async fn detail_page(state: &AppState, user: &PageUser, id: i64, errors: Errors, failed_action: String) -> Result<DetailPage, PageError> {
+    detail_with(state, user, id, errors, failed_action, None).await
+}
+
+async fn detail_with(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    errors: Errors,
+    failed_action: String,
+    template: Option<i64>,
+) -> Result<DetailPage, PageError> {
     let v = state.app.get_proposal(&user.actor, id).await?;
+    let replying = v.allowed_actions.contains(&"reply");
+    let reply_templates = if replying { state.app.reply_templates(&user.actor).await.unwrap_or_default() } else { vec![] };
+    let reply_prefill = match template.filter(|_| replying) {
+        Some(t) => state.app.reply_template(&user.actor, t).await?.text,
+        None => String::new(),
+    };
     let staff = user.actor.has(Role::Staff);
     let units = if staff { state.app.directory_choices(&user.actor, DirectoryKind::Unit).await? } else { vec![] };
     let leaders = if staff { state.app.leader_choices(&user.actor).await? } else { vec![] };
@@ -418,11 +438,17 @@ async fn detail_page(state: &AppState, user: &PageUser, id: i64, errors: Errors,
         None => v.proposal.title.clone(),
     };
     let l = Layout::page(state, user, &format!("/proposals/{id}"), title, &[("提案", "/proposals")]).await?;
-    Ok(DetailPage { l, v, errors, failed_action, units, leaders, merge_targets, rules: ProposalRules::default() })
+    Ok(DetailPage { l, v, errors, failed_action, units, leaders, merge_targets, rules: ProposalRules::default(), reply_templates, reply_prefill })
 }
 
-async fn detail(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    Ok(render(&detail_page(&state, &user, id, Errors::default(), String::new()).await?))
+#[derive(Deserialize)]
+struct DetailQuery {
+    /// A reply template to fill the reply form with.
+    template: Option<i64>,
+}
+
+async fn detail(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> Result<Response, PageError> {
+    Ok(render(&detail_with(&state, &user, id, Errors::default(), String::new(), q.template).await?))
 }
 
 /// Turns an action form into the JSON body the action takes (same shape as the API).

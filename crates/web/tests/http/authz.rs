@@ -66,6 +66,7 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("GET",   "/api/v1/proposals",                         [200, 200, 200, 200, 200, 401]),
     ("POST",  "/api/v1/proposals",                         [403, 403, 201, 403, 403, 401]),
     ("POST",  "/api/v1/proposals/assign",                  [404, 200, 403, 404, 403, 401]),
+    ("GET",   "/api/v1/proposals/stats",                   [403, 200, 403, 403, 200, 401]),
     ("GET",   "/api/v1/proposals/{id}",                    [404, 200, 200, 404, 200, 401]),
     ("PATCH", "/api/v1/proposals/{id}",                    [404, 403, 409, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/submit",             [404, 403, 409, 404, 403, 401]),
@@ -88,6 +89,9 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/publish",            [404, 200, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/attachments",        [404, 403, 403, 404, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/attachments/{file_id}", [404, 200, 200, 404, 200, 401]),
+    ("GET",   "/api/v1/reply-templates",                   [403, 403, 403, 200, 403, 401]),
+    ("POST",  "/api/v1/reply-templates",                   [403, 403, 403, 201, 403, 401]),
+    ("POST",  "/api/v1/reply-templates/{id}/archive",      [403, 403, 403, 200, 403, 401]),
     ("GET",   "/api/v1/calendar",                          [200, 403, 403, 403, 403, 401]),
     ("PUT",   "/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
     ("DELETE","/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
@@ -121,7 +125,10 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/users/{user}",                         [200, 403, 403, 403, 403, 303]),
     ("/audit",                                [200, 403, 403, 403, 403, 303]),
     ("/account",                              [200, 200, 200, 200, 200, 303]),
+    ("/proposals/stats",                      [403, 200, 403, 403, 200, 303]),
+    ("/proposals/catalogue",                  [403, 200, 403, 403, 200, 303]),
     ("/settings",                             [200, 403, 403, 403, 403, 303]),
+    ("/unit/templates",                       [403, 403, 403, 200, 403, 303]),
 ];
 
 const KINDS: [&str; 5] = ["sectors", "committees", "organizations", "units", "work-stations"];
@@ -243,6 +250,7 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), template.starts_with("/api/v1/members/"), kind)
                 {
                     _ if proposal.is_some() => proposal.map(|p| p.0).unwrap_or(0),
+                    _ if template.starts_with("/api/v1/reply-templates/") => unit_template(&app, counter).await,
                     (true, ..) => caller.spare_token.unwrap_or(1),
                     (_, true, ..) => fx.user_id,
                     (_, _, true, _) => fx.member_id,
@@ -251,7 +259,10 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 };
                 let file_id = proposal.map(|p| p.1).unwrap_or(0);
                 let concrete = path.replace("{id}", &id.to_string()).replace("{date}", "2027-03-01").replace("{file_id}", &file_id.to_string());
-                let version = if proposal.is_none() && (*method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore")) {
+                let version = if proposal.is_none()
+                    && !template.starts_with("/api/v1/reply-templates/")
+                    && (*method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore"))
+                {
                     admin.get_json(&record_path(&concrete)).await["version"].clone()
                 } else {
                     Value::Null
@@ -340,11 +351,20 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("POST", "/api/v1/proposals/{id}/follow_up") => json!({"promise": "承诺事项"}),
         ("POST", "/api/v1/proposals/{id}/mark_key") => json!({"key": true}),
         ("POST", "/api/v1/proposals/{id}/publish") => json!({"published": true}),
+        ("POST", "/api/v1/reply-templates") => json!({"name": format!("模板{n}"), "text": "经研究，答复如下。"}),
         ("PUT", "/api/v1/calendar/{date}") => json!({"kind": "holiday", "name": "测试假日"}),
         ("PUT", "/api/v1/settings/proposal-deadlines") => json!({"reply": {"unit": "months", "n": 3}}),
         _ if !version.is_null() => json!({"version": version}),
         _ => json!({}),
     }
+}
+
+/// A fresh reply template of the demo unit.
+async fn unit_template(app: &TestApp, n: usize) -> i64 {
+    let mut c = app.state.app.db.acquire().await.unwrap();
+    let unit = eline_app::auth::actor_of(&eline_storage::users::get_by_username(&mut c.ex(), "unit").await.unwrap().unwrap());
+    drop(c);
+    app.state.app.create_reply_template(&unit, &format!("矩阵模板{n}"), "答复内容").await.unwrap().id
 }
 
 /// A proposal of the demo member with one attached file, submitted and filed by staff (not

@@ -1,0 +1,119 @@
+//! Proposal statistics (提案统计) and the session's proposal catalogue (提案目录): pages for the
+//! office and leaders, each with its spreadsheet.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use eline_app::proposals::{Catalogue, GroupStats, ProposalStats, percent};
+use eline_domain::Role;
+use eline_domain::proposal::Status;
+use eline_storage::directory::Session;
+use serde::Deserialize;
+
+use super::{Layout, members_xlsx, render};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/proposals/stats", get(stats))
+        .route("/proposals/stats.xlsx", get(stats_xlsx))
+        .route("/proposals/catalogue", get(catalogue))
+        .route("/proposals/catalogue.xlsx", get(catalogue_xlsx))
+}
+
+#[derive(Deserialize, Default)]
+struct Params {
+    session_id: Option<String>,
+}
+
+impl Params {
+    /// Empty or not a number: all sessions (statistics) or the latest (catalogue).
+    fn session_id(&self) -> Option<i64> {
+        self.session_id.as_deref().and_then(|s| s.trim().parse().ok())
+    }
+}
+
+/// `session_id=…` for links, or nothing.
+fn session_qs(id: Option<i64>) -> String {
+    id.map(|id| format!("session_id={id}")).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "proposal_stats.html")]
+struct StatsPage {
+    l: Layout,
+    s: ProposalStats,
+    sessions: Vec<Session>,
+    /// Office staff see proposals before filing in the list; leaders only filed ones.
+    staff: bool,
+}
+
+impl StatsPage {
+    fn pct(&self, rate: &Option<f64>) -> String {
+        percent(*rate)
+    }
+
+    fn qs(&self) -> String {
+        session_qs(self.s.session_id)
+    }
+
+    /// The proposal list behind a status count, when the viewer's list shows that status.
+    fn status_href(&self, status: &str) -> String {
+        let listed = self.staff || Status::parse(status).is_some_and(Status::is_filed);
+        if !listed {
+            return String::new();
+        }
+        let qs = self.qs();
+        if qs.is_empty() { format!("/proposals?status={status}") } else { format!("/proposals?status={status}&{qs}") }
+    }
+
+    fn key_href(&self) -> String {
+        let qs = self.qs();
+        if qs.is_empty() { "/proposals?key=1".into() } else { format!("/proposals?key=1&{qs}") }
+    }
+
+    /// (anchor, heading, first column, rows) of the sector and organisation tables.
+    fn group_tables(&self) -> [(&'static str, &'static str, &'static str, &[GroupStats]); 2] {
+        [("h-sectors", "各界别提案（按第一提案人界别）", "界别", &self.s.sectors), ("h-orgs", "党派团体集体提案", "党派团体", &self.s.organizations)]
+    }
+
+    fn selected(&self, id: &i64) -> bool {
+        self.s.session_id == Some(*id)
+    }
+}
+
+async fn stats(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+    let s = state.app.proposal_stats(&user.actor, p.session_id()).await?;
+    let sessions = state.app.list_sessions(&user.actor, false, None, 50).await?.items;
+    let l = Layout::page(&state, &user, "/proposals/stats", "提案统计", &[("提案", "/proposals")]).await?;
+    Ok(render(&StatsPage { l, s, sessions, staff: user.actor.has(Role::Staff) }))
+}
+
+async fn stats_xlsx(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+    let bytes = state.app.proposal_stats_xlsx(&user.actor, p.session_id()).await?;
+    Ok(members_xlsx("提案统计.xlsx", bytes))
+}
+
+#[derive(Template)]
+#[template(path = "proposal_catalogue.html")]
+struct CataloguePage {
+    l: Layout,
+    c: Catalogue,
+    sessions: Vec<Session>,
+}
+
+async fn catalogue(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+    let c = state.app.proposal_catalogue(&user.actor, p.session_id()).await?;
+    let sessions = state.app.list_sessions(&user.actor, false, None, 50).await?.items;
+    let l = Layout::page(&state, &user, "/proposals/catalogue", format!("{}提案目录", c.session_name), &[("提案", "/proposals")]).await?;
+    Ok(render(&CataloguePage { l, c, sessions }))
+}
+
+async fn catalogue_xlsx(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+    let c = state.app.proposal_catalogue_xlsx(&user.actor, p.session_id()).await?;
+    Ok(members_xlsx("提案目录.xlsx", c))
+}
