@@ -480,7 +480,8 @@ pub struct Filter {
     pub due_by: Option<String>,
     /// Part of the title.
     pub q: Option<String>,
-    /// A work queue of the office: objection (调整申请), extension (延期申请), to_close (评价期满待办结).
+    /// A work queue of the office: objection (调整申请), extension (延期申请), to_close (评价期满待办结),
+    /// lookback (办结后承诺未落实，回头看).
     pub queue: Option<String>,
     /// Today (YYYY-MM-DD), for the to_close queue.
     pub today: Option<String>,
@@ -510,7 +511,9 @@ const LIST_SQL: &str = "SELECT p.id, p.session_id, p.number, p.title, p.kind, p.
        AND (CAST($16 AS TEXT) IS NULL
             OR ($16 = 'objection' AND p.objection_open = TRUE AND p.status = 'assigned')
             OR ($16 = 'extension' AND p.extension_requested = TRUE AND p.status = 'assigned')
-            OR ($16 = 'to_close' AND p.status = 'replied' AND (p.evaluation_due_on < $17 OR p.dissatisfied_rounds >= 2)))
+            OR ($16 = 'to_close' AND p.status = 'replied' AND (p.evaluation_due_on < $17 OR p.dissatisfied_rounds >= 2))
+            OR ($16 = 'lookback' AND p.status = 'closed'
+                AND EXISTS (SELECT 1 FROM proposal_commitments k WHERE k.proposal_id = p.id AND k.done_at IS NULL)))
      ORDER BY p.id DESC LIMIT $15";
 
 /// Newest first.
@@ -549,6 +552,8 @@ pub struct Queues {
     pub extensions: i64,
     pub overdue: i64,
     pub to_close: i64,
+    /// Closed proposals with promises not yet delivered (回头看).
+    pub lookback: i64,
     pub in_handling: i64,
     pub closed: i64,
 }
@@ -565,6 +570,7 @@ pub async fn queues(ex: &mut Ex<'_>, committee_id: i64, unit_id: Option<i64>, to
             COALESCE(SUM(CASE WHEN p.status = 'assigned' AND p.extension_requested = TRUE THEN 1 ELSE 0 END), 0) AS extensions,
             COALESCE(SUM(CASE WHEN p.status IN ('assigned', 'rehandling') AND p.due_on < $2 THEN 1 ELSE 0 END), 0) AS overdue,
             COALESCE(SUM(CASE WHEN p.status = 'replied' AND (p.evaluation_due_on < $2 OR p.dissatisfied_rounds >= 2) THEN 1 ELSE 0 END), 0) AS to_close,
+            COALESCE(SUM(CASE WHEN p.status = 'closed' AND EXISTS (SELECT 1 FROM proposal_commitments k WHERE k.proposal_id = p.id AND k.done_at IS NULL) THEN 1 ELSE 0 END), 0) AS lookback,
             COALESCE(SUM(CASE WHEN p.status IN ('assigned', 'rehandling') THEN 1 ELSE 0 END), 0) AS in_handling,
             COALESCE(SUM(CASE WHEN p.status = 'closed' THEN 1 ELSE 0 END), 0) AS closed
          FROM proposals p

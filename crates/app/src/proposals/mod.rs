@@ -6,6 +6,7 @@
 mod actions;
 pub mod config;
 mod files;
+mod public;
 mod stats;
 mod view;
 
@@ -19,6 +20,7 @@ use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
 pub use actions::{ActionInput, AssignInput, Commitment, ReviewInput};
 pub use config::{Config, today};
 pub use files::purpose_label;
+pub use public::PublicProposal;
 pub use stats::{Catalogue, CatalogueItem, ClassCount, Figures, GroupStats, ProposalStats, StatusCount, UnitStats, percent, rate};
 pub use view::{DraftInput, ListQuery, ProposalHome, ProposalView, default_scope};
 

@@ -68,7 +68,7 @@ pub struct ListQuery {
     /// Only those whose reply is due within this many days (or overdue).
     pub due_within_days: Option<i64>,
     pub q: Option<String>,
-    /// Office work queues: objection | extension | to_close.
+    /// Office work queues: objection | extension | to_close | lookback.
     pub queue: Option<String>,
 }
 
@@ -281,7 +281,7 @@ impl App {
             ..Filter::default()
         };
         if let Some(queue) = &f.queue
-            && !matches!(queue.as_str(), "objection" | "extension" | "to_close")
+            && !matches!(queue.as_str(), "objection" | "extension" | "to_close" | "lookback")
         {
             return Err(AppError::field("queue", "未知的工作队列"));
         }

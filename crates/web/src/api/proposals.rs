@@ -149,7 +149,7 @@ pub struct ProposalParams {
     pub due_within_days: Option<i64>,
     /// Part of the title.
     pub q: Option<String>,
-    /// Office work queues: objection | extension | to_close.
+    /// Office work queues: objection | extension | to_close | lookback.
     pub queue: Option<String>,
 }
 

@@ -9,6 +9,7 @@ mod login;
 mod members;
 mod proposal_stats;
 mod proposals;
+mod public;
 mod reply_templates;
 mod settings;
 
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(proposal_stats::router())
         .merge(proposals::router())
+        .merge(public::router())
         .merge(reply_templates::router())
         .merge(settings::router())
         .merge(users::router())

@@ -94,6 +94,15 @@ impl P {
         matches!(status, "assigned" | "rehandling")
             && due.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|d| d < eline_app::proposals::today())
     }
+    pub fn queue(q: &str) -> &'static str {
+        match q {
+            "objection" => "调整申请",
+            "extension" => "延期申请",
+            "to_close" => "待办结",
+            "lookback" => "承诺待落实（回头看）",
+            _ => "",
+        }
+    }
     pub fn awaiting(status: &str) -> bool {
         matches!(status, "assigned" | "rehandling")
     }

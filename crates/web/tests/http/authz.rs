@@ -129,6 +129,7 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/proposals/catalogue",                  [403, 200, 403, 403, 200, 303]),
     ("/settings",                             [200, 403, 403, 403, 403, 303]),
     ("/unit/templates",                       [403, 403, 403, 200, 403, 303]),
+    ("/public/proposals",                     [200, 200, 200, 200, 200, 200]),
 ];
 
 const KINDS: [&str; 5] = ["sectors", "committees", "organizations", "units", "work-stations"];
