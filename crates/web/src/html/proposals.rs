@@ -181,6 +181,7 @@ struct ListPage {
     sessions: Vec<Session>,
     units: Vec<Entry>,
     staff: bool,
+    leader: bool,
     can_write: bool,
     errors: Errors,
 }
@@ -227,6 +228,7 @@ async fn list_page(state: &AppState, user: &PageUser, mut p: ListParams, errors:
         sessions,
         units,
         staff,
+        leader: user.actor.has(Role::Leader),
         can_write: (user.actor.has(Role::Member) && user.actor.member_id.is_some()) || staff,
         errors,
         p,

@@ -9,5 +9,6 @@ mod authz;
 mod basics;
 mod imports;
 mod pages;
+mod proposals;
 mod tenancy;
 mod validation;
