@@ -131,6 +131,15 @@ pub async fn save(ex: &mut Ex<'_>, p: &Proposal, expected: i64) -> Result<Propos
     }
 }
 
+/// Serialises numbering in a session: on PostgreSQL the session row is locked until the caller's
+/// transaction ends (SQLite transactions already hold the write lock).
+pub async fn lock_session(ex: &mut Ex<'_>, session_id: i64) -> Result<()> {
+    if ex.engine() == crate::Engine::Postgres {
+        run!(ex, "SELECT id FROM sessions WHERE id = $1 FOR UPDATE", session_id)?;
+    }
+    Ok(())
+}
+
 /// The next number in a session (第0001号 …), under the caller's write transaction.
 pub async fn next_number(ex: &mut Ex<'_>, session_id: i64) -> Result<i64> {
     Ok(scalar!(ex, i64, "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE session_id = $1", session_id)?)

@@ -27,6 +27,12 @@ impl Drop for TestDb {
                 let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
                 rt.block_on(async {
                     if let Ok(Db::Postgres(p)) = Db::connect_with(&base, 1).await {
+                        // Connections of the test still open (e.g. idle in a transaction) would
+                        // hold locks the drop waits for: end them first.
+                        let _ = sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()")
+                            .bind(&schema)
+                            .execute(&p)
+                            .await;
                         let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))).execute(&p).await;
                         p.close().await;
                     }
@@ -86,7 +92,7 @@ async fn fresh_postgres(base: &str) -> TestDb {
     }
     admin.close().await;
     let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}&application_name={schema}");
     let db = Db::connect_with(&url, 8).await.expect("connect postgres schema");
     TestDb { db, url, dir: None, schema: Some((base.to_string(), schema)) }
 }

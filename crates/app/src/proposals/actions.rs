@@ -401,6 +401,10 @@ impl App {
                 }
             }
             ActionInput::MarkKey { key, supervisor_ids } => {
+                let mut supervisor_ids = supervisor_ids.clone();
+                supervisor_ids.sort_unstable();
+                supervisor_ids.dedup();
+                let supervisor_ids = &supervisor_ids;
                 let leaders = eline_storage::users::with_role(&mut tx.ex(), actor.committee_id, "leader").await?;
                 if let Some(u) = supervisor_ids.iter().find(|u| !leaders.iter().any(|l| l.id == **u)) {
                     return Err(AppError::field("supervisor_ids", format!("编号为{u}的用户不是本会的领导账号")));
@@ -438,6 +442,7 @@ impl App {
         let comment = r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(String::from);
         Ok(match r.decision.as_str() {
             "file" => {
+                proposals::lock_session(&mut tx.ex(), p.session_id).await?;
                 let n = proposals::next_number(&mut tx.ex(), p.session_id).await?;
                 p.number = Some(n);
                 p.filed_at = Some(now_micros());

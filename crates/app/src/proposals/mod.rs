@@ -100,7 +100,8 @@ impl Loaded {
             objection_window_passed: assigned_on.is_some_and(|a| today > rules.objection_window.due(cal, a)),
             replies_outstanding: self.assignments.iter().filter(|a| a.active && a.role != "co" && a.replied_round != Some(round)).count(),
             extension_requested: self.p.extension_requested,
-            extended: self.p.extended,
+            // A refused request counts as used: one request per handling.
+            extended: self.p.extended || (self.p.extension_reason.is_some() && !self.p.extension_requested),
             reply_overdue: due_on.is_some_and(|d| today > d),
             dissatisfied_rounds: self.p.dissatisfied_rounds as u32,
             evaluation_window_passed: date(&self.p.evaluation_due_on).is_some_and(|d| today > d),

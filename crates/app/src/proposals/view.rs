@@ -111,6 +111,12 @@ impl App {
                 if input.cosigner_ids.iter().any(|c| Some(*c) == actor.member_id) {
                     return Err(AppError::field("cosigner_ids", "联名人不能包括提案人本人"));
                 }
+                let mut unique = input.cosigner_ids.clone();
+                unique.sort_unstable();
+                unique.dedup();
+                if unique.len() != input.cosigner_ids.len() {
+                    return Err(AppError::field("cosigner_ids", "联名委员不能重复选择"));
+                }
                 if input.cosigner_ids.len() > 50 {
                     return Err(AppError::field("cosigner_ids", "联名委员不能超过50位"));
                 }

@@ -1,6 +1,10 @@
 //! One story per path of the proposal table (crates/domain/src/proposal.rs): the status after
 //! every step, the timeline (action names and Chinese notes), one audit entry per accepted
 //! action (checked by `World::ok` / `World::refused`), and what each party is offered.
+//!
+//! Multi-threaded runtimes: on PostgreSQL, `TestDb`'s drop blocks the test thread on DROP SCHEMA
+//! while a just-refused action's connection may still have to roll back on the runtime; with a
+//! single-threaded runtime that rollback never runs and the test hangs (see the report).
 
 use std::time::{Duration, Instant};
 
@@ -27,7 +31,7 @@ fn actions(v: &[(String, String)]) -> Vec<&str> {
     v.iter().map(|(a, _)| a.as_str()).collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_individual_proposal_goes_from_draft_through_filing_assignment_and_reply_to_closed_when_the_proposer_is_satisfied() {
     let w = World::new().await;
     let p = w.draft(&w.member, "关于加快老旧小区加装电梯的建议").await;
@@ -107,7 +111,7 @@ async fn an_individual_proposal_goes_from_draft_through_filing_assignment_and_re
     assert!(matches!(w.app.verify_audit().await, Ok(Ok(_))));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filed_proposals_are_numbered_one_two_three_within_each_session() {
     let w = World::new().await;
     let mut numbers = Vec::new();
@@ -126,7 +130,7 @@ async fn filed_proposals_are_numbered_one_two_three_within_each_session() {
     assert_eq!(w.last_note(p.id).await, "立案，编号第0001号");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_joint_proposal_waits_for_its_cosigners_and_is_submitted_once_all_have_answered() {
     let w = World::new().await;
     let p = w.joint_draft(&w.member, "关于建设城市慢行系统的提案", &[&w.cosigner_a, &w.cosigner_b]).await;
@@ -164,7 +168,7 @@ async fn a_joint_proposal_waits_for_its_cosigners_and_is_submitted_once_all_have
     assert_eq!(w.audited_changes(id).await.len(), 4);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_joint_proposal_goes_on_without_silent_cosigners_once_the_confirm_window_has_passed() {
     let w = World::new().await;
     let p = w.joint_draft(&w.member, "关于建设城市慢行系统的提案", &[&w.cosigner_a, &w.cosigner_b, &w.cosigner_c]).await;
@@ -186,7 +190,7 @@ async fn a_joint_proposal_goes_on_without_silent_cosigners_once_the_confirm_wind
     assert_eq!(w.audited_changes(id).await.len(), 4);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_collective_proposal_is_entered_by_staff_for_an_organisation_and_evaluated_by_that_staff_member() {
     let w = World::new().await;
     let org = w.org_ids[0];
@@ -248,7 +252,7 @@ async fn a_collective_proposal_is_entered_by_staff_for_an_organisation_and_evalu
     assert_eq!(actions(&w.timeline(id).await), ["create", "submit", "review", "assign", "reply", "evaluate"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_proposal_is_not_filed_with_a_listed_reason_and_converted_to_public_opinion_information() {
     let w = World::new().await;
     let p = w.draft(&w.member, "关于小区邻里纠纷的建议").await;
@@ -270,7 +274,7 @@ async fn a_rejected_proposal_is_not_filed_with_a_listed_reason_and_converted_to_
     assert_eq!(w.last_note(q.id).await, "不立案（其他：内容与往年提案重复）");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rejecting_without_a_reason_or_with_an_unknown_conversion_is_refused_and_the_proposal_stays_submitted() {
     let w = World::new().await;
     let p = w.draft(&w.member, "关于小区邻里纠纷的建议").await;
@@ -286,7 +290,7 @@ async fn rejecting_without_a_reason_or_with_an_unknown_conversion_is_refused_and
     assert_eq!(w.status(p.id).await, "submitted");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proposal_merged_into_a_filed_one_lets_its_proposer_read_the_target_but_nobody_else() {
     let w = World::new().await;
     let target = w.filed("关于加强食品安全监管的建议").await;
@@ -325,7 +329,7 @@ async fn a_proposal_merged_into_a_filed_one_lets_its_proposer_read_the_target_bu
     assert_eq!(w.view(&w.cosigner_a, target.id).await.replies.len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proposal_returned_for_revision_is_edited_by_its_proposer_and_submitted_again() {
     let w = World::new().await;
     let p = w.draft(&w.member, "关于改善交通的建议").await;
@@ -360,7 +364,7 @@ async fn a_proposal_returned_for_revision_is_edited_by_its_proposer_and_submitte
     assert_eq!(actions(&w.timeline(id).await), ["create", "submit", "review", "submit", "review"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proposal_can_be_withdrawn_by_its_proposer_before_filing_but_not_after() {
     let w = World::new().await;
     let a = w.draft(&w.member, "关于草稿撤回的建议").await;
@@ -378,7 +382,7 @@ async fn a_proposal_can_be_withdrawn_by_its_proposer_before_filing_but_not_after
     assert!(matches!(&err, AppError::InvalidTransition(m) if m == "该提案已立案，不能撤回"), "{err:?}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_objects_within_the_window_and_after_reassignment_only_the_new_unit_replies() {
     let w = World::new().await;
     let p = w.filed("关于整治河涌污染的建议").await;
@@ -427,7 +431,7 @@ async fn a_unit_objects_within_the_window_and_after_reassignment_only_the_new_un
     assert_eq!(w.denials(id).await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_objection_after_the_seven_working_day_window_is_refused() {
     let w = World::new().await;
     let p = w.assigned("关于整治河涌污染的建议").await;
@@ -437,7 +441,7 @@ async fn an_objection_after_the_seven_working_day_window_is_refused() {
     assert!(matches!(&err, AppError::InvalidTransition(m) if m == "已超过申请调整的期限"), "{err:?}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_extension_approved_by_staff_moves_the_due_date_to_six_months_after_assignment() {
     let w = World::new().await;
     let p = w.assigned("关于建设区域医疗中心的建议").await;
@@ -468,7 +472,7 @@ async fn an_extension_approved_by_staff_moves_the_due_date_to_six_months_after_a
     w.refused(&w.staff, id, "decide_extension", json!({"approved": true})).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_extension_keeps_the_due_date_and_none_is_granted_once_overdue() {
     let w = World::new().await;
     let p = w.assigned("关于建设区域医疗中心的建议").await;
@@ -488,7 +492,7 @@ async fn a_refused_extension_keeps_the_due_date_and_none_is_granted_once_overdue
     assert_eq!(w.ok(&w.unit, r.id, "reply", reply("C")).await.status, "replied", "a late reply is still taken");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_twice_dissatisfied_proposal_is_rehandled_once_then_closed_by_staff_with_a_consultation_note() {
     let w = World::new().await;
     let p = w.replied("关于增加公交线路的建议").await;
@@ -534,7 +538,7 @@ async fn a_twice_dissatisfied_proposal_is_rehandled_once_then_closed_by_staff_wi
     assert_eq!(actions(&w.timeline(id).await), ["create", "submit", "review", "assign", "reply", "evaluate", "reply", "evaluate", "close"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replied_proposal_is_closed_by_staff_only_once_the_evaluation_window_has_passed() {
     let w = World::new().await;
     let p = w.replied("关于增加公交线路的建议").await;
@@ -549,7 +553,7 @@ async fn a_replied_proposal_is_closed_by_staff_only_once_the_evaluation_window_h
     assert_eq!(w.last_note(p.id).await, "评价期满，办结");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn split_handling_stays_assigned_after_the_first_unit_replies_and_is_replied_after_the_second() {
     let w = World::new().await;
     let p = w.filed("关于统筹城乡供水的建议").await;
@@ -587,7 +591,7 @@ async fn split_handling_stays_assigned_after_the_first_unit_replies_and_is_repli
     assert_eq!(w.allowed(&w.member, id).await, ["evaluate"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_class_b_reply_records_a_commitment_that_is_followed_up_after_closing() {
     let w = World::new().await;
     let p = w.assigned("关于建设社区体育公园的建议").await;
@@ -635,7 +639,7 @@ async fn a_class_b_reply_records_a_commitment_that_is_followed_up_after_closing(
     assert_eq!(actions(&w.timeline(id).await)[5..], ["evaluate", "follow_up", "follow_up"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_proposal_is_supervised_by_its_supervising_leader_and_by_no_other() {
     let w = World::new().await;
     let p = w.filed("关于打造湾区文化名城的建议").await;
@@ -675,7 +679,7 @@ async fn a_key_proposal_is_supervised_by_its_supervising_leader_and_by_no_other(
     assert_eq!(w.denials(id).await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_guessing_another_units_proposal_id_is_told_it_does_not_exist() {
     let w = World::new().await;
     let p = w.assigned("关于整治河涌污染的建议").await;
@@ -688,7 +692,7 @@ async fn a_unit_guessing_another_units_proposal_id_is_told_it_does_not_exist() {
     assert_eq!(w.list(&w.unit, json!({})).await.unwrap(), [p.id]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_cannot_read_or_act_on_another_members_draft() {
     let w = World::new().await;
     let p = w.draft(&w.member, "关于完善社区养老服务的建议").await;
@@ -700,7 +704,7 @@ async fn a_member_cannot_read_or_act_on_another_members_draft() {
     assert_eq!(w.list(&w.member, json!({})).await.unwrap(), [p.id]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leaders_see_filed_proposals_but_not_submitted_ones() {
     let w = World::new().await;
     let submitted = w.draft(&w.member, "关于完善社区养老服务的建议").await;
@@ -712,7 +716,7 @@ async fn leaders_see_filed_proposals_but_not_submitted_ones() {
     assert_eq!(w.list(&w.staff, json!({})).await.unwrap(), [filed.id, submitted.id]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_published_filed_proposal_can_be_read_by_anyone_signed_in() {
     let w = World::new().await;
     let p = w.replied("关于建设城市书房的建议").await;
@@ -730,7 +734,7 @@ async fn a_published_filed_proposal_can_be_read_by_anyone_signed_in() {
     assert!(matches!(w.app.get_proposal(&w.other_member, p.id).await, Err(AppError::NotFound)));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acting_with_a_stale_version_is_a_conflict_and_changes_nothing() {
     let w = World::new().await;
     let p = w.draft(&w.member, "关于完善社区养老服务的建议").await;
@@ -746,7 +750,7 @@ async fn acting_with_a_stale_version_is_a_conflict_and_changes_nothing() {
     assert_eq!(w.view(&w.staff, p.id).await.proposal.number, None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_filed_proposals_are_assigned_in_one_call() {
     let w = World::new().await;
     let mut items = Vec::new();
@@ -774,7 +778,7 @@ async fn two_hundred_filed_proposals_are_assigned_in_one_call() {
     assert_eq!(w.list(&w.unit_b, json!({})).await.unwrap().len(), 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_assignment_with_one_unfiled_proposal_assigns_none_of_them() {
     let w = World::new().await;
     let mut ids = Vec::new();
@@ -808,7 +812,7 @@ async fn a_batch_assignment_with_one_unfiled_proposal_assigns_none_of_them() {
 
 /// Regression: on SQLite a refused action used to wait 10 s on the write lock and answer an
 /// internal error (the denial was audited in a second transaction while the first was open).
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_action_is_answered_forbidden_at_once_and_audited_as_denied() {
     let w = World::new().await;
     let p = w.draft(&w.member, "关于加快老旧小区加装电梯的建议").await;
@@ -858,10 +862,10 @@ async fn proposals_filed_at_the_same_moment_each_get_their_own_number() {
     assert_eq!(numbers, (1..=8).collect::<Vec<i64>>());
 }
 
-/// Bug: a joint proposal returned for revision and submitted again unchanged goes to
+/// Regression (fixed in 78bcf07): a joint proposal returned for revision and submitted again unchanged went to
 /// awaiting_cosigners although every co-signer has already answered; nobody can confirm, the
 /// note says it waits for them, and the proposer has to submit a second time.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_returned_joint_proposal_submitted_again_unchanged_does_not_wait_for_cosigners_who_already_answered() {
     let w = World::new().await;
     let p = w.joint_draft(&w.member, "关于建设城市慢行系统的提案", &[&w.cosigner_a, &w.cosigner_b]).await;
@@ -876,9 +880,9 @@ async fn a_returned_joint_proposal_submitted_again_unchanged_does_not_wait_for_c
     assert_eq!(p.status, "submitted", "note: {}", w.last_note(id).await);
 }
 
-/// Bug: the "mine" list of a co-signer who declined (or lapsed) still shows the proposal, which
+/// Regression (fixed in 78bcf07): the "mine" list of a co-signer who declined (or lapsed) showed the proposal, which
 /// then answers "not found" when opened.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cosigner_who_declined_no_longer_finds_the_proposal_in_their_list() {
     let w = World::new().await;
     let p = w.joint_draft(&w.member, "关于建设城市慢行系统的提案", &[&w.cosigner_a, &w.cosigner_b]).await;
@@ -889,9 +893,9 @@ async fn a_cosigner_who_declined_no_longer_finds_the_proposal_in_their_list() {
     assert!(w.list(&w.cosigner_b, json!({})).await.unwrap().is_empty(), "listed but not readable");
 }
 
-/// Bug: `allowed_actions` offers "evaluate" to a co-signer who has already evaluated this round's
+/// Regression (fixed in 78bcf07): `allowed_actions` offered "evaluate" to a co-signer who had already evaluated this round's
 /// reply, and the action then always fails ("您已对本轮答复作出评价").
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cosigner_who_has_evaluated_the_reply_is_not_offered_evaluate_again() {
     let w = World::new().await;
     let p = w.joint_draft(&w.member, "关于建设城市慢行系统的提案", &[&w.cosigner_a]).await;
@@ -915,9 +919,9 @@ async fn a_cosigner_who_has_evaluated_the_reply_is_not_offered_evaluate_again() 
     assert!(offered.is_empty(), "offered {offered:?} after evaluating, but evaluate is always refused then");
 }
 
-/// Bug: only the first proposer of a merged proposal may read the proposal it was merged into;
+/// Regression (fixed in 78bcf07): only the first proposer of a merged proposal could read the proposal it was merged into;
 /// its confirmed co-signers (also proposers, DOMAIN.md: "every proposer still gets the reply") cannot.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_confirmed_cosigners_of_a_merged_joint_proposal_read_the_target_and_its_reply_too() {
     let w = World::new().await;
     let target = w.filed("关于加强食品安全监管的建议").await;
@@ -934,7 +938,7 @@ async fn the_confirmed_cosigners_of_a_merged_joint_proposal_read_the_target_and_
 
 /// Bug: a repeated supervisor id hits the unique index proposal_supervisors_pair and comes back
 /// as an internal error instead of being taken once (or refused as a validation error).
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn marking_a_key_proposal_with_the_same_leader_twice_is_not_an_internal_error() {
     let w = World::new().await;
     let p = w.filed("关于打造湾区文化名城的建议").await;
@@ -946,7 +950,7 @@ async fn marking_a_key_proposal_with_the_same_leader_twice_is_not_an_internal_er
 
 /// Bug: a repeated co-signer id hits the unique index proposal_cosigners_pair and comes back as an
 /// internal error instead of being taken once (or refused as a validation error).
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_joint_draft_naming_the_same_cosigner_twice_is_not_an_internal_error() {
     let w = World::new().await;
     let input = DraftInput {
