@@ -146,7 +146,7 @@ async fn sample_data(db: &Db) {
     }
     let old = dir(&mut ex, DirectoryKind::Sector, a, "已撤销界别", 9).await;
     directory::set_archived(&mut ex, DirectoryKind::Sector, a, old.id, old.version, true).await.unwrap();
-    directory::create_session(&mut ex, a, &session_fields(13, 2, 2023)).await.unwrap();
+    let session = directory::create_session(&mut ex, a, &session_fields(13, 2, 2023)).await.unwrap();
     let mut f = member_fields("王建华", ids[&DirectoryKind::Sector], Some(ids[&DirectoryKind::WorkStation]), &[ids[&DirectoryKind::SpecialCommittee]]);
     f.hk_macao = true;
     let m = members::create(&mut ex, a, &f).await.unwrap();
@@ -155,6 +155,48 @@ async fn sample_data(db: &Db) {
     let u = users::create(&mut ex, &nu).await.unwrap();
     users::create_token(&mut ex, u.id, "导入脚本", "hash-of-token").await.unwrap();
     users::record_failure(&mut ex, "ip:10.0.0.1").await.unwrap();
+    // A proposal with a row in every proposal table.
+    let p = eline_storage::proposals::create(
+        &mut ex,
+        &eline_storage::proposals::NewProposal {
+            committee_id: a,
+            session_id: session.id,
+            title: "关于加快推进老旧小区加装电梯的提案",
+            body: "情况、分析和具体建议。",
+            kind: "joint",
+            proposer_member_id: Some(m.id),
+            organization_id: None,
+            created_by: u.id,
+        },
+    )
+    .await
+    .unwrap();
+    let unit = ids[&DirectoryKind::Unit];
+    eline_storage::proposals::set_cosigners(&mut ex, p.id, &[m.id]).await.unwrap();
+    eline_storage::proposals::add_assignment(&mut ex, p.id, unit, "lead", "2023-03-01").await.unwrap();
+    eline_storage::proposals::add_reply(&mut ex, p.id, unit, 0, "B", "正在解决。", "李明", u.id).await.unwrap();
+    eline_storage::proposals::add_evaluation(&mut ex, p.id, Some(m.id), u.id, 0, "satisfied", None, true).await.unwrap();
+    eline_storage::proposals::add_event(&mut ex, p.id, Some(u.id), "王建华", "submit", "submitted", "提交审查").await.unwrap();
+    eline_storage::proposals::add_commitment(&mut ex, p.id, Some(unit), "年底前出台办法", Some("2023-12-31")).await.unwrap();
+    eline_storage::proposals::set_supervisors(&mut ex, p.id, &[u.id]).await.unwrap();
+    eline_storage::attachments::create(
+        &mut ex,
+        &eline_storage::attachments::NewAttachment {
+            committee_id: a,
+            owner_type: "proposal",
+            owner_id: p.id,
+            sha256: "ab",
+            file_name: "材料.pdf",
+            content_type: "application/pdf",
+            size: 10,
+            uploaded_by: u.id,
+        },
+    )
+    .await
+    .unwrap();
+    eline_storage::settings::put(&mut ex, a, "proposal_deadlines", 2023, "{}").await.unwrap();
+    eline_storage::settings::put_calendar_day(&mut ex, a, "2023-06-23", "holiday", "端午节").await.unwrap();
+    eline_storage::reply_templates::create(&mut ex, a, unit, "模板", "答复如下。").await.unwrap();
     run!(
         &mut ex,
         "INSERT INTO outbox (committee_id, topic, target_type, target_id, created_at) VALUES ($1, $2, $3, $4, $5)",
