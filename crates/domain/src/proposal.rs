@@ -22,6 +22,7 @@
 //! | replied | evaluate by a co-signer | same (recorded) | co-signer |
 //! | replied (window passed, or second 不满意 after a face-to-face consultation) | close | closed | staff |
 //! | closed | follow_up (B/C commitments) | closed | staff, a handling unit |
+//! | closed, every promise delivered | evaluate (rates the delivery, once) | closed | proposer |
 //! | filed … closed | mark_key (重点提案) | same | staff |
 //! | key proposal, assigned … closed | supervise (督办) | same | a supervising leader |
 //! | filed … closed | publish / unpublish | same | staff |
@@ -342,6 +343,8 @@ pub struct Facts {
     /// 不满意 evaluations by the first proposer so far.
     pub dissatisfied_rounds: u32,
     pub evaluation_window_passed: bool,
+    /// Closed with promises (B/C) that are all delivered, not yet rated by the proposer.
+    pub delivery_rating_open: bool,
     pub is_key: bool,
 }
 
@@ -496,6 +499,8 @@ pub fn transition(f: &Facts, who: &Standing, step: Step) -> Result<Status, Refus
             S::Replied if f.dissatisfied_rounds >= 2 => Err(not_now("已两次评价为不满意，请等待面商后办结")),
             S::Replied if who.evaluated => Err(not_now("您已对本轮答复作出评价")),
             S::Replied if !who.proposer => Ok(S::Replied),
+            S::Closed if f.delivery_rating_open && who.proposer => Ok(S::Closed),
+            S::Closed if who.proposer => Err(not_now("办结后只能在承诺事项全部落实后再评价一次")),
             S::Replied => Ok(match sat {
                 Satisfaction::Satisfied | Satisfaction::BasicallySatisfied => S::Closed,
                 Satisfaction::Dissatisfied if f.dissatisfied_rounds == 0 => S::Rehandling,
@@ -661,6 +666,7 @@ mod tests {
             reply_overdue: false,
             dissatisfied_rounds: 0,
             evaluation_window_passed: false,
+            delivery_rating_open: false,
             is_key: false,
         }
     }
@@ -731,6 +737,15 @@ mod tests {
         assert_eq!(transition(&after, &STAFF, Step::Close), Ok(Status::Closed));
         assert!(matches!(transition(&f, &STAFF, Step::Close), Err(Refusal::NotNow(_))));
         assert_eq!(transition(&f, &PROPOSER, Step::Evaluate(Satisfaction::BasicallySatisfied)), Ok(Status::Closed));
+    }
+
+    #[test]
+    fn the_proposer_rates_the_delivery_once_every_promise_is_kept() {
+        let closed = facts(Status::Closed);
+        assert!(matches!(transition(&closed, &PROPOSER, Step::Evaluate(Satisfaction::Satisfied)), Err(Refusal::NotNow(_))));
+        let delivered = Facts { delivery_rating_open: true, ..closed };
+        assert_eq!(transition(&delivered, &PROPOSER, Step::Evaluate(Satisfaction::Satisfied)), Ok(Status::Closed));
+        assert_eq!(allowed(&delivered, &PROPOSER), vec![Act::Evaluate]);
     }
 
     #[test]

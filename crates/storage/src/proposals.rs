@@ -388,6 +388,9 @@ pub async fn events(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Event>> {
     Ok(all!(ex, Event, "SELECT id, at, actor_name, action, status_after, note FROM proposal_events WHERE proposal_id = $1 ORDER BY id", proposal_id)?)
 }
 
+/// The round number under which a proposer rates the delivery of the promises after closing.
+pub const DELIVERY_ROUND: i64 = -1;
+
 // ---- commitments (B/C follow-up) and supervision ----
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]

@@ -354,21 +354,29 @@ impl App {
                 if sat == Satisfaction::Dissatisfied && comment.is_none() {
                     return Err(AppError::field("comment", "评价为不满意时，请写明理由"));
                 }
-                proposals::add_evaluation(&mut tx.ex(), id, actor.member_id, actor.user_id, p.round, sat.as_str(), comment, who.proposer).await?;
-                if who.proposer {
-                    match next {
-                        Status::Closed => p.closed_at = Some(now),
-                        Status::Rehandling => {
-                            p.dissatisfied_rounds += 1;
-                            p.round += 1;
-                            p.due_on = Some(fmt_date(config.deadlines.rehandling.due(&config.calendar, today)));
-                            p.evaluation_due_on = None;
+                if l.status() == Status::Closed {
+                    // Rating the delivery of the promises: recorded, not deciding anything.
+                    proposals::add_evaluation(&mut tx.ex(), id, actor.member_id, actor.user_id, proposals::DELIVERY_ROUND, sat.as_str(), comment, false)
+                        .await?;
+                    let c = comment.map(|c| format!("：{c}")).unwrap_or_default();
+                    format!("承诺事项落实后评价：{}{c}", sat.label())
+                } else {
+                    proposals::add_evaluation(&mut tx.ex(), id, actor.member_id, actor.user_id, p.round, sat.as_str(), comment, who.proposer).await?;
+                    if who.proposer {
+                        match next {
+                            Status::Closed => p.closed_at = Some(now),
+                            Status::Rehandling => {
+                                p.dissatisfied_rounds += 1;
+                                p.round += 1;
+                                p.due_on = Some(fmt_date(config.deadlines.rehandling.due(&config.calendar, today)));
+                                p.evaluation_due_on = None;
+                            }
+                            _ => p.dissatisfied_rounds += 1,
                         }
-                        _ => p.dissatisfied_rounds += 1,
                     }
+                    let c = comment.map(|c| format!("：{c}")).unwrap_or_default();
+                    format!("评价：{}{c}", sat.label())
                 }
-                let c = comment.map(|c| format!("：{c}")).unwrap_or_default();
-                format!("评价：{}{c}", sat.label())
             }
             ActionInput::Close { comment } => {
                 let c = comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
@@ -395,7 +403,12 @@ impl App {
                         if !proposals::fulfil_commitment(&mut tx.ex(), id, *cid, &evidence).await? {
                             return Err(AppError::field("commitment_id", "该承诺事项不存在或已落实"));
                         }
-                        format!("承诺事项已落实：{evidence}")
+                        let open = proposals::commitments(&mut tx.ex(), id).await?.iter().filter(|c| c.done_at.is_none()).count();
+                        if open == 0 {
+                            format!("承诺事项已落实：{evidence}；全部承诺已落实，请提案人对落实情况作出评价")
+                        } else {
+                            format!("承诺事项已落实：{evidence}")
+                        }
                     }
                     _ => return Err(AppError::field("promise", "请登记一项承诺事项，或填写某项承诺的落实情况")),
                 }

@@ -34,6 +34,10 @@ pub(crate) struct Loaded {
     pub supervisors: Vec<(i64, String)>,
     /// Users who evaluated the current round's reply.
     pub evaluators: Vec<i64>,
+    /// (promises, promises not yet delivered).
+    pub promises: (usize, usize),
+    /// Users who rated the delivery of the promises.
+    pub delivery_raters: Vec<i64>,
 }
 
 impl Loaded {
@@ -44,6 +48,11 @@ impl Loaded {
             assignments: proposals::assignments(&mut *ex, id).await?,
             supervisors: proposals::supervisors(&mut *ex, id).await?,
             evaluators: proposals::evaluators(&mut *ex, id, p.round).await?,
+            promises: {
+                let c = proposals::commitments(&mut *ex, id).await?;
+                (c.len(), c.iter().filter(|c| c.done_at.is_none()).count())
+            },
+            delivery_raters: proposals::evaluators(&mut *ex, id, proposals::DELIVERY_ROUND).await?,
             p,
         })
     }
@@ -105,6 +114,7 @@ impl Loaded {
             reply_overdue: due_on.is_some_and(|d| today > d),
             dissatisfied_rounds: self.p.dissatisfied_rounds as u32,
             evaluation_window_passed: date(&self.p.evaluation_due_on).is_some_and(|d| today > d),
+            delivery_rating_open: self.status() == Status::Closed && self.promises.0 > 0 && self.promises.1 == 0 && self.delivery_raters.is_empty(),
             is_key: self.p.is_key,
         }
     }

@@ -70,6 +70,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("replied", "publish", "replied"),
     ("replied", "supervise", "replied"),
     ("closed", "follow_up", "closed"),
+    ("closed", "evaluate", "closed"),
     ("closed", "mark_key", "closed"),
     ("closed", "publish", "closed"),
     ("closed", "supervise", "closed"),

@@ -623,8 +623,16 @@ async fn a_class_b_reply_records_a_commitment_that_is_followed_up_after_closing(
     assert!(is_validation(&err, "evidence"), "{err:?}");
     let p = w.ok(&w.unit, id, "follow_up", json!({"commitment_id": cid, "evidence": "两个社区体育公园已于11月建成开放"})).await;
     assert_eq!(p.status, "closed");
-    assert_eq!(w.last_note(id).await, "承诺事项已落实：两个社区体育公园已于11月建成开放");
-    let c = w.view(&w.member, id).await.commitments;
+    assert_eq!(w.last_note(id).await, "承诺事项已落实：两个社区体育公园已于11月建成开放；全部承诺已落实，请提案人对落实情况作出评价");
+    // Every promise kept: the proposer rates the delivery once; it decides nothing.
+    assert_eq!(w.allowed(&w.member, id).await, ["evaluate"]);
+    let p = w.ok(&w.member, id, "evaluate", json!({"satisfaction": "satisfied", "comment": "已经用上了"})).await;
+    assert_eq!(p.status, "closed");
+    assert_eq!(w.last_note(id).await, "承诺事项落实后评价：满意：已经用上了");
+    assert!(w.allowed(&w.member, id).await.is_empty());
+    let v = w.view(&w.member, id).await;
+    assert!(!v.evaluations.last().unwrap().decisive);
+    let c = v.commitments;
     assert!(c[0].done_at.is_some());
     assert_eq!(c[0].evidence.as_deref(), Some("两个社区体育公园已于11月建成开放"));
     let err = w.refused(&w.unit, id, "follow_up", json!({"commitment_id": cid, "evidence": "再次落实"})).await;
@@ -636,7 +644,7 @@ async fn a_class_b_reply_records_a_commitment_that_is_followed_up_after_closing(
     let err = w.refused(&w.staff, id, "follow_up", json!({})).await;
     assert!(is_validation(&err, "promise"), "{err:?}");
     assert_eq!(w.view(&w.member, id).await.commitments.len(), 2);
-    assert_eq!(actions(&w.timeline(id).await)[5..], ["evaluate", "follow_up", "follow_up"]);
+    assert_eq!(actions(&w.timeline(id).await)[5..], ["evaluate", "follow_up", "evaluate", "follow_up"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
