@@ -630,3 +630,10 @@ pub async fn merged_from_member(ex: &mut Ex<'_>, id: i64, member_id: i64) -> Res
         member_id
     )? > 0)
 }
+
+// ---- history import ----
+
+/// Numbers already used in a session.
+pub async fn numbers_in_session(ex: &mut Ex<'_>, session_id: i64) -> Result<Vec<i64>> {
+    Ok(all!(ex, (i64,), "SELECT number FROM proposals WHERE session_id = $1 AND number IS NOT NULL", session_id)?.into_iter().map(|(n,)| n).collect())
+}

@@ -6,6 +6,7 @@
 mod actions;
 pub mod config;
 mod files;
+mod history;
 mod public;
 mod stats;
 mod view;
@@ -20,6 +21,7 @@ use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
 pub use actions::{ActionInput, AssignInput, Commitment, ReviewInput};
 pub use config::{Config, today};
 pub use files::purpose_label;
+pub use history::COLUMNS as HISTORY_COLUMNS;
 pub use public::PublicProposal;
 pub use stats::{Catalogue, CatalogueItem, ClassCount, Figures, GroupStats, ProposalStats, StatusCount, UnitStats, percent, rate};
 pub use view::{DraftInput, ListQuery, ProposalHome, ProposalView, default_scope};

@@ -31,6 +31,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(restore))
         .routes(routes!(template))
         .routes(routes!(import))
+        .routes(routes!(history_template))
+        .routes(routes!(history_import))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -215,7 +217,13 @@ pub struct ImportUpload {
     responses((status = 201, body = ImportOut), (status = 422, body = Problem), (status = 403, body = Problem)))]
 async fn import(State(state): State<AppState>, ApiUser(a): ApiUser, multipart: Multipart) -> Result<Response, ApiError> {
     let (name, bytes) = crate::html::read_upload(multipart).await?;
-    match state.app.import_members(&a, &name, &bytes).await? {
+    let outcome = state.app.import_members(&a, &name, &bytes).await?;
+    import_response(outcome, "委员").await
+}
+
+/// 201 {imported} or a 422 problem listing every row error, with row and column as fields too.
+async fn import_response(outcome: ImportOutcome, what: &str) -> Result<Response, ApiError> {
+    match outcome {
         ImportOutcome::Imported(n) => Ok((StatusCode::CREATED, Json(ImportOut { imported: n })).into_response()),
         ImportOutcome::Rejected(rows) => {
             let errors = rows.iter().map(|r| FieldError::new(format!("第{}行·{}", r.row, r.column), r.message.clone())).collect();
@@ -223,7 +231,7 @@ async fn import(State(state): State<AppState>, ApiUser(a): ApiUser, multipart: M
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation_failed",
                 "输入有误",
-                format!("文件中有{}处问题，没有导入任何委员", rows.len()),
+                format!("文件中有{}处问题，没有导入任何{what}", rows.len()),
                 Some(errors),
             );
             // Row and column as separate fields too, for programs.
@@ -241,4 +249,24 @@ async fn import(State(state): State<AppState>, ApiUser(a): ApiUser, multipart: M
             Ok(res)
         }
     }
+}
+
+/// The template for importing past sessions' proposals (XLSX with instructions).
+#[utoipa::path(get, path = "/api/v1/imports/proposals/template", tag = "proposals",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "XLSX"), (status = 403, body = Problem)))]
+async fn history_template(State(state): State<AppState>, ApiUser(a): ApiUser) -> Result<Response, ApiError> {
+    if !a.has(eline_domain::Role::Staff) {
+        return Err(ApiError(AppError::Forbidden));
+    }
+    Ok(crate::html::members_xlsx("历史提案导入模板.xlsx", state.app.proposal_history_template()?))
+}
+
+/// Import past sessions' proposals from an XLSX or CSV file (office staff): any bad row imports
+/// nothing and the answer lists every problem (`errors[].row`, `errors[].column`, `errors[].message`).
+#[utoipa::path(post, path = "/api/v1/imports/proposals", tag = "proposals", request_body(content = ImportUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = ImportOut), (status = 422, body = Problem), (status = 403, body = Problem)))]
+async fn history_import(State(state): State<AppState>, ApiUser(a): ApiUser, multipart: Multipart) -> Result<Response, ApiError> {
+    let (name, bytes) = crate::html::read_upload(multipart).await?;
+    let outcome = state.app.import_proposal_history(&a, &name, &bytes).await?;
+    import_response(outcome, "提案").await
 }

@@ -7,6 +7,7 @@ mod directory;
 mod home;
 mod login;
 mod members;
+mod proposal_history;
 mod proposal_stats;
 mod proposals;
 mod public;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(members::router())
         .merge(proposal_stats::router())
+        .merge(proposal_history::router())
         .merge(proposals::router())
         .merge(public::router())
         .merge(reply_templates::router())

@@ -92,6 +92,8 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("GET",   "/api/v1/reply-templates",                   [403, 403, 403, 200, 403, 401]),
     ("POST",  "/api/v1/reply-templates",                   [403, 403, 403, 201, 403, 401]),
     ("POST",  "/api/v1/reply-templates/{id}/archive",      [403, 403, 403, 200, 403, 401]),
+    ("GET",   "/api/v1/imports/proposals/template",        [403, 200, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/imports/proposals",                 [403, 201, 403, 403, 403, 401]),
     ("GET",   "/api/v1/calendar",                          [200, 403, 403, 403, 403, 401]),
     ("PUT",   "/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
     ("DELETE","/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
@@ -129,6 +131,7 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/proposals/catalogue",                  [403, 200, 403, 403, 200, 303]),
     ("/settings",                             [200, 403, 403, 403, 403, 303]),
     ("/unit/templates",                       [403, 403, 403, 200, 403, 303]),
+    ("/proposals/import",                     [403, 200, 403, 403, 403, 303]),
     ("/public/proposals",                     [200, 200, 200, 200, 200, 200]),
 ];
 
@@ -275,6 +278,13 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 let res = match (*method, *template) {
                     ("POST", "/api/v1/proposals/{id}/attachments") => {
                         caller.api.upload(&format!("{concrete}?purpose=proposal"), "材料.pdf", b"%PDF-1.4 more".to_vec()).await
+                    }
+                    ("POST", "/api/v1/imports/proposals") => {
+                        let csv = format!(
+                            "届次*,标题*,类型*,提案者*,状态,不立案理由\n十三届一次会议,关于矩阵导入第{counter}号的提案,集体,{},不立案,没有具体建议\n",
+                            "授权测试党派团体"
+                        );
+                        caller.api.upload(&concrete, "history.csv", csv.into_bytes()).await
                     }
                     ("POST", "/api/v1/imports/members") => {
                         let csv = format!("姓名*,界别*\n矩阵导入{counter},{}\n", fx.sector_name);

@@ -1,0 +1,379 @@
+//! Import of past sessions' proposals from XLSX/CSV, so an office can bring its history in:
+//! every row is checked first and a file with any bad row imports nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use eline_domain::Actor;
+use eline_domain::org::DirectoryKind;
+use eline_domain::policy::{Action, Resource};
+use eline_domain::proposal::{Kind, ProposalRules, Satisfaction};
+use eline_storage::proposals::{self, NewProposal};
+use eline_storage::{directory, members};
+
+use crate::context::{audit_write, snapshot};
+use crate::members::{ImportOutcome, RowError};
+use crate::spreadsheet::{Sheet, read_table, write_xlsx};
+use crate::{App, AppError, AppResult};
+
+pub const COLUMNS: [&str; 13] =
+    ["届次*", "编号", "标题*", "类型*", "提案者*", "联名委员", "正文", "状态", "主办单位", "会办单位", "答复类别", "满意度", "不立案理由"];
+
+const NO_BODY: &str = "（历史提案，正文未导入）";
+const NO_REPLY: &str = "（历史答复，正文未导入）";
+
+/// A checked row, ready to be written.
+struct Row {
+    session_id: i64,
+    opens_on: Option<String>,
+    number: Option<i64>,
+    title: String,
+    kind: Kind,
+    proposer_member_id: Option<i64>,
+    organization_id: Option<i64>,
+    cosigners: Vec<i64>,
+    body: String,
+    closed: bool,
+    lead: Option<i64>,
+    co: Vec<i64>,
+    class: Option<String>,
+    satisfaction: Option<Satisfaction>,
+    reason: Option<String>,
+}
+
+struct Names {
+    sessions: HashMap<String, (i64, Option<String>)>,
+    members: HashMap<String, Vec<i64>>,
+    organizations: HashMap<String, i64>,
+    units: HashMap<String, i64>,
+    numbers: HashMap<i64, HashSet<i64>>,
+}
+
+fn split(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', ';', '；']).map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()
+}
+
+impl App {
+    /// The template for history imports, with a sheet of instructions.
+    pub fn proposal_history_template(&self) -> AppResult<Vec<u8>> {
+        let help = [
+            ("届次*", "必填，与系统中的届次会议名称一致，如“十三届二次会议”"),
+            ("编号", "该届次内的提案编号（数字），不可重复"),
+            ("标题*", "必填"),
+            ("类型*", "个人、联名或集体"),
+            ("提案者*", "个人/联名：委员姓名；集体：党派团体名称"),
+            ("联名委员", "联名提案的其他委员，用“、”分隔"),
+            ("正文", "可留空"),
+            ("状态", "已办结（默认）或不立案"),
+            ("主办单位", "已办结时必填，与系统中的承办单位名称一致"),
+            ("会办单位", "用“、”分隔"),
+            ("答复类别", "已办结时必填：A、B或C"),
+            ("满意度", "满意、基本满意或不满意，可留空"),
+            ("不立案理由", "不立案时必填"),
+        ];
+        write_xlsx(&[
+            Sheet { name: "导入", headers: COLUMNS.iter().map(|c| c.to_string()).collect(), rows: vec![] },
+            Sheet {
+                name: "填写说明", headers: vec!["列".into(), "说明".into()], rows: help.iter().map(|(a, b)| vec![a.to_string(), b.to_string()]).collect()
+            },
+        ])
+    }
+
+    /// Imports past proposals (office staff: managing the committee's records).
+    pub async fn import_proposal_history(&self, actor: &Actor, file_name: &str, bytes: &[u8]) -> AppResult<ImportOutcome> {
+        self.require(actor, Action::ManageDirectory, Resource::Any).await?;
+        if !actor.has(eline_domain::Role::Staff) {
+            return Err(AppError::Forbidden);
+        }
+        let rows = read_table(file_name, bytes)?;
+        let Some((header, body)) = rows.split_first() else { return Err(AppError::field("file", "文件是空的")) };
+        let mut names = self.history_names(actor.committee_id).await?;
+        let rules = ProposalRules::default();
+        let (parsed, errors) = parse(header, body, &mut names, &rules);
+        if !errors.is_empty() {
+            return Ok(ImportOutcome::Rejected(errors));
+        }
+        if parsed.is_empty() {
+            return Err(AppError::field("file", "文件中没有提案数据行"));
+        }
+        let mut tx = self.db.begin().await?;
+        for r in &parsed {
+            let p = proposals::create(
+                &mut tx.ex(),
+                &NewProposal {
+                    committee_id: actor.committee_id,
+                    session_id: r.session_id,
+                    title: &r.title,
+                    body: &r.body,
+                    kind: r.kind.as_str(),
+                    proposer_member_id: r.proposer_member_id,
+                    organization_id: r.organization_id,
+                    created_by: actor.user_id,
+                },
+            )
+            .await?;
+            // Noon in Beijing on the session's opening day, when known.
+            let at = r
+                .opens_on
+                .as_deref()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .and_then(|d| d.and_hms_opt(4, 0, 0))
+                .map(|t| t.and_utc().timestamp_micros())
+                .unwrap_or_else(eline_storage::now_micros);
+            let mut q = p.clone();
+            q.number = r.number;
+            q.submitted_at = Some(at);
+            if r.closed {
+                q.status = "closed".into();
+                q.filed_at = Some(at);
+                q.closed_at = Some(at);
+                q.assigned_on = r.opens_on.clone();
+                q.replied_on = r.opens_on.clone();
+                q.handling_mode = Some("lead".into());
+            } else {
+                q.status = "not_filed".into();
+                q.review_note = r.reason.clone();
+            }
+            let saved = proposals::save(&mut tx.ex(), &q, p.version).await?;
+            if !r.cosigners.is_empty() {
+                proposals::set_cosigners(&mut tx.ex(), p.id, &r.cosigners).await?;
+                for m in &r.cosigners {
+                    proposals::answer_cosign(&mut tx.ex(), p.id, *m, "confirmed").await?;
+                }
+            }
+            if let (true, Some(lead)) = (r.closed, r.lead) {
+                let day = r.opens_on.clone().unwrap_or_default();
+                proposals::add_assignment(&mut tx.ex(), p.id, lead, "lead", &day).await?;
+                for co in &r.co {
+                    proposals::add_assignment(&mut tx.ex(), p.id, *co, "co", &day).await?;
+                }
+                if let Some(class) = &r.class {
+                    proposals::add_reply(&mut tx.ex(), p.id, lead, 0, class, NO_REPLY, "—", actor.user_id).await?;
+                    for a in proposals::assignments(&mut tx.ex(), p.id).await?.iter().filter(|a| a.role == "lead") {
+                        proposals::set_replied(&mut tx.ex(), a.id, 0).await?;
+                    }
+                }
+                if let Some(s) = r.satisfaction {
+                    proposals::add_evaluation(&mut tx.ex(), p.id, r.proposer_member_id, actor.user_id, 0, s.as_str(), None, true).await?;
+                }
+            }
+            let note = format!("导入历史提案（文件 {file_name}）");
+            proposals::add_event(&mut tx.ex(), p.id, Some(actor.user_id), &actor.display_name, "import", &saved.status, &note).await?;
+            audit_write(&mut tx, Some(actor), "import", "proposal", Some(p.id), format!("{note}：“{}”", saved.title), None, snapshot(&saved)).await?;
+        }
+        tx.commit().await?;
+        Ok(ImportOutcome::Imported(parsed.len()))
+    }
+
+    async fn history_names(&self, committee_id: i64) -> AppResult<Names> {
+        let mut c = self.db.acquire().await?;
+        let mut sessions = HashMap::new();
+        let mut numbers = HashMap::new();
+        for s in directory::list_sessions(&mut c.ex(), committee_id, true, None, 1000).await? {
+            numbers.insert(s.id, proposals::numbers_in_session(&mut c.ex(), s.id).await?.into_iter().collect());
+            sessions.insert(s.name(), (s.id, s.opens_on.clone()));
+        }
+        let mut member_names: HashMap<String, Vec<i64>> = HashMap::new();
+        let mut after = 0;
+        loop {
+            let f = members::Filter { after_id: Some(after), ..Default::default() };
+            let page = members::list(&mut c.ex(), committee_id, &f, 1000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.member.id;
+            for r in page {
+                member_names.entry(r.member.name).or_default().push(r.member.id);
+            }
+        }
+        let by_name = |v: Vec<directory::Entry>| v.into_iter().map(|e| (e.name, e.id)).collect::<HashMap<_, _>>();
+        Ok(Names {
+            sessions,
+            members: member_names,
+            organizations: by_name(directory::all_active(&mut c.ex(), DirectoryKind::Organization, committee_id).await?),
+            units: by_name(directory::all_active(&mut c.ex(), DirectoryKind::Unit, committee_id).await?),
+            numbers,
+        })
+    }
+}
+
+fn parse(header: &[String], body: &[Vec<String>], names: &mut Names, rules: &ProposalRules) -> (Vec<Row>, Vec<RowError>) {
+    let mut errors = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for col in COLUMNS {
+        let bare = col.trim_end_matches('*');
+        match header.iter().position(|h| h.trim().trim_end_matches('*') == bare) {
+            Some(i) => {
+                index.insert(col, i);
+            }
+            None if col.ends_with('*') => {
+                errors.push(RowError { row: 1, column: col.into(), message: format!("缺少必填列“{bare}”，请使用下载的模板") })
+            }
+            None => {}
+        }
+    }
+    if !errors.is_empty() {
+        return (vec![], errors);
+    }
+    let mut out = Vec::new();
+    for (i, raw) in body.iter().enumerate() {
+        let line = i + 2;
+        if raw.iter().all(String::is_empty) {
+            continue;
+        }
+        let cell = |c: &str| index.get(c).and_then(|&i| raw.get(i)).map(|s| s.trim()).unwrap_or("");
+        let mut err = |column: &str, message: String| errors.push(RowError { row: line, column: column.into(), message });
+        let session = match names.sessions.get(cell("届次*")) {
+            Some(s) => Some(s.clone()),
+            None if cell("届次*").is_empty() => {
+                err("届次*", "届次不能为空".into());
+                None
+            }
+            None => {
+                err("届次*", format!("系统中没有届次会议“{}”", cell("届次*")));
+                None
+            }
+        };
+        let number = match cell("编号").trim_start_matches('第').trim_end_matches('号') {
+            "" => None,
+            n => match n.parse::<i64>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    err("编号", format!("“{n}”不是有效的编号"));
+                    None
+                }
+            },
+        };
+        if let (Some((sid, _)), Some(n)) = (&session, number)
+            && !names.numbers.entry(*sid).or_default().insert(n)
+        {
+            err("编号", format!("该届次已有第{n:04}号提案"));
+        }
+        let title = cell("标题*").to_string();
+        if title.is_empty() {
+            err("标题*", "标题不能为空".into());
+        } else if title.chars().count() > rules.title_max_chars {
+            err("标题*", format!("标题不能超过{}个字", rules.title_max_chars));
+        }
+        let kind = match cell("类型*") {
+            "个人" | "个人提案" => Some(Kind::Individual),
+            "联名" | "联名提案" => Some(Kind::Joint),
+            "集体" | "集体提案" => Some(Kind::Collective),
+            other => {
+                err("类型*", format!("“{other}”应为个人、联名或集体"));
+                None
+            }
+        };
+        let one_member = |name: &str, column: &str, err: &mut dyn FnMut(&str, String)| -> Option<i64> {
+            match names.members.get(name).map(Vec::as_slice) {
+                Some([id]) => Some(*id),
+                Some([_, _, ..]) => {
+                    err(column, format!("有多位委员名为“{name}”，请在系统中区分后再导入"));
+                    None
+                }
+                _ => {
+                    err(column, format!("系统中没有委员“{name}”"));
+                    None
+                }
+            }
+        };
+        let proposer = cell("提案者*");
+        let (mut member, mut organization) = (None, None);
+        match kind {
+            Some(Kind::Collective) => match names.organizations.get(proposer) {
+                Some(o) => organization = Some(*o),
+                None => err("提案者*", format!("系统中没有党派团体“{proposer}”")),
+            },
+            Some(_) if proposer.is_empty() => err("提案者*", "提案者不能为空".into()),
+            Some(_) => member = one_member(proposer, "提案者*", &mut err),
+            None => {}
+        }
+        let mut cosigners = Vec::new();
+        for n in split(cell("联名委员")) {
+            if let Some(id) = one_member(&n, "联名委员", &mut err)
+                && Some(id) != member
+                && !cosigners.contains(&id)
+            {
+                cosigners.push(id);
+            }
+        }
+        if kind == Some(Kind::Joint) && cell("联名委员").is_empty() {
+            err("联名委员", "联名提案请填写联名委员".into());
+        }
+        let closed = match cell("状态") {
+            "" | "已办结" | "办结" => true,
+            "不立案" => false,
+            other => {
+                err("状态", format!("“{other}”应为已办结或不立案"));
+                true
+            }
+        };
+        let unit = |name: &str| names.units.get(name).copied();
+        let lead = match cell("主办单位") {
+            "" if closed => {
+                err("主办单位", "已办结的提案请填写主办单位".into());
+                None
+            }
+            "" => None,
+            n => unit(n).or_else(|| {
+                err("主办单位", format!("系统中没有承办单位“{n}”"));
+                None
+            }),
+        };
+        let mut co = Vec::new();
+        for n in split(cell("会办单位")) {
+            match unit(&n) {
+                Some(u) if Some(u) != lead && !co.contains(&u) => co.push(u),
+                Some(_) => {}
+                None => err("会办单位", format!("系统中没有承办单位“{n}”")),
+            }
+        }
+        let class = match cell("答复类别").trim_end_matches('类') {
+            "" if closed => {
+                err("答复类别", "已办结的提案请填写答复类别".into());
+                None
+            }
+            "" => None,
+            c if rules.reply_class_label(c).is_some() => Some(c.to_string()),
+            c => {
+                err("答复类别", format!("“{c}”不是有效的答复类别"));
+                None
+            }
+        };
+        let satisfaction = match cell("满意度") {
+            "" => None,
+            "满意" => Some(Satisfaction::Satisfied),
+            "基本满意" => Some(Satisfaction::BasicallySatisfied),
+            "不满意" => Some(Satisfaction::Dissatisfied),
+            other => {
+                err("满意度", format!("“{other}”应为满意、基本满意或不满意"));
+                None
+            }
+        };
+        let reason = Some(cell("不立案理由").to_string()).filter(|r| !r.is_empty());
+        if !closed && reason.is_none() {
+            err("不立案理由", "不立案的提案请填写理由".into());
+        }
+        let body = match cell("正文") {
+            "" => NO_BODY.to_string(),
+            b => b.to_string(),
+        };
+        if let (Some((session_id, opens_on)), Some(kind)) = (session, kind) {
+            out.push(Row {
+                session_id,
+                opens_on,
+                number,
+                title,
+                kind,
+                proposer_member_id: member,
+                organization_id: organization,
+                cosigners,
+                body,
+                closed,
+                lead,
+                co,
+                class,
+                satisfaction,
+                reason,
+            });
+        }
+    }
+    (out, errors)
+}

@@ -1,0 +1,66 @@
+//! Importing past sessions' proposals (office staff).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use eline_app::AppError;
+use eline_app::members::{ImportOutcome, RowError};
+
+use super::{Layout, flash, render, render_invalid};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/proposals/import", get(page).post(submit)).route("/proposals/import/template.xlsx", get(template))
+}
+
+#[derive(Template)]
+#[template(path = "proposals_import.html")]
+struct ImportPage {
+    l: Layout,
+    errors: Vec<RowError>,
+    message: String,
+}
+
+async fn layout(state: &AppState, user: &PageUser) -> Result<Layout, PageError> {
+    Layout::page(state, user, "/proposals/import", "导入历史提案", &[("提案", "/proposals")]).await
+}
+
+async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    if !user.actor.has(eline_domain::Role::Staff) {
+        return Err(PageError(AppError::Forbidden));
+    }
+    Ok(render(&ImportPage { l: layout(&state, &user).await?, errors: vec![], message: String::new() }))
+}
+
+async fn submit(State(state): State<AppState>, user: PageUser, multipart: Multipart) -> Result<Response, PageError> {
+    let outcome = match super::read_upload(multipart).await {
+        Ok((name, bytes)) => state.app.import_proposal_history(&user.actor, &name, &bytes).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(ImportOutcome::Imported(n)) => {
+            flash(&user.session, &format!("已导入{n}件历史提案")).await;
+            Ok(Redirect::to("/proposals?scope=all").into_response())
+        }
+        Ok(ImportOutcome::Rejected(errors)) => {
+            let message = format!("文件中有{}处问题，本次没有导入任何提案。请按下表修改后重新上传。", errors.len());
+            Ok(render_invalid(&ImportPage { l: layout(&state, &user).await?, errors, message }))
+        }
+        Err(AppError::Validation(list)) => {
+            let message = list.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
+            Ok(render_invalid(&ImportPage { l: layout(&state, &user).await?, errors: vec![], message }))
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+async fn template(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    if !user.actor.has(eline_domain::Role::Staff) {
+        return Err(PageError(AppError::Forbidden));
+    }
+    Ok(super::members_xlsx("历史提案导入模板.xlsx", state.app.proposal_history_template()?))
+}
