@@ -87,7 +87,7 @@ pub fn merge_patch(current: serde_json::Value, patch: &serde_json::Value, allowe
 
 /// Parses a JSON body into `T` with a Chinese message on failure.
 pub fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, AppError> {
-    serde_json::from_value(v).map_err(|e| AppError::field("body", format!("请求内容格式有误：{e}")))
+    serde_json::from_value(v).map_err(|e| body_error(&e.to_string()))
 }
 
 /// `axum::Json` whose rejections are problem+json in Chinese.
@@ -103,7 +103,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
                 Err(AppError::field("body", "请以 JSON 格式提交（Content-Type: application/json）").into())
             }
             Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::PayloadTooLarge.into()),
-            Err(e) => Err(AppError::field("body", format!("请求内容格式有误：{}", e.body_text())).into()),
+            Err(e) => Err(body_error(&e.body_text()).into()),
         }
     }
 }
@@ -132,7 +132,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestP
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| Params(v))
-            .map_err(|e| AppError::field("query", format!("查询参数有误：{}", e.body_text())).into())
+            .map_err(|e| AppError::field("query", format!("查询参数有误：{}", chinese_serde(&e.body_text()))).into())
     }
 }
 
@@ -141,6 +141,29 @@ pub fn optional_version(body: &[u8]) -> Result<Option<i64>, AppError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| AppError::field("body", format!("请求内容格式有误：{e}")))?;
+    let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| body_error(&e.to_string()))?;
     Ok(v.get("version").and_then(|v| v.as_i64()))
+}
+
+/// A body that does not parse: the field it names (when serde says which) and a Chinese message.
+pub fn body_error(serde_message: &str) -> AppError {
+    let field = serde_message.split('`').nth(1).filter(|f| serde_message.contains("missing field") || serde_message.contains("unknown field"));
+    AppError::field(field.unwrap_or("body"), format!("请求内容格式有误：{}", chinese_serde(serde_message)))
+}
+
+/// Translates serde's usual messages ("missing field `name`", "invalid type: …") into Chinese.
+pub fn chinese_serde(m: &str) -> String {
+    let quoted = m.split('`').nth(1).unwrap_or("");
+    if m.contains("missing field") {
+        format!("缺少字段“{quoted}”")
+    } else if m.contains("unknown field") {
+        format!("不认识的字段“{quoted}”")
+    } else if m.contains("invalid type") || m.contains("invalid value") {
+        let at = m.find(" at line").map(|i| &m[i..]).unwrap_or("");
+        format!("字段的类型或取值不正确（{}{}）", m.split(':').nth(1).unwrap_or("").split(", expected").next().unwrap_or("").trim(), at)
+    } else if m.contains("EOF") || m.contains("expected value") || m.contains("trailing") || m.contains("key must be a string") {
+        "不是有效的 JSON".to_string()
+    } else {
+        m.to_string()
+    }
 }

@@ -316,7 +316,7 @@ pub async fn run_action(
     let value: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
         serde_json::json!({})
     } else {
-        serde_json::from_slice(body).map_err(|e| AppError::field("body", format!("请求内容格式有误：{e}")))?
+        serde_json::from_slice(body).map_err(|e| super::body_error(&e.to_string()))?
     };
     let header_version = headers.get(axum::http::header::IF_MATCH).is_some();
     let version =

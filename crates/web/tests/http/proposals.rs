@@ -151,3 +151,13 @@ async fn a_unit_fills_its_reply_from_one_of_its_templates() {
     // Another unit's user does not get this unit's templates.
     assert_problem(member.get("/api/v1/reply-templates").await, 403, "forbidden").await;
 }
+
+#[tokio::test]
+async fn a_body_missing_a_field_is_answered_in_chinese_against_that_field() {
+    let app = spawn_demo_app().await;
+    let member = Api::login(&app, "member", DEMO_PASSWORD).await;
+    let p = assert_problem(member.post("/api/v1/tokens", &json!({})).await, 422, "validation_failed").await;
+    assert_eq!(error_for(&p, "name"), "请求内容格式有误：缺少字段“name”");
+    let p = assert_problem(member.post("/api/v1/proposals", &json!({"title": 5, "body": BODY})).await, 422, "validation_failed").await;
+    assert!(error_for(&p, "body").contains("类型或取值不正确"), "{p}");
+}
