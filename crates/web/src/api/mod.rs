@@ -147,7 +147,7 @@ pub fn optional_version(body: &[u8]) -> Result<Option<i64>, AppError> {
 
 /// A body that does not parse: the field it names (when serde says which) and a Chinese message.
 pub fn body_error(serde_message: &str) -> AppError {
-    let field = serde_message.split('`').nth(1).filter(|f| serde_message.contains("missing field") || serde_message.contains("unknown field"));
+    let field = serde_message.split('`').nth(1).filter(|_| serde_message.contains("missing field") || serde_message.contains("unknown field"));
     AppError::field(field.unwrap_or("body"), format!("请求内容格式有误：{}", chinese_serde(serde_message)))
 }
 
