@@ -160,3 +160,56 @@ impl App {
         Ok(id)
     }
 }
+
+/// Real published proposal titles (from the shared reference data, copied into the repo).
+const DEMO_TITLES: &str = include_str!("demo_titles.txt");
+
+impl App {
+    /// Gives the demo committee proposals in every stage of the work, from real published titles:
+    /// some waiting for review, for assignment, in handling by the demo unit, replied, closed.
+    /// Only for `eline serve --demo`, right after the committee was loaded.
+    pub async fn load_demo_proposals(&self, committee_id: i64) -> AppResult<usize> {
+        use crate::proposals::{ActionInput, DraftInput};
+        let account = |name: &'static str| async move {
+            let mut c = self.db.acquire().await?;
+            let user = users::get_by_username(&mut c.ex(), name).await?.filter(|u| u.committee_id == committee_id).ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>(crate::auth::actor_of(&user))
+        };
+        let (member, staff, unit) = (account("member").await?, account("staff").await?, account("unit").await?);
+        let unit_id = unit.unit_id.ok_or(AppError::NotFound)?;
+        let act = |name: &str, body: serde_json::Value| ActionInput::from_json(name, &body);
+        let titles: Vec<&str> = DEMO_TITLES.lines().map(str::trim).filter(|t| !t.is_empty()).collect();
+        for (i, title) in titles.iter().enumerate() {
+            let body = format!(
+                "{title}。\n近年来，我市在这方面做了大量工作，取得了一定成效，但仍存在统筹不够、投入不足、机制不健全等问题，群众反映较多。\n为此建议：一是加强统筹规划，明确牵头部门和时间表；二是加大资金和政策支持力度；三是建立健全考核评估和公众参与机制，定期通报进展。"
+            );
+            let draft = DraftInput { title: title.to_string(), body, kind: Some("individual".into()), ..Default::default() };
+            let id = self.create_proposal(&member, &draft).await?.id;
+            let stage = i % 7;
+            if stage == 0 {
+                continue; // a draft
+            }
+            self.act(&member, id, None, ActionInput::Submit).await?;
+            if stage == 1 {
+                continue; // waiting for review
+            }
+            self.act(&staff, id, None, act("review", serde_json::json!({"decision": "file"}))?).await?;
+            if stage == 2 {
+                continue; // waiting for assignment
+            }
+            self.act(&staff, id, None, act("assign", serde_json::json!({"lead_unit_id": unit_id}))?).await?;
+            if stage == 3 {
+                continue; // in handling
+            }
+            let class = ["A", "B", "C"][i % 3];
+            let reply = serde_json::json!({"class": class, "text": "经认真研究，现答复如下：我们已将相关建议纳入年度工作计划，正在会同有关部门推进落实，并将及时向您反馈进展。", "signer": "办公室主任"});
+            self.act(&unit, id, None, act("reply", reply)?).await?;
+            if stage == 4 {
+                continue; // waiting for the member's evaluation
+            }
+            let satisfaction = if stage == 5 { "satisfied" } else { "basically_satisfied" };
+            self.act(&member, id, None, act("evaluate", serde_json::json!({"satisfaction": satisfaction}))?).await?;
+        }
+        Ok(titles.len())
+    }
+}

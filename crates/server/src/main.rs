@@ -217,9 +217,10 @@ async fn main() -> Result<()> {
             let database = db.open().await?;
             let app = App::new(database.clone(), Settings { demo, secure_cookies, data_dir: db.data_dir.clone(), ..Settings::default() });
             if demo {
-                let (_, loaded) = app.load_demo().await?;
+                let (committee_id, loaded) = app.load_demo().await?;
                 if loaded {
-                    tracing::info!("demo committee loaded");
+                    let n = app.load_demo_proposals(committee_id).await?;
+                    tracing::info!(proposals = n, "demo committee loaded");
                 }
                 eprintln!("演示模式 / demo mode — accounts (password: {}):", eline_app::demo::DEMO_PASSWORD);
                 for (u, d, _) in eline_app::demo::DEMO_ACCOUNTS {
