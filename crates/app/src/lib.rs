@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench_data;
 mod context;
 pub mod demo;
 pub mod demo_data;

@@ -98,6 +98,14 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Generate deterministic synthetic data for benchmarks (a bench committee with N proposals).
+    BenchData {
+        /// Number of proposals (members: N/100, at least 50).
+        #[arg(long)]
+        scale: u64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -301,6 +309,20 @@ async fn main() -> Result<()> {
                 println!("{table:<20} {n}");
             }
             println!("copied and verified {} tables", counts.len());
+        }
+        Command::BenchData { scale, db } => {
+            let app = App::new(db.open().await?, Settings::default());
+            let report = match app.generate_bench_data(scale).await {
+                Ok(r) => r,
+                Err(e) => bail!("bench-data: {e}"),
+            };
+            for (table, rows, took) in &report.tables {
+                let secs = took.as_secs_f64();
+                let rate = if secs > 0.0 { *rows as f64 / secs } else { 0.0 };
+                println!("{table:<22} {rows:>10} rows {secs:>9.2} s {rate:>12.0} rows/s");
+            }
+            println!("{:<22} {:>10}      {:>9.2} s", "(building rows)", "", report.generate.as_secs_f64());
+            println!("bench committee id {} generated with {scale} proposals in {:.2} s", report.committee_id, report.total.as_secs_f64());
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let app = App::new(db.open().await?, Settings::default());

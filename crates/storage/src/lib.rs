@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod bulk;
 pub mod committees;
 pub mod copy;
 mod db;

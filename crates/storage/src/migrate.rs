@@ -23,6 +23,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_proposals.sql"),
         postgres: include_str!("../migrations/postgres/0002_proposals.sql"),
     },
+    Migration {
+        version: 3,
+        name: "list_index",
+        sqlite: include_str!("../migrations/sqlite/0003_list_index.sql"),
+        postgres: include_str!("../migrations/postgres/0003_list_index.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.
