@@ -130,3 +130,85 @@ async fn a_file_with_an_unknown_unit_or_a_duplicate_number_imports_nothing() {
     let member = actor(&app, "member").await;
     assert!(matches!(app.import_proposal_history(&member, "x.xlsx", &xlsx(vec![good("9", &titles[0])])).await, Err(AppError::Forbidden)));
 }
+
+#[tokio::test]
+async fn replies_and_evaluations_of_the_past_are_dated_at_the_session_and_former_members_count() {
+    let t = fresh().await;
+    let app = App::new(t.db.clone(), Default::default());
+    app.load_demo().await.unwrap();
+    let staff = actor(&app, "staff").await;
+    let titles = titles();
+    let former = app.list_members(&staff, Default::default(), None, 1).await.unwrap().items.remove(0).member;
+    app.archive_member(&staff, former.id, Some(former.version), true).await.unwrap();
+    let rows = vec![row(&[
+        ("届次*", "十三届一次会议"),
+        ("编号", "7"),
+        ("标题*", &titles[0]),
+        ("类型*", "个人"),
+        ("提案者*", &former.name),
+        ("主办单位", demo_data::UNITS[3]),
+        ("答复类别", "A"),
+        ("满意度", "满意"),
+    ])];
+    let outcome = app.import_proposal_history(&staff, "x.xlsx", &xlsx(rows)).await.unwrap();
+    assert!(matches!(outcome, ImportOutcome::Imported(1)), "{outcome:?}");
+    let id = app.list_proposals(&staff, &ListQuery::default(), None, 5).await.unwrap().items[0].id;
+    let v = app.get_proposal(&staff, id).await.unwrap();
+    let opening_noon = chrono::NaiveDate::from_ymd_opt(2022, 1, 6).unwrap().and_hms_opt(4, 0, 0).unwrap().and_utc().timestamp_micros();
+    assert_eq!(v.proposal.proposer_member_id, Some(former.id));
+    assert_eq!((v.replies[0].at, v.evaluations[0].at, v.proposal.closed_at), (opening_noon, opening_noon, Some(opening_noon)));
+}
+
+#[tokio::test]
+async fn reply_classes_are_the_committees_own_for_the_sessions_year() {
+    let t = fresh().await;
+    let app = App::new(t.db.clone(), Default::default());
+    app.load_demo().await.unwrap();
+    let staff = actor(&app, "staff").await;
+    let rules = r#"{"reply_classes":[["甲","已解决"],["乙","正在解决"]],"rejection_reasons":[],"title_max_chars":60,"body_min_chars":1,"body_max_chars":8000}"#;
+    let mut c = app.db.acquire().await.unwrap();
+    eline_storage::settings::put(&mut c.ex(), staff.committee_id, "proposal_rules", 2022, rules).await.unwrap();
+    drop(c);
+    let m = demo_data::member(30).name;
+    let with_class = |n: &str, class: &str| {
+        row(&[
+            ("届次*", "十三届一次会议"),
+            ("编号", n),
+            ("标题*", &titles()[0]),
+            ("类型*", "个人"),
+            ("提案者*", &m),
+            ("主办单位", demo_data::UNITS[3]),
+            ("答复类别", class),
+        ])
+    };
+    let ImportOutcome::Rejected(errors) = app.import_proposal_history(&staff, "x.xlsx", &xlsx(vec![with_class("1", "A")])).await.unwrap() else {
+        panic!("imported a class the committee does not use")
+    };
+    assert_eq!(errors[0].column, "答复类别");
+    let outcome = app.import_proposal_history(&staff, "x.xlsx", &xlsx(vec![with_class("1", "甲")])).await.unwrap();
+    assert!(matches!(outcome, ImportOutcome::Imported(1)), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn a_not_filed_row_with_handling_filled_in_is_refused_and_an_admin_refusal_is_audited() {
+    let t = fresh().await;
+    let app = App::new(t.db.clone(), Default::default());
+    app.load_demo().await.unwrap();
+    let staff = actor(&app, "staff").await;
+    let m = demo_data::member(30).name;
+    let rows = vec![row(&[
+        ("届次*", "十三届一次会议"),
+        ("标题*", &titles()[0]),
+        ("类型*", "个人"),
+        ("提案者*", &m),
+        ("状态", "不立案"),
+        ("不立案理由", "没有具体建议"),
+        ("满意度", "满意"),
+    ])];
+    let ImportOutcome::Rejected(errors) = app.import_proposal_history(&staff, "x.xlsx", &xlsx(rows.clone())).await.unwrap() else { panic!("imported") };
+    assert_eq!((errors[0].row, errors[0].column.as_str()), (2, "满意度"));
+    let admin = actor(&app, "admin").await;
+    assert!(matches!(app.import_proposal_history(&admin, "x.xlsx", &xlsx(rows)).await, Err(AppError::Forbidden)));
+    let filter = eline_storage::audit::Filter { action: Some("permission_denied".into()), ..Default::default() };
+    assert_eq!(app.list_audit(&admin, filter, None, 5).await.unwrap().items.len(), 1);
+}

@@ -637,3 +637,15 @@ pub async fn merged_from_member(ex: &mut Ex<'_>, id: i64, member_id: i64) -> Res
 pub async fn numbers_in_session(ex: &mut Ex<'_>, session_id: i64) -> Result<Vec<i64>> {
     Ok(all!(ex, (i64,), "SELECT number FROM proposals WHERE session_id = $1 AND number IS NOT NULL", session_id)?.into_iter().map(|(n,)| n).collect())
 }
+
+/// Dates a reply recorded by the history import at the session, not at the import.
+pub async fn backdate_reply(ex: &mut Ex<'_>, reply_id: i64, at: i64) -> Result<()> {
+    run!(ex, "UPDATE proposal_replies SET at = $1 WHERE id = $2", at, reply_id)?;
+    Ok(())
+}
+
+/// Dates an evaluation recorded by the history import at the session, not at the import.
+pub async fn backdate_evaluation(ex: &mut Ex<'_>, evaluation_id: i64, at: i64) -> Result<()> {
+    run!(ex, "UPDATE proposal_evaluations SET at = $1 WHERE id = $2", at, evaluation_id)?;
+    Ok(())
+}

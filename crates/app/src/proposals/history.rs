@@ -10,6 +10,7 @@ use eline_domain::proposal::{Kind, ProposalRules, Satisfaction};
 use eline_storage::proposals::{self, NewProposal};
 use eline_storage::{directory, members};
 
+use super::config::Config;
 use crate::context::{audit_write, snapshot};
 use crate::members::{ImportOutcome, RowError};
 use crate::spreadsheet::{Sheet, read_table, write_xlsx};
@@ -41,7 +42,8 @@ struct Row {
 }
 
 struct Names {
-    sessions: HashMap<String, (i64, Option<String>)>,
+    /// Session name → (id, opening date, the committee's proposal rules for the session's year).
+    sessions: HashMap<String, (i64, Option<String>, ProposalRules)>,
     members: HashMap<String, Vec<i64>>,
     organizations: HashMap<String, i64>,
     units: HashMap<String, i64>,
@@ -82,13 +84,16 @@ impl App {
     pub async fn import_proposal_history(&self, actor: &Actor, file_name: &str, bytes: &[u8]) -> AppResult<ImportOutcome> {
         self.require(actor, Action::ManageDirectory, Resource::Any).await?;
         if !actor.has(eline_domain::Role::Staff) {
+            // Admins manage reference data but not the office's records; audited like `require` does.
+            let mut tx = self.db.begin().await?;
+            audit_write(&mut tx, Some(actor), "permission_denied", "permission", None, "拒绝：导入历史提案".into(), None, None).await?;
+            tx.commit().await?;
             return Err(AppError::Forbidden);
         }
         let rows = read_table(file_name, bytes)?;
         let Some((header, body)) = rows.split_first() else { return Err(AppError::field("file", "文件是空的")) };
         let mut names = self.history_names(actor.committee_id).await?;
-        let rules = ProposalRules::default();
-        let (parsed, errors) = parse(header, body, &mut names, &rules);
+        let (parsed, errors) = parse(header, body, &mut names);
         if !errors.is_empty() {
             return Ok(ImportOutcome::Rejected(errors));
         }
@@ -147,13 +152,15 @@ impl App {
                     proposals::add_assignment(&mut tx.ex(), p.id, *co, "co", &day).await?;
                 }
                 if let Some(class) = &r.class {
-                    proposals::add_reply(&mut tx.ex(), p.id, lead, 0, class, NO_REPLY, "—", actor.user_id).await?;
+                    let reply = proposals::add_reply(&mut tx.ex(), p.id, lead, 0, class, NO_REPLY, "—", actor.user_id).await?;
+                    proposals::backdate_reply(&mut tx.ex(), reply, at).await?;
                     for a in proposals::assignments(&mut tx.ex(), p.id).await?.iter().filter(|a| a.role == "lead") {
                         proposals::set_replied(&mut tx.ex(), a.id, 0).await?;
                     }
                 }
                 if let Some(s) = r.satisfaction {
-                    proposals::add_evaluation(&mut tx.ex(), p.id, r.proposer_member_id, actor.user_id, 0, s.as_str(), None, true).await?;
+                    let e = proposals::add_evaluation(&mut tx.ex(), p.id, r.proposer_member_id, actor.user_id, 0, s.as_str(), None, true).await?;
+                    proposals::backdate_evaluation(&mut tx.ex(), e, at).await?;
                 }
             }
             let note = format!("导入历史提案（文件 {file_name}）");
@@ -170,12 +177,14 @@ impl App {
         let mut numbers = HashMap::new();
         for s in directory::list_sessions(&mut c.ex(), committee_id, true, None, 1000).await? {
             numbers.insert(s.id, proposals::numbers_in_session(&mut c.ex(), s.id).await?.into_iter().collect());
-            sessions.insert(s.name(), (s.id, s.opens_on.clone()));
+            let rules = Config::load(&mut c.ex(), committee_id, s.year as i32).await?.rules;
+            sessions.insert(s.name(), (s.id, s.opens_on.clone(), rules));
         }
         let mut member_names: HashMap<String, Vec<i64>> = HashMap::new();
         let mut after = 0;
         loop {
-            let f = members::Filter { after_id: Some(after), ..Default::default() };
+            // Former (archived) members too: past sessions' proposers have often left.
+            let f = members::Filter { after_id: Some(after), include_archived: true, ..Default::default() };
             let page = members::list(&mut c.ex(), committee_id, &f, 1000).await?;
             let Some(last) = page.last() else { break };
             after = last.member.id;
@@ -183,18 +192,23 @@ impl App {
                 member_names.entry(r.member.name).or_default().push(r.member.id);
             }
         }
-        let by_name = |v: Vec<directory::Entry>| v.into_iter().map(|e| (e.name, e.id)).collect::<HashMap<_, _>>();
+        // Archived units and organisations too (renamed or dissolved since); an active one wins a shared name.
+        let by_name = |mut v: Vec<directory::Entry>| {
+            v.sort_by_key(|e| !e.archived);
+            v.into_iter().map(|e| (e.name, e.id)).collect::<HashMap<_, _>>()
+        };
         Ok(Names {
             sessions,
             members: member_names,
-            organizations: by_name(directory::all_active(&mut c.ex(), DirectoryKind::Organization, committee_id).await?),
-            units: by_name(directory::all_active(&mut c.ex(), DirectoryKind::Unit, committee_id).await?),
+            organizations: by_name(directory::list(&mut c.ex(), DirectoryKind::Organization, committee_id, true, None, 10_000).await?),
+            units: by_name(directory::list(&mut c.ex(), DirectoryKind::Unit, committee_id, true, None, 10_000).await?),
             numbers,
         })
     }
 }
 
-fn parse(header: &[String], body: &[Vec<String>], names: &mut Names, rules: &ProposalRules) -> (Vec<Row>, Vec<RowError>) {
+fn parse(header: &[String], body: &[Vec<String>], names: &mut Names) -> (Vec<Row>, Vec<RowError>) {
+    let fallback = ProposalRules::default();
     let mut errors = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for col in COLUMNS {
@@ -221,7 +235,7 @@ fn parse(header: &[String], body: &[Vec<String>], names: &mut Names, rules: &Pro
         let cell = |c: &str| index.get(c).and_then(|&i| raw.get(i)).map(|s| s.trim()).unwrap_or("");
         let mut err = |column: &str, message: String| errors.push(RowError { row: line, column: column.into(), message });
         let session = match names.sessions.get(cell("届次*")) {
-            Some(s) => Some(s.clone()),
+            Some((id, opens_on, rules)) => Some((*id, opens_on.clone(), rules)),
             None if cell("届次*").is_empty() => {
                 err("届次*", "届次不能为空".into());
                 None
@@ -241,7 +255,8 @@ fn parse(header: &[String], body: &[Vec<String>], names: &mut Names, rules: &Pro
                 }
             },
         };
-        if let (Some((sid, _)), Some(n)) = (&session, number)
+        let rules = session.as_ref().map_or(&fallback, |(_, _, r)| r);
+        if let (Some((sid, _, _)), Some(n)) = (&session, number)
             && !names.numbers.entry(*sid).or_default().insert(n)
         {
             err("编号", format!("该届次已有第{n:04}号提案"));
@@ -347,6 +362,13 @@ fn parse(header: &[String], body: &[Vec<String>], names: &mut Names, rules: &Pro
                 None
             }
         };
+        if !closed {
+            for column in ["主办单位", "会办单位", "答复类别", "满意度"] {
+                if !cell(column).is_empty() {
+                    err(column, format!("不立案的提案没有办理，请清空“{column}”"));
+                }
+            }
+        }
         let reason = Some(cell("不立案理由").to_string()).filter(|r| !r.is_empty());
         if !closed && reason.is_none() {
             err("不立案理由", "不立案的提案请填写理由".into());
@@ -355,7 +377,7 @@ fn parse(header: &[String], body: &[Vec<String>], names: &mut Names, rules: &Pro
             "" => NO_BODY.to_string(),
             b => b.to_string(),
         };
-        if let (Some((session_id, opens_on)), Some(kind)) = (session, kind) {
+        if let (Some((session_id, opens_on, _)), Some(kind)) = (session, kind) {
             out.push(Row {
                 session_id,
                 opens_on,
