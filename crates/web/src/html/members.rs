@@ -349,16 +349,12 @@ async fn import_submit(State(state): State<AppState>, user: PageUser, multipart:
 }
 
 pub fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"members.xlsx\"; filename*=UTF-8''{}", percent(name));
+    let disposition = super::attachment_disposition(name);
     (
         [(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()), (header::CONTENT_DISPOSITION, disposition)],
         bytes,
     )
         .into_response()
-}
-
-fn percent(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 async fn template(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {

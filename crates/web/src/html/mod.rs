@@ -269,3 +269,19 @@ impl F {
         &hash[..hash.len().min(12)]
     }
 }
+
+/// `Content-Disposition` of a download: the UTF-8 name (RFC 5987) and a plain-ASCII fallback made
+/// of the name's ASCII letters and its extension, for old clients.
+pub fn attachment_disposition(name: &str) -> String {
+    let encoded: String =
+        name.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let ascii: String = stem.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let fallback = match (ascii.is_empty(), ext.chars().all(|c| c.is_ascii_alphanumeric())) {
+        (false, true) if !ext.is_empty() => format!("{ascii}.{ext}"),
+        (true, true) if !ext.is_empty() => format!("download.{ext}"),
+        (false, _) => ascii,
+        _ => "download".to_string(),
+    };
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}

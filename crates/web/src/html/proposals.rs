@@ -568,9 +568,7 @@ async fn upload(
 
 /// Serves a stored file as a download (never rendered inline).
 pub fn file_response(a: &eline_storage::attachments::Attachment, bytes: Vec<u8>) -> Response {
-    let encoded: String =
-        a.file_name.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
-    let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}");
+    let disposition = super::attachment_disposition(&a.file_name);
     (
         [
             (axum::http::header::CONTENT_TYPE, a.content_type.clone()),
