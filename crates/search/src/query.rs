@@ -1,0 +1,285 @@
+//! Queries: a user's words (every topic word must match, in the title, text or replies; when
+//! none match all, any), the caller's grants and filters → ranked hits with highlighted
+//! snippets, the total and facet counts. And "more like this" for similar items.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
+
+use crate::facets::{FacetCollector, Facets};
+use crate::text::{self, is_stop_word};
+use crate::{Fields, Result, SearchIndex, key};
+
+/// What to look for and on whose behalf.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub committee_id: i64,
+    pub text: String,
+    /// The caller's grants; a document is found only when it carries one of them.
+    pub grants: Vec<String>,
+    pub kind: Option<String>,
+    pub year: Option<i64>,
+    pub session_id: Option<i64>,
+    pub status: Option<String>,
+    pub unit: Option<i64>,
+    pub sector: Option<i64>,
+    /// Records never to return (the one being written or reviewed).
+    pub exclude: Vec<(String, i64)>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// A highlighted piece of text: `marks` are byte ranges of `text` that matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    pub text: String,
+    pub marks: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub kind: String,
+    pub id: i64,
+    pub title: Snippet,
+    pub snippet: Snippet,
+    pub score: Score,
+    pub year: Option<i64>,
+    pub session_id: Option<i64>,
+    pub status: String,
+    pub units: Vec<i64>,
+    pub lead_unit: Option<i64>,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// No record matched every word, so these match some of them.
+    pub relaxed: bool,
+    /// The words searched for (after folding and segmentation).
+    pub words: Vec<String>,
+}
+
+/// Input of [`SearchIndex::similar`].
+#[derive(Debug, Clone, Default)]
+pub struct Similar {
+    pub title: String,
+    pub body: String,
+}
+
+fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+}
+
+fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
+}
+
+fn i64_term(field: tantivy::schema::Field, v: i64) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_i64(field, v), IndexRecordOption::Basic))
+}
+
+/// A word anywhere (title counts most); a word the index may have split differently in
+/// context also matches when all its parts are there.
+fn word_query(f: &Fields, w: &str) -> Box<dyn Query> {
+    let anywhere = |w: &str| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(BoostQuery::new(term(f.title, w), 3.0)) as Box<dyn Query>),
+            (Occur::Should, term(f.body, w)),
+            (Occur::Should, term(f.extra, w)),
+        ]))
+    };
+    let subs = text::sub_words(w);
+    if subs.is_empty() {
+        return anywhere(w);
+    }
+    let parts: Vec<(Occur, Box<dyn Query>)> = subs.iter().map(|s| (Occur::Must, anywhere(s))).collect();
+    Box::new(BooleanQuery::new(vec![(Occur::Should, anywhere(w)), (Occur::Should, Box::new(BooleanQuery::new(parts)))]))
+}
+
+impl Request {
+    fn filters(&self, f: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut out = vec![
+            filter(i64_term(f.committee, self.committee_id)),
+            filter(Box::new(TermSetQuery::new(self.grants.iter().map(|g| Term::from_field_text(f.acl, g))))),
+        ];
+        if let Some(k) = &self.kind {
+            out.push(filter(Box::new(TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic))));
+        }
+        if let Some(s) = &self.status {
+            out.push(filter(Box::new(TermQuery::new(Term::from_field_text(f.status, s), IndexRecordOption::Basic))));
+        }
+        for (field, v) in [(f.year, self.year), (f.session, self.session_id), (f.unit, self.unit), (f.sector, self.sector)] {
+            if let Some(v) = v {
+                out.push(filter(i64_term(field, v)));
+            }
+        }
+        for (kind, id) in &self.exclude {
+            out.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_text(f.key, &key(kind, *id)), IndexRecordOption::Basic))));
+        }
+        out
+    }
+}
+
+fn highlight(generator: &SnippetGenerator, text: &str) -> Snippet {
+    let s = generator.snippet(text);
+    Snippet { text: s.fragment().to_string(), marks: s.highlighted().iter().map(|r| (r.start, r.end)).collect() }
+}
+
+fn leading(text: &str, chars: usize) -> Snippet {
+    let end = text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(text.len());
+    Snippet { text: text[..end].to_string(), marks: Vec::new() }
+}
+
+struct Generators {
+    title: SnippetGenerator,
+    body: SnippetGenerator,
+    extra: SnippetGenerator,
+}
+
+impl Generators {
+    fn new(searcher: &Searcher, q: &dyn Query, f: &Fields) -> Result<Generators> {
+        let make = |field, chars| -> Result<SnippetGenerator> {
+            let mut g = SnippetGenerator::create(searcher, q, field)?;
+            g.set_max_num_chars(chars);
+            Ok(g)
+        };
+        Ok(Generators { title: make(f.title, 400)?, body: make(f.body, 120)?, extra: make(f.extra, 120)? })
+    }
+}
+
+fn hit(searcher: &Searcher, f: &Fields, g: &Generators, score: Score, addr: DocAddress) -> Result<Hit> {
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let s = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let n = |field| doc.get_first(field).and_then(|v| v.as_i64()).filter(|v| *v != 0);
+    let title = s(f.title);
+    let body = s(f.body);
+    let mut snippet = highlight(&g.body, &body);
+    if snippet.marks.is_empty() {
+        let extra = highlight(&g.extra, &s(f.extra));
+        snippet = if extra.marks.is_empty() { leading(&body, 100) } else { extra };
+    }
+    let mut title_snippet = highlight(&g.title, &title);
+    if title_snippet.text.len() < title.len() {
+        title_snippet = Snippet { text: title.clone(), marks: Vec::new() };
+    }
+    Ok(Hit {
+        kind: s(f.kind),
+        id: n(f.id).unwrap_or(0),
+        title: title_snippet,
+        snippet,
+        score,
+        year: n(f.year),
+        session_id: n(f.session),
+        status: s(f.status),
+        units: doc.get_all(f.unit).filter_map(|v| v.as_i64()).collect(),
+        lead_unit: n(f.lead_unit),
+        at: n(f.at).unwrap_or(0),
+    })
+}
+
+impl SearchIndex {
+    /// Runs a user's query. An empty query (or one of punctuation only) finds nothing.
+    pub fn search(&self, req: &Request) -> Result<Results> {
+        let g = self.current();
+        let f = &g.fields;
+        let searcher = g.reader.searcher();
+        let mut words = text::query_words(&req.text);
+        if words.iter().any(|w| !is_stop_word(w)) {
+            words.retain(|w| !is_stop_word(w));
+        }
+        if words.is_empty() {
+            return Ok(Results::default());
+        }
+        let limit = req.limit.clamp(1, 100);
+        let run = |occur: Occur| -> Result<(Box<dyn Query>, Vec<(Score, DocAddress)>, usize, Facets)> {
+            let text = BooleanQuery::new(words.iter().map(|w| (occur, word_query(f, w))).collect());
+            let mut clauses = req.filters(f);
+            clauses.push((Occur::Must, Box::new(text)));
+            let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+            let (top, total, facets) = searcher.search(&q, &(TopDocs::with_limit(limit).and_offset(req.offset).order_by_score(), Count, FacetCollector))?;
+            Ok((q, top, total, facets))
+        };
+        let (mut q, mut top, mut total, mut facets) = run(Occur::Must)?;
+        let mut relaxed = false;
+        if total == 0 && words.len() > 1 {
+            (q, top, total, facets) = run(Occur::Should)?;
+            relaxed = total > 0;
+        }
+        let generators = Generators::new(&searcher, q.as_ref(), f)?;
+        let hits = top.into_iter().map(|(score, addr)| hit(&searcher, f, &generators, score, addr)).collect::<Result<Vec<_>>>()?;
+        Ok(Results { total, hits, facets, relaxed, words })
+    }
+
+    /// Records like the given text ("more like this"): its most telling words, weighted by how
+    /// rare they are in the index, title words counting double. Same grants and filters as a search.
+    pub fn similar(&self, like: &Similar, req: &Request) -> Result<Vec<Hit>> {
+        let g = self.current();
+        let f = &g.fields;
+        let searcher = g.reader.searcher();
+        let mut weights: HashMap<String, f32> = HashMap::new();
+        for (text, weight) in [(&like.title, 2.0f32), (&like.body, 1.0)] {
+            for t in text::tokens(text) {
+                if t.text.chars().count() >= 2 && !is_stop_word(&t.text) {
+                    *weights.entry(t.text).or_default() += weight;
+                }
+            }
+        }
+        let docs = searcher.num_docs().max(1) as f32;
+        let mut scored: Vec<(String, f32)> = Vec::new();
+        for (word, tf) in weights {
+            let df = searcher.doc_freq(&Term::from_field_text(f.title, &word))? + searcher.doc_freq(&Term::from_field_text(f.body, &word))?;
+            if df == 0 {
+                continue;
+            }
+            let idf = (docs / df as f32).ln().max(0.1);
+            scored.push((word, tf.sqrt() * idf));
+        }
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        scored.truncate(24);
+        if scored.is_empty() {
+            return Ok(Vec::new());
+        }
+        let text: Vec<(Occur, Box<dyn Query>)> = scored
+            .iter()
+            .flat_map(|(w, weight)| {
+                [
+                    (Occur::Should, Box::new(BoostQuery::new(term(f.title, w), 2.0 * weight)) as Box<dyn Query>),
+                    (Occur::Should, Box::new(BoostQuery::new(term(f.body, w), *weight)) as Box<dyn Query>),
+                ]
+            })
+            .collect();
+        let mut clauses = req.filters(f);
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(text))));
+        let q = BooleanQuery::new(clauses);
+        let top = searcher.search(&q, &TopDocs::with_limit(req.limit.clamp(1, 100)).order_by_score())?;
+        let generators = Generators::new(&searcher, &q, f)?;
+        top.into_iter().map(|(score, addr)| hit(&searcher, f, &generators, score, addr)).collect()
+    }
+
+    /// The stored documents of one kind, for tests and diagnostics: id → title.
+    pub fn titles(&self, committee_id: i64, kind: &str) -> Result<BTreeMap<i64, String>> {
+        let g = self.current();
+        let f = &g.fields;
+        let searcher = g.reader.searcher();
+        let q = BooleanQuery::new(vec![
+            filter(i64_term(f.committee, committee_id)),
+            filter(Box::new(TermQuery::new(Term::from_field_text(f.kind, kind), IndexRecordOption::Basic))),
+        ]);
+        let top = searcher.search(&q, &TopDocs::with_limit(searcher.num_docs().max(1) as usize).order_by_score())?;
+        let mut out = BTreeMap::new();
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let id = doc.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or(0);
+            out.insert(id, doc.get_first(f.title).and_then(|v| v.as_str()).unwrap_or("").to_string());
+        }
+        Ok(out)
+    }
+}
