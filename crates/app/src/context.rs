@@ -13,6 +13,8 @@ pub struct App {
     pub db: Db,
     pub settings: Settings,
     pub files: crate::files::FileStore,
+    /// The search index of this server (none when `Settings::search_dir` is not set).
+    pub search: Option<std::sync::Arc<crate::search::Search>>,
 }
 
 #[derive(Clone, Debug)]
@@ -29,6 +31,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Where uploaded files are kept (`files/` inside it); may be shared by several servers.
     pub data_dir: std::path::PathBuf,
+    /// Where this server keeps its search index (one per server; not shared). None: no search.
+    pub search_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -40,6 +44,7 @@ impl Default for Settings {
             throttle_window_secs: 15 * 60,
             secure_cookies: false,
             data_dir: "eline-data".into(),
+            search_dir: None,
         }
     }
 }
@@ -47,7 +52,16 @@ impl Default for Settings {
 impl App {
     pub fn new(db: Db, settings: Settings) -> App {
         let files = crate::files::FileStore::new(settings.data_dir.join("files"));
-        App { db, settings, files }
+        // An index that cannot even be created (disk, permissions) leaves search off, logged;
+        // the rest of the service runs.
+        let search = settings.search_dir.as_ref().and_then(|dir| match crate::search::Search::open(dir) {
+            Ok(s) => Some(std::sync::Arc::new(s)),
+            Err(e) => {
+                tracing::error!(error = %e, dir = %dir.display(), "search index cannot be opened; search is off");
+                None
+            }
+        });
+        App { db, settings, files, search }
     }
 
     /// Asks the policy; a refused write is audited (in its own transaction) before `Forbidden`.
@@ -71,6 +85,8 @@ impl App {
         let mut c = self.db.acquire().await?;
         let before = eline_storage::now_micros() - 2 * self.settings.throttle_window_secs * 1_000_000;
         eline_storage::users::prune_failures(&mut c.ex(), before).await?;
+        let old = eline_storage::now_micros() - crate::search::RETENTION_MICROS;
+        eline_storage::outbox::prune(&mut c.ex(), eline_storage::outbox::SEARCH, old).await?;
         Ok(())
     }
 
@@ -93,6 +109,13 @@ pub async fn audit_write(
     after: Option<serde_json::Value>,
 ) -> AppResult<i64> {
     let name = actor.map(|a| format!("{}（{}）", a.display_name, a.username)).unwrap_or_else(|| "系统".to_string());
+    // Records the search index covers are queued for it in the same transaction.
+    if let Some(id) = target_id
+        && crate::search::KINDS.iter().any(|(k, _)| *k == target_type)
+        && action != "permission_denied"
+    {
+        eline_storage::outbox::push(&mut tx.ex(), actor.map(|a| a.committee_id), eline_storage::outbox::SEARCH, target_type, id).await?;
+    }
     Ok(audit::record(
         tx,
         NewEntry {

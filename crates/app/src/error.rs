@@ -22,6 +22,9 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("提交的内容过大（上限25MB），请减小后重试")]
     PayloadTooLarge,
+    /// A part of the service cannot answer now (e.g. search without an index); try again later.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("内部错误：{0}")]
     Internal(String),
 }

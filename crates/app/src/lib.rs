@@ -15,6 +15,7 @@ pub mod members;
 mod page;
 pub mod proposals;
 pub mod reply_templates;
+pub mod search;
 pub mod settings;
 pub mod spreadsheet;
 pub mod users;

@@ -307,11 +307,11 @@ impl SearchIndex {
     }
 
     /// Starts a new generation beside the one in use; searches go on meanwhile.
-    pub fn rebuild(&self) -> Result<Rebuild<'_>> {
+    pub fn rebuild(self: &Arc<Self>) -> Result<Rebuild> {
         let name = new_generation_name(&self.dir);
         let g = Generation::open(&self.dir, &name, true)?;
         let writer = g.index.writer_with_num_threads(2, 200_000_000)?;
-        Ok(Rebuild { owner: self, generation: g, writer, count: 0 })
+        Ok(Rebuild { owner: self.clone(), generation: g, writer, count: 0 })
     }
 
     /// Switches to the generation named in CURRENT when another process (`eline reindex`) has
@@ -354,14 +354,14 @@ impl SearchIndex {
 }
 
 /// A generation being built; [`Rebuild::finish`] makes it the one in use.
-pub struct Rebuild<'a> {
-    owner: &'a SearchIndex,
+pub struct Rebuild {
+    owner: Arc<SearchIndex>,
     generation: Generation,
     writer: IndexWriter,
     count: u64,
 }
 
-impl Rebuild<'_> {
+impl Rebuild {
     pub fn add(&mut self, doc: &Doc) -> Result<()> {
         self.writer.add_document(self.generation.document(doc))?;
         self.count += 1;

@@ -199,8 +199,13 @@ impl SearchIndex {
             return Ok(Results::default());
         }
         let limit = req.limit.clamp(1, 100);
+        // A one-character word next to longer ones (养老服务站 → 养老服务 + 站) is often a piece
+        // of a word the text segments differently: it ranks, but is not required.
+        let has_long = words.iter().any(|w| w.chars().count() > 1);
         let run = |occur: Occur| -> Result<(Box<dyn Query>, Vec<(Score, DocAddress)>, usize, Facets)> {
-            let text = BooleanQuery::new(words.iter().map(|w| (occur, word_query(f, w))).collect());
+            let text = BooleanQuery::new(
+                words.iter().map(|w| (if has_long && w.chars().count() == 1 { Occur::Should } else { occur }, word_query(f, w))).collect(),
+            );
             let mut clauses = req.filters(f);
             clauses.push((Occur::Must, Box::new(text)));
             let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));

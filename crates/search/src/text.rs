@@ -78,7 +78,7 @@ pub fn query_words(query: &str) -> Vec<String> {
 /// differently in context); empty when the word has none.
 pub fn sub_words(word: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for t in JIEBA.cut(word, true) {
+    for t in JIEBA.tokenize(word, TokenizeMode::Search, true) {
         if is_word(t.word) && t.word != word && !out.iter().any(|w| w == t.word) {
             out.push(t.word.to_string());
         }

@@ -50,6 +50,7 @@ fn finds_by_term_phrase_and_traditional_characters_with_highlights() {
     index.apply(&sample(), &[], cursor(4)).unwrap();
     assert_eq!(ids(&index, &staff("深中通道")), vec![1]);
     assert_eq!(ids(&index, &staff("养老")), vec![2]);
+    assert_eq!(ids(&index, &staff("养老服务站")), vec![2], "a one-character piece (站) does not have to be a word of the text");
     assert_eq!(ids(&index, &staff("養老")), vec![2], "traditional query finds the simplified record");
     assert_eq!(ids(&index, &staff("老旧小区 电梯")), vec![3]);
     assert_eq!(ids(&index, &staff("老舊小區")), vec![3]);
@@ -168,6 +169,7 @@ fn a_rebuild_elsewhere_is_followed_and_searches_go_on_meanwhile() {
     server.apply(&sample()[..2], &[], cursor(2)).unwrap();
     // Another process (eline reindex) opens the same directory and builds a new generation.
     let (cli, opened) = SearchIndex::open(dir.path()).unwrap();
+    let cli = std::sync::Arc::new(cli);
     assert!(matches!(opened, Opened::Ready(_)));
     let mut build = cli.rebuild().unwrap();
     for d in sample() {

@@ -66,6 +66,25 @@ enum Command {
         /// Mark session cookies Secure (when users reach eline over HTTPS).
         #[arg(long, env = "ELINE_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// This server's search index (default: <data-dir>/search). Each server keeps its own;
+        /// only the upload directory is shared between servers.
+        #[arg(long, env = "ELINE_SEARCH_DIR")]
+        search_dir: Option<PathBuf>,
+    },
+    /// Rebuild the search index from the database; a running server switches to it by itself.
+    Reindex {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The index to rebuild (default: <data-dir>/search).
+        #[arg(long, env = "ELINE_SEARCH_DIR")]
+        search_dir: Option<PathBuf>,
+    },
+    /// Measure search quality on real published proposal titles (recall@10, MRR, unit suggestion
+    /// accuracy) in a temporary database; prints the table of docs/search.md.
+    SearchQuality {
+        /// An empty database to use instead of a temporary SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -169,6 +188,22 @@ enum AuditCommand {
     },
 }
 
+/// Bytes in a directory tree.
+fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
@@ -221,9 +256,11 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
     match cli.command {
-        Command::Serve { addr, db, demo, committee_name, secure_cookies } => {
+        Command::Serve { addr, db, demo, committee_name, secure_cookies, search_dir } => {
             let database = db.open().await?;
-            let app = App::new(database.clone(), Settings { demo, secure_cookies, data_dir: db.data_dir.clone(), ..Settings::default() });
+            let search_dir = search_dir.unwrap_or_else(|| db.data_dir.join("search"));
+            let settings = Settings { demo, secure_cookies, data_dir: db.data_dir.clone(), search_dir: Some(search_dir), ..Settings::default() };
+            let app = App::new(database.clone(), settings);
             if demo {
                 let (committee_id, loaded) = app.load_demo().await?;
                 if loaded {
@@ -241,6 +278,9 @@ async fn main() -> Result<()> {
                 tracing::warn!("no user accounts yet: create one with `echo PASSWORD | eline user add --username admin --role admin --password-stdin`");
             }
             drop(c);
+            if let Some(search) = &app.search {
+                eline_app::search::spawn(search.clone(), database.clone());
+            }
             let sweeper = app.clone();
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
@@ -323,6 +363,26 @@ async fn main() -> Result<()> {
             }
             println!("{:<22} {:>10}      {:>9.2} s", "(building rows)", "", report.generate.as_secs_f64());
             println!("bench committee id {} generated with {scale} proposals in {:.2} s", report.committee_id, report.total.as_secs_f64());
+        }
+        Command::Reindex { db, search_dir } => {
+            let database = db.open().await?;
+            let dir = search_dir.unwrap_or_else(|| db.data_dir.join("search"));
+            let app = App::new(database, Settings { search_dir: Some(dir.clone()), ..Settings::default() });
+            let Some(search) = app.search.clone() else { bail!("cannot open the search index in {}", dir.display()) };
+            let started = std::time::Instant::now();
+            let n = search.rebuild(&app.db).await.map_err(|e| anyhow::anyhow!("reindex: {e}"))?;
+            println!("indexed {n} records in {:.1} s; index size {} MB ({})", started.elapsed().as_secs_f64(), dir_size(&dir) / 1_000_000, dir.display());
+        }
+        Command::SearchQuality { database_url } => {
+            let tmp = std::env::temp_dir().join(format!("eline-search-quality-{}", std::process::id()));
+            std::fs::create_dir_all(&tmp)?;
+            let url = database_url.unwrap_or_else(|| format!("sqlite://{}", tmp.join("quality.db").display()));
+            let database = Db::connect(&url).await.with_context(|| format!("cannot open {}", redact(&url)))?;
+            eline_storage::migrate(&database).await?;
+            let app = App::new(database, Settings { data_dir: tmp.clone(), search_dir: Some(tmp.join("search")), ..Settings::default() });
+            let report = eline_app::search::quality::run(&app).await.map_err(|e| anyhow::anyhow!("search-quality: {e}"));
+            let _ = std::fs::remove_dir_all(&tmp);
+            print!("{}", report?.table());
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let app = App::new(db.open().await?, Settings::default());

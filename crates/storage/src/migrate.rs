@@ -29,6 +29,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_list_index.sql"),
         postgres: include_str!("../migrations/postgres/0003_list_index.sql"),
     },
+    Migration {
+        version: 4,
+        name: "search_outbox",
+        sqlite: include_str!("../migrations/sqlite/0004_search_outbox.sql"),
+        postgres: include_str!("../migrations/postgres/0004_search_outbox.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

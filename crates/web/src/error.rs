@@ -40,6 +40,7 @@ pub fn classify(e: &AppError) -> (StatusCode, &'static str, &'static str) {
         AppError::VersionConflict => (StatusCode::CONFLICT, "version_conflict", "记录已被修改"),
         AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "操作过于频繁"),
         AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "提交的内容过大"),
+        AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "暂不可用"),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误"),
     }
 }
@@ -77,6 +78,7 @@ impl IntoResponse for ApiError {
         };
         let retry = match &self.0 {
             AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable(_) => Some(5),
             _ => None,
         };
         let errors = match self.0 {

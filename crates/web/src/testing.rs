@@ -31,9 +31,12 @@ impl Drop for TestApp {
 async fn spawn(settings: Settings, demo: bool) -> TestApp {
     let t = fresh().await;
     let files_dir = eline_storage::testing::temp_dir("eline_files");
-    let app = App::new(t.db.clone(), Settings { data_dir: files_dir.clone(), ..settings });
+    let app = App::new(t.db.clone(), Settings { data_dir: files_dir.clone(), search_dir: Some(files_dir.join("search")), ..settings });
     let committee_id =
         if demo { app.load_demo().await.expect("load demo").0 } else { app.ensure_committee("政协测试市委员会").await.expect("committee") };
+    if let Some(search) = &app.search {
+        eline_app::search::spawn(search.clone(), t.db.clone());
+    }
     let state = AppState::new(app);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");

@@ -617,8 +617,53 @@ fn random_action_sequences_only_take_the_moves_of_the_table_and_leave_one_audit_
     let result = runner.run(&case(), |c| rt.block_on(run.run_case(&c, &mut tally.borrow_mut())));
     let t = tally.into_inner();
     eprintln!("{} cases ({} runs with shrinking) in {:?}; accepted: {:?}; refused: {:?}", cases, t.cases, started.elapsed(), t.accepted, t.refused);
-    rt.block_on(async move { drop(run) });
     if let Err(e) = result {
+        rt.block_on(async move { drop(run) });
         panic!("{e}");
+    }
+    rt.block_on(run.search_finds_exactly_what_the_pages_show());
+    rt.block_on(async move { drop(run) });
+}
+
+impl Run {
+    /// After all the random cases: for every actor, a search for a word of the proposals' text
+    /// finds exactly the proposals whose page that actor may open — never one more (a search
+    /// must not reveal a record its page would refuse), never one fewer.
+    async fn search_finds_exactly_what_the_pages_show(&self) {
+        use eline_app::search::SearchQuery;
+        let app = &self.w.app;
+        let search = app.search.clone().expect("search is configured in the test world");
+        search.tick(&app.db).await.expect("index catches up");
+        let max = {
+            let mut c = app.db.acquire().await.expect("connection");
+            eline_storage::search_rows::max_ids(&mut c.ex()).await.expect("max ids").0
+        };
+        let mut checked = 0;
+        for who in EVERYONE {
+            let a = self.actor(who);
+            let mut visible = std::collections::BTreeSet::new();
+            for id in 1..=max {
+                if let Ok(v) = app.get_proposal(a, id).await
+                    && (v.proposal.title.contains("电梯") || v.proposal.body.contains("电梯"))
+                {
+                    visible.insert(id);
+                }
+            }
+            let mut found = std::collections::BTreeSet::new();
+            let mut cursor = None;
+            loop {
+                let q = SearchQuery { q: "电梯".into(), kind: Some("proposal".into()), cursor: cursor.clone(), ..Default::default() };
+                let page = app.search(a, &q, 100).await.expect("search");
+                found.extend(page.items.iter().map(|i| i.id));
+                cursor = page.next_cursor;
+                if cursor.is_none() {
+                    break;
+                }
+            }
+            assert_eq!(found, visible, "{who:?}: search hits differ from the pages this actor may open");
+            checked += visible.len();
+        }
+        assert!(checked > 0, "the check saw no proposal at all");
+        eprintln!("search: every actor found exactly the {checked} proposal pages (summed over actors) they may open");
     }
 }

@@ -54,7 +54,8 @@ fn user_input(username: &str, display_name: &str, role: &str, member_id: Option<
 impl World {
     pub async fn new() -> World {
         let t = eline_storage::testing::fresh().await;
-        let app = App::new(t.db.clone(), Default::default());
+        let search_dir = eline_storage::testing::temp_dir("eline_search").join("index");
+        let app = App::new(t.db.clone(), eline_app::Settings { search_dir: Some(search_dir), ..Default::default() });
         let (cid, loaded) = app.load_demo().await.expect("load demo");
         assert!(loaded);
         let mut c = t.db.acquire().await.expect("connection");

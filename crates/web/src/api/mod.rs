@@ -7,6 +7,7 @@ mod members;
 mod proposal_stats;
 mod proposals;
 mod reply_templates;
+mod search;
 mod settings;
 mod users;
 
@@ -28,6 +29,7 @@ use crate::AppState;
         (name = "directory", description = "组织机构：界别、专委会、党派团体、承办单位、委员工作站、届次"),
         (name = "members", description = "委员档案、导入与导出"),
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
+        (name = "search", description = "全文检索、相似提案、并案候选与承办单位建议"),
         (name = "audit", description = "审计日志（管理员）"),
         (name = "settings", description = "工作日历与办理期限（管理员）"),
     )
@@ -52,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(proposal_stats::router())
         .merge(proposals::router())
         .merge(reply_templates::router())
+        .merge(search::router())
         .merge(settings::router())
         .merge(directory::router())
 }

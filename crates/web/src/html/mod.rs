@@ -12,6 +12,7 @@ mod proposal_stats;
 mod proposals;
 mod public;
 mod reply_templates;
+mod search;
 mod settings;
 
 pub use members::{read_upload, xlsx as members_xlsx};
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(proposals::router())
         .merge(public::router())
         .merge(reply_templates::router())
+        .merge(search::router())
         .merge(settings::router())
         .merge(users::router())
         .merge(audit::router())

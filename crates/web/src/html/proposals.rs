@@ -392,6 +392,12 @@ struct DetailPage {
     reply_templates: Vec<eline_storage::reply_templates::ReplyTemplate>,
     /// Reply text taken from a chosen template.
     reply_prefill: String,
+    /// For the proposer of a draft: earlier proposals like it (all years).
+    similar: Vec<eline_app::search::SearchItem>,
+    /// For the office reviewing: proposals of the session like it (并案).
+    merge_candidates: Vec<eline_app::search::SearchItem>,
+    /// For the office assigning: units that led similar proposals.
+    unit_suggestions: Vec<eline_app::search::UnitSuggestion>,
 }
 
 impl DetailPage {
@@ -448,8 +454,32 @@ async fn detail_with(
         Some(n) => format!("第{n:04}号 {}", v.proposal.title),
         None => v.proposal.title.clone(),
     };
+    // Search helps but never stands in the way: without an index the panels are simply absent.
+    let can = |a: &str| v.allowed_actions.contains(&a);
+    let similar = if can("submit") || can("edit") {
+        state.app.similar_items(&user.actor, &v.proposal.title, &v.proposal.body, Some((eline_app::search::PROPOSAL, id))).await.unwrap_or_default()
+    } else {
+        vec![]
+    };
+    let merge_candidates = if staff && can("review") { state.app.merge_candidates(&user.actor, id).await.unwrap_or_default() } else { vec![] };
+    let unit_suggestions =
+        if staff && (can("assign") || can("reassign")) { state.app.suggest_units(&user.actor, id).await.unwrap_or_default() } else { vec![] };
     let l = Layout::page(state, user, &format!("/proposals/{id}"), title, &[("提案", "/proposals")]).await?;
-    Ok(DetailPage { l, v, errors, failed_action, units, leaders, merge_targets, rules: ProposalRules::default(), reply_templates, reply_prefill })
+    Ok(DetailPage {
+        l,
+        v,
+        errors,
+        failed_action,
+        units,
+        leaders,
+        merge_targets,
+        rules: ProposalRules::default(),
+        reply_templates,
+        reply_prefill,
+        similar,
+        merge_candidates,
+        unit_suggestions,
+    })
 }
 
 #[derive(Deserialize)]

@@ -89,6 +89,10 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/publish",            [404, 200, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/attachments",        [404, 403, 403, 404, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/attachments/{file_id}", [404, 200, 200, 404, 200, 401]),
+    ("GET",   "/api/v1/proposals/{id}/merge-candidates",   [403, 200, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/proposals/{id}/unit-suggestions",   [403, 200, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/search",                            [200, 200, 200, 200, 200, 401]),
+    ("GET",   "/api/v1/search/similar",                    [200, 200, 200, 200, 200, 401]),
     ("GET",   "/api/v1/reply-templates",                   [403, 403, 403, 200, 403, 401]),
     ("POST",  "/api/v1/reply-templates",                   [403, 403, 403, 201, 403, 401]),
     ("POST",  "/api/v1/reply-templates/{id}/archive",      [403, 403, 403, 200, 403, 401]),
@@ -133,6 +137,8 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/unit/templates",                       [403, 403, 403, 200, 403, 303]),
     ("/proposals/import",                     [403, 200, 403, 403, 403, 303]),
     ("/public/proposals",                     [200, 200, 200, 200, 200, 200]),
+    ("/search",                               [200, 200, 200, 200, 200, 303]),
+    ("/search?q=养老",                        [200, 200, 200, 200, 200, 303]),
 ];
 
 const KINDS: [&str; 5] = ["sectors", "committees", "organizations", "units", "work-stations"];

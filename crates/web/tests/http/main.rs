@@ -10,5 +10,6 @@ mod basics;
 mod imports;
 mod pages;
 mod proposals;
+mod search;
 mod tenancy;
 mod validation;
