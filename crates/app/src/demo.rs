@@ -125,6 +125,7 @@ impl App {
                     roles: role,
                     member_id,
                     unit_id,
+                    organization_id: None,
                     must_change_password: false,
                 },
             )

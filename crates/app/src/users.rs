@@ -20,6 +20,9 @@ pub struct UserInput {
     pub roles: Vec<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    /// Authorised to submit collective proposals for this organisation (党派团体).
+    #[serde(default)]
+    pub organization_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -28,6 +31,8 @@ pub struct UserUpdate {
     pub roles: Vec<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    #[serde(default)]
+    pub organization_id: Option<i64>,
     pub active: bool,
     pub version: Option<i64>,
 }
@@ -52,7 +57,7 @@ fn parse_roles(raw: &[String]) -> Result<Vec<Role>, FieldError> {
 
 impl App {
     /// Checks that a member account points at a member and a unit account at a unit of the committee.
-    async fn check_links(&self, committee_id: i64, roles: &[Role], member_id: Option<i64>, unit_id: Option<i64>) -> AppResult<()> {
+    async fn check_links(&self, committee_id: i64, roles: &[Role], member_id: Option<i64>, unit_id: Option<i64>, organization_id: Option<i64>) -> AppResult<()> {
         let mut c = self.db.acquire().await?;
         let mut errors = Vec::new();
         if roles.contains(&Role::Member) && member_id.is_none() {
@@ -70,6 +75,11 @@ impl App {
             && directory::get(&mut c.ex(), DirectoryKind::Unit, committee_id, id).await?.is_none()
         {
             errors.push(FieldError::new("unit_id", "关联的承办单位不存在"));
+        }
+        if let Some(id) = organization_id
+            && directory::get(&mut c.ex(), DirectoryKind::Organization, committee_id, id).await?.is_none_or(|o| o.archived)
+        {
+            errors.push(FieldError::new("organization_id", "授权的党派团体不存在或已归档"));
         }
         if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
     }
@@ -89,7 +99,7 @@ impl App {
             return Err(AppError::Validation(errors));
         }
         let (username, display_name, roles) = (username.unwrap_or_default(), display_name.unwrap_or_default(), roles.unwrap_or_default());
-        self.check_links(actor.committee_id, &roles, input.member_id, input.unit_id).await?;
+        self.check_links(actor.committee_id, &roles, input.member_id, input.unit_id, input.organization_id).await?;
         let hash = hash_password(input.password.clone()).await?;
         let mut tx = self.db.begin().await?;
         let user = users::create(
@@ -102,6 +112,7 @@ impl App {
                 roles: &Role::join(&roles),
                 member_id: input.member_id,
                 unit_id: input.unit_id,
+                organization_id: input.organization_id,
                 must_change_password: must_change,
             },
         )
@@ -120,11 +131,11 @@ impl App {
         if id == actor.user_id && (!roles.contains(&Role::Admin) || !input.active) {
             return Err(AppError::field("roles", "不能取消自己的管理员角色或停用自己的账号"));
         }
-        self.check_links(actor.committee_id, &roles, input.member_id, input.unit_id).await?;
+        self.check_links(actor.committee_id, &roles, input.member_id, input.unit_id, input.organization_id).await?;
         let mut tx = self.db.begin().await?;
         let before = users::get(&mut tx.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
         let after =
-            users::update(&mut tx.ex(), actor.committee_id, id, version, &display_name, &Role::join(&roles), input.member_id, input.unit_id, input.active)
+            users::update(&mut tx.ex(), actor.committee_id, id, version, &display_name, &Role::join(&roles), input.member_id, input.unit_id, input.organization_id, input.active)
                 .await?;
         if !after.active {
             sessions::delete_for_user(&mut tx.ex(), id).await?;

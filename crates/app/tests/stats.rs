@@ -60,6 +60,7 @@ impl World {
             roles: vec!["member".into()],
             member_id: Some(other_id),
             unit_id: None,
+            organization_id: None,
         };
         let other = actor_of(&app.create_user(&sys, &input, false).await.expect("create user"));
         let session = async |term: i64| {

@@ -13,6 +13,8 @@ pub struct Actor {
     pub member_id: Option<i64>,
     /// The handling unit (承办单位) this account works for, if any.
     pub unit_id: Option<i64>,
+    /// The organisation (党派团体) this account submits collective proposals for, if any.
+    pub organization_id: Option<i64>,
 }
 
 impl Actor {

@@ -27,6 +27,9 @@ const REPLY: &str = "您提出的关于加快推进老旧小区加装电梯的�
 
 const SIGNER: &str = "王建国";
 
+/// A word of the title written in traditional characters (老舊小區 → 老旧小区).
+const SEARCH_TRADITIONAL: &str = "老舊小區 加裝電梯";
+
 /// Fills in the login form and submits it with its submit button.
 async fn submit_login(browser: &Browser, base_url: &str, username: &str, password: &str) {
     browser.goto(format!("{base_url}/login")).await.expect("open /login");
@@ -315,6 +318,19 @@ async fn a_member_submits_staff_file_and_assign_the_unit_replies_and_the_member_
     eprintln!("timeline: {actions:?}");
     scroll_to(&browser, &timeline).await;
     checkpoint(&browser, "11-member-closed").await;
+
+    // 6. The member finds it again with the search box in the header, in traditional characters.
+    scroll_to_top(&browser).await;
+    let search_box = browser.wait_for_element("input#header-q", DEFAULT_WAIT).await;
+    type_into(&search_box, SEARCH_TRADITIONAL, "the header search box").await;
+    let go = browser.wait_for_element("form.header-search button", DEFAULT_WAIT).await;
+    browser.click(&go, "搜索").await;
+    browser.wait_for_path("/search", DEFAULT_WAIT).await;
+    browser.wait_for_text("ol.results", DEFAULT_WAIT, |text| text.contains(TITLE)).await;
+    let marked = browser.wait_for_element("ol.results mark", DEFAULT_WAIT).await;
+    eprintln!("search highlights {:?}", marked.text().await.unwrap_or_default());
+    assert_no_sideways_scroll(&browser, "12-member-searches").await;
+    checkpoint(&browser, "12-member-searches").await;
 
     browser.quit().await;
     drop(app);

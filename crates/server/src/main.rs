@@ -142,6 +142,9 @@ enum UserCommand {
         member_id: Option<i64>,
         #[arg(long)]
         unit_id: Option<i64>,
+        /// Authorise the account to submit collective proposals for this organisation (党派团体).
+        #[arg(long)]
+        organization_id: Option<i64>,
         /// Read the password from standard input (required).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -302,7 +305,7 @@ async fn main() -> Result<()> {
             println!("applied {n} migration(s)");
         }
         Command::User {
-            command: UserCommand::Add { username, roles, display_name, member_id, unit_id, password_stdin: _, must_change_password, committee_id: cid, db },
+            command: UserCommand::Add { username, roles, display_name, member_id, unit_id, organization_id, password_stdin: _, must_change_password, committee_id: cid, db },
         } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
@@ -310,7 +313,7 @@ async fn main() -> Result<()> {
             let app = App::new(db.open().await?, Settings::default());
             let cid = committee_id(&app, cid).await?;
             let actor = eline_app::auth::system_actor(cid);
-            let input = UserInput { display_name: display_name.unwrap_or_else(|| username.clone()), username, password, roles, member_id, unit_id };
+            let input = UserInput { display_name: display_name.unwrap_or_else(|| username.clone()), username, password, roles, member_id, unit_id, organization_id };
             match app.create_user(&actor, &input, must_change_password).await {
                 Ok(u) => println!("created user {} (id {})", u.username, u.id),
                 Err(e) => bail!("{e}"),

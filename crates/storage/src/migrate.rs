@@ -35,6 +35,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_search_outbox.sql"),
         postgres: include_str!("../migrations/postgres/0004_search_outbox.sql"),
     },
+    Migration {
+        version: 5,
+        name: "org_delegates",
+        sqlite: include_str!("../migrations/sqlite/0005_org_delegates.sql"),
+        postgres: include_str!("../migrations/postgres/0005_org_delegates.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

@@ -18,6 +18,8 @@ pub struct User {
     pub unit_id: Option<i64>,
     pub must_change_password: bool,
     pub active: bool,
+    /// The organisation this account may submit collective proposals for.
+    pub organization_id: Option<i64>,
     pub last_login_at: Option<i64>,
     pub version: i64,
     pub created_at: i64,
@@ -32,6 +34,7 @@ pub struct NewUser<'a> {
     pub roles: &'a str,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    pub organization_id: Option<i64>,
     pub must_change_password: bool,
 }
 
@@ -40,8 +43,8 @@ pub async fn create(ex: &mut Ex<'_>, u: &NewUser<'_>) -> Result<User> {
     opt!(
         ex,
         User,
-        "INSERT INTO users (committee_id, username, display_name, password_hash, roles, member_id, unit_id, must_change_password, active, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, 1, $9, $9) RETURNING *",
+        "INSERT INTO users (committee_id, username, display_name, password_hash, roles, member_id, unit_id, must_change_password, active, version, created_at, updated_at, organization_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, 1, $9, $9, $10) RETURNING *",
         u.committee_id,
         u.username,
         u.display_name,
@@ -50,7 +53,8 @@ pub async fn create(ex: &mut Ex<'_>, u: &NewUser<'_>) -> Result<User> {
         u.member_id,
         u.unit_id,
         u.must_change_password,
-        now
+        now,
+        u.organization_id
     )
     .map_err(|e| StorageError::from(e).duplicate_as("该用户名已被使用"))?
     .ok_or(StorageError::NotFound)
@@ -88,13 +92,14 @@ pub async fn update(
     roles: &str,
     member_id: Option<i64>,
     unit_id: Option<i64>,
+    organization_id: Option<i64>,
     active: bool,
 ) -> Result<User> {
     let row = opt!(
         &mut *ex,
         User,
-        "UPDATE users SET display_name = $1, roles = $2, member_id = $3, unit_id = $4, active = $5, version = version + 1, updated_at = $6
-         WHERE id = $7 AND committee_id = $8 AND version = $9 RETURNING *",
+        "UPDATE users SET display_name = $1, roles = $2, member_id = $3, unit_id = $4, active = $5, version = version + 1, updated_at = $6,
+         organization_id = $10 WHERE id = $7 AND committee_id = $8 AND version = $9 RETURNING *",
         display_name,
         roles,
         member_id,
@@ -103,7 +108,8 @@ pub async fn update(
         now_micros(),
         id,
         committee_id,
-        version
+        version,
+        organization_id
     )?;
     match row {
         Some(u) => Ok(u),

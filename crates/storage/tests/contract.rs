@@ -62,6 +62,7 @@ fn new_user(committee_id: i64, username: &str) -> users::NewUser<'_> {
         roles: "admin",
         member_id: None,
         unit_id: None,
+        organization_id: None,
         must_change_password: true,
     }
 }
@@ -345,7 +346,7 @@ async fn changing_a_record_through_another_committee_is_not_found_and_changes_no
     assert_eq!(members::get(&mut ex, a, m.id).await.unwrap(), Some(m));
 
     let u = users::create(&mut ex, &new_user(a, "zhangsan")).await.unwrap();
-    assert_not_found(users::update(&mut ex, b, u.id, u.version, "被改名", "admin", None, None, true).await, "user update through B");
+    assert_not_found(users::update(&mut ex, b, u.id, u.version, "被改名", "admin", None, None, None, true).await, "user update through B");
     assert_eq!(users::get(&mut ex, a, u.id).await.unwrap(), Some(u));
 }
 
@@ -713,11 +714,11 @@ async fn a_user_is_created_and_a_second_with_the_same_username_is_refused() {
     assert!(is_chinese(&msg), "message: {msg}");
     assert_eq!(users::count(&mut ex, a).await.unwrap(), 1);
 
-    let changed = users::update(&mut ex, a, u.id, u.version, "张三丰", "admin,clerk", None, None, false).await.unwrap();
+    let changed = users::update(&mut ex, a, u.id, u.version, "张三丰", "admin,clerk", None, None, None, false).await.unwrap();
     assert_eq!(changed.version, 2);
     assert_eq!(changed.display_name, "张三丰");
     assert_eq!(users::count(&mut ex, a).await.unwrap(), 0, "inactive users are not counted");
-    assert_conflict(users::update(&mut ex, a, u.id, u.version, "抢改", "admin", None, None, true).await, "stale user update");
+    assert_conflict(users::update(&mut ex, a, u.id, u.version, "抢改", "admin", None, None, None, true).await, "stale user update");
     users::set_password(&mut ex, u.id, "$argon2id$new", false).await.unwrap();
     users::touch_login(&mut ex, u.id).await.unwrap();
     let after = users::get(&mut ex, a, u.id).await.unwrap().unwrap();

@@ -123,12 +123,19 @@ impl App {
                 check_members(&mut *ex, actor.committee_id, &input.cosigner_ids, "cosigner_ids").await?;
             }
             Kind::Collective => {
-                if !actor.has(Role::Staff) {
+                // The office enters any organisation's; an account authorised for an
+                // organisation (its delegate) writes that organisation's own.
+                let org = input.organization_id.or(actor.organization_id.filter(|_| !actor.has(Role::Staff)));
+                let Some(org) = org else {
+                    return Err(if actor.has(Role::Staff) || actor.organization_id.is_some() {
+                        AppError::field("organization_id", "集体提案请选择提出单位（党派团体）")
+                    } else {
+                        AppError::Forbidden
+                    });
+                };
+                if !actor.has(Role::Staff) && actor.organization_id != Some(org) {
                     return Err(AppError::Forbidden);
                 }
-                let Some(org) = input.organization_id else {
-                    return Err(AppError::field("organization_id", "集体提案请选择提出单位（党派团体）"));
-                };
                 let found = directory::get(&mut *ex, eline_domain::org::DirectoryKind::Organization, actor.committee_id, org).await?;
                 if found.is_none_or(|o| o.archived) {
                     return Err(AppError::field("organization_id", "所选党派团体不存在或已归档"));
@@ -168,7 +175,7 @@ impl App {
                 body: &text.body,
                 kind: kind.as_str(),
                 proposer_member_id: if kind == Kind::Collective { None } else { actor.member_id },
-                organization_id: if kind == Kind::Collective { input.organization_id } else { None },
+                organization_id: if kind == Kind::Collective { input.organization_id.or(actor.organization_id) } else { None },
                 created_by: actor.user_id,
             },
         )

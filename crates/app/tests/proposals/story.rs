@@ -232,6 +232,7 @@ async fn a_collective_proposal_is_entered_by_staff_for_an_organisation_and_evalu
                     roles: vec!["staff".into()],
                     member_id: None,
                     unit_id: None,
+                    organization_id: None,
                 },
                 false,
             )
@@ -250,6 +251,67 @@ async fn a_collective_proposal_is_entered_by_staff_for_an_organisation_and_evalu
     assert_eq!((v.evaluations.len(), v.evaluations[0].member_id, v.evaluations[0].decisive), (1, None, true));
     assert_eq!(w.list(&w.staff, json!({"scope": "mine"})).await.unwrap(), [id]);
     assert_eq!(actions(&w.timeline(id).await), ["create", "submit", "review", "assign", "reply", "evaluate"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisations_delegate_writes_submits_and_rates_its_own_collective_proposal_and_no_other_organisations() {
+    let w = World::new().await;
+    let (org, other_org) = (w.org_ids[0], w.org_ids[1]);
+    let sys = eline_app::auth::system_actor(w.cid);
+    // A member authorised by the admin to submit for the organisation (e.g. its liaison).
+    let delegate_user = w
+        .app
+        .create_user(
+            &sys,
+            &eline_app::users::UserInput {
+                username: "org.delegate".into(),
+                password: "eline-test-2026".into(),
+                display_name: "党派联络人".into(),
+                roles: vec!["member".into()],
+                member_id: w.cosigner_c.member_id,
+                unit_id: None,
+                organization_id: Some(org),
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(delegate_user.organization_id, Some(org));
+    let delegate = eline_app::auth::actor_of(&delegate_user);
+    let input = DraftInput {
+        title: "关于加快发展新型农村集体经济的建议".into(),
+        body: BODY.into(),
+        kind: Some("collective".into()),
+        organization_id: None,
+        ..Default::default()
+    };
+    // Another organisation's name is refused; none given means the delegate's own.
+    let foreign = DraftInput { organization_id: Some(other_org), ..input.clone() };
+    assert!(matches!(w.create(&delegate, foreign).await, Err(AppError::Forbidden)));
+    let p = w.create(&delegate, input).await.unwrap();
+    assert_eq!((p.kind.as_str(), p.organization_id, p.proposer_member_id, p.created_by), ("collective", Some(org), None, delegate.user_id));
+    let id = p.id;
+    assert!(w.view(&delegate, id).await.is_proposer);
+    assert!(matches!(w.app.get_proposal(&w.cosigner_a, id).await, Err(AppError::NotFound)));
+    assert_eq!(w.ok(&delegate, id, "submit", json!({})).await.status, "submitted");
+    assert_eq!(w.ok(&w.staff, id, "review", json!({"decision": "file"})).await.status, "filed");
+    assert_eq!(w.ok(&w.staff, id, "assign", json!({"lead_unit_id": w.uid(&w.unit)})).await.status, "assigned");
+    assert_eq!(w.ok(&w.unit, id, "reply", reply("A")).await.status, "replied");
+    assert!(!w.allowed(&w.staff, id).await.contains(&"evaluate"), "the delegate who submitted it rates the reply, not the office");
+    assert_eq!(w.ok(&delegate, id, "evaluate", json!({"satisfaction": "satisfied"})).await.status, "closed");
+    // The delegate's own individual proposals are still theirs as a member.
+    assert!(w.create(&delegate, DraftInput { title: "关于完善农村公路养护机制的建议".into(), body: BODY.into(), ..Default::default() }).await.is_ok());
+    // An unknown or archived organisation cannot be given to an account.
+    let bad = eline_app::users::UserInput {
+        username: "org.bad".into(),
+        password: "eline-test-2026".into(),
+        display_name: "无效授权".into(),
+        roles: vec!["member".into()],
+        member_id: w.cosigner_b.member_id,
+        unit_id: None,
+        organization_id: Some(999_999),
+    };
+    assert!(is_validation(&w.app.create_user(&sys, &bad, false).await.unwrap_err(), "organization_id"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

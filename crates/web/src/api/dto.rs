@@ -35,6 +35,8 @@ pub struct UserOut {
     pub roles: Vec<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    /// The organisation this account submits collective proposals (集体提案) for.
+    pub organization_id: Option<i64>,
     pub active: bool,
     pub must_change_password: bool,
     pub last_login_at: Option<String>,
@@ -52,6 +54,7 @@ impl UserOut {
             roles: Role::parse_list(&u.roles).unwrap_or_default().iter().map(|r| r.as_str().to_string()).collect(),
             member_id: u.member_id,
             unit_id: u.unit_id,
+            organization_id: u.organization_id,
             active: u.active,
             must_change_password: u.must_change_password,
             last_login_at: u.last_login_at.map(ts),

@@ -34,6 +34,8 @@ pub struct UserIn {
     pub roles: Vec<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    /// Authorise the account to submit collective proposals for this organisation (党派团体).
+    pub organization_id: Option<i64>,
 }
 
 /// List the committee's accounts.
@@ -49,7 +51,7 @@ async fn list_users(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p
     responses((status = 201, body = UserOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_user(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<UserIn>) -> Result<(StatusCode, Json<UserOut>), ApiError> {
     let input =
-        UserInput { username: b.username, password: b.password, display_name: b.display_name, roles: b.roles, member_id: b.member_id, unit_id: b.unit_id };
+        UserInput { username: b.username, password: b.password, display_name: b.display_name, roles: b.roles, member_id: b.member_id, unit_id: b.unit_id, organization_id: b.organization_id };
     let u = state.app.create_user(&a, &input, true).await?;
     Ok((StatusCode::CREATED, Json(UserOut::from(&u, true))))
 }
@@ -68,6 +70,7 @@ pub struct UserPatch {
     pub roles: Option<Vec<String>>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    pub organization_id: Option<i64>,
     pub active: Option<bool>,
     pub version: Option<i64>,
 }
@@ -89,9 +92,10 @@ async fn patch_user(
         "roles": eline_domain::Role::parse_list(&current.roles).unwrap_or_default().iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         "member_id": current.member_id,
         "unit_id": current.unit_id,
+        "organization_id": current.organization_id,
         "active": current.active,
     });
-    let mut merged = merge_patch(base, &b, &["display_name", "roles", "member_id", "unit_id", "active"])?;
+    let mut merged = merge_patch(base, &b, &["display_name", "roles", "member_id", "unit_id", "organization_id", "active"])?;
     merged["version"] = version.into();
     let input: UserUpdate = from_json(merged)?;
     Ok(Json(UserOut::from(&state.app.update_user(&a, id, &input).await?, true)))

@@ -275,7 +275,8 @@ struct FormPage {
     members: Vec<(i64, String)>,
     organizations: Vec<Entry>,
     sessions: Vec<Session>,
-    staff: bool,
+    /// May write collective proposals: the office (any organisation) or an organisation's delegate.
+    collective: bool,
     errors: Errors,
     hint: Option<&'static str>,
     rules: ProposalRules,
@@ -295,15 +296,21 @@ async fn form_page(state: &AppState, user: &PageUser, id: Option<i64>, f: FormDa
     let path = id.map(|i| format!("/proposals/{i}/edit")).unwrap_or_else(|| "/proposals/new".into());
     let l = Layout::page(state, user, &path, title, &[("提案", "/proposals")]).await?;
     let staff = user.actor.has(Role::Staff);
+    let collective = staff || user.actor.organization_id.is_some();
     let members = if user.actor.has(Role::Member) {
         state.app.member_choices(&user.actor).await?.into_iter().filter(|(mid, _)| Some(*mid) != user.actor.member_id).collect()
     } else {
         vec![]
     };
-    let organizations = if staff { state.app.directory_choices(&user.actor, DirectoryKind::Organization).await? } else { vec![] };
+    let organizations = if collective {
+        let mine = user.actor.organization_id.filter(|_| !staff);
+        state.app.directory_choices(&user.actor, DirectoryKind::Organization).await?.into_iter().filter(|o| mine.is_none_or(|m| m == o.id)).collect()
+    } else {
+        vec![]
+    };
     let sessions = state.app.list_sessions(&user.actor, false, None, 20).await?.items;
     let hint = eline_domain::proposal::Text { title: f.get("title").to_string(), body: String::new() }.one_matter_hint();
-    Ok(FormPage { l, id, f, members, organizations, sessions, staff, errors, hint, rules: ProposalRules::default() })
+    Ok(FormPage { l, id, f, members, organizations, sessions, collective, errors, hint, rules: ProposalRules::default() })
 }
 
 fn draft_of(f: &FormData) -> DraftInput {

@@ -53,6 +53,7 @@ struct FormPage {
     user: Option<User>,
     f: FormData,
     units: Vec<Entry>,
+    organizations: Vec<Entry>,
     errors: Errors,
     all_roles: Vec<(&'static str, &'static str)>,
 }
@@ -73,8 +74,9 @@ async fn form_page(state: &AppState, user: &PageUser, target: Option<User>, f: F
     };
     let l = Layout::page(state, user, "/users", title, &[("用户账号", "/users")]).await?;
     let units = state.app.directory_choices(&user.actor, DirectoryKind::Unit).await?;
+    let organizations = state.app.directory_choices(&user.actor, DirectoryKind::Organization).await?;
     let all_roles = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
-    Ok(FormPage { l, user: target, f, units, errors, all_roles })
+    Ok(FormPage { l, user: target, f, units, organizations, errors, all_roles })
 }
 
 async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -92,6 +94,7 @@ async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> R
         roles: f.all("roles"),
         member_id: f.int("member_id", "委员编号", &mut errs),
         unit_id: f.int("unit_id", "承办单位", &mut errs),
+        organization_id: f.int("organization_id", "党派团体", &mut errs),
     };
     let result = if errs.is_empty() { state.app.create_user(&user.actor, &input, true).await } else { Err(AppError::Validation(errs)) };
     match result {
@@ -108,6 +111,7 @@ fn form_of(u: &User) -> FormData {
         ("display_name".to_string(), u.display_name.clone()),
         ("member_id".into(), u.member_id.map(|v| v.to_string()).unwrap_or_default()),
         ("unit_id".into(), u.unit_id.map(|v| v.to_string()).unwrap_or_default()),
+        ("organization_id".into(), u.organization_id.map(|v| v.to_string()).unwrap_or_default()),
         ("version".into(), u.version.to_string()),
     ];
     if u.active {
@@ -131,6 +135,7 @@ async fn update(State(state): State<AppState>, user: PageUser, Path(id): Path<i6
         roles: f.all("roles"),
         member_id: f.int("member_id", "委员编号", &mut errs),
         unit_id: f.int("unit_id", "承办单位", &mut errs),
+        organization_id: f.int("organization_id", "党派团体", &mut errs),
         active: f.checked("active"),
         version: f.get("version").parse().ok(),
     };

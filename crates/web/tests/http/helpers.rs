@@ -262,6 +262,7 @@ pub async fn create_user(app: &TestApp, username: &str, roles: &[&str], member_i
         roles: roles.iter().map(|r| r.to_string()).collect(),
         member_id,
         unit_id,
+        organization_id: None,
     };
     app.state.app.create_user(&system(app), &input, false).await.expect("create user").id
 }

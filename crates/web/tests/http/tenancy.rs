@@ -57,6 +57,7 @@ async fn other_committee(app: &TestApp) -> Other {
         roles: vec!["admin".into()],
         member_id: None,
         unit_id: None,
+        organization_id: None,
     };
     let user_id = a.create_user(&actor, &user, false).await.unwrap().id;
     Other { committee_id, directory, session_id, member_id, user_id }
