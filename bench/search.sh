@@ -18,9 +18,14 @@ if ! command -v wrk >/dev/null; then
 fi
 if curl -s -o /dev/null "http://$addr/"; then echo "something already listens on $addr: pass another ADDR" >&2; exit 1; fi
 data_dir=$(mktemp -d)
+# SEARCH_DIR=DIR keeps the index (and reuses it when it is there already: no reindex).
 search_dir="${SEARCH_DIR:-$data_dir/search}"
-echo "== eline reindex"
-/usr/bin/time -f "reindex: %e s wall, max RSS %M KB" "$bin" reindex --database-url "$url" --data-dir "$data_dir" --search-dir "$search_dir"
+if [ -f "$search_dir/CURRENT" ]; then
+    echo "== reusing the index in $search_dir"
+else
+    echo "== eline reindex"
+    /usr/bin/time -f "reindex: %e s wall, max RSS %M KB" "$bin" reindex --database-url "$url" --data-dir "$data_dir" --search-dir "$search_dir"
+fi
 ELINE_LOG=error "$bin" serve --addr "$addr" --database-url "$url" --data-dir "$data_dir" --search-dir "$search_dir" 2>"$data_dir/server.log" &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data_dir"' EXIT

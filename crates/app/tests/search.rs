@@ -168,8 +168,11 @@ async fn the_quality_harness_on_real_titles_passes_its_floor() {
     eprintln!("{}", report.table());
     assert!(report.all.queries >= 50, "{report:?}");
     assert!(report.all.recall_at_10 >= 0.95, "recall@10 {:.3} below the floor\n{}", report.all.recall_at_10, report.table());
-    assert!(report.all.mrr >= 0.85, "MRR {:.3} below the floor\n{}", report.all.mrr, report.table());
+    assert!(report.all.mrr >= 0.9, "MRR {:.3} below the floor\n{}", report.all.mrr, report.table());
     assert!(report.by_kind.iter().any(|(k, f)| k == "traditional" && f.recall_at_10 >= 0.95), "{}", report.table());
     assert!(report.assigned >= 100);
-    assert!(report.unit_top3 >= 0.5, "unit suggestion top-3 {:.3}\n{}", report.unit_top3, report.table());
+    // Measured 2026-11-28: top-1 44.7 %, top-3 62.0 % (docs/search.md); the most frequent unit
+    // alone would be right for 12.7 %.
+    assert!(report.unit_top1 >= 0.35, "unit suggestion top-1 {:.3}\n{}", report.unit_top1, report.table());
+    assert!(report.unit_top3 >= 0.55, "unit suggestion top-3 {:.3}\n{}", report.unit_top3, report.table());
 }

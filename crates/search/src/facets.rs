@@ -2,6 +2,7 @@
 //! fast fields while the query runs (no second pass).
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -32,6 +33,26 @@ impl Facets {
     }
 }
 
+/// Ids are small integers: hashing them is a multiplication, not SipHash.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_i64(&mut self, v: i64) {
+        self.0 = (v as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type IdMap = HashMap<i64, u64, BuildHasherDefault<IdHasher>>;
+
 pub(crate) struct FacetCollector;
 
 pub(crate) struct FacetSegment {
@@ -40,9 +61,12 @@ pub(crate) struct FacetSegment {
     year: Column<i64>,
     unit: Column<i64>,
     sector: Column<i64>,
-    kind_ords: HashMap<u64, u64>,
-    status_ords: HashMap<u64, u64>,
-    counts: Facets,
+    /// Counts by term ordinal (the dictionaries are small: a few kinds and statuses).
+    kind_ords: Vec<u64>,
+    status_ords: Vec<u64>,
+    year_counts: IdMap,
+    unit_counts: IdMap,
+    sector_counts: IdMap,
 }
 
 impl Collector for FacetCollector {
@@ -51,15 +75,20 @@ impl Collector for FacetCollector {
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetSegment> {
         let ff = reader.fast_fields();
+        let kind = ff.str("kind")?;
+        let status = ff.str("status")?;
+        let terms = |c: &Option<StrColumn>| c.as_ref().map(|c| c.num_terms()).unwrap_or(0);
         Ok(FacetSegment {
-            kind: ff.str("kind")?,
-            status: ff.str("status")?,
+            kind_ords: vec![0; terms(&kind)],
+            status_ords: vec![0; terms(&status)],
+            kind,
+            status,
             year: ff.i64("year")?,
             unit: ff.i64("unit")?,
             sector: ff.i64("sector")?,
-            kind_ords: HashMap::new(),
-            status_ords: HashMap::new(),
-            counts: Facets::default(),
+            year_counts: IdMap::default(),
+            unit_counts: IdMap::default(),
+            sector_counts: IdMap::default(),
         })
     }
 
@@ -76,44 +105,53 @@ impl Collector for FacetCollector {
     }
 }
 
-fn names(column: &Option<StrColumn>, ords: HashMap<u64, u64>) -> BTreeMap<String, u64> {
+fn names(column: &Option<StrColumn>, ords: Vec<u64>) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
     let Some(column) = column else { return out };
     let mut name = String::new();
-    for (ord, n) in ords {
+    for (ord, n) in ords.into_iter().enumerate().filter(|(_, n)| *n > 0) {
         name.clear();
-        if column.ord_to_str(ord, &mut name).unwrap_or(false) {
+        if column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
             *out.entry(name.clone()).or_default() += n;
         }
     }
     out
 }
 
+fn sorted(counts: IdMap) -> BTreeMap<i64, u64> {
+    counts.into_iter().collect()
+}
+
 impl SegmentCollector for FacetSegment {
     type Fruit = Facets;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(c) = &self.kind {
-            for o in c.term_ords(doc) {
-                *self.kind_ords.entry(o).or_default() += 1;
+        for (column, into) in [(&self.kind, &mut self.kind_ords), (&self.status, &mut self.status_ords)] {
+            if let Some(c) = column {
+                for o in c.term_ords(doc) {
+                    if let Some(n) = into.get_mut(o as usize) {
+                        *n += 1;
+                    }
+                }
             }
         }
-        if let Some(c) = &self.status {
-            for o in c.term_ords(doc) {
-                *self.status_ords.entry(o).or_default() += 1;
-            }
-        }
-        for (column, into) in [(&self.year, &mut self.counts.year), (&self.sector, &mut self.counts.sector), (&self.unit, &mut self.counts.unit)] {
-            for v in column.values_for_doc(doc).filter(|v| *v != 0) {
+        for (column, into) in [(&self.year, &mut self.year_counts), (&self.sector, &mut self.sector_counts)] {
+            if let Some(v) = column.first(doc).filter(|v| *v != 0) {
                 *into.entry(v).or_default() += 1;
             }
+        }
+        for v in self.unit.values_for_doc(doc).filter(|v| *v != 0) {
+            *self.unit_counts.entry(v).or_default() += 1;
         }
     }
 
     fn harvest(self) -> Facets {
-        let mut counts = self.counts;
-        counts.kind = names(&self.kind, self.kind_ords);
-        counts.status = names(&self.status, self.status_ords);
-        counts
+        Facets {
+            kind: names(&self.kind, self.kind_ords),
+            status: names(&self.status, self.status_ords),
+            year: sorted(self.year_counts),
+            unit: sorted(self.unit_counts),
+            sector: sorted(self.sector_counts),
+        }
     }
 }

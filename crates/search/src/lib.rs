@@ -25,7 +25,7 @@ use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, NumericOptions, S
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 pub use facets::Facets;
-pub use query::{Hit, Request, Results, Similar, Snippet};
+pub use query::{Hit, Request, Results, STAFF, Similar, Snippet};
 
 /// The name of the Chinese tokenizer in the schema.
 pub const TOKENIZER: &str = "zh";

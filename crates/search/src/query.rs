@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
@@ -14,6 +14,9 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 use crate::facets::{FacetCollector, Facets};
 use crate::text::{self, is_stop_word};
 use crate::{Fields, Result, SearchIndex, key};
+
+/// The grant every document carries: the committee office sees all of its committee's records.
+pub const STAFF: &str = "staff";
 
 /// What to look for and on whose behalf.
 #[derive(Debug, Clone, Default)]
@@ -105,11 +108,25 @@ fn word_query(f: &Fields, w: &str) -> Box<dyn Query> {
 }
 
 impl Request {
-    fn filters(&self, f: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
-        let mut out = vec![
-            filter(i64_term(f.committee, self.committee_id)),
-            filter(Box::new(TermSetQuery::new(self.grants.iter().map(|g| Term::from_field_text(f.acl, g))))),
-        ];
+    fn filters(&self, f: &Fields, searcher: &Searcher) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        let mut out = Vec::new();
+        // With one committee in the index (the usual install) every document is the caller's:
+        // intersecting with its million-entry posting list would only cost time.
+        let committee = Term::from_field_i64(f.committee, self.committee_id);
+        let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+        if searcher.doc_freq(&committee)? != all {
+            out.push(filter(Box::new(TermQuery::new(committee, IndexRecordOption::Basic))));
+        }
+        // The office sees every record of its committee ("staff" is on each of them): no need
+        // to intersect with a grant that every document carries.
+        if !self.grants.iter().any(|g| g == STAFF) {
+            let any: Vec<(Occur, Box<dyn Query>)> = self
+                .grants
+                .iter()
+                .map(|g| (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(f.acl, g), IndexRecordOption::Basic)) as Box<dyn Query>))
+                .collect();
+            out.push(filter(Box::new(BooleanQuery::new(any))));
+        }
         if let Some(k) = &self.kind {
             out.push(filter(Box::new(TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic))));
         }
@@ -124,7 +141,7 @@ impl Request {
         for (kind, id) in &self.exclude {
             out.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_text(f.key, &key(kind, *id)), IndexRecordOption::Basic))));
         }
-        out
+        Ok(out)
     }
 }
 
@@ -206,7 +223,7 @@ impl SearchIndex {
             let text = BooleanQuery::new(
                 words.iter().map(|w| (if has_long && w.chars().count() == 1 { Occur::Should } else { occur }, word_query(f, w))).collect(),
             );
-            let mut clauses = req.filters(f);
+            let mut clauses = req.filters(f, &searcher)?;
             clauses.push((Occur::Must, Box::new(text)));
             let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
             let (top, total, facets) = searcher.search(&q, &(TopDocs::with_limit(limit).and_offset(req.offset).order_by_score(), Count, FacetCollector))?;
@@ -261,7 +278,7 @@ impl SearchIndex {
                 ]
             })
             .collect();
-        let mut clauses = req.filters(f);
+        let mut clauses = req.filters(f, &searcher)?;
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(text))));
         let q = BooleanQuery::new(clauses);
         let top = searcher.search(&q, &TopDocs::with_limit(req.limit.clamp(1, 100)).order_by_score())?;

@@ -93,6 +93,16 @@ fn grants_and_filters_limit_what_is_found() {
     assert_eq!(ids(&index, &Request { grants: vec!["unit:11".into()], ..staff("建议") }), vec![4]);
     let other_committee = Request { committee_id: 2, ..staff("建议") };
     assert_eq!(index.search(&other_committee).unwrap().total, 0);
+    // With a second committee in the index, each sees only its own (also after a replacement
+    // leaves deleted documents behind).
+    let theirs = Doc { committee_id: 2, ..doc(9, "关于建设智慧城市的建议", "", &["staff"]) };
+    index.apply(&[theirs.clone()], &[], cursor(5)).unwrap();
+    index.apply(&[theirs], &[], cursor(6)).unwrap();
+    assert_eq!(ids(&index, &other_committee), vec![9]);
+    assert_eq!(ids(&index, &staff("建议")), vec![1, 2, 3, 4]);
+    index.apply(&[], &[("proposal".into(), 9)], cursor(7)).unwrap();
+    assert_eq!(ids(&index, &staff("建议")), vec![1, 2, 3, 4]);
+    assert_eq!(index.search(&other_committee).unwrap().total, 0);
     assert_eq!(ids(&index, &Request { status: Some("filed".into()), ..staff("建议") }), vec![2, 4]);
     assert_eq!(ids(&index, &Request { year: Some(2025), ..staff("建议") }), vec![1, 3]);
     assert_eq!(ids(&index, &Request { exclude: vec![("proposal".into(), 1)], ..staff("深中通道") }), Vec::<i64>::new());

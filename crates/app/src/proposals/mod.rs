@@ -59,6 +59,21 @@ impl Loaded {
         })
     }
 
+    /// Only what decides who may see the proposal (the record, co-signers, units,
+    /// supervisors): for checking many records quickly, e.g. search hits.
+    pub async fn load_for_visibility(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> AppResult<Loaded> {
+        let p = proposals::get(&mut *ex, committee_id, id).await?.ok_or(AppError::NotFound)?;
+        Ok(Loaded {
+            cosigners: proposals::cosigners(&mut *ex, id).await?,
+            assignments: proposals::assignments(&mut *ex, id).await?,
+            supervisors: proposals::supervisors(&mut *ex, id).await?,
+            evaluators: Vec::new(),
+            promises: (0, 0),
+            delivery_raters: Vec::new(),
+            p,
+        })
+    }
+
     pub fn status(&self) -> Status {
         Status::parse(&self.p.status).unwrap_or(Status::Draft)
     }

@@ -22,7 +22,7 @@ pub const MEMBER: &str = "member";
 pub fn grants(actor: &Actor) -> Vec<String> {
     let mut g = vec!["public".to_string(), format!("u:{}", actor.user_id)];
     if actor.has(Role::Staff) {
-        g.push("staff".into());
+        g.push(eline_search::STAFF.into());
     }
     if actor.has(Role::Admin) {
         g.push("admin".into());
@@ -67,7 +67,7 @@ pub async fn proposals(ex: &mut Ex<'_>, from: i64, to: i64) -> AppResult<Vec<Doc
         .into_iter()
         .map(|p| {
             let status = Status::parse(&p.status).unwrap_or(Status::Draft);
-            let mut acl = vec!["staff".to_string()];
+            let mut acl = vec![eline_search::STAFF.to_string()];
             match Kind::parse(&p.kind) {
                 Some(Kind::Collective) => acl.push(format!("u:{}", p.created_by)),
                 _ => acl.extend(p.proposer_member_id.map(|m| format!("m:{m}"))),
@@ -136,7 +136,7 @@ pub async fn members(ex: &mut Ex<'_>, from: i64, to: i64) -> AppResult<Vec<Doc>>
             units: Vec::new(),
             lead_unit: None,
             sector: Some(m.sector_id),
-            acl: vec!["staff".into(), "admin".into(), "leader".into(), format!("m:{}", m.id)],
+            acl: vec![eline_search::STAFF.into(), "admin".into(), "leader".into(), format!("m:{}", m.id)],
             at: m.created_at,
         })
         .collect())

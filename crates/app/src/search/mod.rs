@@ -139,7 +139,7 @@ impl App {
             PROPOSAL if actor.has(Role::Staff) => true,
             PROPOSAL => {
                 let mut c = self.db.acquire().await?;
-                match Loaded::load(&mut c.ex(), actor.committee_id, hit.id).await {
+                match Loaded::load_for_visibility(&mut c.ex(), actor.committee_id, hit.id).await {
                     Ok(l) => l.visible_to(&mut c.ex(), actor).await?,
                     Err(AppError::NotFound) => false,
                     Err(e) => return Err(e),
