@@ -4,6 +4,14 @@ use serde::Serialize;
 
 use crate::{Ex, Result, StorageError, all, now_micros, opt, run, scalar};
 
+/// The columns of `User`, named: `SELECT *` would let a connection's cached statement disagree
+/// with a table that gained a column (SQLite re-prepares, sqlx keeps the old column list).
+macro_rules! user_columns {
+    () => {
+        "id, committee_id, username, display_name, password_hash, roles, member_id, unit_id, must_change_password, active, organization_id, last_login_at, version, created_at, updated_at"
+    };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
@@ -43,8 +51,8 @@ pub async fn create(ex: &mut Ex<'_>, u: &NewUser<'_>) -> Result<User> {
     opt!(
         ex,
         User,
-        "INSERT INTO users (committee_id, username, display_name, password_hash, roles, member_id, unit_id, must_change_password, active, version, created_at, updated_at, organization_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, 1, $9, $9, $10) RETURNING *",
+        concat!("INSERT INTO users (committee_id, username, display_name, password_hash, roles, member_id, unit_id, must_change_password, active, version, created_at, updated_at, organization_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, 1, $9, $9, $10) RETURNING ", user_columns!()),
         u.committee_id,
         u.username,
         u.display_name,
@@ -61,20 +69,20 @@ pub async fn create(ex: &mut Ex<'_>, u: &NewUser<'_>) -> Result<User> {
 }
 
 pub async fn get(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> Result<Option<User>> {
-    Ok(opt!(ex, User, "SELECT * FROM users WHERE id = $1 AND committee_id = $2", id, committee_id)?)
+    Ok(opt!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1 AND committee_id = $2"), id, committee_id)?)
 }
 
 /// By id regardless of committee: only for resolving a session or token to its own user.
 pub async fn get_by_id(ex: &mut Ex<'_>, id: i64) -> Result<Option<User>> {
-    Ok(opt!(ex, User, "SELECT * FROM users WHERE id = $1", id)?)
+    Ok(opt!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"), id)?)
 }
 
 pub async fn get_by_username(ex: &mut Ex<'_>, username: &str) -> Result<Option<User>> {
-    Ok(opt!(ex, User, "SELECT * FROM users WHERE username = $1", username)?)
+    Ok(opt!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE username = $1"), username)?)
 }
 
 pub async fn list(ex: &mut Ex<'_>, committee_id: i64, after_id: i64, limit: i64) -> Result<Vec<User>> {
-    Ok(all!(ex, User, "SELECT * FROM users WHERE committee_id = $1 AND id > $2 ORDER BY id LIMIT $3", committee_id, after_id, limit)?)
+    Ok(all!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE committee_id = $1 AND id > $2 ORDER BY id LIMIT $3"), committee_id, after_id, limit)?)
 }
 
 pub async fn count(ex: &mut Ex<'_>, committee_id: i64) -> Result<i64> {
@@ -98,8 +106,8 @@ pub async fn update(
     let row = opt!(
         &mut *ex,
         User,
-        "UPDATE users SET display_name = $1, roles = $2, member_id = $3, unit_id = $4, active = $5, version = version + 1, updated_at = $6,
-         organization_id = $10 WHERE id = $7 AND committee_id = $8 AND version = $9 RETURNING *",
+        concat!("UPDATE users SET display_name = $1, roles = $2, member_id = $3, unit_id = $4, active = $5, version = version + 1, updated_at = $6,
+         organization_id = $10 WHERE id = $7 AND committee_id = $8 AND version = $9 RETURNING ", user_columns!()),
         display_name,
         roles,
         member_id,
@@ -207,6 +215,6 @@ pub async fn prune_failures(ex: &mut Ex<'_>, before: i64) -> Result<u64> {
 
 /// Active users of the committee holding `role`, for pickers (e.g. supervising leaders).
 pub async fn with_role(ex: &mut Ex<'_>, committee_id: i64, role: &str) -> Result<Vec<User>> {
-    let users = all!(ex, User, "SELECT * FROM users WHERE committee_id = $1 AND active = TRUE ORDER BY id", committee_id)?;
+    let users = all!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE committee_id = $1 AND active = TRUE ORDER BY id"), committee_id)?;
     Ok(users.into_iter().filter(|u| u.roles.split(',').any(|r| r == role)).collect())
 }
