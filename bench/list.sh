@@ -18,7 +18,11 @@ fi
 if curl -s -o /dev/null "http://$addr/"; then echo "something already listens on $addr: pass another ADDR" >&2; exit 1; fi
 data_dir=$(mktemp -d)
 jar="$data_dir/cookies"
-ELINE_LOG=error "$bin" serve --addr "$addr" --database-url "$url" --data-dir "$data_dir" 2>"$data_dir/server.log" &
+# The server builds its search index at start when it has none, which would compete with the
+# measurement: pass SEARCH_DIR=DIR of an index built by bench/search.sh (or `eline reindex`).
+search_dir="${SEARCH_DIR:-$data_dir/search}"
+[ -f "$search_dir/CURRENT" ] || echo "note: no search index in $search_dir; the server builds one in the background during this run" >&2
+ELINE_LOG=error "$bin" serve --addr "$addr" --database-url "$url" --data-dir "$data_dir" --search-dir "$search_dir" 2>"$data_dir/server.log" &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data_dir"' EXIT
 for _ in $(seq 1 100); do
