@@ -77,7 +77,16 @@ pub fn actor_of(user: &User) -> Actor {
 
 /// The system acting for the command line.
 pub fn system_actor(committee_id: i64) -> Actor {
-    Actor { user_id: 0, committee_id, username: "cli".into(), display_name: "命令行".into(), roles: vec![Role::Admin], member_id: None, unit_id: None, organization_id: None }
+    Actor {
+        user_id: 0,
+        committee_id,
+        username: "cli".into(),
+        display_name: "命令行".into(),
+        roles: vec![Role::Admin],
+        member_id: None,
+        unit_id: None,
+        organization_id: None,
+    }
 }
 
 /// Result of a successful login.

@@ -57,7 +57,14 @@ fn parse_roles(raw: &[String]) -> Result<Vec<Role>, FieldError> {
 
 impl App {
     /// Checks that a member account points at a member and a unit account at a unit of the committee.
-    async fn check_links(&self, committee_id: i64, roles: &[Role], member_id: Option<i64>, unit_id: Option<i64>, organization_id: Option<i64>) -> AppResult<()> {
+    async fn check_links(
+        &self,
+        committee_id: i64,
+        roles: &[Role],
+        member_id: Option<i64>,
+        unit_id: Option<i64>,
+        organization_id: Option<i64>,
+    ) -> AppResult<()> {
         let mut c = self.db.acquire().await?;
         let mut errors = Vec::new();
         if roles.contains(&Role::Member) && member_id.is_none() {
@@ -134,9 +141,19 @@ impl App {
         self.check_links(actor.committee_id, &roles, input.member_id, input.unit_id, input.organization_id).await?;
         let mut tx = self.db.begin().await?;
         let before = users::get(&mut tx.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
-        let after =
-            users::update(&mut tx.ex(), actor.committee_id, id, version, &display_name, &Role::join(&roles), input.member_id, input.unit_id, input.organization_id, input.active)
-                .await?;
+        let after = users::update(
+            &mut tx.ex(),
+            actor.committee_id,
+            id,
+            version,
+            &display_name,
+            &Role::join(&roles),
+            input.member_id,
+            input.unit_id,
+            input.organization_id,
+            input.active,
+        )
+        .await?;
         if !after.active {
             sessions::delete_for_user(&mut tx.ex(), id).await?;
         }

@@ -137,7 +137,8 @@ async fn similar_items_merge_candidates_and_unit_suggestions() {
     let w = world().await;
     let unit_id = w.unit.unit_id.unwrap();
     let mut filed = Vec::new();
-    for title in ["关于完善社区居家养老服务体系的建议", "关于加快发展社区养老服务的建议", "关于治理城区黑臭水体的建议"] {
+    for title in ["关于完善社区居家养老服务体系的建议", "关于加快发展社区养老服务的建议", "关于治理城区黑臭水体的建议"]
+    {
         let id = w.draft(title, BODY).await;
         w.app.act(&w.member, id, None, ActionInput::Submit).await.unwrap();
         filed.push(id);

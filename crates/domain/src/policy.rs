@@ -52,7 +52,16 @@ mod tests {
     use super::*;
 
     fn actor(roles: &[Role], member_id: Option<i64>) -> Actor {
-        Actor { user_id: 1, committee_id: 1, username: "u".into(), display_name: "u".into(), roles: roles.to_vec(), member_id, unit_id: None, organization_id: None }
+        Actor {
+            user_id: 1,
+            committee_id: 1,
+            username: "u".into(),
+            display_name: "u".into(),
+            roles: roles.to_vec(),
+            member_id,
+            unit_id: None,
+            organization_id: None,
+        }
     }
 
     #[test]

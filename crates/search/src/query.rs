@@ -77,6 +77,9 @@ pub struct Similar {
     pub body: String,
 }
 
+/// A query as run, its top documents, the total and the facet counts.
+type Found = (Box<dyn Query>, Vec<(Score, DocAddress)>, usize, Facets);
+
 fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
 }
@@ -219,10 +222,9 @@ impl SearchIndex {
         // A one-character word next to longer ones (养老服务站 → 养老服务 + 站) is often a piece
         // of a word the text segments differently: it ranks, but is not required.
         let has_long = words.iter().any(|w| w.chars().count() > 1);
-        let run = |occur: Occur| -> Result<(Box<dyn Query>, Vec<(Score, DocAddress)>, usize, Facets)> {
-            let text = BooleanQuery::new(
-                words.iter().map(|w| (if has_long && w.chars().count() == 1 { Occur::Should } else { occur }, word_query(f, w))).collect(),
-            );
+        let run = |occur: Occur| -> Result<Found> {
+            let text =
+                BooleanQuery::new(words.iter().map(|w| (if has_long && w.chars().count() == 1 { Occur::Should } else { occur }, word_query(f, w))).collect());
             let mut clauses = req.filters(f, &searcher)?;
             clauses.push((Occur::Must, Box::new(text)));
             let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));

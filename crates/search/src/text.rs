@@ -89,8 +89,33 @@ pub fn sub_words(word: &str) -> Vec<String> {
 /// Words that say nothing about a topic: kept in the index, dropped from queries that have others.
 pub fn is_stop_word(word: &str) -> bool {
     const STOP: &[&str] = &[
-        "的", "了", "和", "与", "及", "或", "在", "对", "把", "将", "是", "为", "等", "有关", "关于", "对于", "建议", "提案", "意见", "问题", "进一步", "我市", "我省",
-        "我区", "我县", "市", "工作",
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "在",
+        "对",
+        "把",
+        "将",
+        "是",
+        "为",
+        "等",
+        "有关",
+        "关于",
+        "对于",
+        "建议",
+        "提案",
+        "意见",
+        "问题",
+        "进一步",
+        "我市",
+        "我省",
+        "我区",
+        "我县",
+        "市",
+        "工作",
     ];
     STOP.contains(&word)
 }

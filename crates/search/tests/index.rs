@@ -96,7 +96,7 @@ fn grants_and_filters_limit_what_is_found() {
     // With a second committee in the index, each sees only its own (also after a replacement
     // leaves deleted documents behind).
     let theirs = Doc { committee_id: 2, ..doc(9, "关于建设智慧城市的建议", "", &["staff"]) };
-    index.apply(&[theirs.clone()], &[], cursor(5)).unwrap();
+    index.apply(std::slice::from_ref(&theirs), &[], cursor(5)).unwrap();
     index.apply(&[theirs], &[], cursor(6)).unwrap();
     assert_eq!(ids(&index, &other_committee), vec![9]);
     assert_eq!(ids(&index, &staff("建议")), vec![1, 2, 3, 4]);

@@ -305,7 +305,19 @@ async fn main() -> Result<()> {
             println!("applied {n} migration(s)");
         }
         Command::User {
-            command: UserCommand::Add { username, roles, display_name, member_id, unit_id, organization_id, password_stdin: _, must_change_password, committee_id: cid, db },
+            command:
+                UserCommand::Add {
+                    username,
+                    roles,
+                    display_name,
+                    member_id,
+                    unit_id,
+                    organization_id,
+                    password_stdin: _,
+                    must_change_password,
+                    committee_id: cid,
+                    db,
+                },
         } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
@@ -313,7 +325,8 @@ async fn main() -> Result<()> {
             let app = App::new(db.open().await?, Settings::default());
             let cid = committee_id(&app, cid).await?;
             let actor = eline_app::auth::system_actor(cid);
-            let input = UserInput { display_name: display_name.unwrap_or_else(|| username.clone()), username, password, roles, member_id, unit_id, organization_id };
+            let input =
+                UserInput { display_name: display_name.unwrap_or_else(|| username.clone()), username, password, roles, member_id, unit_id, organization_id };
             match app.create_user(&actor, &input, must_change_password).await {
                 Ok(u) => println!("created user {} (id {})", u.username, u.id),
                 Err(e) => bail!("{e}"),

@@ -82,7 +82,14 @@ pub async fn get_by_username(ex: &mut Ex<'_>, username: &str) -> Result<Option<U
 }
 
 pub async fn list(ex: &mut Ex<'_>, committee_id: i64, after_id: i64, limit: i64) -> Result<Vec<User>> {
-    Ok(all!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE committee_id = $1 AND id > $2 ORDER BY id LIMIT $3"), committee_id, after_id, limit)?)
+    Ok(all!(
+        ex,
+        User,
+        concat!("SELECT ", user_columns!(), " FROM users WHERE committee_id = $1 AND id > $2 ORDER BY id LIMIT $3"),
+        committee_id,
+        after_id,
+        limit
+    )?)
 }
 
 pub async fn count(ex: &mut Ex<'_>, committee_id: i64) -> Result<i64> {
@@ -106,8 +113,11 @@ pub async fn update(
     let row = opt!(
         &mut *ex,
         User,
-        concat!("UPDATE users SET display_name = $1, roles = $2, member_id = $3, unit_id = $4, active = $5, version = version + 1, updated_at = $6,
-         organization_id = $10 WHERE id = $7 AND committee_id = $8 AND version = $9 RETURNING ", user_columns!()),
+        concat!(
+            "UPDATE users SET display_name = $1, roles = $2, member_id = $3, unit_id = $4, active = $5, version = version + 1, updated_at = $6,
+         organization_id = $10 WHERE id = $7 AND committee_id = $8 AND version = $9 RETURNING ",
+            user_columns!()
+        ),
         display_name,
         roles,
         member_id,

@@ -128,7 +128,11 @@ pub async fn members(ex: &mut Ex<'_>, from: i64, to: i64) -> AppResult<Vec<Doc>>
             id: m.id,
             committee_id: m.committee_id,
             title: m.name,
-            body: [Some(m.sector_name), m.party, m.station_name, m.term_number.map(|t| format!("第{t}届"))].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+            body: [Some(m.sector_name), m.party, m.station_name, m.term_number.map(|t| format!("第{t}届"))]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
             extra: String::new(),
             year: None,
             session_id: None,

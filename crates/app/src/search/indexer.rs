@@ -44,13 +44,7 @@ impl Search {
     pub fn open(dir: &std::path::Path) -> AppResult<Search> {
         let (index, opened) = SearchIndex::open(dir).map_err(internal)?;
         let rebuilding = matches!(opened, Opened::Rebuild(_));
-        Ok(Search {
-            index: Arc::new(index),
-            seen: Default::default(),
-            rebuilding: rebuilding.into(),
-            wake: tokio::sync::Notify::new(),
-            opened,
-        })
+        Ok(Search { index: Arc::new(index), seen: Default::default(), rebuilding: rebuilding.into(), wake: tokio::sync::Notify::new(), opened })
     }
 
     pub fn is_rebuilding(&self) -> bool {

@@ -191,7 +191,10 @@ impl App {
         if let Some(k) = query.kind.as_deref().filter(|k| !k.is_empty())
             && !KINDS.iter().any(|(kind, _)| *kind == k)
         {
-            return Err(AppError::field("type", format!("没有“{k}”这种类型，可选：{}", KINDS.iter().map(|(k, l)| format!("{k}（{l}）")).collect::<Vec<_>>().join("、"))));
+            return Err(AppError::field(
+                "type",
+                format!("没有“{k}”这种类型，可选：{}", KINDS.iter().map(|(k, l)| format!("{k}（{l}）")).collect::<Vec<_>>().join("、")),
+            ));
         }
         let offset: usize = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => 0,
@@ -211,7 +214,10 @@ impl App {
             ..self.request(actor)
         };
         let index = search.index.clone();
-        let results = tokio::task::spawn_blocking(move || index.search(&req)).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(|e| AppError::Internal(e.to_string()))?;
+        let results = tokio::task::spawn_blocking(move || index.search(&req))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let names = self.names(actor.committee_id).await?;
         let items = self.items(actor, results.hits, &names).await?;
         let f = &results.facets;
@@ -231,8 +237,16 @@ impl App {
                     })
                     .collect(),
             },
-            Facet { name: "unit", label: "承办单位", values: f.unit.iter().filter_map(|(u, n)| Some(value(u.to_string(), names.units.get(u)?.clone(), *n))).collect() },
-            Facet { name: "sector", label: "界别", values: f.sector.iter().filter_map(|(s, n)| Some(value(s.to_string(), names.sectors.get(s)?.clone(), *n))).collect() },
+            Facet {
+                name: "unit",
+                label: "承办单位",
+                values: f.unit.iter().filter_map(|(u, n)| Some(value(u.to_string(), names.units.get(u)?.clone(), *n))).collect(),
+            },
+            Facet {
+                name: "sector",
+                label: "界别",
+                values: f.sector.iter().filter_map(|(s, n)| Some(value(s.to_string(), names.sectors.get(s)?.clone(), *n))).collect(),
+            },
         ];
         for facet in &mut facets {
             facet.values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
@@ -262,7 +276,8 @@ impl App {
             return Ok(Vec::new());
         }
         let like = Similar { title: title.to_string(), body: body.to_string() };
-        let req = Request { limit: 5, exclude: exclude.map(|(k, id)| (k.to_string(), id)).into_iter().collect(), kind: Some(PROPOSAL.into()), ..self.request(actor) };
+        let req =
+            Request { limit: 5, exclude: exclude.map(|(k, id)| (k.to_string(), id)).into_iter().collect(), kind: Some(PROPOSAL.into()), ..self.request(actor) };
         let hits = self.similar_hits(search, like, req).await?;
         let names = self.names(actor.committee_id).await?;
         self.items(actor, hits, &names).await
@@ -270,7 +285,10 @@ impl App {
 
     async fn similar_hits(&self, search: &Search, like: Similar, req: Request) -> AppResult<Vec<Hit>> {
         let index = search.index.clone();
-        tokio::task::spawn_blocking(move || index.similar(&like, &req)).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(|e| AppError::Internal(e.to_string()))
+        tokio::task::spawn_blocking(move || index.similar(&like, &req))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))
     }
 
     /// Proposals of the same session like this one, for the office to merge (并案).
@@ -283,7 +301,8 @@ impl App {
             let mut c = self.db.acquire().await?;
             Loaded::load(&mut c.ex(), actor.committee_id, proposal_id).await?.p
         };
-        let req = Request { limit: 10, session_id: Some(p.session_id), kind: Some(PROPOSAL.into()), exclude: vec![(PROPOSAL.into(), p.id)], ..self.request(actor) };
+        let req =
+            Request { limit: 10, session_id: Some(p.session_id), kind: Some(PROPOSAL.into()), exclude: vec![(PROPOSAL.into(), p.id)], ..self.request(actor) };
         let hits = self.similar_hits(search, Similar { title: p.title, body: p.body }, req).await?;
         let hits: Vec<Hit> = hits.into_iter().filter(|h| !matches!(h.status.as_str(), "draft" | "withdrawn" | "merged" | "rejected")).take(5).collect();
         let names = self.names(actor.committee_id).await?;

@@ -143,16 +143,12 @@ pub async fn run(app: &App) -> AppResult<Report> {
 impl Report {
     /// The report as the command prints it (and docs/search.md quotes).
     pub fn table(&self) -> String {
-        let mut out = format!("真实提案标题 {} 条；查询 {} 个\n\n| 查询类型 | 个数 | recall@10 | MRR |\n|---|---:|---:|---:|\n", self.records, self.all.queries);
+        let mut out =
+            format!("真实提案标题 {} 条；查询 {} 个\n\n| 查询类型 | 个数 | recall@10 | MRR |\n|---|---:|---:|---:|\n", self.records, self.all.queries);
         for (k, f) in self.by_kind.iter().chain(std::iter::once(&("全部".to_string(), self.all.clone()))) {
             out += &format!("| {k} | {} | {:.3} | {:.3} |\n", f.queries, f.recall_at_10, f.mrr);
         }
-        out += &format!(
-            "\n承办单位建议（留一法，{} 件）：top-1 {:.1}%，top-3 {:.1}%\n",
-            self.assigned,
-            self.unit_top1 * 100.0,
-            self.unit_top3 * 100.0
-        );
+        out += &format!("\n承办单位建议（留一法，{} 件）：top-1 {:.1}%，top-3 {:.1}%\n", self.assigned, self.unit_top1 * 100.0, self.unit_top3 * 100.0);
         for (q, missed) in &self.misses {
             out += &format!("未在前十：{q} → {}\n", missed.join("；"));
         }

@@ -48,7 +48,15 @@ pub struct World {
 }
 
 fn user_input(username: &str, display_name: &str, role: &str, member_id: Option<i64>, unit_id: Option<i64>) -> UserInput {
-    UserInput { username: username.into(), password: "eline-test-2026".into(), display_name: display_name.into(), roles: vec![role.into()], member_id, unit_id, organization_id: None }
+    UserInput {
+        username: username.into(),
+        password: "eline-test-2026".into(),
+        display_name: display_name.into(),
+        roles: vec![role.into()],
+        member_id,
+        unit_id,
+        organization_id: None,
+    }
 }
 
 impl World {

@@ -50,8 +50,15 @@ async fn list_users(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserIn,
     responses((status = 201, body = UserOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_user(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<UserIn>) -> Result<(StatusCode, Json<UserOut>), ApiError> {
-    let input =
-        UserInput { username: b.username, password: b.password, display_name: b.display_name, roles: b.roles, member_id: b.member_id, unit_id: b.unit_id, organization_id: b.organization_id };
+    let input = UserInput {
+        username: b.username,
+        password: b.password,
+        display_name: b.display_name,
+        roles: b.roles,
+        member_id: b.member_id,
+        unit_id: b.unit_id,
+        organization_id: b.organization_id,
+    };
     let u = state.app.create_user(&a, &input, true).await?;
     Ok((StatusCode::CREATED, Json(UserOut::from(&u, true))))
 }
