@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod authz;
 mod basics;
+mod cluster;
 mod imports;
 mod pages;
 mod proposals;
