@@ -18,23 +18,35 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
-async fn start(url: &str, data_dir: &Path, port: u16) -> Child {
+/// The server process, killed and reaped when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start(url: &str, data_dir: &Path, port: u16) -> Server {
     let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(BIN)
-        .args(["serve", "--demo", "--addr", &addr, "--database-url", url])
-        .env("ELINE_DATA_DIR", data_dir)
-        .env("ELINE_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn server");
+    let server = Server(
+        Command::new(BIN)
+            .args(["serve", "--demo", "--addr", &addr, "--database-url", url])
+            .env("ELINE_DATA_DIR", data_dir)
+            .env("ELINE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn server"),
+    );
     let client = reqwest::Client::new();
     let started = Instant::now();
     loop {
         if let Ok(r) = client.get(format!("http://{addr}/healthz")).send().await
             && r.status() == 200
         {
-            return child;
+            return server;
         }
         assert!(started.elapsed() < Duration::from_secs(60), "server did not answer /healthz");
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -84,8 +96,8 @@ async fn every_acknowledged_write_survives_a_sigkill_and_the_index_catches_up() 
     // Kill at a moment the test does not choose: 0.4–1.4 s into the writes.
     let jitter = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() % 1_000;
     tokio::time::sleep(Duration::from_millis(400 + u64::from(jitter))).await;
-    server.kill().expect("SIGKILL");
-    server.wait().expect("reaped");
+    server.0.kill().expect("SIGKILL");
+    server.0.wait().expect("reaped");
     for w in writers {
         w.await.unwrap();
     }
@@ -93,7 +105,7 @@ async fn every_acknowledged_write_survives_a_sigkill_and_the_index_catches_up() 
     assert!(acked.len() >= 10, "too few writes before the kill to prove anything: {}", acked.len());
 
     // Restart on the same database and data directory.
-    let mut server = start(&t.url, &dir, port).await;
+    let server = start(&t.url, &dir, port).await;
     for (id, title) in &acked {
         let res = client.get(format!("{base}/api/v1/proposals/{id}")).bearer_auth(&token).send().await.unwrap();
         assert_eq!(res.status(), 200, "acknowledged proposal {id} lost");
@@ -125,7 +137,6 @@ async fn every_acknowledged_write_survives_a_sigkill_and_the_index_catches_up() 
         assert!(started.elapsed() < Duration::from_secs(30), "search did not catch up: {} of {} found", want.intersection(&found).count(), want.len());
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    server.kill().ok();
-    server.wait().ok();
+    drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
