@@ -33,6 +33,9 @@ pub struct Settings {
     pub data_dir: std::path::PathBuf,
     /// Where this server keeps its search index (one per server; not shared). None: no search.
     pub search_dir: Option<std::path::PathBuf>,
+    /// Requests handled at once; more are refused at once with 503 + Retry-After instead of
+    /// queueing without bound (memory stays flat under overload).
+    pub max_in_flight: usize,
 }
 
 impl Default for Settings {
@@ -45,6 +48,7 @@ impl Default for Settings {
             secure_cookies: false,
             data_dir: "eline-data".into(),
             search_dir: None,
+            max_in_flight: 256,
         }
     }
 }

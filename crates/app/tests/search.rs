@@ -172,7 +172,7 @@ async fn the_quality_harness_on_real_titles_passes_its_floor() {
     assert!(report.all.mrr >= 0.9, "MRR {:.3} below the floor\n{}", report.all.mrr, report.table());
     assert!(report.by_kind.iter().any(|(k, f)| k == "traditional" && f.recall_at_10 >= 0.95), "{}", report.table());
     assert!(report.assigned >= 100);
-    // Measured 2026-11-28: top-1 46.0 %, top-3 64.0 % (docs/search.md); always suggesting the
+    // Measured 2026-11-28: top-1 45–46 %, top-3 63–64 % (docs/search.md); always suggesting the
     // most frequent unit would be right for 14.0 %.
     assert!(report.unit_top1 >= 0.35, "unit suggestion top-1 {:.3}\n{}", report.unit_top1, report.table());
     assert!(report.unit_top3 >= 0.55, "unit suggestion top-3 {:.3}\n{}", report.unit_top3, report.table());

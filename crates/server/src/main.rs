@@ -70,6 +70,9 @@ enum Command {
         /// only the upload directory is shared between servers.
         #[arg(long, env = "ELINE_SEARCH_DIR")]
         search_dir: Option<PathBuf>,
+        /// Requests handled at once; more get 503 with Retry-After (overload shedding).
+        #[arg(long, env = "ELINE_MAX_IN_FLIGHT", default_value_t = 256)]
+        max_in_flight: usize,
     },
     /// Rebuild the search index from the database; a running server switches to it by itself.
     Reindex {
@@ -259,10 +262,10 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
     match cli.command {
-        Command::Serve { addr, db, demo, committee_name, secure_cookies, search_dir } => {
+        Command::Serve { addr, db, demo, committee_name, secure_cookies, search_dir, max_in_flight } => {
             let database = db.open().await?;
             let search_dir = search_dir.unwrap_or_else(|| db.data_dir.join("search"));
-            let settings = Settings { demo, secure_cookies, data_dir: db.data_dir.clone(), search_dir: Some(search_dir), ..Settings::default() };
+            let settings = Settings { demo, secure_cookies, data_dir: db.data_dir.clone(), search_dir: Some(search_dir), max_in_flight, ..Settings::default() };
             let app = App::new(database.clone(), settings);
             if demo {
                 let (committee_id, loaded) = app.load_demo().await?;

@@ -71,10 +71,23 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(|_: tower::BoxError| async { overloaded() }))
+                .load_shed()
+                .concurrency_limit(state.app.settings.max_in_flight.max(1)),
+        )
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The answer to a request over the in-flight limit: come back in a second.
+fn overloaded() -> axum::response::Response {
+    let mut res = error::problem_response(StatusCode::SERVICE_UNAVAILABLE, "overloaded", "服务繁忙", "当前访问人数较多，请稍后重试".to_string(), None);
+    res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+    res
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

@@ -9,6 +9,7 @@ mod authz;
 mod basics;
 mod cluster;
 mod imports;
+mod overload;
 mod pages;
 mod proposals;
 mod search;
