@@ -82,16 +82,27 @@ impl App {
         Err(AppError::Forbidden)
     }
 
-    /// Removes expired browser sessions and old failed-login records; safe to run on every node.
-    pub async fn sweep(&self) -> AppResult<()> {
+    /// Removes expired browser sessions, old failed-login records and old outbox rows. Runs on
+    /// one server at a time (a cluster-wide lock on PostgreSQL); returns false when another
+    /// server was already running it.
+    pub async fn sweep(&self) -> AppResult<bool> {
         use tower_sessions::session_store::ExpiredDeletion;
-        eline_storage::sessions::DbSessionStore::new(self.db.clone()).delete_expired().await.map_err(|e| AppError::Internal(e.to_string()))?;
-        let mut c = self.db.acquire().await?;
-        let before = eline_storage::now_micros() - 2 * self.settings.throttle_window_secs * 1_000_000;
-        eline_storage::users::prune_failures(&mut c.ex(), before).await?;
-        let old = eline_storage::now_micros() - crate::search::RETENTION_MICROS;
-        eline_storage::outbox::prune(&mut c.ex(), eline_storage::outbox::SEARCH, old).await?;
-        Ok(())
+        let mut lock = self.db.acquire().await?;
+        if !eline_storage::jobs::try_lock(&mut lock, eline_storage::jobs::SWEEP).await? {
+            return Ok(false);
+        }
+        let result = async {
+            eline_storage::sessions::DbSessionStore::new(self.db.clone()).delete_expired().await.map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut c = self.db.acquire().await?;
+            let before = eline_storage::now_micros() - 2 * self.settings.throttle_window_secs * 1_000_000;
+            eline_storage::users::prune_failures(&mut c.ex(), before).await?;
+            let old = eline_storage::now_micros() - crate::search::RETENTION_MICROS;
+            eline_storage::outbox::prune(&mut c.ex(), eline_storage::outbox::SEARCH, old).await?;
+            Ok::<(), AppError>(())
+        }
+        .await;
+        eline_storage::jobs::unlock(&mut lock, eline_storage::jobs::SWEEP).await?;
+        result.map(|()| true)
     }
 
     /// Like `require`, for reads: answers NotFound so that a record's existence is not revealed.

@@ -9,6 +9,7 @@ pub mod copy;
 mod db;
 pub mod directory;
 mod error;
+pub mod jobs;
 pub mod members;
 pub mod migrate;
 pub mod outbox;

@@ -1098,3 +1098,22 @@ async fn servers_starting_together_apply_each_migration_once() {
     assert_eq!(applied as i64, recorded, "each migration ran exactly once");
     assert!(recorded >= 1);
 }
+
+#[tokio::test]
+async fn a_scheduled_job_lock_is_held_by_one_connection_at_a_time_on_postgres() {
+    use eline_storage::jobs;
+    let t = testing::fresh().await;
+    let mut a = t.db.acquire().await.unwrap();
+    let mut b = t.db.acquire().await.unwrap();
+    assert!(jobs::try_lock(&mut a, jobs::SWEEP).await.unwrap());
+    let second = jobs::try_lock(&mut b, jobs::SWEEP).await.unwrap();
+    match t.db {
+        // Two servers on one PostgreSQL: the second waits its turn.
+        eline_storage::Db::Postgres(_) => assert!(!second, "the lock is already held"),
+        // One server per SQLite file: nothing to coordinate.
+        eline_storage::Db::Sqlite(_) => assert!(second),
+    }
+    jobs::unlock(&mut a, jobs::SWEEP).await.unwrap();
+    assert!(jobs::try_lock(&mut b, jobs::SWEEP).await.unwrap(), "free again once released");
+    jobs::unlock(&mut b, jobs::SWEEP).await.unwrap();
+}
