@@ -151,9 +151,21 @@ impl App {
     }
 
     async fn items(&self, actor: &Actor, hits: Vec<Hit>, names: &Names) -> AppResult<Vec<SearchItem>> {
+        // The checks of a page of hits run side by side (each on its own connection): on
+        // PostgreSQL their round trips would otherwise add up.
+        let mut checks = tokio::task::JoinSet::new();
+        for (i, hit) in hits.iter().enumerate() {
+            let (app, actor, hit) = (self.clone(), actor.clone(), hit.clone());
+            checks.spawn(async move { app.may_open(&actor, &hit).await.map(|ok| (i, ok)) });
+        }
+        let mut open = vec![false; hits.len()];
+        while let Some(done) = checks.join_next().await {
+            let (i, ok) = done.map_err(|e| AppError::Internal(e.to_string()))??;
+            open[i] = ok;
+        }
         let mut items = Vec::with_capacity(hits.len());
-        for hit in hits {
-            if !self.may_open(actor, &hit).await? {
+        for (hit, may) in hits.into_iter().zip(open) {
+            if !may {
                 tracing::warn!(kind = %hit.kind, id = hit.id, user = actor.user_id, "search hit withheld: index grants out of date");
                 continue;
             }
