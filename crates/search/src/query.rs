@@ -257,17 +257,20 @@ impl SearchIndex {
             }
         }
         let docs = searcher.num_docs().max(1) as f32;
+        // A word in a large share of all records says little about likeness and costs a pass
+        // over all of them: leave it out (in a small index every word counts).
+        let common = (docs / 20.0).max(100.0) as u64;
         let mut scored: Vec<(String, f32)> = Vec::new();
         for (word, tf) in weights {
             let df = searcher.doc_freq(&Term::from_field_text(f.title, &word))? + searcher.doc_freq(&Term::from_field_text(f.body, &word))?;
-            if df == 0 {
+            if df == 0 || df > common {
                 continue;
             }
             let idf = (docs / df as f32).ln().max(0.1);
             scored.push((word, tf.sqrt() * idf));
         }
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        scored.truncate(24);
+        scored.truncate(16);
         if scored.is_empty() {
             return Ok(Vec::new());
         }

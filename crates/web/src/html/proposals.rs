@@ -469,8 +469,12 @@ async fn detail_with(
         vec![]
     };
     let merge_candidates = if staff && can("review") { state.app.merge_candidates(&user.actor, id).await.unwrap_or_default() } else { vec![] };
-    let unit_suggestions =
-        if staff && (can("assign") || can("reassign")) { state.app.suggest_units(&user.actor, id).await.unwrap_or_default() } else { vec![] };
+    // At assignment, and at reassignment once a unit has objected (not on every handled proposal).
+    let unit_suggestions = if staff && (can("assign") || (can("reassign") && v.proposal.objection_open)) {
+        state.app.suggest_units(&user.actor, id).await.unwrap_or_default()
+    } else {
+        vec![]
+    };
     let l = Layout::page(state, user, &format!("/proposals/{id}"), title, &[("提案", "/proposals")]).await?;
     Ok(DetailPage {
         l,
