@@ -344,6 +344,15 @@ impl App {
         Ok(out)
     }
 
+    /// The filed proposals of a session a proposal may be merged into (newest 200; office staff).
+    pub async fn merge_targets(&self, actor: &Actor, session_id: i64) -> AppResult<Vec<eline_storage::proposals::MergeTarget>> {
+        if !actor.has(Role::Staff) {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.acquire().await?;
+        Ok(proposals::merge_targets(&mut c.ex(), actor.committee_id, session_id, 200).await?)
+    }
+
     /// Leader accounts as (user id, name), for choosing supervising leaders.
     pub async fn leader_choices(&self, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
         let mut c = self.db.acquire().await?;

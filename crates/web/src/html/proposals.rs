@@ -394,7 +394,7 @@ struct DetailPage {
     failed_action: String,
     units: Vec<Entry>,
     leaders: Vec<(i64, String)>,
-    merge_targets: Vec<Row>,
+    merge_targets: Vec<eline_storage::proposals::MergeTarget>,
     rules: ProposalRules,
     reply_templates: Vec<eline_storage::reply_templates::ReplyTemplate>,
     /// Reply text taken from a chosen template.
@@ -444,19 +444,8 @@ async fn detail_with(
     let staff = user.actor.has(Role::Staff);
     let units = if staff { state.app.directory_choices(&user.actor, DirectoryKind::Unit).await? } else { vec![] };
     let leaders = if staff { state.app.leader_choices(&user.actor).await? } else { vec![] };
-    let merge_targets = if staff && v.allowed_actions.contains(&"review") {
-        let q = ListQuery { scope: Some("all".into()), session_id: Some(v.proposal.session_id), ..Default::default() };
-        state
-            .app
-            .list_proposals(&user.actor, &q, None, 200)
-            .await?
-            .items
-            .into_iter()
-            .filter(|r| Status::parse(&r.status).is_some_and(Status::is_filed))
-            .collect()
-    } else {
-        vec![]
-    };
+    let merge_targets =
+        if staff && v.allowed_actions.contains(&"review") { state.app.merge_targets(&user.actor, v.proposal.session_id).await? } else { vec![] };
     let title = match v.proposal.number {
         Some(n) => format!("第{n:04}号 {}", v.proposal.title),
         None => v.proposal.title.clone(),

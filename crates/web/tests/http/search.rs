@@ -99,7 +99,16 @@ async fn the_office_sees_merge_candidates_and_suggested_units() {
     };
     json_of(staff.post(&format!("/api/v1/proposals/{}/assign", ids[0]), &json!({"lead_unit_id": unit_id})).await, 200).await;
     found_within_a_second(&staff, "养老服务站", ids[1]).await;
-    found_within_a_second(&staff, "居家养老", ids[0]).await;
+    // Wait for the index to hold the assignment (not only the proposal).
+    let started = std::time::Instant::now();
+    loop {
+        let v = found_within_a_second(&staff, "居家养老", ids[0]).await;
+        if v["items"].as_array().unwrap().iter().any(|i| i["id"] == ids[0] && i["status"] == "assigned") {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_millis(1500), "assignment not indexed: {v}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let v = staff.get_json(&format!("/api/v1/proposals/{}/merge-candidates", ids[1])).await;
     assert_eq!(v["items"][0]["id"], ids[0], "{v}");
     let v = staff.get_json(&format!("/api/v1/proposals/{}/unit-suggestions", ids[1])).await;
