@@ -44,19 +44,12 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     pub async fn load(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> AppResult<Loaded> {
-        let p = proposals::get(&mut *ex, committee_id, id).await?.ok_or(AppError::NotFound)?;
-        Ok(Loaded {
-            cosigners: proposals::cosigners(&mut *ex, id).await?,
-            assignments: proposals::assignments(&mut *ex, id).await?,
-            supervisors: proposals::supervisors(&mut *ex, id).await?,
-            evaluators: proposals::evaluators(&mut *ex, id, p.round).await?,
-            promises: {
-                let c = proposals::commitments(&mut *ex, id).await?;
-                (c.len(), c.iter().filter(|c| c.done_at.is_none()).count())
-            },
-            delivery_raters: proposals::evaluators(&mut *ex, id, proposals::DELIVERY_ROUND).await?,
-            p,
-        })
+        let mut l = Loaded::load_for_visibility(&mut *ex, committee_id, id).await?;
+        l.evaluators = proposals::evaluators(&mut *ex, id, l.p.round).await?;
+        let c = proposals::commitments(&mut *ex, id).await?;
+        l.promises = (c.len(), c.iter().filter(|c| c.done_at.is_none()).count());
+        l.delivery_raters = proposals::evaluators(&mut *ex, id, proposals::DELIVERY_ROUND).await?;
+        Ok(l)
     }
 
     /// Only what decides who may see the proposal (the record, co-signers, units,

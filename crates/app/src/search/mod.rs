@@ -303,34 +303,33 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))
     }
 
-    /// Proposals of the same session like this one, for the office to merge (并案).
-    pub async fn merge_candidates(&self, actor: &Actor, proposal_id: i64) -> AppResult<Vec<SearchItem>> {
+    /// The office's tools on one proposal: the index and the proposal (staff only).
+    async fn office_proposal(&self, actor: &Actor, proposal_id: i64) -> AppResult<(&Search, eline_storage::proposals::Proposal)> {
         if !actor.has(Role::Staff) {
             return Err(AppError::Forbidden);
         }
         let search = self.search_index()?;
-        let p = {
-            let mut c = self.db.acquire().await?;
-            Loaded::load(&mut c.ex(), actor.committee_id, proposal_id).await?.p
-        };
+        let mut c = self.db.acquire().await?;
+        let p = eline_storage::proposals::get(&mut c.ex(), actor.committee_id, proposal_id).await?.ok_or(AppError::NotFound)?;
+        Ok((search, p))
+    }
+
+    /// Proposals of the same session like this one, for the office to merge (并案).
+    pub async fn merge_candidates(&self, actor: &Actor, proposal_id: i64) -> AppResult<Vec<SearchItem>> {
+        let (search, p) = self.office_proposal(actor, proposal_id).await?;
         let req =
             Request { limit: 10, session_id: Some(p.session_id), kind: Some(PROPOSAL.into()), exclude: vec![(PROPOSAL.into(), p.id)], ..self.request(actor) };
         let hits = self.similar_hits(search, Similar { title: p.title, body: p.body }, req).await?;
-        let hits: Vec<Hit> = hits.into_iter().filter(|h| !matches!(h.status.as_str(), "draft" | "withdrawn" | "merged" | "rejected")).take(5).collect();
+        // Submitted or filed ones: drafts, withdrawn, merged and not-filed proposals are no merge partners.
+        let partner = |s: &str| Status::parse(s).is_some_and(|s| s == Status::Submitted || s.is_filed());
+        let hits: Vec<Hit> = hits.into_iter().filter(|h| partner(&h.status)).take(5).collect();
         let names = self.names(actor.committee_id).await?;
         self.items(actor, hits, &names).await
     }
 
     /// Up to three units for a proposal, from the similar past proposals they led.
     pub async fn suggest_units(&self, actor: &Actor, proposal_id: i64) -> AppResult<Vec<UnitSuggestion>> {
-        if !actor.has(Role::Staff) {
-            return Err(AppError::Forbidden);
-        }
-        let search = self.search_index()?;
-        let p = {
-            let mut c = self.db.acquire().await?;
-            Loaded::load(&mut c.ex(), actor.committee_id, proposal_id).await?.p
-        };
+        let (search, p) = self.office_proposal(actor, proposal_id).await?;
         let names = self.names(actor.committee_id).await?;
         let like = Similar { title: p.title, body: p.body };
         let req = Request { limit: 20, kind: Some(PROPOSAL.into()), exclude: vec![(PROPOSAL.into(), p.id)], ..self.request(actor) };
