@@ -24,4 +24,4 @@ run() {
 }
 run "API GET /api/v1/proposals/{id}" "/api/v1/proposals/" -H "Authorization: Bearer $token"
 run "HTML GET /proposals/{id}" "/proposals/" -H "Cookie: $cookie"
-echo "server RSS after load: $(rss_mb) MB"
+echo "server RSS after load: $(rss_split)"

@@ -51,3 +51,10 @@ browser_cookie() {
 }
 
 rss_mb() { ps -o rss= -p "$server" | awk '{printf "%.0f", $1/1024}'; }
+
+# rss_split: "N MB (heap and stacks A MB, mapped files F MB)" — mapped index and database pages
+# are the kernel's to drop under memory pressure; the anonymous part is what the process holds.
+rss_split() {
+    awk '/^VmRSS/ {t=$2} /^RssAnon/ {a=$2} /^RssFile/ {f=$2} /^RssShmem/ {s=$2}
+        END {printf "%.0f MB (heap and stacks %.0f MB, mapped files %.0f MB)", t/1024, a/1024, (f+s)/1024}' "/proc/$server/status"
+}

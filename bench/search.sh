@@ -35,6 +35,6 @@ run "GET /api/v1/search as bench-staff (whole committee)" "$staff" 1
 run "GET /api/v1/search as bench-member (own + public)" "$member" 1
 run "GET /api/v1/search as bench-staff (whole committee)" "$staff" 16
 run "GET /api/v1/search as bench-member (own + public)" "$member" 16
-echo "server RSS after load: $(rss_mb) MB"
+echo "server RSS after load: $(rss_split)"
 echo "index size: $(du -sh "$search_dir" | cut -f1)"
 [ -z "$own_index" ] || rm -rf "$own_index"

@@ -15,6 +15,10 @@ pub struct App {
     pub files: crate::files::FileStore,
     /// The search index of this server (none when `Settings::search_dir` is not set).
     pub search: Option<std::sync::Arc<crate::search::Search>>,
+    /// Proposal list pages (see `cache.rs`).
+    pub lists: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::proposals::Row>>>,
+    /// The directory's pickers (units, organisations, sectors…).
+    pub choices: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::directory::Entry>>>,
 }
 
 #[derive(Clone, Debug)]
@@ -36,6 +40,8 @@ pub struct Settings {
     /// Requests handled at once; more are refused at once with 503 + Retry-After instead of
     /// queueing without bound (memory stays flat under overload).
     pub max_in_flight: usize,
+    /// How long a cached list page or picker may be served (0: no cache); see `cache.rs`.
+    pub read_cache_ms: u64,
 }
 
 impl Default for Settings {
@@ -49,6 +55,7 @@ impl Default for Settings {
             data_dir: "eline-data".into(),
             search_dir: None,
             max_in_flight: 256,
+            read_cache_ms: 1000,
         }
     }
 }
@@ -65,7 +72,15 @@ impl App {
                 None
             }
         });
-        App { db, settings, files, search }
+        let ttl = std::time::Duration::from_millis(settings.read_cache_ms);
+        App {
+            db,
+            settings,
+            files,
+            search,
+            lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
+            choices: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
+        }
     }
 
     /// Asks the policy; a refused write is audited (in its own transaction) before `Forbidden`.

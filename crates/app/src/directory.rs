@@ -108,8 +108,15 @@ impl App {
     /// Every active record of a kind, for pickers in forms.
     pub async fn directory_choices(&self, actor: &Actor, kind: DirectoryKind) -> AppResult<Vec<Entry>> {
         self.require_visible(actor, Action::ViewDirectory, Resource::Any)?;
-        let mut c = self.db.acquire().await?;
-        Ok(directory::all_active(&mut c.ex(), kind, actor.committee_id).await?)
+        let key = format!("{}|{kind:?}", actor.committee_id);
+        let entries = self
+            .choices
+            .get_or_load(key, async {
+                let mut c = self.db.acquire().await?;
+                directory::all_active(&mut c.ex(), kind, actor.committee_id).await
+            })
+            .await?;
+        Ok(entries.as_ref().clone())
     }
 
     // ---- sessions ----

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bench_data;
+pub mod cache;
 mod context;
 pub mod demo;
 pub mod demo_data;

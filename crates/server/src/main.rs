@@ -73,6 +73,10 @@ enum Command {
         /// Requests handled at once; more get 503 with Retry-After (overload shedding).
         #[arg(long, env = "ELINE_MAX_IN_FLIGHT", default_value_t = 256)]
         max_in_flight: usize,
+        /// Milliseconds a list page or picker may be served from memory (0: off). This server's
+        /// own writes show at once; another server's within this time.
+        #[arg(long, env = "ELINE_READ_CACHE_MS", default_value_t = 1000)]
+        read_cache_ms: u64,
     },
     /// Rebuild the search index from the database; a running server switches to it by itself.
     Reindex {
@@ -262,10 +266,18 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
     match cli.command {
-        Command::Serve { addr, db, demo, committee_name, secure_cookies, search_dir, max_in_flight } => {
+        Command::Serve { addr, db, demo, committee_name, secure_cookies, search_dir, max_in_flight, read_cache_ms } => {
             let database = db.open().await?;
             let search_dir = search_dir.unwrap_or_else(|| db.data_dir.join("search"));
-            let settings = Settings { demo, secure_cookies, data_dir: db.data_dir.clone(), search_dir: Some(search_dir), max_in_flight, ..Settings::default() };
+            let settings = Settings {
+                demo,
+                secure_cookies,
+                data_dir: db.data_dir.clone(),
+                search_dir: Some(search_dir),
+                max_in_flight,
+                read_cache_ms,
+                ..Settings::default()
+            };
             let app = App::new(database.clone(), settings);
             if demo {
                 let (committee_id, loaded) = app.load_demo().await?;

@@ -41,6 +41,35 @@ pub enum Engine {
     Postgres,
 }
 
+/// Once per process, before the first SQLite connection: no global memory statistics. With them
+/// on (SQLite's default) every allocation of every connection takes one process-wide mutex; a
+/// list of 50 rows copies ~650 values, so under load the connections' threads queued on that lock
+/// (a third of the server's time at 1,000,000 proposals, see bench/README.md).
+fn sqlite_process_config() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before any connection is opened by this process (the
+        // Once runs ahead of the first pool); it only reads its integer argument. Should SQLite
+        // already be initialised, it returns SQLITE_MISUSE and changes nothing.
+        let rc = unsafe { libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int) };
+        if rc != libsqlite3_sys::SQLITE_OK {
+            tracing::debug!(rc, "SQLite memory statistics left on (already initialised)");
+        }
+    });
+}
+
+/// Per connection: the query planner stability guarantee. Without it SQLite re-prepares a
+/// statement whenever a parameter it looked at is bound again — `LIMIT $n` and a bound LIKE
+/// pattern among them — i.e. it parsed and planned the list query on every request.
+fn sqlite_connection_config(db: *mut libsqlite3_sys::sqlite3) {
+    // SAFETY: `db` is the open handle of the connection being set up, locked for us by sqlx for
+    // the duration of this call; SQLITE_DBCONFIG_ENABLE_QPSG takes an int and an optional int*
+    // out-parameter (null: not wanted).
+    unsafe {
+        libsqlite3_sys::sqlite3_db_config(db, libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG, 1 as std::ffi::c_int, std::ptr::null_mut::<std::ffi::c_int>());
+    }
+}
+
 impl Db {
     /// Connects by scheme: `sqlite://path` (created if missing; WAL, busy timeout, foreign keys)
     /// or `postgres://…`.
@@ -63,7 +92,19 @@ impl Db {
             {
                 std::fs::create_dir_all(dir).map_err(|e| StorageError::Config(format!("无法创建数据目录 {}：{e}", dir.display())))?;
             }
-            let pool = SqlitePoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(15)).connect_with(opts).await?;
+            sqlite_process_config();
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(15))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        let mut handle = conn.lock_handle().await?;
+                        sqlite_connection_config(handle.as_raw_handle().as_ptr());
+                        Ok(())
+                    })
+                })
+                .connect_with(opts)
+                .await?;
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url).map_err(|e| StorageError::Config(format!("PostgreSQL 地址无效：{e}")))?;
@@ -134,6 +175,7 @@ impl Tx {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
+        note_write();
         Ok(())
     }
 
@@ -161,6 +203,98 @@ impl Ex<'_> {
             Ex::Postgres(_) => Engine::Postgres,
         }
     }
+}
+
+/// Binds each [`Arg`] in turn (the engines' query types differ, the loop does not).
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::I64(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_str()),
+                Arg::Bool(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// A value bound to a query whose text is built at run time (see [`Query`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    I64(i64),
+    Text(String),
+    Bool(bool),
+}
+
+/// A query built from the filters actually given, so that each engine plans it with the indexes
+/// of those filters. (A fixed text with `($n IS NULL OR col = $n)` for every optional filter keeps
+/// SQLite from using a filter's index and, with a bound LIKE pattern, makes it re-prepare the
+/// whole statement on every execution.) Placeholders are numbered as they are pushed; the text is
+/// made of `'static` fragments only, so no value can reach it.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Query {
+    pub fn new(sql: &'static str) -> Query {
+        Query { sql: sql.to_string(), args: Vec::new() }
+    }
+
+    /// Appends text as is.
+    pub fn sql(&mut self, text: &'static str) -> &mut Query {
+        self.sql.push_str(text);
+        self
+    }
+
+    /// Binds a value and appends its placeholder (`$n`).
+    pub fn arg(&mut self, value: Arg) -> &mut Query {
+        self.args.push(value);
+        self.sql.push('$');
+        self.sql.push_str(&self.args.len().to_string());
+        self
+    }
+
+    /// Appends text in which every `?` stands for the same value `value` (bound once).
+    pub fn with(&mut self, text: &'static str, value: Arg) -> &mut Query {
+        self.args.push(value);
+        let placeholder = format!("${}", self.args.len());
+        self.sql.push_str(&text.replace('?', &placeholder));
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.sql
+    }
+
+    /// All rows as `T`.
+    pub async fn fetch_all<T>(&self, ex: &mut Ex<'_>) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+    {
+        match ex {
+            Ex::Sqlite(c) => bind_args!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(self.sql.as_str())), &self.args).fetch_all(&mut **c).await,
+            Ex::Postgres(c) => bind_args!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(self.sql.as_str())), &self.args).fetch_all(&mut **c).await,
+        }
+    }
+}
+
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many write transactions this process has committed (plus writes of other servers noticed
+/// through the outbox, see [`note_write`]). Read caches keep what they read under this number and
+/// drop it once the number moves: a read after a write of this process never sees the old data.
+pub fn write_generation() -> u64 {
+    WRITES.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Records a write this process learnt of (every commit calls it; so does the search follower
+/// when it finds outbox rows written by another server).
+pub fn note_write() {
+    WRITES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
 }
 
 /// Now as UTC microseconds, the form every timestamp is stored in.

@@ -23,6 +23,6 @@ pub mod settings;
 pub mod testing;
 pub mod users;
 
-pub use db::{Conn, Db, Engine, Ex, Tx, now_micros};
+pub use db::{Arg, Conn, Db, Engine, Ex, Query, Tx, note_write, now_micros, write_generation};
 pub use error::{Result, StorageError};
 pub use migrate::migrate;

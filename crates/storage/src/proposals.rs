@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{Ex, Result, StorageError, all, now_micros, opt, run, scalar};
+use crate::{Arg, Ex, Query, Result, StorageError, all, now_micros, opt, run, scalar};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Proposal {
@@ -500,59 +500,98 @@ pub struct Filter {
     pub before_id: Option<i64>,
 }
 
-const LIST_SQL: &str = "SELECT p.id, p.session_id, p.number, p.title, p.kind, p.status, p.is_key, p.due_on, p.evaluation_due_on,
-        m.name AS proposer_name, o.name AS organization_name, p.submitted_at, p.version
-     FROM proposals p
-     LEFT JOIN members m ON m.id = p.proposer_member_id
-     LEFT JOIN organizations o ON o.id = p.organization_id
-     WHERE p.committee_id = $1
-       AND (CAST($2 AS TEXT) IS NULL OR p.status = $2)
-       AND (CAST($3 AS BIGINT) IS NULL OR p.session_id = $3)
-       AND (CAST($4 AS TEXT) IS NULL OR p.kind = $4)
-       AND (CAST($5 AS BIGINT) IS NULL OR p.proposer_member_id = $5
-            OR EXISTS (SELECT 1 FROM proposal_cosigners c WHERE c.proposal_id = p.id AND c.member_id = $5 AND c.status IN ('pending', 'confirmed') AND p.status <> 'draft'))
-       AND (CAST($6 AS BIGINT) IS NULL OR p.created_by = $6)
-       AND (CAST($7 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM proposal_units a WHERE a.proposal_id = p.id AND a.unit_id = $7 AND a.active = TRUE))
-       AND (CAST($8 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM proposal_supervisors s WHERE s.proposal_id = p.id AND s.user_id = $8))
-       AND ($9 = FALSE OR p.is_key = TRUE)
-       AND ($10 = FALSE OR p.status IN ('filed', 'assigned', 'replied', 'rehandling', 'closed'))
-       AND ($11 = FALSE OR p.published = TRUE)
-       AND (CAST($12 AS TEXT) IS NULL OR (p.due_on <= $12 AND p.status IN ('assigned', 'rehandling')))
-       AND (CAST($13 AS TEXT) IS NULL OR p.title LIKE $13)
-       AND (CAST($14 AS BIGINT) IS NULL OR p.id < $14)
-       AND (CAST($16 AS TEXT) IS NULL
-            OR ($16 = 'objection' AND p.objection_open = TRUE AND p.status = 'assigned')
-            OR ($16 = 'extension' AND p.extension_requested = TRUE AND p.status = 'assigned')
-            OR ($16 = 'to_close' AND p.status = 'replied' AND (p.evaluation_due_on < $17 OR p.dissatisfied_rounds >= 2))
-            OR ($16 = 'lookback' AND p.status = 'closed'
-                AND EXISTS (SELECT 1 FROM proposal_commitments k WHERE k.proposal_id = p.id AND k.done_at IS NULL)))
-     ORDER BY p.id DESC LIMIT $15";
-
-/// Newest first.
+/// Newest first. The WHERE clause holds only the filters given, so each uses its index.
 pub async fn list(ex: &mut Ex<'_>, committee_id: i64, f: &Filter, limit: i64) -> Result<Vec<Row>> {
-    let like = f.q.as_ref().map(|q| q.trim()).filter(|q| !q.is_empty()).map(|q| format!("%{}%", q.replace(['%', '_'], "")));
-    Ok(all!(
-        ex,
-        Row,
-        LIST_SQL,
-        committee_id,
-        &f.status,
-        f.session_id,
-        &f.kind,
-        f.member_id,
-        f.creator_id,
-        f.unit_id,
-        f.supervisor_id,
-        f.key_only,
-        f.filed_only,
-        f.published_only,
-        &f.due_by,
-        like,
-        f.before_id,
-        limit,
-        &f.queue,
-        &f.today
-    )?)
+    Ok(list_query(committee_id, f, limit).fetch_all(ex).await?)
+}
+
+fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
+    let mut q = Query::new(
+        "SELECT p.id, p.session_id, p.number, p.title, p.kind, p.status, p.is_key, p.due_on, p.evaluation_due_on,
+            m.name AS proposer_name, o.name AS organization_name, p.submitted_at, p.version
+         FROM ",
+    );
+    // A unit's list is read from its assignments, newest first by their index (a few thousand
+    // among a million: walking all proposals for them took 12-37 ms, this 2-5 ms). The domain
+    // keeps one active assignment per unit and proposal, so no proposal comes twice.
+    let by_unit = f.unit_id.is_some();
+    q.sql(if by_unit { "proposal_units a JOIN proposals p ON p.id = a.proposal_id" } else { "proposals p" });
+    q.sql(
+        " LEFT JOIN members m ON m.id = p.proposer_member_id
+         LEFT JOIN organizations o ON o.id = p.organization_id
+         WHERE p.committee_id = ",
+    );
+    q.arg(Arg::I64(committee_id));
+    if let Some(unit) = f.unit_id {
+        q.sql(" AND a.unit_id = ").arg(Arg::I64(unit)).sql(" AND a.active = TRUE");
+    }
+    if let Some(v) = &f.status {
+        q.sql(" AND p.status = ").arg(Arg::Text(v.clone()));
+    }
+    if let Some(v) = f.session_id {
+        q.sql(" AND p.session_id = ").arg(Arg::I64(v));
+    }
+    if let Some(v) = &f.kind {
+        q.sql(" AND p.kind = ").arg(Arg::Text(v.clone()));
+    }
+    if let Some(v) = f.member_id {
+        // Driven from the member's own rows (a few hundred at most): as `proposer = ? OR EXISTS
+        // (co-signer)` the engine walked the committee's newest-first index through every
+        // proposal until it had a page (0.6 s at 1,000,000; 2 ms this way).
+        q.with(
+            " AND p.id IN (SELECT mp.id FROM proposals mp WHERE mp.proposer_member_id = ?
+                 UNION ALL SELECT c.proposal_id FROM proposal_cosigners c JOIN proposals j ON j.id = c.proposal_id
+                 WHERE c.member_id = ? AND c.status IN ('pending', 'confirmed') AND j.status <> 'draft')",
+            Arg::I64(v),
+        );
+    }
+    if let Some(v) = f.creator_id {
+        q.sql(" AND p.created_by = ").arg(Arg::I64(v));
+    }
+    if let Some(v) = f.supervisor_id {
+        // A leader supervises a handful: driven from those rows, not from the whole list.
+        q.with(" AND p.id IN (SELECT s.proposal_id FROM proposal_supervisors s WHERE s.user_id = ?)", Arg::I64(v));
+    }
+    if f.key_only {
+        q.sql(" AND p.is_key = TRUE");
+    }
+    if f.filed_only {
+        q.sql(" AND p.status IN ('filed', 'assigned', 'replied', 'rehandling', 'closed')");
+    }
+    if f.published_only {
+        q.sql(" AND p.published = TRUE");
+    }
+    if let Some(v) = &f.due_by {
+        q.sql(" AND p.status IN ('assigned', 'rehandling') AND p.due_on <= ").arg(Arg::Text(v.clone()));
+    }
+    if let Some(words) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        q.sql(" AND p.title LIKE ").arg(Arg::Text(format!("%{}%", words.replace(['%', '_'], ""))));
+    }
+    if let Some(v) = f.before_id {
+        q.sql(if by_unit { " AND a.proposal_id < " } else { " AND p.id < " }).arg(Arg::I64(v));
+    }
+    match f.queue.as_deref() {
+        Some("objection") => {
+            q.sql(" AND p.status = 'assigned' AND p.objection_open = TRUE");
+        }
+        Some("extension") => {
+            q.sql(" AND p.status = 'assigned' AND p.extension_requested = TRUE");
+        }
+        Some("to_close") => {
+            let today = f.today.clone().unwrap_or_default();
+            q.with(" AND p.status = 'replied' AND (p.evaluation_due_on < ? OR p.dissatisfied_rounds >= 2)", Arg::Text(today));
+        }
+        Some("lookback") => {
+            q.sql(" AND p.status = 'closed' AND EXISTS (SELECT 1 FROM proposal_commitments k WHERE k.proposal_id = p.id AND k.done_at IS NULL)");
+        }
+        // An unknown queue matches nothing (the use case refuses it before it gets here).
+        Some(_) => {
+            q.sql(" AND 1 = 0");
+        }
+        None => {}
+    }
+    q.sql(if by_unit { " ORDER BY a.proposal_id DESC LIMIT " } else { " ORDER BY p.id DESC LIMIT " }).arg(Arg::I64(limit));
+    q
 }
 
 /// A filed proposal a submitted one may be merged into.

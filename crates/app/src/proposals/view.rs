@@ -319,9 +319,22 @@ impl App {
         if let Some(days) = q.due_within_days {
             f.due_by = Some(super::config::fmt_date(super::today() + chrono::Duration::days(days.clamp(-3650, 3650))));
         }
-        let mut c = self.db.acquire().await?;
-        let mut items = proposals::list(&mut c.ex(), actor.committee_id, &f, limit + 1).await?;
+        let mut items = self.list_rows(actor.committee_id, &f, limit + 1).await?;
         Ok(Page::from_overfetch(&mut items, limit, |r| r.id.to_string()))
+    }
+
+    /// The rows of a list through the read cache (`cache.rs`): the key is the filter after the
+    /// viewer's rights were applied to it.
+    pub(crate) async fn list_rows(&self, committee_id: i64, f: &Filter, limit: i64) -> AppResult<Vec<Row>> {
+        let key = format!("{committee_id}|{limit}|{f:?}");
+        let rows = self
+            .lists
+            .get_or_load(key, async {
+                let mut c = self.db.acquire().await?;
+                proposals::list(&mut c.ex(), committee_id, f, limit).await
+            })
+            .await?;
+        Ok(rows.as_ref().clone())
     }
 }
 

@@ -95,6 +95,8 @@ impl Search {
             if fresh.is_empty() {
                 return Ok(total);
             }
+            // Some may be another server's writes: this server's read caches must not outlive them.
+            eline_storage::note_write();
             let mut targets: BTreeSet<(String, i64)> = fresh.iter().map(|e| (e.target_type.clone(), e.target_id)).collect();
             let mut docs = Vec::new();
             let mut removed = Vec::new();

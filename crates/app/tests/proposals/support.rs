@@ -283,8 +283,9 @@ impl World {
     pub async fn age(&self, id: i64, change: impl FnOnce(&mut Proposal)) {
         let mut p = self.row(id).await;
         change(&mut p);
-        let mut c = self.t.db.acquire().await.expect("connection");
-        proposals::save(&mut c.ex(), &p, p.version).await.expect("move dates");
+        let mut tx = self.t.db.begin().await.expect("transaction");
+        proposals::save(&mut tx.ex(), &p, p.version).await.expect("move dates");
+        tx.commit().await.expect("commit");
     }
 }
 
