@@ -287,3 +287,27 @@ async fn a_session_with_nothing_submitted_shows_dashes_not_zero_rates() {
     let e = w.app.proposal_stats(&w.staff, Some(999_999)).await.unwrap_err();
     assert!(matches!(&e, AppError::Validation(f) if f[0].field == "session_id"), "{e:?}");
 }
+
+/// On time is judged on Beijing dates: a reply at 23:30 Beijing time on the due date counts, one
+/// at 00:30 the next morning does not (though both fall on the due date in UTC).
+#[tokio::test]
+async fn a_reply_is_on_time_until_midnight_beijing_time_of_the_due_date() {
+    let w = World::new().await;
+    let due = "2026-03-10";
+    for (title, beijing) in [("关于赶在截止日深夜答复的提案", "2026-03-10 23:30:00"), ("关于截止次日凌晨答复的提案", "2026-03-11 00:30:00")]
+    {
+        let id = w.submitted(&w.member, title, "individual").await.id;
+        w.file(id).await;
+        w.act(&w.staff, id, "assign", json!({"lead_unit_id": w.units[0]})).await;
+        w.reply(id, "A").await;
+        w.set_due(id, due).await;
+        let at = chrono::NaiveDateTime::parse_from_str(beijing, "%Y-%m-%d %H:%M:%S").unwrap().and_utc().timestamp_micros() - 8 * 3600 * 1_000_000;
+        let mut c = w.app.db.acquire().await.expect("connection");
+        let reply = proposals::replies(&mut c.ex(), id).await.expect("replies")[0].id;
+        proposals::backdate_reply(&mut c.ex(), reply, at).await.expect("backdate");
+    }
+    let s = w.stats(Some(w.session)).await;
+    assert_eq!((s.totals.replied, s.totals.on_time), (2, 1), "{:?}", s.totals);
+    let u = s.units.iter().find(|u| u.unit_id == w.units[0]).expect("the unit's row");
+    assert_eq!((u.replied, u.on_time), (2, 1));
+}

@@ -49,29 +49,52 @@ async fn read_rows(ex: &mut Ex<'_>, table: &str, columns: &[Column], after: &str
     })
 }
 
-async fn insert_row(ex: &mut Ex<'_>, table: &str, columns: &[Column], row: Vec<Value>) -> Result<()> {
+/// Bound values per INSERT: under the limits of both engines (SQLite 32,766, PostgreSQL 65,535).
+const MAX_PARAMS: usize = 30_000;
+
+/// Inserts rows with multi-row INSERTs (one statement per up to `MAX_PARAMS` values: row by row,
+/// 1,000,000 proposals took 1,115 s to copy).
+async fn insert_rows(ex: &mut Ex<'_>, table: &str, columns: &[Column], rows: Vec<Vec<Value>>) -> Result<()> {
     let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-    let params: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), params.join(", "));
-    macro_rules! bind_all {
-        ($q:expr) => {{
-            let mut q = $q;
-            for v in row {
-                q = match v {
-                    Value::Int(x) => q.bind(x),
-                    Value::Text(x) => q.bind(x),
-                    Value::Bool(x) => q.bind(x),
-                };
+    let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = rows.by_ref().take(per_statement).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
+        let mut n = 0;
+        for r in 0..chunk.len() {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..columns.len() {
+                n += 1;
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&n.to_string());
             }
-            q
-        }};
-    }
-    match ex {
-        Ex::Sqlite(c) => {
-            bind_all!(sqlx::query(AssertSqlSafe(sql))).execute(&mut **c).await?;
+            sql.push(')');
         }
-        Ex::Postgres(c) => {
-            bind_all!(sqlx::query(AssertSqlSafe(sql))).execute(&mut **c).await?;
+        macro_rules! bind_all {
+            ($q:expr) => {{
+                let mut q = $q;
+                for v in chunk.into_iter().flatten() {
+                    q = match v {
+                        Value::Int(x) => q.bind(x),
+                        Value::Text(x) => q.bind(x),
+                        Value::Bool(x) => q.bind(x),
+                    };
+                }
+                q
+            }};
+        }
+        // Not kept in the connections' statement caches: each shape is used for one table.
+        match ex {
+            Ex::Sqlite(c) => {
+                bind_all!(sqlx::query(AssertSqlSafe(sql)).persistent(false)).execute(&mut **c).await?;
+            }
+            Ex::Postgres(c) => {
+                bind_all!(sqlx::query(AssertSqlSafe(sql)).persistent(false)).execute(&mut **c).await?;
+            }
         }
     }
     Ok(())
@@ -96,7 +119,7 @@ pub async fn copy(from: &Db, to: &Db) -> Result<Counts> {
         let mut after = if text_key { "''".to_string() } else { "-9223372036854775808".to_string() };
         let mut copied = 0i64;
         loop {
-            let rows = read_rows(&mut src.ex(), table, columns, &after, 2000).await?;
+            let rows = read_rows(&mut src.ex(), table, columns, &after, 5000).await?;
             let Some(last) = rows.last() else { break };
             let id_pos = columns.iter().position(|c| c.name == "id").unwrap_or(0);
             after = match &last[id_pos] {
@@ -104,10 +127,8 @@ pub async fn copy(from: &Db, to: &Db) -> Result<Counts> {
                 Value::Text(Some(s)) => format!("'{}'", s.replace('\'', "''")),
                 _ => break,
             };
-            for row in rows {
-                insert_row(&mut dst.ex(), table, columns, row).await?;
-                copied += 1;
-            }
+            copied += rows.len() as i64;
+            insert_rows(&mut dst.ex(), table, columns, rows).await?;
         }
         if dst.engine() == Engine::Postgres && !text_key {
             run!(
@@ -131,7 +152,7 @@ pub async fn copy(from: &Db, to: &Db) -> Result<Counts> {
 /// A read transaction that sees one consistent state of the source.
 async fn begin_snapshot(db: &Db) -> Result<Tx> {
     Ok(match db {
-        Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN DEFERRED").await?),
+        Db::Sqlite(p) => Tx::Sqlite(crate::db::SqliteTx::reading(p.begin_with("BEGIN DEFERRED").await?)),
         Db::Postgres(p) => Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
     })
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{Ex, Result, all};
+use crate::{Arg, Engine, Ex, Query, Result, all};
 
 /// Proposals counted by everything a figure or breakdown tells apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -44,36 +44,74 @@ pub async fn counts(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>)
     )?)
 }
 
-/// One unit's replies to one proposal: the first one's time and the latest one's class.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct UnitReply {
-    pub proposal_id: i64,
-    pub unit_id: i64,
-    pub unit_name: String,
-    /// UTC microseconds of the unit's first reply to the proposal.
-    pub first_at: i64,
-    /// The proposal's current due date (YYYY-MM-DD).
-    pub due_on: Option<String>,
-    /// Class (A/B/C) of the unit's latest reply.
-    pub class: String,
+/// Beijing day number of the first reply `x.first_at` (UTC microseconds; integer division on both
+/// engines), compared with the due date's: 1 when the first reply came on or before it.
+fn on_time_of(ex: &Ex<'_>) -> &'static str {
+    match ex.engine() {
+        Engine::Sqlite => {
+            "CAST(CASE WHEN (x.first_at + 28800000000) / 86400000000 <= CAST(julianday(p.due_on) - 2440587.5 AS BIGINT) THEN 1 ELSE 0 END AS BIGINT)"
+        }
+        Engine::Postgres => {
+            "CAST(CASE WHEN (x.first_at + 28800000000) / 86400000000 <= (CAST(p.due_on AS DATE) - DATE '1970-01-01') THEN 1 ELSE 0 END AS BIGINT)"
+        }
+    }
 }
 
-pub async fn unit_replies(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<UnitReply>> {
-    Ok(all!(
-        ex,
-        UnitReply,
-        "SELECT x.proposal_id, x.unit_id, u.name AS unit_name, x.first_at, p.due_on, lr.class
+fn scope(q: &mut Query, alias_filter: &'static str, committee_id: i64, session_id: Option<i64>) {
+    q.sql(alias_filter).arg(Arg::I64(committee_id));
+    if let Some(s) = session_id {
+        q.sql(" AND p.session_id = ").arg(Arg::I64(s));
+    }
+}
+
+/// Replies of units, counted by unit, the class of the unit's latest reply to each proposal,
+/// whether its first reply was on time, and the proposal's latest decisive evaluation. Counted
+/// in the database: at 1,000,000 proposals the rows per (proposal, unit) took 720 MB to hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct UnitReplyGroup {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub class: String,
+    /// 1 when the unit's first reply was on or before the proposal's due date (Beijing dates).
+    pub on_time: i64,
+    /// satisfied | basically_satisfied | dissatisfied; None: not evaluated.
+    pub satisfaction: Option<String>,
+    pub n: i64,
+}
+
+pub async fn unit_reply_groups(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<UnitReplyGroup>> {
+    let mut q = Query::new("SELECT x.unit_id, u.name AS unit_name, lr.class, ");
+    q.sql(on_time_of(ex));
+    q.sql(
+        " AS on_time, e.satisfaction, COUNT(*) AS n
          FROM (SELECT r.proposal_id, r.unit_id, MIN(r.at) AS first_at, MAX(r.id) AS last_id
-               FROM proposal_replies r JOIN proposals p ON p.id = r.proposal_id
-               WHERE p.committee_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR p.session_id = $2)
-               GROUP BY r.proposal_id, r.unit_id) x
+               FROM proposal_replies r JOIN proposals p ON p.id = r.proposal_id",
+    );
+    scope(&mut q, " WHERE p.committee_id = ", committee_id, session_id);
+    q.sql(
+        " GROUP BY r.proposal_id, r.unit_id) x
          JOIN proposal_replies lr ON lr.id = x.last_id
          JOIN proposals p ON p.id = x.proposal_id
          JOIN units u ON u.id = x.unit_id
-         ORDER BY x.proposal_id, x.unit_id",
-        committee_id,
-        session_id
-    )?)
+         LEFT JOIN proposal_evaluations e ON e.id = (SELECT MAX(e2.id) FROM proposal_evaluations e2 WHERE e2.proposal_id = x.proposal_id AND e2.decisive = TRUE)
+         GROUP BY x.unit_id, u.name, lr.class, 4, e.satisfaction
+         ORDER BY x.unit_id",
+    );
+    Ok(q.fetch_all(ex).await?)
+}
+
+/// Filed proposals whose first reply (of any unit) came on or before their due date.
+pub async fn first_replies_on_time(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<i64> {
+    let mut q = Query::new("SELECT CAST(COALESCE(SUM(");
+    q.sql(on_time_of(ex));
+    q.sql(
+        "), 0) AS BIGINT) AS n
+         FROM (SELECT r.proposal_id, MIN(r.at) AS first_at FROM proposal_replies r JOIN proposals p ON p.id = r.proposal_id",
+    );
+    scope(&mut q, " WHERE p.committee_id = ", committee_id, session_id);
+    q.sql(" GROUP BY r.proposal_id) x JOIN proposals p ON p.id = x.proposal_id");
+    let rows: Vec<(i64,)> = q.fetch_all(ex).await?;
+    Ok(rows.first().map(|r| r.0).unwrap_or(0))
 }
 
 /// Proposals currently assigned to a unit in one role (lead, co, split).
@@ -99,28 +137,18 @@ pub async fn unit_assignments(ex: &mut Ex<'_>, committee_id: i64, session_id: Op
     )?)
 }
 
-/// The latest decisive evaluation (the proposer's) of each evaluated proposal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct LatestEvaluation {
-    pub proposal_id: i64,
-    /// satisfied | basically_satisfied | dissatisfied
-    pub satisfaction: String,
-}
-
-pub async fn latest_evaluations(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<LatestEvaluation>> {
-    Ok(all!(
-        ex,
-        LatestEvaluation,
-        "SELECT e.proposal_id, e.satisfaction
+/// The latest decisive evaluation (the proposer's) of each evaluated proposal, counted by
+/// satisfaction (satisfied | basically_satisfied | dissatisfied).
+pub async fn evaluation_counts(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<(String, i64)>> {
+    let mut q = Query::new(
+        "SELECT e.satisfaction, COUNT(*) AS n
          FROM proposal_evaluations e
          JOIN (SELECT e2.proposal_id, MAX(e2.id) AS last_id
-               FROM proposal_evaluations e2 JOIN proposals p ON p.id = e2.proposal_id
-               WHERE e2.decisive = TRUE AND p.committee_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR p.session_id = $2)
-               GROUP BY e2.proposal_id) l ON l.last_id = e.id
-         ORDER BY e.proposal_id",
-        committee_id,
-        session_id
-    )?)
+               FROM proposal_evaluations e2 JOIN proposals p ON p.id = e2.proposal_id",
+    );
+    scope(&mut q, " WHERE e2.decisive = TRUE AND p.committee_id = ", committee_id, session_id);
+    q.sql(" GROUP BY e2.proposal_id) l ON l.last_id = e.id GROUP BY e.satisfaction ORDER BY e.satisfaction");
+    Ok(q.fetch_all(ex).await?)
 }
 
 // ---- the catalogue (提案目录) ----

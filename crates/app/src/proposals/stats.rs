@@ -24,7 +24,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
 use eline_domain::proposal::{Kind, Satisfaction, Status};
 use eline_domain::{Actor, Role};
 use eline_storage::proposal_stats::{self as q, CountRow};
@@ -211,28 +210,19 @@ struct Marks {
 }
 
 impl Marks {
-    fn add(&mut self, satisfaction: Option<&str>) {
+    /// `n` evaluations of one satisfaction (None: not evaluated, not counted).
+    fn add(&mut self, satisfaction: Option<&str>, n: i64) {
         let Some(s) = satisfaction.and_then(Satisfaction::parse) else { return };
-        self.evaluated += 1;
+        self.evaluated += n;
         match s {
-            Satisfaction::Satisfied => self.satisfied += 1,
-            Satisfaction::BasicallySatisfied => self.basically_satisfied += 1,
-            Satisfaction::Dissatisfied => self.dissatisfied += 1,
+            Satisfaction::Satisfied => self.satisfied += n,
+            Satisfaction::BasicallySatisfied => self.basically_satisfied += n,
+            Satisfaction::Dissatisfied => self.dissatisfied += n,
         }
     }
     fn rates(&self) -> (Option<f64>, Option<f64>) {
         (rate(self.satisfied, self.evaluated), rate(self.satisfied + self.basically_satisfied, self.evaluated))
     }
-}
-
-/// The Beijing date of stored UTC microseconds (due dates are Beijing dates).
-fn beijing_date(micros: i64) -> Option<NaiveDate> {
-    chrono::DateTime::from_timestamp_micros(micros).map(|t| (t + chrono::Duration::hours(8)).date_naive())
-}
-
-fn on_time(first_at: i64, due_on: Option<&str>) -> bool {
-    let due = due_on.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    matches!((beijing_date(first_at), due), (Some(at), Some(due)) if at <= due)
 }
 
 fn class_counts(codes: &[(String, String)], counts: &HashMap<String, i64>) -> Vec<ClassCount> {
@@ -262,10 +252,10 @@ impl App {
         };
         let (config, _) = Config::load_today(&mut c.ex(), cid).await?;
         let rows = q::counts(&mut c.ex(), cid, session_id).await?;
-        let replies = q::unit_replies(&mut c.ex(), cid, session_id).await?;
+        let replies = q::unit_reply_groups(&mut c.ex(), cid, session_id).await?;
+        let on_time_count = q::first_replies_on_time(&mut c.ex(), cid, session_id).await?;
         let assignments = q::unit_assignments(&mut c.ex(), cid, session_id).await?;
-        let evaluations: HashMap<i64, String> =
-            q::latest_evaluations(&mut c.ex(), cid, session_id).await?.into_iter().map(|e| (e.proposal_id, e.satisfaction)).collect();
+        let evaluations = q::evaluation_counts(&mut c.ex(), cid, session_id).await?;
         drop(c);
 
         // Totals, statuses, sectors, organisations: from the grouped counts.
@@ -284,21 +274,18 @@ impl App {
             }
         }
 
-        // Replies: per proposal (first reply) and per unit.
-        let mut first_reply: HashMap<i64, (i64, Option<&str>)> = HashMap::new();
+        // Replies per unit (counted by the database per unit, class, on time and evaluation).
         let mut class_totals: HashMap<String, i64> = HashMap::new();
         let mut units: BTreeMap<i64, UnitAcc> = BTreeMap::new();
         for r in &replies {
-            let first = first_reply.entry(r.proposal_id).or_insert((r.first_at, r.due_on.as_deref()));
-            first.0 = first.0.min(r.first_at);
-            *class_totals.entry(r.class.clone()).or_default() += 1;
+            *class_totals.entry(r.class.clone()).or_default() += r.n;
             let u = units.entry(r.unit_id).or_insert_with(|| UnitAcc::named(&r.unit_name));
-            u.replied += 1;
-            if on_time(r.first_at, r.due_on.as_deref()) {
-                u.on_time += 1;
+            u.replied += r.n;
+            if r.on_time == 1 {
+                u.on_time += r.n;
             }
-            *u.classes.entry(r.class.clone()).or_default() += 1;
-            u.marks.add(evaluations.get(&r.proposal_id).map(String::as_str));
+            *u.classes.entry(r.class.clone()).or_default() += r.n;
+            u.marks.add(r.satisfaction.as_deref(), r.n);
         }
         for a in &assignments {
             let u = units.entry(a.unit_id).or_insert_with(|| UnitAcc::named(&a.unit_name));
@@ -314,10 +301,9 @@ impl App {
         others.sort();
         codes.extend(others.into_iter().map(|c| (c.clone(), String::new())));
 
-        let on_time_count = first_reply.values().filter(|(at, due)| on_time(*at, *due)).count() as i64;
         let mut marks = Marks::default();
-        for s in evaluations.values() {
-            marks.add(Some(s));
+        for (s, n) in &evaluations {
+            marks.add(Some(s), *n);
         }
         let (satisfaction_rate, basic_satisfaction_rate) = marks.rates();
         let totals = Figures {

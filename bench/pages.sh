@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# A member's home page and the committee's proposal statistics: bench/pages.sh DATABASE_URL [ADDR]
+# GET / as bench-member (browser session: the home page with their to-do figures and lists), and
+# GET /api/v1/proposals/stats (the work report's proposal figures: all sessions, then the newest
+# session) as bench-staff: one request alone (the time one person waits), then 4 connections.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+url="${1:?usage: bench/pages.sh DATABASE_URL [ADDR]}"
+addr="${2:-127.0.0.1:18354}"
+duration="${DURATION:-20s}"
+source bench/lib.sh
+need_wrk
+start_server
+cookie=$(browser_cookie bench-member)
+token=$(api_token bench-staff)
+echo "== HTML GET / (member home), 32 connections"
+wrk -t2 -c32 -d"$duration" --latency -H "Cookie: $cookie" "http://$addr/" | grep -E 'Requests/sec|Latency |  50%|  99%|Non-2xx|Socket errors'
+session=$(curl -fs -H "Authorization: Bearer $token" "http://$addr/api/v1/sessions?limit=1" | sed -n 's/.*"items":\[{"id":\([0-9]*\).*/\1/p')
+for path in "/api/v1/proposals/stats" "/api/v1/proposals/stats?session_id=$session"; do
+    echo "== GET $path (staff)"
+    for i in 1 2 3; do curl -fs -o /dev/null -w "  alone: %{time_total} s\n" -H "Authorization: Bearer $token" "http://$addr$path"; done
+    wrk -t2 -c4 -d"$duration" --latency --timeout 30s -H "Authorization: Bearer $token" "http://$addr$path" | grep -E 'Requests/sec|  50%|  99%|Non-2xx|Socket errors'
+done
+echo "server RSS after load: $(rss_split)"
