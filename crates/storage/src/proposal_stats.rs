@@ -23,25 +23,26 @@ pub struct CountRow {
     pub n: i64,
 }
 
+/// Grouped by ids first, names joined to the few hundred groups after (sorting 1,000,000 rows by
+/// their names as well took a second more).
 pub async fn counts(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<CountRow>> {
-    Ok(all!(
-        ex,
-        CountRow,
-        "SELECT t.status, t.kind, t.is_key, t.has_reply, t.sector_id, t.sector_name, t.organization_id, t.organization_name, COUNT(*) AS n
+    let mut q = Query::new(
+        "SELECT g.status, g.kind, g.is_key, g.has_reply, s.id AS sector_id, s.name AS sector_name, o.id AS organization_id, o.name AS organization_name, g.n
          FROM (SELECT p.status, p.kind,
                  CAST(CASE WHEN p.is_key = TRUE THEN 1 ELSE 0 END AS BIGINT) AS is_key,
                  CAST(CASE WHEN EXISTS (SELECT 1 FROM proposal_replies r WHERE r.proposal_id = p.id) THEN 1 ELSE 0 END AS BIGINT) AS has_reply,
-                 s.id AS sector_id, s.name AS sector_name, o.id AS organization_id, o.name AS organization_name
+                 m.sector_id, p.organization_id, COUNT(*) AS n
                FROM proposals p
-               LEFT JOIN members m ON m.id = p.proposer_member_id
-               LEFT JOIN sectors s ON s.id = m.sector_id
-               LEFT JOIN organizations o ON o.id = p.organization_id
-               WHERE p.committee_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR p.session_id = $2)) t
-         GROUP BY t.status, t.kind, t.is_key, t.has_reply, t.sector_id, t.sector_name, t.organization_id, t.organization_name
-         ORDER BY t.status, t.kind",
-        committee_id,
-        session_id
-    )?)
+               LEFT JOIN members m ON m.id = p.proposer_member_id",
+    );
+    scope(&mut q, " WHERE p.committee_id = ", committee_id, session_id);
+    q.sql(
+        " GROUP BY 1, 2, 3, 4, 5, 6) g
+         LEFT JOIN sectors s ON s.id = g.sector_id
+         LEFT JOIN organizations o ON o.id = g.organization_id
+         ORDER BY g.status, g.kind",
+    );
+    Ok(q.fetch_all(ex).await?)
 }
 
 /// Beijing day number of the first reply `x.first_at` (UTC microseconds; integer division on both
