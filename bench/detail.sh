@@ -5,15 +5,12 @@
 # table (bench/detail.lua; MAX_ID defaults to the largest proposal id).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-url="${1:?usage: bench/detail.sh DATABASE_URL [ADDR]}"
-addr="${2:-127.0.0.1:18351}"
-duration="${DURATION:-20s}"
 source bench/lib.sh
-need_wrk
+bench_args 127.0.0.1:18351 20s "$@"
 start_server
 token=$(api_token bench-staff)
 cookie=$(browser_cookie bench-staff)
-max_id="${MAX_ID:-$(curl -fs -H "Authorization: Bearer $token" "http://$addr/api/v1/proposals?limit=1" | sed -n 's/.*"items":\[{"id":\([0-9]*\).*/\1/p')}"
+max_id="${MAX_ID:-$(first_id "$token" /api/v1/proposals)}"
 [ -n "$max_id" ] || { echo "cannot read the largest proposal id" >&2; exit 1; }
 echo "ids 1..$max_id"
 run() {

@@ -1,10 +1,28 @@
 # Shared by the bench scripts (sourced, not run): the binary, wrk, a server on a database, logins.
-# The caller sets `addr` and `url` and may set SEARCH_DIR (a prebuilt index to reuse).
+# The caller runs `bench_args` (url, addr, duration) and may set SEARCH_DIR (a prebuilt index to reuse).
 
 target="${CARGO_TARGET_DIR:-target}"
 bin="$target/release/eline"
 [ -x "$bin" ] || bin="$target/debug/eline"
 [ -x "$bin" ] || { echo "build eline first: cargo build --release" >&2; exit 1; }
+
+# bench_args DEFAULT_ADDR DEFAULT_DURATION "$@": url (the required first argument), addr (the
+# second, else DEFAULT_ADDR) and duration (DURATION, else DEFAULT_DURATION); wrk installed.
+bench_args() {
+    local default_addr="$1" default_duration="$2"
+    shift 2
+    [ -n "${1:-}" ] || { echo "usage: $0 DATABASE_URL [ADDR]" >&2; exit 2; }
+    url="$1"
+    addr="${2:-$default_addr}"
+    duration="${DURATION:-$default_duration}"
+    need_wrk
+}
+
+# first_id TOKEN LIST_PATH: the id of the first item of an API list (newest first; empty if none),
+# e.g. first_id "$token" /api/v1/proposals — the largest proposal id that account can list.
+first_id() {
+    curl -fs -H "Authorization: Bearer $1" "http://$addr$2?limit=1" | sed -n 's/.*"items":\[{"id":\([0-9]*\).*/\1/p'
+}
 
 need_wrk() {
     command -v wrk >/dev/null && return

@@ -7,11 +7,8 @@
 # the HTML list page /proposals as bench-staff.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-url="${1:?usage: bench/list.sh DATABASE_URL [ADDR]}"
-addr="${2:-127.0.0.1:18347}"
-duration="${DURATION:-20s}"
 source bench/lib.sh
-need_wrk
+bench_args 127.0.0.1:18347 20s "$@"
 start_server --read-cache-ms "${READ_CACHE_MS:-1000}"
 token=$(api_token bench-staff)
 member_token=$(api_token bench-member)
@@ -26,7 +23,7 @@ run() {
     wrk -t2 -c32 -d"$duration" --latency "$@" | grep -E 'Requests/sec|Latency |  50%|  99%|Non-2xx|Socket errors'
 }
 run "API GET /api/v1/proposals?limit=50 (staff, first page)" -H "Authorization: Bearer $token" "http://$addr/api/v1/proposals?limit=50"
-max_id=$(curl -fs -H "Authorization: Bearer $token" "http://$addr/api/v1/proposals?limit=1" | sed -n 's/^{"items":\[{"id":\([0-9]*\).*/\1/p')
+max_id=$(first_id "$token" /api/v1/proposals)
 MAX_ID="${max_id:-1000000}" run "API mixed filters and pages (staff, bench/list-mix.lua)" -s bench/list-mix.lua -H "Authorization: Bearer $token" "http://$addr"
 run "API GET /api/v1/proposals?limit=50 (member: own and co-signed)" -H "Authorization: Bearer $member_token" "http://$addr/api/v1/proposals?limit=50"
 run "API GET /api/v1/proposals?limit=50 (unit: assigned to it)" -H "Authorization: Bearer $unit_token" "http://$addr/api/v1/proposals?limit=50"

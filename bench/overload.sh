@@ -5,12 +5,9 @@
 # DURATION (default 60s), printing the server's RSS every 5 s and the share of 503 answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-url="${1:?usage: bench/overload.sh DATABASE_URL [ADDR]}"
-addr="${2:-127.0.0.1:18350}"
-duration="${DURATION:-60s}"
-conns="${CONNECTIONS:-512}"
 source bench/lib.sh
-need_wrk
+bench_args 127.0.0.1:18350 60s "$@"
+conns="${CONNECTIONS:-512}"
 ulimit -n 65536 2>/dev/null || true
 start_server --max-in-flight 256
 token=$(api_token bench-staff)

@@ -5,17 +5,14 @@
 # session) as bench-staff: one request alone (the time one person waits), then 4 connections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-url="${1:?usage: bench/pages.sh DATABASE_URL [ADDR]}"
-addr="${2:-127.0.0.1:18354}"
-duration="${DURATION:-20s}"
 source bench/lib.sh
-need_wrk
+bench_args 127.0.0.1:18354 20s "$@"
 start_server
 cookie=$(browser_cookie bench-member)
 token=$(api_token bench-staff)
 echo "== HTML GET / (member home), 32 connections"
 wrk -t2 -c32 -d"$duration" --latency -H "Cookie: $cookie" "http://$addr/" | grep -E 'Requests/sec|Latency |  50%|  99%|Non-2xx|Socket errors'
-session=$(curl -fs -H "Authorization: Bearer $token" "http://$addr/api/v1/sessions?limit=1" | sed -n 's/.*"items":\[{"id":\([0-9]*\).*/\1/p')
+session=$(first_id "$token" /api/v1/sessions)
 for path in "/api/v1/proposals/stats" "/api/v1/proposals/stats?session_id=$session"; do
     echo "== GET $path (staff)"
     for i in 1 2 3; do curl -fs -o /dev/null -w "  alone: %{time_total} s\n" -H "Authorization: Bearer $token" "http://$addr$path"; done

@@ -5,11 +5,8 @@
 # rotating through bench/search-queries.txt (terms, phrases, traditional characters).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-url="${1:?usage: bench/search.sh DATABASE_URL [ADDR]}"
-addr="${2:-127.0.0.1:18348}"
-duration="${DURATION:-20s}"
 source bench/lib.sh
-need_wrk
+bench_args 127.0.0.1:18348 20s "$@"
 # SEARCH_DIR=DIR keeps the index (and reuses it when it is there already: no reindex).
 own_index=""
 [ -n "${SEARCH_DIR:-}" ] || { own_index=$(mktemp -d); SEARCH_DIR="$own_index/search"; }

@@ -55,6 +55,7 @@ impl From<StorageError> for AppError {
             StorageError::NotFound => AppError::NotFound,
             StorageError::VersionConflict => AppError::VersionConflict,
             StorageError::Duplicate(m) => AppError::field("name", m),
+            busy if busy.is_busy() => AppError::Unavailable(StorageError::Busy.to_string()),
             other => {
                 tracing::error!(error = %other, "storage error");
                 AppError::Internal(other.to_string())
@@ -64,3 +65,16 @@ impl From<StorageError> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_unavailable_with_a_chinese_reason_not_an_internal_error() {
+        match AppError::from(StorageError::Busy) {
+            AppError::Unavailable(m) => assert_eq!(m, "系统繁忙，请稍后再试"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! Bulk loading for benchmark data (`eline bench-data`): multi-row INSERT statements built with
+//! Bulk loading (`eline bench-data`, `eline db copy`): multi-row INSERT statements built with
 //! `sqlx::QueryBuilder` per engine, in batches that respect each engine's limit on bound
 //! parameters. Rows carry explicit ids (taken after the table's current maximum) so that children
 //! can refer to their parents without reading anything back.
@@ -23,6 +23,7 @@ pub enum Val {
     Static(&'static str),
     OptText(Option<String>),
     Bool(bool),
+    OptBool(Option<bool>),
 }
 
 impl From<i64> for Val {
@@ -60,12 +61,17 @@ impl From<bool> for Val {
 #[derive(Debug, Clone)]
 pub struct Rows {
     pub table: &'static str,
-    pub columns: &'static [&'static str],
+    columns: Vec<String>,
     values: Vec<Val>,
 }
 
 impl Rows {
-    pub fn new(table: &'static str, columns: &'static [&'static str]) -> Rows {
+    pub fn new(table: &'static str, columns: &[&str]) -> Rows {
+        Self::with_columns(table, columns.iter().map(|c| c.to_string()).collect())
+    }
+
+    /// Columns known only at run time (read from the database's schema).
+    pub fn with_columns(table: &'static str, columns: Vec<String>) -> Rows {
         Rows { table, columns, values: Vec::new() }
     }
 
@@ -108,6 +114,7 @@ macro_rules! bind_all {
                     Val::Static(s) => b.push_bind(*s),
                     Val::OptText(s) => b.push_bind(s.clone()),
                     Val::Bool(x) => b.push_bind(*x),
+                    Val::OptBool(x) => b.push_bind(*x),
                 };
             }
         })
@@ -123,6 +130,7 @@ where
     for<'a> Option<String>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> &'static str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'a> Option<bool>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     let mut qb = QueryBuilder::<DB>::new(head(rows));
     bind_all!(qb, chunk, rows.columns.len());

@@ -4,25 +4,15 @@
 
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::bulk::{self, Rows, Val, count};
 use crate::migrate::TABLES;
 use crate::schema::{Column, describe};
-use crate::{Db, Engine, Ex, Result, StorageError, Tx, run, scalar};
-
-#[derive(Debug, Clone)]
-enum Value {
-    Int(Option<i64>),
-    Text(Option<String>),
-    Bool(Option<bool>),
-}
+use crate::{Db, Engine, Ex, Result, StorageError, Tx, run};
 
 /// Rows copied per table, in copy order.
 pub type Counts = Vec<(String, i64)>;
 
-async fn count(ex: &mut Ex<'_>, table: &str) -> Result<i64> {
-    Ok(scalar!(ex, i64, AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))?)
-}
-
-async fn read_rows(ex: &mut Ex<'_>, table: &str, columns: &[Column], after: &str, limit: i64) -> Result<Vec<Vec<Value>>> {
+async fn read_rows(ex: &mut Ex<'_>, table: &str, columns: &[Column], after: &str, limit: i64) -> Result<Vec<Vec<Val>>> {
     let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
     let sql = format!("SELECT {} FROM {table} WHERE id > {after} ORDER BY id LIMIT {limit}", names.join(", "));
     macro_rules! decode {
@@ -33,9 +23,9 @@ async fn read_rows(ex: &mut Ex<'_>, table: &str, columns: &[Column], after: &str
                 let mut vals = Vec::with_capacity(columns.len());
                 for (i, c) in columns.iter().enumerate() {
                     vals.push(match c.sql_type.as_str() {
-                        "bigint" => Value::Int(row.try_get(i)?),
-                        "boolean" => Value::Bool(row.try_get(i)?),
-                        _ => Value::Text(row.try_get(i)?),
+                        "bigint" => Val::OptInt(row.try_get(i)?),
+                        "boolean" => Val::OptBool(row.try_get(i)?),
+                        _ => Val::OptText(row.try_get(i)?),
                     });
                 }
                 out.push(vals);
@@ -47,57 +37,6 @@ async fn read_rows(ex: &mut Ex<'_>, table: &str, columns: &[Column], after: &str
         Ex::Sqlite(c) => decode!(sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut **c).await?),
         Ex::Postgres(c) => decode!(sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut **c).await?),
     })
-}
-
-/// Bound values per INSERT: under the limits of both engines (SQLite 32,766, PostgreSQL 65,535).
-const MAX_PARAMS: usize = 30_000;
-
-/// Inserts rows with multi-row INSERTs (one statement per up to `MAX_PARAMS` values: row by row,
-/// 1,000,000 proposals took 1,115 s to copy).
-async fn insert_rows(ex: &mut Ex<'_>, table: &str, columns: &[Column], rows: Vec<Vec<Value>>) -> Result<()> {
-    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-    let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Value>> = rows.by_ref().take(per_statement).collect();
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
-        let mut n = 0;
-        for r in 0..chunk.len() {
-            sql.push_str(if r == 0 { "(" } else { ", (" });
-            for c in 0..columns.len() {
-                n += 1;
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('$');
-                sql.push_str(&n.to_string());
-            }
-            sql.push(')');
-        }
-        macro_rules! bind_all {
-            ($q:expr) => {{
-                let mut q = $q;
-                for v in chunk.into_iter().flatten() {
-                    q = match v {
-                        Value::Int(x) => q.bind(x),
-                        Value::Text(x) => q.bind(x),
-                        Value::Bool(x) => q.bind(x),
-                    };
-                }
-                q
-            }};
-        }
-        // Not kept in the connections' statement caches: each shape is used for one table.
-        match ex {
-            Ex::Sqlite(c) => {
-                bind_all!(sqlx::query(AssertSqlSafe(sql)).persistent(false)).execute(&mut **c).await?;
-            }
-            Ex::Postgres(c) => {
-                bind_all!(sqlx::query(AssertSqlSafe(sql)).persistent(false)).execute(&mut **c).await?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Copies every application table from `from` into `to` (migrated here; it must hold no data),
@@ -123,12 +62,15 @@ pub async fn copy(from: &Db, to: &Db) -> Result<Counts> {
             let Some(last) = rows.last() else { break };
             let id_pos = columns.iter().position(|c| c.name == "id").unwrap_or(0);
             after = match &last[id_pos] {
-                Value::Int(Some(i)) => i.to_string(),
-                Value::Text(Some(s)) => format!("'{}'", s.replace('\'', "''")),
+                Val::OptInt(Some(i)) => i.to_string(),
+                Val::OptText(Some(s)) => format!("'{}'", s.replace('\'', "''")),
                 _ => break,
             };
-            copied += rows.len() as i64;
-            insert_rows(&mut dst.ex(), table, columns, rows).await?;
+            let mut batch = Rows::with_columns(table, columns.iter().map(|c| c.name.clone()).collect());
+            for row in rows {
+                batch.push(row);
+            }
+            copied += bulk::insert(&mut dst, &batch).await? as i64;
         }
         if dst.engine() == Engine::Postgres && !text_key {
             run!(
@@ -138,7 +80,7 @@ pub async fn copy(from: &Db, to: &Db) -> Result<Counts> {
         }
         counts.push((table.to_string(), copied));
     }
-    for (table, n) in &counts {
+    for (table, (_, n)) in TABLES.iter().zip(&counts) {
         let in_source = count(&mut src.ex(), table).await?;
         let in_target = count(&mut dst.ex(), table).await?;
         if in_source != *n || in_target != *n {

@@ -16,9 +16,17 @@ pub enum StorageError {
     Db(#[from] sqlx::Error),
     #[error("迁移失败：{0}")]
     Migration(String),
+    /// No connection, or no turn to write, within the wait allowed.
+    #[error("系统繁忙，请稍后再试")]
+    Busy,
 }
 
 impl StorageError {
+    /// The database had no connection or no writer's turn free in time (answer 503, retry).
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StorageError::Busy | StorageError::Db(sqlx::Error::PoolTimedOut))
+    }
+
     /// Maps a unique violation to `Duplicate(message)`, other errors unchanged.
     pub fn duplicate_as(self, message: &str) -> StorageError {
         match &self {

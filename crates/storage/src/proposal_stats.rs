@@ -45,17 +45,16 @@ pub async fn counts(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>)
     Ok(q.fetch_all(ex).await?)
 }
 
-/// Beijing day number of the first reply `x.first_at` (UTC microseconds; integer division on both
-/// engines), compared with the due date's: 1 when the first reply came on or before it.
-fn on_time_of(ex: &Ex<'_>) -> &'static str {
-    match ex.engine() {
-        Engine::Sqlite => {
-            "CAST(CASE WHEN (x.first_at + 28800000000) / 86400000000 <= CAST(julianday(p.due_on) - 2440587.5 AS BIGINT) THEN 1 ELSE 0 END AS BIGINT)"
-        }
-        Engine::Postgres => {
-            "CAST(CASE WHEN (x.first_at + 28800000000) / 86400000000 <= (CAST(p.due_on AS DATE) - DATE '1970-01-01') THEN 1 ELSE 0 END AS BIGINT)"
-        }
-    }
+/// Appends 1 when the first reply `x.first_at` (UTC microseconds) fell on or before the due date
+/// `p.due_on`, else 0: Beijing day numbers on both sides (integer division on both engines; the
+/// due date's day number is the only engine-specific part).
+fn push_on_time(q: &mut Query, engine: Engine) {
+    q.sql("CAST(CASE WHEN (x.first_at + 28800000000) / 86400000000 <= ");
+    q.sql(match engine {
+        Engine::Sqlite => "CAST(julianday(p.due_on) - 2440587.5 AS BIGINT)",
+        Engine::Postgres => "(CAST(p.due_on AS DATE) - DATE '1970-01-01')",
+    });
+    q.sql(" THEN 1 ELSE 0 END AS BIGINT)");
 }
 
 fn scope(q: &mut Query, alias_filter: &'static str, committee_id: i64, session_id: Option<i64>) {
@@ -82,7 +81,7 @@ pub struct UnitReplyGroup {
 
 pub async fn unit_reply_groups(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<UnitReplyGroup>> {
     let mut q = Query::new("SELECT x.unit_id, u.name AS unit_name, lr.class, ");
-    q.sql(on_time_of(ex));
+    push_on_time(&mut q, ex.engine());
     q.sql(
         " AS on_time, e.satisfaction, COUNT(*) AS n
          FROM (SELECT r.proposal_id, r.unit_id, MIN(r.at) AS first_at, MAX(r.id) AS last_id
@@ -104,7 +103,7 @@ pub async fn unit_reply_groups(ex: &mut Ex<'_>, committee_id: i64, session_id: O
 /// Filed proposals whose first reply (of any unit) came on or before their due date.
 pub async fn first_replies_on_time(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<i64> {
     let mut q = Query::new("SELECT CAST(COALESCE(SUM(");
-    q.sql(on_time_of(ex));
+    push_on_time(&mut q, ex.engine());
     q.sql(
         "), 0) AS BIGINT) AS n
          FROM (SELECT r.proposal_id, MIN(r.at) AS first_at FROM proposal_replies r JOIN proposals p ON p.id = r.proposal_id",
@@ -125,17 +124,13 @@ pub struct UnitAssignments {
 }
 
 pub async fn unit_assignments(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<UnitAssignments>> {
-    Ok(all!(
-        ex,
-        UnitAssignments,
+    let mut q = Query::new(
         "SELECT a.unit_id, u.name AS unit_name, a.role, COUNT(DISTINCT a.proposal_id) AS n
-         FROM proposal_units a JOIN units u ON u.id = a.unit_id JOIN proposals p ON p.id = a.proposal_id
-         WHERE a.active = TRUE AND p.committee_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR p.session_id = $2)
-         GROUP BY a.unit_id, u.name, a.role
-         ORDER BY a.unit_id",
-        committee_id,
-        session_id
-    )?)
+         FROM proposal_units a JOIN units u ON u.id = a.unit_id JOIN proposals p ON p.id = a.proposal_id",
+    );
+    scope(&mut q, " WHERE a.active = TRUE AND p.committee_id = ", committee_id, session_id);
+    q.sql(" GROUP BY a.unit_id, u.name, a.role ORDER BY a.unit_id");
+    Ok(q.fetch_all(ex).await?)
 }
 
 /// The latest decisive evaluation (the proposer's) of each evaluated proposal, counted by

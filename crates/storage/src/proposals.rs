@@ -594,28 +594,6 @@ fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
     q
 }
 
-/// A filed proposal a submitted one may be merged into.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct MergeTarget {
-    pub id: i64,
-    pub number: Option<i64>,
-    pub title: String,
-}
-
-/// The newest filed proposals of a session (a plain query: it walks `proposals_session`).
-pub async fn merge_targets(ex: &mut Ex<'_>, committee_id: i64, session_id: i64, limit: i64) -> Result<Vec<MergeTarget>> {
-    Ok(all!(
-        ex,
-        MergeTarget,
-        "SELECT id, number, title FROM proposals
-         WHERE committee_id = $1 AND session_id = $2 AND status IN ('filed', 'assigned', 'replied', 'rehandling', 'closed')
-         ORDER BY id DESC LIMIT $3",
-        committee_id,
-        session_id,
-        limit
-    )?)
-}
-
 /// The office's work queues and the figures of a home page, in one pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Queues {

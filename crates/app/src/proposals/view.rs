@@ -358,12 +358,11 @@ impl App {
     }
 
     /// The filed proposals of a session a proposal may be merged into (newest 200; office staff).
-    pub async fn merge_targets(&self, actor: &Actor, session_id: i64) -> AppResult<Vec<eline_storage::proposals::MergeTarget>> {
+    pub async fn merge_targets(&self, actor: &Actor, session_id: i64) -> AppResult<Vec<Row>> {
         if !actor.has(Role::Staff) {
             return Err(AppError::Forbidden);
         }
-        let mut c = self.db.acquire().await?;
-        Ok(proposals::merge_targets(&mut c.ex(), actor.committee_id, session_id, 200).await?)
+        self.list_rows(actor.committee_id, &Filter { session_id: Some(session_id), filed_only: true, ..Filter::default() }, 200).await
     }
 
     /// Leader accounts as (user id, name), for choosing supervising leaders.

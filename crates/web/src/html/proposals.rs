@@ -394,7 +394,7 @@ struct DetailPage {
     failed_action: String,
     units: Vec<Entry>,
     leaders: Vec<(i64, String)>,
-    merge_targets: Vec<eline_storage::proposals::MergeTarget>,
+    merge_targets: Vec<eline_storage::proposals::Row>,
     rules: ProposalRules,
     reply_templates: Vec<eline_storage::reply_templates::ReplyTemplate>,
     /// Reply text taken from a chosen template.
