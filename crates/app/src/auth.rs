@@ -98,9 +98,24 @@ pub struct LoggedIn {
 
 const BAD_LOGIN: &str = "用户名或密码错误";
 
+/// How long an address an account logged in from stays known (µs): 90 days.
+pub const KNOWN_ADDRESS_MICROS: i64 = 90 * 24 * 3600 * 1_000_000;
+
+/// The throttle keys one login attempt is counted against (see `Settings`).
+struct LoginKeys {
+    pair: String,
+    address: String,
+    /// None when the address is known to the account: its back-off does not apply.
+    account: Option<String>,
+}
+
 impl App {
-    /// Checks a username and password, with throttling per account and per client address.
-    /// Failures are audited; success clears the account's failure count.
+    /// Checks a username and password. Each attempt is first counted against its limits — the
+    /// account from this address, this address, and (from addresses the account never logged
+    /// in from) the account's back-off — in the database, one statement per limit, so that
+    /// concurrent attempts cannot slip past a limit and several servers share the counts. Only
+    /// an attempt within every limit is checked; a success gives its counts back. Failures are
+    /// audited.
     pub async fn login(&self, username: &str, password: &str, client_ip: &str) -> AppResult<LoggedIn> {
         let username = username.trim();
         if username.is_empty() || password.is_empty() {
@@ -113,15 +128,28 @@ impl App {
             }
             return Err(AppError::Validation(errors));
         }
-        let account_key = format!("user:{}", username.to_lowercase());
-        let ip_key = format!("ip:{client_ip}");
-        self.check_throttle(&account_key, self.settings.max_failures_per_account).await?;
-        self.check_throttle(&ip_key, self.settings.max_failures_per_ip).await?;
-
+        if username.chars().count() > 100 || password.chars().count() > 128 {
+            return Err(AppError::Validation(vec![eline_domain::FieldError::new("password", BAD_LOGIN)]));
+        }
+        let account = username.to_lowercase();
         let user = {
             let mut c = self.db.acquire().await?;
             users::get_by_username(&mut c.ex(), username).await?
         };
+        let known = match &user {
+            Some(u) => {
+                let mut c = self.db.acquire().await?;
+                users::is_known_address(&mut c.ex(), u.id, client_ip, now_micros() - KNOWN_ADDRESS_MICROS).await?
+            }
+            None => false,
+        };
+        let keys = LoginKeys {
+            pair: format!("pair:{account}|{client_ip}"),
+            address: format!("ip:{client_ip}"),
+            account: (!known).then(|| format!("account:{account}")),
+        };
+        self.count_login_attempt(&keys).await?;
+
         let ok = match &user {
             Some(u) if u.active => verify_password(password.to_string(), u.password_hash.clone()).await,
             _ => {
@@ -132,7 +160,12 @@ impl App {
         let mut tx = self.db.begin().await?;
         match user {
             Some(u) if ok => {
-                users::clear_failures(&mut tx.ex(), &account_key).await?;
+                users::clear_attempts(&mut tx.ex(), &keys.pair).await?;
+                users::refund_attempt(&mut tx.ex(), &keys.address).await?;
+                if let Some(k) = &keys.account {
+                    users::refund_attempt(&mut tx.ex(), k).await?;
+                }
+                users::remember_address(&mut tx.ex(), u.id, client_ip).await?;
                 users::touch_login(&mut tx.ex(), u.id).await?;
                 let actor = actor_of(&u);
                 audit_write(&mut tx, Some(&actor), "login", "user", Some(u.id), "登录成功".into(), None, None).await?;
@@ -140,8 +173,6 @@ impl App {
                 Ok(LoggedIn { user: u, actor })
             }
             other => {
-                users::record_failure(&mut tx.ex(), &account_key).await?;
-                users::record_failure(&mut tx.ex(), &ip_key).await?;
                 let (committee, target) = other.as_ref().map(|u| (Some(u.committee_id), Some(u.id))).unwrap_or((None, None));
                 eline_storage::audit::record(
                     &mut tx,
@@ -164,23 +195,46 @@ impl App {
         }
     }
 
-    async fn check_throttle(&self, key: &str, max: i64) -> AppResult<()> {
-        let window = self.settings.throttle_window_secs * 1_000_000;
-        let since = now_micros() - window;
-        let mut c = self.db.acquire().await?;
-        let (n, oldest) = users::failures_since(&mut c.ex(), key, since).await?;
-        if n >= max {
-            let until = oldest.unwrap_or(since) + window;
-            let secs = ((until - now_micros()) / 1_000_000).max(1) as u64;
-            return Err(AppError::RateLimited { retry_after_secs: secs });
+    /// Counts one login attempt against each limit (committed at once, whatever follows);
+    /// `RateLimited` when one of them is used up.
+    async fn count_login_attempt(&self, keys: &LoginKeys) -> AppResult<()> {
+        let s = &self.settings;
+        let window = s.throttle_window_secs * 1_000_000;
+        let now = now_micros();
+        let mut tx = self.db.begin().await?;
+        let mut refused = None;
+        for (key, max) in [(&keys.pair, s.max_failures_per_account), (&keys.address, s.max_failures_per_ip)] {
+            let a = users::count_attempt(&mut tx.ex(), key, window).await?;
+            if a.attempts > max {
+                refused = Some(a.window_start + window - now);
+                break;
+            }
         }
-        Ok(())
+        if let (None, Some(key)) = (refused, &keys.account) {
+            let a = users::count_attempt(&mut tx.ex(), key, window).await?;
+            let backoff = s.account_backoff_secs * 1_000_000;
+            if a.attempts > s.account_backoff_after
+                && let Some(previous) = a.previous_at
+                && now - previous < backoff
+            {
+                refused = Some(previous + backoff - now);
+            }
+        }
+        tx.commit().await?;
+        match refused {
+            Some(micros) => Err(AppError::RateLimited { retry_after_secs: (micros.max(0) as u64).div_ceil(1_000_000).max(1) }),
+            None => Ok(()),
+        }
     }
 
     /// The active user behind a session's user id.
     pub async fn user_for_session(&self, user_id: i64) -> AppResult<Option<User>> {
         let mut c = self.db.acquire().await?;
         Ok(users::get_by_id(&mut c.ex(), user_id).await?.filter(|u| u.active))
+    }
+
+    fn token_expiry(&self) -> i64 {
+        now_micros() + self.settings.token_ttl_days.max(1) * 24 * 3600 * 1_000_000
     }
 
     /// Issues a new API token for the user; the secret is returned once and stored hashed.
@@ -190,26 +244,31 @@ impl App {
         rand::fill(&mut bytes);
         let secret = format!("eline_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
         let mut tx = self.db.begin().await?;
-        let token = users::create_token(&mut tx.ex(), actor.user_id, &name, &token_hash(&secret)).await?;
+        let token = users::create_token(&mut tx.ex(), actor.user_id, &name, &token_hash(&secret), self.token_expiry()).await?;
         audit_write(&mut tx, Some(actor), "token_created", "api_token", Some(token.id), format!("创建接口令牌“{name}”"), None, snapshot(&token)).await?;
         tx.commit().await?;
         Ok((token, secret))
     }
 
-    /// The actor behind a bearer token, if the token is live and its user active.
+    /// The actor behind a bearer token, if the token is live and its user active. A use moves
+    /// the token's expiry on (recorded at most once a minute).
     pub async fn actor_for_token(&self, secret: &str) -> AppResult<Option<(Actor, Token)>> {
+        if secret.len() > 200 {
+            return Ok(None);
+        }
         let mut c = self.db.acquire().await?;
         let Some(token) = users::token_by_hash(&mut c.ex(), &token_hash(secret)).await? else { return Ok(None) };
         let Some(user) = users::get_by_id(&mut c.ex(), token.user_id).await?.filter(|u| u.active && !u.must_change_password) else { return Ok(None) };
         if token.last_used_at.is_none_or(|t| now_micros() - t > 60_000_000) {
-            users::touch_token(&mut c.ex(), token.id).await?;
+            users::touch_token(&mut c.ex(), token.id, self.token_expiry()).await?;
         }
         Ok(Some((actor_of(&user), token)))
     }
 
+    /// The actor's live tokens, and those ended in the last 30 days.
     pub async fn list_tokens(&self, actor: &Actor) -> AppResult<Vec<Token>> {
         let mut c = self.db.acquire().await?;
-        Ok(users::list_tokens(&mut c.ex(), actor.user_id).await?)
+        Ok(users::list_tokens(&mut c.ex(), actor.user_id, now_micros() - 30 * 24 * 3600 * 1_000_000).await?)
     }
 
     /// Revokes one of the actor's own tokens.
@@ -223,15 +282,14 @@ impl App {
         Ok(())
     }
 
-    /// Changes the actor's own password after checking the current one; ends other sessions.
-    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, confirm: &str) -> AppResult<()> {
+    /// Changes the actor's own password after checking the current one (checks are throttled
+    /// like logins); ends the account's browser sessions and revokes its API tokens but `keep_token`
+    /// (the token the change was made with, if any).
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, confirm: &str, keep_token: Option<i64>) -> AppResult<()> {
         let user = {
             let mut c = self.db.acquire().await?;
             users::get_by_id(&mut c.ex(), actor.user_id).await?.ok_or(AppError::NotFound)?
         };
-        if !verify_password(current.to_string(), user.password_hash.clone()).await {
-            return Err(AppError::field("current_password", "当前密码不正确"));
-        }
         check_new_password(new)?;
         if new != confirm {
             return Err(AppError::field("confirm_password", "两次输入的新密码不一致"));
@@ -239,11 +297,28 @@ impl App {
         if new == current {
             return Err(AppError::field("password", "新密码不能与当前密码相同"));
         }
+        let key = format!("password:{}", user.id);
+        {
+            let window = self.settings.throttle_window_secs * 1_000_000;
+            let mut tx = self.db.begin().await?;
+            let a = users::count_attempt(&mut tx.ex(), &key, window).await?;
+            tx.commit().await?;
+            if a.attempts > self.settings.max_failures_per_account {
+                let micros = a.window_start + window - now_micros();
+                return Err(AppError::RateLimited { retry_after_secs: (micros.max(0) as u64).div_ceil(1_000_000).max(1) });
+            }
+        }
+        if current.chars().count() > 128 || !verify_password(current.to_string(), user.password_hash.clone()).await {
+            return Err(AppError::field("current_password", "当前密码不正确"));
+        }
         let hash = hash_password(new.to_string()).await?;
         let mut tx = self.db.begin().await?;
+        users::clear_attempts(&mut tx.ex(), &key).await?;
         users::set_password(&mut tx.ex(), user.id, &hash, false).await?;
         sessions::delete_for_user(&mut tx.ex(), user.id).await?;
-        audit_write(&mut tx, Some(actor), "password_changed", "user", Some(user.id), "修改本人密码".into(), None, None).await?;
+        let revoked = users::revoke_tokens(&mut tx.ex(), user.id, keep_token).await?;
+        let summary = if revoked > 0 { format!("修改本人密码（吊销其他接口令牌{revoked}个）") } else { "修改本人密码".to_string() };
+        audit_write(&mut tx, Some(actor), "password_changed", "user", Some(user.id), summary, None, None).await?;
         tx.commit().await?;
         Ok(())
     }

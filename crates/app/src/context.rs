@@ -25,12 +25,28 @@ pub struct App {
 pub struct Settings {
     /// Demo mode: demo accounts are shown on the login page and need no password change.
     pub demo: bool,
-    /// Failed logins per account within the window before the account is locked for the window.
+    /// Failed logins per account from one client address within the window before that
+    /// address may not try the account again for the rest of the window (also: failed checks
+    /// of the current password when changing it).
     pub max_failures_per_account: i64,
-    /// Failed logins per client address within the window.
+    /// Failed logins per client address (any account) within the window.
     pub max_failures_per_ip: i64,
+    /// Failed logins of an account from all unknown addresses within the window after which
+    /// each further attempt from an address the account never logged in from must wait
+    /// `account_backoff_secs` after the previous one (the owner's known addresses are not slowed).
+    pub account_backoff_after: i64,
+    pub account_backoff_secs: i64,
     /// Throttle window in seconds.
     pub throttle_window_secs: i64,
+    /// An API token stops working after this many days without use (each use moves it on).
+    pub token_ttl_days: i64,
+    /// Proxies whose `X-Forwarded-For` names the client (else the connection's address is the client).
+    pub trusted_proxies: Vec<crate::net::Cidr>,
+    /// `/metrics` needs `Authorization: Bearer <this>` (None: not served on the main address).
+    pub metrics_token: Option<String>,
+    /// A request body must arrive within this many seconds (plus one second per 64 KB of its
+    /// declared length): a slow sender cannot hold a request open.
+    pub body_timeout_secs: u64,
     /// Mark the session cookie `Secure` (set when served over HTTPS, e.g. behind a TLS proxy).
     pub secure_cookies: bool,
     /// Where uploaded files are kept (`files/` inside it); may be shared by several servers.
@@ -50,7 +66,13 @@ impl Default for Settings {
             demo: false,
             max_failures_per_account: 5,
             max_failures_per_ip: 30,
+            account_backoff_after: 20,
+            account_backoff_secs: 10,
             throttle_window_secs: 15 * 60,
+            token_ttl_days: 90,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+            body_timeout_secs: 10,
             secure_cookies: false,
             data_dir: "eline-data".into(),
             search_dir: None,
@@ -109,8 +131,9 @@ impl App {
         let result = async {
             eline_storage::sessions::DbSessionStore::new(self.db.clone()).delete_expired().await.map_err(|e| AppError::Internal(e.to_string()))?;
             let mut c = self.db.acquire().await?;
-            let before = eline_storage::now_micros() - 2 * self.settings.throttle_window_secs * 1_000_000;
-            eline_storage::users::prune_failures(&mut c.ex(), before).await?;
+            let now = eline_storage::now_micros();
+            let before = now - 2 * self.settings.throttle_window_secs * 1_000_000;
+            eline_storage::users::prune_throttle(&mut c.ex(), before, now - crate::auth::KNOWN_ADDRESS_MICROS).await?;
             let old = eline_storage::now_micros() - crate::search::RETENTION_MICROS;
             eline_storage::outbox::prune(&mut c.ex(), eline_storage::outbox::SEARCH, old).await?;
             Ok::<(), AppError>(())
@@ -161,6 +184,35 @@ pub async fn audit_write(
         },
     )
     .await?)
+}
+
+/// One created record of a batch: (id, summary, its state after).
+pub type Created = (i64, String, Option<serde_json::Value>);
+
+/// Writes the audit entries (and search outbox rows) of many records of one kind created at
+/// once by an actor, in a few statements: an import holds the writer for a moment, not for as
+/// many round trips as it has rows.
+pub async fn audit_write_many(tx: &mut Tx, actor: &Actor, action: &str, target_type: &'static str, created: Vec<Created>) -> AppResult<()> {
+    if crate::search::KINDS.iter().any(|(k, _)| *k == target_type) {
+        let ids: Vec<i64> = created.iter().map(|(id, _, _)| *id).collect();
+        eline_storage::outbox::push_many(tx, Some(actor.committee_id), eline_storage::outbox::SEARCH, target_type, &ids).await?;
+    }
+    let name = format!("{}（{}）", actor.display_name, actor.username);
+    let entries = created
+        .into_iter()
+        .map(|(id, summary, after)| NewEntry {
+            committee_id: Some(actor.committee_id),
+            actor_user_id: Some(actor.user_id),
+            actor_name: &name,
+            action,
+            target_type,
+            target_id: Some(id),
+            summary,
+            before: None,
+            after,
+        })
+        .collect();
+    Ok(audit::record_many(tx, entries).await?)
 }
 
 /// Serialises a record for an audit digest.

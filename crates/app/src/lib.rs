@@ -13,6 +13,7 @@ mod error;
 pub mod files;
 pub mod home;
 pub mod members;
+pub mod net;
 mod page;
 pub mod proposals;
 pub mod reply_templates;

@@ -1,11 +1,11 @@
-//! Cursor pagination shared by every list.
+//! Cursor pagination shared by every list; the checks of `limit` and `cursor` are pure and live
+//! in `eline_domain::paging`.
 
 use serde::Serialize;
 
-use crate::{AppError, AppResult};
+pub use eline_domain::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 
-pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 200;
+use crate::{AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {
@@ -25,17 +25,10 @@ impl<T> Page<T> {
 
 /// Clamps a requested page size.
 pub fn limit(raw: Option<i64>) -> AppResult<i64> {
-    match raw {
-        None => Ok(DEFAULT_LIMIT),
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(AppError::field("limit", format!("每页条数应在1到{MAX_LIMIT}之间"))),
-    }
+    eline_domain::paging::limit(raw).map_err(|e| AppError::Validation(vec![e]))
 }
 
 /// Parses a numeric cursor; a malformed one is a validation error, not a crash.
 pub fn parse_cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| AppError::field("cursor", "分页游标无效")),
-    }
+    eline_domain::paging::parse_cursor(raw).map_err(|e| AppError::Validation(vec![e]))
 }

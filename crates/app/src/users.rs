@@ -171,9 +171,31 @@ impl App {
         let user = users::get(&mut tx.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
         users::set_password(&mut tx.ex(), id, &hash, true).await?;
         sessions::delete_for_user(&mut tx.ex(), id).await?;
-        audit_write(&mut tx, Some(actor), "password_reset", "user", Some(id), format!("重置 {} 的密码", user.username), None, None).await?;
+        let revoked = users::revoke_tokens(&mut tx.ex(), id, None).await?;
+        let summary = format!("重置 {} 的密码（结束其登录，吊销接口令牌{revoked}个）", user.username);
+        audit_write(&mut tx, Some(actor), "password_reset", "user", Some(id), summary, None, None).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Revokes every API token of a user (e.g. a lost phone); returns how many were live.
+    pub async fn revoke_user_tokens(&self, actor: &Actor, id: i64) -> AppResult<u64> {
+        self.require(actor, Action::ManageUsers, Resource::Any).await?;
+        let mut tx = self.db.begin().await?;
+        let user = users::get(&mut tx.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+        let revoked = users::revoke_tokens(&mut tx.ex(), id, None).await?;
+        audit_write(&mut tx, Some(actor), "tokens_revoked", "user", Some(id), format!("吊销 {} 的全部接口令牌（{revoked}个）", user.username), None, None)
+            .await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
+    /// A user's tokens as an administrator sees them (live ones, and those ended in 30 days).
+    pub async fn user_tokens(&self, actor: &Actor, id: i64) -> AppResult<Vec<users::Token>> {
+        self.require(actor, Action::ManageUsers, Resource::Any).await?;
+        let mut c = self.db.acquire().await?;
+        users::get(&mut c.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+        Ok(users::list_tokens(&mut c.ex(), id, eline_storage::now_micros() - 30 * 24 * 3600 * 1_000_000).await?)
     }
 
     pub async fn get_user(&self, actor: &Actor, id: i64) -> AppResult<User> {

@@ -6,6 +6,7 @@ pub mod error;
 pub mod member;
 pub mod numerals;
 pub mod org;
+pub mod paging;
 pub mod policy;
 pub mod proposal;
 pub mod role;

@@ -555,15 +555,52 @@ pub fn allowed(f: &Facts, who: &Standing) -> Vec<Act> {
     Act::ALL.into_iter().filter(|a| transition(f, who, sample(*a)).is_ok()).collect()
 }
 
-/// Who may see a proposal at all (others get "not found").
-pub fn visible(status: Status, who: &Standing, published: bool) -> bool {
-    who.staff
-        || who.proposer
-        || (who.cosigner || who.pending_cosigner) && status != Status::Draft
+/// How much of a proposal an actor may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    /// Nothing: the record is answered as "not found".
+    None,
+    /// What the public pages show of a published proposal: its text, proposer, session, handling
+    /// units and replies — never the handling record (timeline, contacts, objections, evaluations,
+    /// attachments, commitments, deadlines).
+    Public,
+    /// The whole record, for those who take part in it.
+    Full,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::None => "none",
+            Access::Public => "public",
+            Access::Full => "full",
+        }
+    }
+}
+
+/// How much of a proposal an actor may see. A draft is its author's alone (the office included
+/// does not see it; co-signers are asked only once it is submitted); publication opens the
+/// public view to everyone, never the handling record.
+pub fn access(status: Status, who: &Standing, published: bool) -> Access {
+    let draft = status == Status::Draft;
+    let takes_part = who.proposer
+        || (who.staff && !draft)
+        || ((who.cosigner || who.pending_cosigner) && !draft)
         || who.unit_role.is_some()
         || who.supervisor
-        || (who.leader && status.is_filed())
-        || (published && status.is_filed())
+        || (who.leader && status.is_filed());
+    if takes_part {
+        Access::Full
+    } else if published && status.is_filed() {
+        Access::Public
+    } else {
+        Access::None
+    }
+}
+
+/// Who may see a proposal at all (others get "not found").
+pub fn visible(status: Status, who: &Standing, published: bool) -> bool {
+    access(status, who, published) != Access::None
 }
 
 /// The configurable lists of the proposal work (per committee and year; DOMAIN.md defaults).
@@ -775,6 +812,29 @@ mod tests {
         assert!(visible(Status::Filed, &leader, false));
         assert!(visible(Status::Closed, &NOBODY, true));
         assert!(!visible(Status::Submitted, &NOBODY, true));
+    }
+
+    #[test]
+    fn the_office_does_not_see_a_members_draft_until_it_is_submitted() {
+        assert_eq!(access(Status::Draft, &STAFF, false), Access::None);
+        assert_eq!(access(Status::Draft, &STAFF, true), Access::None);
+        assert_eq!(access(Status::Submitted, &STAFF, false), Access::Full);
+        assert_eq!(access(Status::Draft, &PROPOSER, false), Access::Full);
+        // A collective draft the office entered is its author's: `proposer` is that user.
+        let author = Standing { staff: true, proposer: true, ..NOBODY };
+        assert_eq!(access(Status::Draft, &author, false), Access::Full);
+    }
+
+    #[test]
+    fn publication_opens_the_public_view_never_the_handling_record() {
+        assert_eq!(access(Status::Closed, &NOBODY, true), Access::Public);
+        let other_unit = Standing { unit_role: None, ..NOBODY };
+        assert_eq!(access(Status::Replied, &other_unit, true), Access::Public);
+        assert_eq!(access(Status::Closed, &NOBODY, false), Access::None);
+        assert_eq!(access(Status::NotFiled, &NOBODY, true), Access::None);
+        let lead = Standing { unit_role: Some(UnitRole::Lead), ..NOBODY };
+        assert_eq!(access(Status::Closed, &lead, true), Access::Full);
+        assert_eq!(access(Status::Closed, &PROPOSER, true), Access::Full);
     }
 
     #[test]

@@ -25,12 +25,12 @@ use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, NumericOptions, S
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 pub use facets::Facets;
-pub use query::{Hit, Request, Results, STAFF, Similar, Snippet};
+pub use query::{Hit, MAX_WINDOW, PRIVATE, Request, Results, STAFF, Similar, Snippet};
 
 /// The name of the Chinese tokenizer in the schema.
 pub const TOKENIZER: &str = "zh";
 /// Bumped when the schema or the tokenizer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {

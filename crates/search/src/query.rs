@@ -15,8 +15,14 @@ use crate::facets::{FacetCollector, Facets};
 use crate::text::{self, is_stop_word};
 use crate::{Fields, Result, SearchIndex, key};
 
-/// The grant every document carries: the committee office sees all of its committee's records.
+/// The grant of the committee office: it sees all of its committee's records except private ones.
 pub const STAFF: &str = "staff";
+/// Marks a private document (a draft): the office's grant does not cover it; only the grants it
+/// carries besides this mark do.
+pub const PRIVATE: &str = "private";
+/// The deepest hit a query may reach (offset + limit): collecting top documents allocates for
+/// all of them, so a request beyond this is refused instead of exhausting memory.
+pub const MAX_WINDOW: usize = 10_000;
 
 /// What to look for and on whose behalf.
 #[derive(Debug, Clone, Default)]
@@ -120,15 +126,22 @@ impl Request {
         if searcher.doc_freq(&committee)? != all {
             out.push(filter(Box::new(TermQuery::new(committee, IndexRecordOption::Basic))));
         }
-        // The office sees every record of its committee ("staff" is on each of them): no need
-        // to intersect with a grant that every document carries.
-        if !self.grants.iter().any(|g| g == STAFF) {
-            let any: Vec<(Occur, Box<dyn Query>)> = self
-                .grants
-                .iter()
-                .map(|g| (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(f.acl, g), IndexRecordOption::Basic)) as Box<dyn Query>))
-                .collect();
-            out.push(filter(Box::new(BooleanQuery::new(any))));
+        let granted = |grants: &mut dyn Iterator<Item = &String>| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                grants
+                    .map(|g| (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(f.acl, g), IndexRecordOption::Basic)) as Box<dyn Query>))
+                    .collect(),
+            ))
+        };
+        if self.grants.iter().any(|g| g == STAFF) {
+            // The office sees every record of its committee but the private ones not otherwise
+            // granted to the caller: no need to intersect with a grant nearly every document
+            // carries; the few private ones are taken out instead.
+            let private = Box::new(TermQuery::new(Term::from_field_text(f.acl, PRIVATE), IndexRecordOption::Basic));
+            let own = granted(&mut self.grants.iter().filter(|g| *g != STAFF));
+            out.push((Occur::MustNot, Box::new(BooleanQuery::new(vec![(Occur::Must, private), (Occur::MustNot, own)]))));
+        } else {
+            out.push(filter(granted(&mut self.grants.iter())));
         }
         if let Some(k) = &self.kind {
             out.push(filter(Box::new(TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic))));
@@ -219,6 +232,9 @@ impl SearchIndex {
             return Ok(Results::default());
         }
         let limit = req.limit.clamp(1, 100);
+        if req.offset.saturating_add(limit) > MAX_WINDOW {
+            return Err(crate::SearchError::Other(format!("offset {} beyond the deepest hit a query may reach ({MAX_WINDOW})", req.offset)));
+        }
         // A one-character word next to longer ones (养老服务站 → 养老服务 + 站) is often a piece
         // of a word the text segments differently: it ranks, but is not required.
         let has_long = words.iter().any(|w| w.chars().count() > 1);

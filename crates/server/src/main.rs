@@ -52,32 +52,7 @@ impl DbArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server.
-    Serve {
-        #[arg(long, env = "ELINE_ADDR", default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        #[command(flatten)]
-        db: DbArgs,
-        /// Load the demo committee (once) and show the demo accounts on the login page.
-        #[arg(long)]
-        demo: bool,
-        /// Name of the committee created on first start.
-        #[arg(long, env = "ELINE_COMMITTEE_NAME", default_value = "政协委员会")]
-        committee_name: String,
-        /// Mark session cookies Secure (when users reach eline over HTTPS).
-        #[arg(long, env = "ELINE_SECURE_COOKIES")]
-        secure_cookies: bool,
-        /// This server's search index (default: <data-dir>/search). Each server keeps its own;
-        /// only the upload directory is shared between servers.
-        #[arg(long, env = "ELINE_SEARCH_DIR")]
-        search_dir: Option<PathBuf>,
-        /// Requests handled at once; more get 503 with Retry-After (overload shedding).
-        #[arg(long, env = "ELINE_MAX_IN_FLIGHT", default_value_t = 256)]
-        max_in_flight: usize,
-        /// Milliseconds a list page or picker may be served from memory (0: off). This server's
-        /// own writes show at once; another server's within this time.
-        #[arg(long, env = "ELINE_READ_CACHE_MS", default_value_t = 1000)]
-        read_cache_ms: u64,
-    },
+    Serve(Box<ServeArgs>),
     /// Rebuild the search index from the database; a running server switches to it by itself.
     Reindex {
         #[command(flatten)]
@@ -132,6 +107,50 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[arg(long, env = "ELINE_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    db: DbArgs,
+    /// Load the demo committee (once) and show the demo accounts on the login page.
+    #[arg(long)]
+    demo: bool,
+    /// Name of the committee created on first start.
+    #[arg(long, env = "ELINE_COMMITTEE_NAME", default_value = "政协委员会")]
+    committee_name: String,
+    /// Mark session cookies Secure (when users reach eline over HTTPS).
+    #[arg(long, env = "ELINE_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// This server's search index (default: <data-dir>/search). Each server keeps its own;
+    /// only the upload directory is shared between servers.
+    #[arg(long, env = "ELINE_SEARCH_DIR")]
+    search_dir: Option<PathBuf>,
+    /// Requests handled at once, across the whole server; more get 503 with Retry-After.
+    #[arg(long, env = "ELINE_MAX_IN_FLIGHT", default_value_t = 256)]
+    max_in_flight: usize,
+    /// Milliseconds a list page or picker may be served from memory (0: off). This server's
+    /// own writes show at once; another server's within this time.
+    #[arg(long, env = "ELINE_READ_CACHE_MS", default_value_t = 1000)]
+    read_cache_ms: u64,
+    /// A proxy or load balancer (address or network, e.g. 10.0.0.0/8) whose X-Forwarded-For
+    /// header names the client; repeat or comma-separate. Without it the header is ignored.
+    #[arg(long = "trusted-proxy", env = "ELINE_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<eline_app::net::Cidr>,
+    /// Days an unused API token stays valid (each use moves it on).
+    #[arg(long, env = "ELINE_TOKEN_TTL_DAYS", default_value_t = 90)]
+    token_ttl_days: i64,
+    /// Serve /metrics on the main address to requests with `Authorization: Bearer <token>`.
+    #[arg(long, env = "ELINE_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// Serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090).
+    #[arg(long, env = "ELINE_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// Seconds a request body may take to arrive (large uploads get more, by their length).
+    #[arg(long, env = "ELINE_BODY_TIMEOUT_SECS", default_value_t = 10)]
+    body_timeout_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -266,7 +285,11 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
     match cli.command {
-        Command::Serve { addr, db, demo, committee_name, secure_cookies, search_dir, max_in_flight, read_cache_ms } => {
+        Command::Serve(args) => {
+            let ServeArgs { addr, db, demo, committee_name, secure_cookies, search_dir, max_in_flight, read_cache_ms, .. } = *args;
+            if args.token_ttl_days < 1 {
+                bail!("--token-ttl-days must be at least 1");
+            }
             let database = db.open().await?;
             let search_dir = search_dir.unwrap_or_else(|| db.data_dir.join("search"));
             let settings = Settings {
@@ -276,6 +299,10 @@ async fn main() -> Result<()> {
                 search_dir: Some(search_dir),
                 max_in_flight,
                 read_cache_ms,
+                trusted_proxies: args.trusted_proxies.clone(),
+                token_ttl_days: args.token_ttl_days,
+                metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
+                body_timeout_secs: args.body_timeout_secs.max(1),
                 ..Settings::default()
             };
             let app = App::new(database.clone(), settings);
@@ -310,8 +337,19 @@ async fn main() -> Result<()> {
                 }
             });
             let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            let state = eline_web::AppState::new(app);
+            if let Some(metrics_addr) = args.metrics_addr {
+                let metrics = tokio::net::TcpListener::bind(metrics_addr).await.with_context(|| format!("cannot listen on {metrics_addr}"))?;
+                tracing::info!(%metrics_addr, "metrics on http://{metrics_addr}/metrics");
+                let metrics_state = state.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = eline_web::serve_metrics(metrics, metrics_state).await {
+                        tracing::error!(error = %e, "metrics listener stopped");
+                    }
+                });
+            }
             tracing::info!(%addr, database = %redact(&db.url()), "eline listening on http://{addr}");
-            eline_web::serve(listener, eline_web::AppState::new(app), shutdown_signal()).await?;
+            eline_web::serve(listener, state, shutdown_signal()).await?;
             database.close().await;
         }
         Command::Migrate { db } => {

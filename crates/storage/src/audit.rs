@@ -72,24 +72,27 @@ fn entry_hash(e: &Entry) -> String {
     hex::encode(h.finalize())
 }
 
-/// Appends an entry inside the caller's transaction; returns its id.
-pub async fn record(tx: &mut Tx, new: NewEntry<'_>) -> Result<i64> {
-    // Lock the head so that concurrent writers chain one after the other (SQLite already holds
-    // the write lock: its transactions begin IMMEDIATE).
-    // The head row exists from the first write on, so that concurrent first writers wait on it.
+/// Locks the chain's head for this transaction and reads it: (last hash, entries). Concurrent
+/// writers chain one after the other (SQLite already holds the write lock: its transactions
+/// begin IMMEDIATE). The head row exists from the first write on, so that concurrent first
+/// writers wait on it.
+async fn lock_head(tx: &mut Tx) -> Result<(String, i64)> {
     run!(&mut tx.ex(), "INSERT INTO audit_head (id, last_id, last_hash, entries) VALUES (1, 0, $1, 0) ON CONFLICT (id) DO NOTHING", GENESIS)?;
     let head = match tx.engine() {
         crate::Engine::Postgres => opt!(&mut tx.ex(), Head, "SELECT last_id, last_hash, entries FROM audit_head WHERE id = 1 FOR UPDATE")?,
         crate::Engine::Sqlite => opt!(&mut tx.ex(), Head, "SELECT last_id, last_hash, entries FROM audit_head WHERE id = 1")?,
     };
-    let (prev_hash, entries) = match &head {
-        Some(h) => (h.last_hash.clone(), h.entries),
+    Ok(match head {
+        Some(h) => (h.last_hash, h.entries),
         None => (GENESIS.to_string(), 0),
-    };
+    })
+}
+
+fn chained(new: NewEntry<'_>, at: i64, prev_hash: String) -> Entry {
     let mut e = Entry {
         id: 0,
         committee_id: new.committee_id,
-        at: now_micros(),
+        at,
         actor_user_id: new.actor_user_id,
         actor_name: new.actor_name.to_string(),
         action: new.action.to_string(),
@@ -102,6 +105,67 @@ pub async fn record(tx: &mut Tx, new: NewEntry<'_>) -> Result<i64> {
         hash: String::new(),
     };
     e.hash = entry_hash(&e);
+    e
+}
+
+/// Appends many entries at once (an import), chained in the order given, in a few multi-row
+/// statements inside the caller's transaction.
+pub async fn record_many(tx: &mut Tx, news: Vec<NewEntry<'_>>) -> Result<()> {
+    use crate::bulk::{Rows, Val, insert, reserve_ids};
+    if news.is_empty() {
+        return Ok(());
+    }
+    let (mut prev, entries) = lock_head(tx).await?;
+    let ids = reserve_ids(tx, "audit_log", news.len()).await?;
+    let at = now_micros();
+    let mut rows = Rows::new(
+        "audit_log",
+        &[
+            "id",
+            "committee_id",
+            "at",
+            "actor_user_id",
+            "actor_name",
+            "action",
+            "target_type",
+            "target_id",
+            "summary",
+            "before_digest",
+            "after_digest",
+            "prev_hash",
+            "hash",
+        ],
+    );
+    let n = news.len() as i64;
+    for (new, id) in news.into_iter().zip(&ids) {
+        let e = chained(new, at, prev);
+        prev = e.hash.clone();
+        rows.push([
+            Val::Int(*id),
+            Val::OptInt(e.committee_id),
+            Val::Int(e.at),
+            Val::OptInt(e.actor_user_id),
+            Val::Text(e.actor_name),
+            Val::Text(e.action),
+            Val::Text(e.target_type),
+            Val::OptInt(e.target_id),
+            Val::Text(e.summary),
+            Val::OptText(e.before_digest),
+            Val::OptText(e.after_digest),
+            Val::Text(e.prev_hash),
+            Val::Text(e.hash),
+        ]);
+    }
+    insert(tx, &rows).await?;
+    let last = ids.last().copied().unwrap_or_default();
+    run!(&mut tx.ex(), "UPDATE audit_head SET last_id = $1, last_hash = $2, entries = $3 WHERE id = 1", last, &prev, entries + n)?;
+    Ok(())
+}
+
+/// Appends an entry inside the caller's transaction; returns its id.
+pub async fn record(tx: &mut Tx, new: NewEntry<'_>) -> Result<i64> {
+    let (prev_hash, entries) = lock_head(tx).await?;
+    let e = chained(new, now_micros(), prev_hash);
     let id: i64 = crate::scalar!(
         &mut tx.ex(),
         i64,

@@ -159,6 +159,26 @@ pub async fn max_id(ex: &mut Ex<'_>, table: &'static str) -> Result<i64> {
     Ok(scalar!(ex, i64, AssertSqlSafe(sql))?)
 }
 
+/// `n` fresh ids for `table` (a fixed name from the code), for rows inserted with explicit ids
+/// inside `tx` while other writers go on: PostgreSQL takes them from the table's sequence;
+/// SQLite, whose writer holds the database, continues after the largest id.
+pub async fn reserve_ids(tx: &mut Tx, table: &'static str, n: usize) -> Result<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    match tx.engine() {
+        Engine::Sqlite => {
+            let max = max_id(&mut tx.ex(), table).await?;
+            Ok((1..=n as i64).map(|i| max + i).collect())
+        }
+        Engine::Postgres => {
+            let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1) ORDER BY 1");
+            let rows: Vec<(i64,)> = crate::all!(&mut tx.ex(), (i64,), AssertSqlSafe(sql), n as i64)?;
+            Ok(rows.into_iter().map(|(id,)| id).collect())
+        }
+    }
+}
+
 /// Rows in `table` (a fixed name from the code), optionally only those of one committee.
 pub async fn count(ex: &mut Ex<'_>, table: &'static str) -> Result<i64> {
     let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}");

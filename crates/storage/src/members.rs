@@ -82,6 +82,95 @@ pub async fn create(ex: &mut Ex<'_>, committee_id: i64, f: &MemberFields) -> Res
     Ok(m)
 }
 
+/// Creates many members in a few multi-row statements (an import): the rows as `create` would
+/// write them, returned in the order given.
+pub async fn create_many(tx: &mut crate::Tx, committee_id: i64, fields: &[MemberFields]) -> Result<Vec<Member>> {
+    use crate::bulk::{Rows, Val, insert, reserve_ids};
+    let ids = reserve_ids(tx, "members", fields.len()).await?;
+    let now = now_micros();
+    let members: Vec<Member> = fields
+        .iter()
+        .zip(&ids)
+        .map(|(f, id)| Member {
+            id: *id,
+            committee_id,
+            name: f.name.clone(),
+            gender: f.gender.clone(),
+            birth_year: f.birth_year.map(i64::from),
+            party: f.party.clone(),
+            sector_id: f.sector_id,
+            work_station_id: f.work_station_id,
+            roles: roles_text(f),
+            term_number: f.term_number.map(i64::from),
+            phone: f.phone.clone(),
+            email: f.email.clone(),
+            address: f.address.clone(),
+            hk_macao: f.hk_macao,
+            status: f.status.as_str().to_string(),
+            archived: false,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    let mut rows = Rows::new(
+        "members",
+        &[
+            "id",
+            "committee_id",
+            "name",
+            "gender",
+            "birth_year",
+            "party",
+            "sector_id",
+            "work_station_id",
+            "roles",
+            "term_number",
+            "phone",
+            "email",
+            "address",
+            "hk_macao",
+            "status",
+            "archived",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    );
+    for m in &members {
+        rows.push([
+            Val::Int(m.id),
+            Val::Int(m.committee_id),
+            Val::Text(m.name.clone()),
+            Val::OptText(m.gender.clone()),
+            Val::OptInt(m.birth_year),
+            Val::OptText(m.party.clone()),
+            Val::Int(m.sector_id),
+            Val::OptInt(m.work_station_id),
+            Val::Text(m.roles.clone()),
+            Val::OptInt(m.term_number),
+            Val::OptText(m.phone.clone()),
+            Val::OptText(m.email.clone()),
+            Val::OptText(m.address.clone()),
+            Val::Bool(m.hk_macao),
+            Val::Text(m.status.clone()),
+            Val::Bool(false),
+            Val::Int(1),
+            Val::Int(now),
+            Val::Int(now),
+        ]);
+    }
+    insert(tx, &rows).await?;
+    let mut links = Rows::new("member_committees", &["member_id", "special_committee_id"]);
+    for (f, id) in fields.iter().zip(&ids) {
+        for c in &f.committee_ids {
+            links.push([Val::Int(*id), Val::Int(*c)]);
+        }
+    }
+    insert(tx, &links).await?;
+    Ok(members)
+}
+
 async fn set_committees(ex: &mut Ex<'_>, member_id: i64, ids: &[i64]) -> Result<()> {
     run!(&mut *ex, "DELETE FROM member_committees WHERE member_id = $1", member_id)?;
     for id in ids {

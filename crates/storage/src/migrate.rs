@@ -41,6 +41,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_org_delegates.sql"),
         postgres: include_str!("../migrations/postgres/0005_org_delegates.sql"),
     },
+    Migration {
+        version: 6,
+        name: "security",
+        sqlite: include_str!("../migrations/sqlite/0006_security.sql"),
+        postgres: include_str!("../migrations/postgres/0006_security.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.
@@ -92,7 +98,8 @@ pub const TABLES: &[&str] = &[
     "member_committees",
     "users",
     "api_tokens",
-    "login_failures",
+    "login_throttle",
+    "login_known_addresses",
     "audit_log",
     "audit_head",
     "outbox",

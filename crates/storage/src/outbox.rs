@@ -16,6 +16,18 @@ pub struct Entry {
     pub created_at: i64,
 }
 
+/// Queues many records of one kind at once (an import).
+pub async fn push_many(tx: &mut crate::Tx, committee_id: Option<i64>, topic: &'static str, target_type: &'static str, target_ids: &[i64]) -> Result<()> {
+    use crate::bulk::{Rows, Val, insert};
+    let now = now_micros();
+    let mut rows = Rows::new("outbox", &["committee_id", "topic", "target_type", "target_id", "created_at"]);
+    for id in target_ids {
+        rows.push([Val::OptInt(committee_id), Val::Static(topic), Val::Static(target_type), Val::Int(*id), Val::Int(now)]);
+    }
+    insert(tx, &rows).await?;
+    Ok(())
+}
+
 pub async fn push(ex: &mut Ex<'_>, committee_id: Option<i64>, topic: &str, target_type: &str, target_id: i64) -> Result<()> {
     run!(
         ex,

@@ -487,6 +487,8 @@ pub struct Filter {
     pub key_only: bool,
     /// Only filed-and-after statuses (what leaders see).
     pub filed_only: bool,
+    /// No drafts (a draft is its author's alone: the office's list leaves them out).
+    pub no_drafts: bool,
     pub published_only: bool,
     /// Due on or before this date (YYYY-MM-DD) and not yet replied.
     pub due_by: Option<String>,
@@ -557,6 +559,9 @@ fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
     }
     if f.filed_only {
         q.sql(" AND p.status IN ('filed', 'assigned', 'replied', 'rehandling', 'closed')");
+    }
+    if f.no_drafts {
+        q.sql(" AND p.status <> 'draft'");
     }
     if f.published_only {
         q.sql(" AND p.published = TRUE");

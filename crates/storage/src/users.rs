@@ -167,33 +167,63 @@ pub struct Token {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// Moves on with each use (sliding); the token stops working after it.
+    pub expires_at: i64,
 }
 
-pub async fn create_token(ex: &mut Ex<'_>, user_id: i64, name: &str, token_hash: &str) -> Result<Token> {
+macro_rules! token_columns {
+    () => {
+        "id, user_id, name, token_hash, created_at, last_used_at, revoked_at, expires_at"
+    };
+}
+
+pub async fn create_token(ex: &mut Ex<'_>, user_id: i64, name: &str, token_hash: &str, expires_at: i64) -> Result<Token> {
     opt!(
         ex,
         Token,
-        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING *",
+        concat!("INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING ", token_columns!()),
         user_id,
         name,
         token_hash,
-        now_micros()
+        now_micros(),
+        expires_at
     )?
     .ok_or(StorageError::NotFound)
 }
 
-/// The live token with this hash and its user.
+/// The live (neither revoked nor expired) token with this hash.
 pub async fn token_by_hash(ex: &mut Ex<'_>, token_hash: &str) -> Result<Option<Token>> {
-    Ok(opt!(ex, Token, "SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL", token_hash)?)
+    Ok(opt!(
+        ex,
+        Token,
+        concat!("SELECT ", token_columns!(), " FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2"),
+        token_hash,
+        now_micros()
+    )?)
 }
 
-pub async fn touch_token(ex: &mut Ex<'_>, id: i64) -> Result<()> {
-    run!(ex, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", now_micros(), id)?;
+/// Records a use and moves the expiry on.
+pub async fn touch_token(ex: &mut Ex<'_>, id: i64, expires_at: i64) -> Result<()> {
+    run!(ex, "UPDATE api_tokens SET last_used_at = $1, expires_at = $2 WHERE id = $3", now_micros(), expires_at, id)?;
     Ok(())
 }
 
-pub async fn list_tokens(ex: &mut Ex<'_>, user_id: i64) -> Result<Vec<Token>> {
-    Ok(all!(ex, Token, "SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY id DESC LIMIT 200", user_id)?)
+/// Every live token of the user, and those revoked or expired since `ended_since` (µs): live
+/// ones first, newest first.
+pub async fn list_tokens(ex: &mut Ex<'_>, user_id: i64, ended_since: i64) -> Result<Vec<Token>> {
+    Ok(all!(
+        ex,
+        Token,
+        concat!(
+            "SELECT ",
+            token_columns!(),
+            " FROM api_tokens WHERE user_id = $1 AND ((revoked_at IS NULL AND expires_at > $2) OR COALESCE(revoked_at, expires_at) >= $3)
+             ORDER BY CASE WHEN revoked_at IS NULL AND expires_at > $2 THEN 0 ELSE 1 END, id DESC"
+        ),
+        user_id,
+        now_micros(),
+        ended_since
+    )?)
 }
 
 /// Revokes one of the user's own tokens; false when there is no such live token.
@@ -201,26 +231,85 @@ pub async fn revoke_token(ex: &mut Ex<'_>, user_id: i64, token_id: i64) -> Resul
     Ok(run!(ex, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL", now_micros(), token_id, user_id)? == 1)
 }
 
+/// Revokes every live token of the user but `keep` (the one a request is made with); returns how many.
+pub async fn revoke_tokens(ex: &mut Ex<'_>, user_id: i64, keep: Option<i64>) -> Result<u64> {
+    Ok(run!(
+        ex,
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > $1 AND id <> $3",
+        now_micros(),
+        user_id,
+        keep.unwrap_or(0)
+    )?)
+}
+
 // ---- login throttling ----
 
-pub async fn record_failure(ex: &mut Ex<'_>, key: &str) -> Result<()> {
-    run!(ex, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", key, now_micros())?;
+/// One counted attempt of a throttle key: the attempts in the current window (this one
+/// included), when the window started, and when the attempt before this one was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attempt {
+    pub attempts: i64,
+    pub window_start: i64,
+    pub previous_at: Option<i64>,
+}
+
+/// Counts an attempt for `key` and returns the count, in one statement: concurrent attempts
+/// each see their own number, so a limit cannot be raced. A window older than `window` (µs)
+/// starts again at one.
+pub async fn count_attempt(ex: &mut Ex<'_>, key: &str, window: i64) -> Result<Attempt> {
+    let now = now_micros();
+    opt!(
+        ex,
+        Attempt,
+        "INSERT INTO login_throttle (id, attempts, window_start, last_at, previous_at) VALUES ($1, 1, $2, $2, NULL)
+         ON CONFLICT (id) DO UPDATE SET
+            attempts = CASE WHEN login_throttle.window_start <= $3 THEN 1 ELSE login_throttle.attempts + 1 END,
+            window_start = CASE WHEN login_throttle.window_start <= $3 THEN $2 ELSE login_throttle.window_start END,
+            previous_at = login_throttle.last_at,
+            last_at = $2
+         RETURNING attempts, window_start, previous_at",
+        key,
+        now,
+        now - window
+    )?
+    .ok_or(StorageError::NotFound)
+}
+
+/// Gives back one attempt of `key` (a success does not count against an address).
+pub async fn refund_attempt(ex: &mut Ex<'_>, key: &str) -> Result<()> {
+    run!(ex, "UPDATE login_throttle SET attempts = attempts - 1 WHERE id = $1 AND attempts > 0", key)?;
     Ok(())
 }
 
-/// Failures for `key` since `since` (µs), and the time of the oldest of them.
-pub async fn failures_since(ex: &mut Ex<'_>, key: &str, since: i64) -> Result<(i64, Option<i64>)> {
-    Ok(opt!(ex, (i64, Option<i64>), "SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at >= $2", key, since)?.unwrap_or((0, None)))
-}
-
-pub async fn clear_failures(ex: &mut Ex<'_>, key: &str) -> Result<()> {
-    run!(ex, "DELETE FROM login_failures WHERE key = $1", key)?;
+pub async fn clear_attempts(ex: &mut Ex<'_>, key: &str) -> Result<()> {
+    run!(ex, "DELETE FROM login_throttle WHERE id = $1", key)?;
     Ok(())
 }
 
-/// Drops failure records older than `before` (µs).
-pub async fn prune_failures(ex: &mut Ex<'_>, before: i64) -> Result<u64> {
-    Ok(run!(ex, "DELETE FROM login_failures WHERE at < $1", before)?)
+/// Drops throttle rows last touched before `before` (µs), and known addresses not used since
+/// `known_before`.
+pub async fn prune_throttle(ex: &mut Ex<'_>, before: i64, known_before: i64) -> Result<u64> {
+    let a = run!(&mut *ex, "DELETE FROM login_throttle WHERE last_at < $1", before)?;
+    let b = run!(ex, "DELETE FROM login_known_addresses WHERE last_at < $1", known_before)?;
+    Ok(a + b)
+}
+
+/// Remembers that the user logged in from `address`.
+pub async fn remember_address(ex: &mut Ex<'_>, user_id: i64, address: &str) -> Result<()> {
+    run!(
+        ex,
+        "INSERT INTO login_known_addresses (user_id, address, last_at) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, address) DO UPDATE SET last_at = $3",
+        user_id,
+        address,
+        now_micros()
+    )?;
+    Ok(())
+}
+
+/// Whether the user logged in from `address` since `since` (µs).
+pub async fn is_known_address(ex: &mut Ex<'_>, user_id: i64, address: &str, since: i64) -> Result<bool> {
+    Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM login_known_addresses WHERE user_id = $1 AND address = $2 AND last_at >= $3", user_id, address, since)? > 0)
 }
 
 /// Active users of the committee holding `role`, for pickers (e.g. supervising leaders).

@@ -20,16 +20,75 @@ const USER_KEY: &str = "user_id";
 const CSRF_KEY: &str = "csrf";
 const MUST_CHANGE_KEY: &str = "must_change_password";
 
-/// The CSRF token of the session, created on first use.
+/// The cookie holding a visitor's form token before they log in (double submit: a form posted
+/// without a session must carry the same value in its `_csrf` field). Anonymous page views so
+/// write nothing to the database.
+pub const FORM_COOKIE: &str = "eline_form";
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 24];
+    rand::fill(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The CSRF token of a logged-in session, created on first use.
 pub async fn csrf_token(session: &Session) -> String {
     if let Ok(Some(t)) = session.get::<String>(CSRF_KEY).await {
         return t;
     }
-    let mut bytes = [0u8; 24];
-    rand::fill(&mut bytes);
-    let t = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let t = random_token();
     let _ = session.insert(CSRF_KEY, &t).await;
     t
+}
+
+fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .find_map(|p| p.trim().strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
+}
+
+/// The form token of a page anyone may see (login, public pages): the session's when logged in,
+/// else the visitor's form cookie (set on the answer when new) — no session is stored for a
+/// visitor who only looks.
+pub struct FormToken {
+    pub token: String,
+    set_cookie: Option<String>,
+}
+
+impl FormToken {
+    /// Adds the form cookie to the answer when it was made for this request.
+    pub fn apply(&self, mut res: Response) -> Response {
+        if let Some(c) = &self.set_cookie
+            && let Ok(v) = axum::http::HeaderValue::from_str(c)
+        {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+        res
+    }
+}
+
+impl FromRequestParts<AppState> for FormToken {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(session) = parts.extensions.get::<Session>().cloned()
+            && let Ok(Some(_)) = session.get::<i64>(USER_KEY).await
+        {
+            return Ok(FormToken { token: csrf_token(&session).await, set_cookie: None });
+        }
+        if let Some(t) =
+            cookie_value(&parts.headers, FORM_COOKIE).filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        {
+            return Ok(FormToken { token: t.to_string(), set_cookie: None });
+        }
+        let token = random_token();
+        let secure = if state.app.settings.secure_cookies { "; Secure" } else { "" };
+        let set_cookie = Some(format!("{FORM_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"));
+        Ok(FormToken { token, set_cookie })
+    }
 }
 
 /// Starts an authenticated session (new id against fixation; a fresh CSRF token).
@@ -65,9 +124,14 @@ async fn session_actor(state: &AppState, parts: &mut Parts) -> Result<Option<(Ac
     }
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
-    let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+/// The secret of an `Authorization: Bearer …` header.
+pub fn bearer_secret(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).map(str::trim)
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    bearer_secret(&parts.headers)
 }
 
 /// The user of an API request: bearer token first, else the browser session.
@@ -148,7 +212,11 @@ pub async fn csrf_guard(State(_state): State<AppState>, session: Session, req: R
     if !unsafe_method || has_bearer || (!has_cookie && is_api) {
         return next.run(req).await;
     }
-    let expected = session.get::<String>(CSRF_KEY).await.ok().flatten();
+    // A logged-in session's token; before login, the visitor's form cookie (double submit).
+    let expected = match session.get::<String>(CSRF_KEY).await.ok().flatten() {
+        Some(t) => Some(t),
+        None => cookie_value(req.headers(), FORM_COOKIE).map(str::to_string),
+    };
     let (parts, body) = req.into_parts();
     let mut given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(String::from);
     if given.is_none() {
@@ -183,6 +251,69 @@ fn form_value(bytes: &[u8], key: &str) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).ok()?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The client's address: the connection's, or the one a trusted proxy forwarded
+/// (`eline_app::net::client_address`).
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let forwarded: Vec<&str> = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+        Ok(ClientIp(eline_app::net::client_address(peer, &forwarded, &state.app.settings.trusted_proxies).to_string()))
+    }
+}
+
+/// A permission the policy grants by role alone (no particular record): checked before the
+/// request body is read, so that a caller who may not act gets 403 — never a 422 about a body
+/// they had no business sending. The use case asks the same policy again.
+pub trait Gate {
+    const ACTION: eline_domain::policy::Action;
+}
+
+macro_rules! gates {
+    ($($name:ident),*) => {$(
+        #[doc = concat!("The policy's `", stringify!($name), "`.")]
+        pub struct $name;
+        impl Gate for $name {
+            const ACTION: eline_domain::policy::Action = eline_domain::policy::Action::$name;
+        }
+    )*};
+}
+gates!(ManageUsers, ManageMembers, ManageDirectory, ManageSettings);
+
+/// The API caller, allowed by the policy to take `G`'s action at all (else 403, audited).
+pub struct Allowed<G>(pub Actor, pub std::marker::PhantomData<G>);
+
+impl<G: Gate> FromRequestParts<AppState> for Allowed<G> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiUser(actor) = ApiUser::from_request_parts(parts, state).await?;
+        state.app.require(&actor, G::ACTION, eline_domain::policy::Resource::Any).await?;
+        Ok(Allowed(actor, std::marker::PhantomData))
+    }
+}
+
+/// The page user, allowed by the policy to take `G`'s action at all (else the 403 page,
+/// audited) — checked before the form is read, like `Allowed` for the API.
+pub struct PageAllowed<G>(pub PageUser, pub std::marker::PhantomData<G>);
+
+impl<G: Gate> FromRequestParts<AppState> for PageAllowed<G> {
+    type Rejection = PageRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = PageUser::from_request_parts(parts, state).await?;
+        state.app.require(&user.actor, G::ACTION, eline_domain::policy::Resource::Any).await.map_err(|e| PageRejection::Error(PageError(e)))?;
+        Ok(PageAllowed(user, std::marker::PhantomData))
+    }
 }

@@ -1,12 +1,14 @@
 //! The web face of eline: HTML pages (askama, no JS needed), the JSON API under /api/v1 with its
 //! OpenAPI document, and the middleware around both.
 
+pub mod admission;
 pub mod api;
 mod assets;
 pub mod auth;
 pub mod error;
 mod headers;
 pub mod html;
+mod listen;
 pub mod metrics;
 pub mod testing;
 
@@ -34,11 +36,14 @@ pub use metrics::Metrics;
 pub struct AppState {
     pub app: App,
     pub metrics: Arc<Metrics>,
+    /// The server-wide count of requests in flight.
+    pub admission: Arc<admission::Admission>,
 }
 
 impl AppState {
     pub fn new(app: App) -> AppState {
-        AppState { app, metrics: Arc::new(Metrics::default()) }
+        let admission = Arc::new(admission::Admission::new(app.settings.max_in_flight));
+        AppState { app, metrics: Arc::new(Metrics::default()), admission }
     }
 }
 
@@ -54,7 +59,8 @@ pub fn router(state: AppState) -> Router {
         .with_secure(state.app.settings.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
     let (api_router, openapi) = api::router().split_for_parts();
-    let swagger = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi);
+    let document = api::contract::finish(serde_json::to_value(&openapi).unwrap_or_default());
+    let swagger = utoipa_swagger_ui::SwaggerUi::new("/api/docs").external_url_unchecked("/api/openapi.json", document);
 
     Router::new()
         .merge(html::router())
@@ -71,37 +77,56 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
-        .layer(
-            tower::ServiceBuilder::new()
-                .layer(axum::error_handling::HandleErrorLayer::new(|_: tower::BoxError| async { overloaded() }))
-                .load_shed()
-                .concurrency_limit(state.app.settings.max_in_flight.max(1)),
-        )
+        // One count for the whole server (a layer of the router wraps each route, but they
+        // share this semaphore), after the body has arrived or been given its deadline.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), admission::admit))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 
-/// The answer to a request over the in-flight limit: come back in a second.
-fn overloaded() -> axum::response::Response {
-    let mut res = error::problem_response(StatusCode::SERVICE_UNAVAILABLE, "overloaded", "服务繁忙", "当前访问人数较多，请稍后重试".to_string(), None);
-    res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
-    res
-}
-
-async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+/// 200 `ok` once the database answers. While the server refuses requests over its in-flight
+/// limit, a second line says so (it stays 200: taking a busy node out of a load balancer would
+/// only move its load onto the others); when it is full this request is refused with 503 too.
+async fn healthz(State(state): State<AppState>) -> axum::response::Response {
     match state.app.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
+        Ok(()) if state.admission.shed_within(10) => {
+            let a = &state.admission;
+            let body = format!("ok\nshedding: requests over the limit are refused (in flight {}, refused since start {})\n", a.in_flight(), a.shed_total());
+            (StatusCode::OK, body).into_response()
+        }
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
 }
 
-async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(state.app.db.pool_state()))
+/// Prometheus text: served on the main address only with `Authorization: Bearer <metrics
+/// token>` (else "not found", as if absent); `--metrics-addr` serves it openly on an address of
+/// its own (`metrics_router`).
+async fn metrics_text(State(state): State<AppState>, headers: axum::http::HeaderMap) -> axum::response::Response {
+    let allowed = match (&state.app.settings.metrics_token, auth::bearer_secret(&headers)) {
+        (Some(expected), Some(given)) => auth::constant_eq(expected.as_bytes(), given.as_bytes()),
+        _ => false,
+    };
+    if !allowed {
+        return not_found(axum::http::Uri::from_static("/metrics")).await;
+    }
+    metrics_body(&state)
+}
+
+fn metrics_body(state: &AppState) -> axum::response::Response {
+    let text = state.metrics.render(state.app.db.pool_state(), (state.admission.in_flight(), state.admission.shed_total()));
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+/// Serves `/metrics` alone, without a token, on a separate (internal) listening address.
+pub async fn serve_metrics(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let router = Router::new().route("/metrics", get(|State(s): State<AppState>| async move { metrics_body(&s) })).with_state(state);
+    axum::serve(listener, router).await
 }
 
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
@@ -112,12 +137,4 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
-/// Serves until `shutdown` resolves; in-flight requests finish first.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
-}
+pub use listen::serve;

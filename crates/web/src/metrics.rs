@@ -43,7 +43,8 @@ impl Metrics {
         }
     }
 
-    pub fn render(&self, pool: (u32, usize)) -> String {
+    /// `pool`: (open, idle) connections; `admission`: (requests in flight, refused since start).
+    pub fn render(&self, pool: (u32, usize), admission: (usize, u64)) -> String {
         let mut out = String::new();
         out.push_str("# HELP eline_http_requests_total HTTP requests by route, method and status.\n# TYPE eline_http_requests_total counter\n");
         if let Ok(m) = self.requests.lock() {
@@ -73,6 +74,12 @@ impl Metrics {
             "# HELP eline_db_pool_connections Open database connections.\n# TYPE eline_db_pool_connections gauge\neline_db_pool_connections {size}"
         );
         let _ = writeln!(out, "# HELP eline_db_pool_idle Idle database connections.\n# TYPE eline_db_pool_idle gauge\neline_db_pool_idle {idle}");
+        let (in_flight, shed) = admission;
+        let _ = writeln!(out, "# HELP eline_http_in_flight Requests being handled.\n# TYPE eline_http_in_flight gauge\neline_http_in_flight {in_flight}");
+        let _ = writeln!(
+            out,
+            "# HELP eline_http_shed_total Requests refused over the in-flight limit.\n# TYPE eline_http_shed_total counter\neline_http_shed_total {shed}"
+        );
         out
     }
 }

@@ -84,3 +84,8 @@ pub async fn spawn_demo_pair() -> (TestApp, TestApp) {
 pub async fn spawn_demo_app() -> TestApp {
     spawn(Settings { demo: true, ..Settings::default() }, true).await
 }
+
+/// The demo committee with custom settings.
+pub async fn spawn_demo_app_with(settings: Settings) -> TestApp {
+    spawn(Settings { demo: true, ..settings }, true).await
+}

@@ -42,7 +42,7 @@ impl App {
         {
             let mut c = self.db.acquire().await?;
             let l = Loaded::load(&mut c.ex(), actor.committee_id, proposal_id).await?;
-            if !l.visible_to(&mut c.ex(), actor).await? {
+            if !l.record_visible_to(&mut c.ex(), actor).await? {
                 return Err(AppError::NotFound);
             }
             if !["proposal", "reply", "evaluation"].contains(&purpose) {
@@ -81,7 +81,8 @@ impl App {
     pub async fn proposal_file(&self, actor: &Actor, proposal_id: i64, attachment_id: i64) -> AppResult<(Attachment, Vec<u8>)> {
         let mut c = self.db.acquire().await?;
         let l = Loaded::load(&mut c.ex(), actor.committee_id, proposal_id).await?;
-        if !l.visible_to(&mut c.ex(), actor).await? {
+        // Files belong to the handling record: the public view of a published proposal has none.
+        if !l.record_visible_to(&mut c.ex(), actor).await? {
             return Err(AppError::NotFound);
         }
         let a = attachments::get(&mut c.ex(), actor.committee_id, attachment_id).await?.filter(|a| a.owner_id == proposal_id).ok_or(AppError::NotFound)?;

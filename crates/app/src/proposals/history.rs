@@ -7,13 +7,14 @@ use eline_domain::Actor;
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{Action, Resource};
 use eline_domain::proposal::{Kind, ProposalRules, Satisfaction};
-use eline_storage::proposals::{self, NewProposal};
+use eline_storage::proposal_import::{self, PastProposal};
+use eline_storage::proposals::{self, Proposal};
 use eline_storage::{directory, members};
 
 use super::config::Config;
 use crate::context::{audit_write, snapshot};
 use crate::members::{ImportOutcome, RowError};
-use crate::spreadsheet::{Sheet, read_table, write_xlsx};
+use crate::spreadsheet::{Sheet, write_xlsx};
 use crate::{App, AppError, AppResult};
 
 pub const COLUMNS: [&str; 13] =
@@ -54,6 +55,71 @@ fn split(s: &str) -> Vec<String> {
     s.split(['、', ',', '，', ';', '；']).map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()
 }
 
+/// The row as the records the one-by-one actions would have left: dated noon in Beijing on
+/// the session's opening day when known.
+fn past_proposal(r: &Row, actor: &Actor, note: &str) -> PastProposal {
+    let now = eline_storage::now_micros();
+    let at = r
+        .opens_on
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| d.and_hms_opt(4, 0, 0))
+        .map(|t| t.and_utc().timestamp_micros())
+        .unwrap_or(now);
+    let proposal = Proposal {
+        id: 0,
+        committee_id: actor.committee_id,
+        session_id: r.session_id,
+        number: r.number,
+        title: r.title.clone(),
+        body: r.body.clone(),
+        kind: r.kind.as_str().to_string(),
+        proposer_member_id: r.proposer_member_id,
+        organization_id: r.organization_id,
+        created_by: actor.user_id,
+        status: if r.closed { "closed" } else { "not_filed" }.to_string(),
+        is_key: false,
+        published: false,
+        merged_into_id: None,
+        review_note: if r.closed { None } else { r.reason.clone() },
+        converted_to: None,
+        handling_mode: r.closed.then(|| "lead".to_string()),
+        assigned_on: r.opens_on.clone().filter(|_| r.closed),
+        due_on: None,
+        objection_open: false,
+        extension_requested: false,
+        extension_reason: None,
+        extended: false,
+        round: 0,
+        dissatisfied_rounds: 0,
+        cosign_due_on: None,
+        evaluation_due_on: None,
+        replied_on: r.opens_on.clone().filter(|_| r.closed),
+        submitted_at: Some(at),
+        filed_at: r.closed.then_some(at),
+        closed_at: r.closed.then_some(at),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let lead = r.lead.filter(|_| r.closed);
+    let mut units: Vec<(i64, &'static str)> = lead.map(|l| (l, "lead")).into_iter().collect();
+    if lead.is_some() {
+        units.extend(r.co.iter().map(|c| (*c, "co")));
+    }
+    PastProposal {
+        proposal,
+        cosigners: r.cosigners.clone(),
+        units,
+        reply: match (lead, &r.class) {
+            (Some(l), Some(class)) => Some((l, class.clone(), NO_REPLY.to_string(), "—".to_string(), at)),
+            _ => None,
+        },
+        evaluation: lead.and(r.satisfaction).map(|s| (r.proposer_member_id, s.as_str().to_string(), at)),
+        event: (actor.user_id, actor.display_name.clone(), note.to_string()),
+    }
+}
+
 impl App {
     /// The template for history imports, with a sheet of instructions.
     pub fn proposal_history_template(&self) -> AppResult<Vec<u8>> {
@@ -90,7 +156,7 @@ impl App {
             tx.commit().await?;
             return Err(AppError::Forbidden);
         }
-        let rows = read_table(file_name, bytes)?;
+        let rows = crate::spreadsheet::read_upload(file_name, bytes).await?;
         let Some((header, body)) = rows.split_first() else { return Err(AppError::field("file", "文件是空的")) };
         let mut names = self.history_names(actor.committee_id).await?;
         let (parsed, errors) = parse(header, body, &mut names);
@@ -100,73 +166,15 @@ impl App {
         if parsed.is_empty() {
             return Err(AppError::field("file", "文件中没有提案数据行"));
         }
+        let note = format!("导入历史提案（文件 {file_name}）");
+        let past: Vec<PastProposal> = parsed.iter().map(|r| past_proposal(r, actor, &note)).collect();
+        // Everything was checked above: the writing is a few multi-row statements, so that a
+        // large history holds the writer for a moment (one statement per row held it for
+        // tens of seconds at 100,000 rows).
         let mut tx = self.db.begin().await?;
-        for r in &parsed {
-            let p = proposals::create(
-                &mut tx.ex(),
-                &NewProposal {
-                    committee_id: actor.committee_id,
-                    session_id: r.session_id,
-                    title: &r.title,
-                    body: &r.body,
-                    kind: r.kind.as_str(),
-                    proposer_member_id: r.proposer_member_id,
-                    organization_id: r.organization_id,
-                    created_by: actor.user_id,
-                },
-            )
-            .await?;
-            // Noon in Beijing on the session's opening day, when known.
-            let at = r
-                .opens_on
-                .as_deref()
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .and_then(|d| d.and_hms_opt(4, 0, 0))
-                .map(|t| t.and_utc().timestamp_micros())
-                .unwrap_or_else(eline_storage::now_micros);
-            let mut q = p.clone();
-            q.number = r.number;
-            q.submitted_at = Some(at);
-            if r.closed {
-                q.status = "closed".into();
-                q.filed_at = Some(at);
-                q.closed_at = Some(at);
-                q.assigned_on = r.opens_on.clone();
-                q.replied_on = r.opens_on.clone();
-                q.handling_mode = Some("lead".into());
-            } else {
-                q.status = "not_filed".into();
-                q.review_note = r.reason.clone();
-            }
-            let saved = proposals::save(&mut tx.ex(), &q, p.version).await?;
-            if !r.cosigners.is_empty() {
-                proposals::set_cosigners(&mut tx.ex(), p.id, &r.cosigners).await?;
-                for m in &r.cosigners {
-                    proposals::answer_cosign(&mut tx.ex(), p.id, *m, "confirmed").await?;
-                }
-            }
-            if let (true, Some(lead)) = (r.closed, r.lead) {
-                let day = r.opens_on.clone().unwrap_or_default();
-                proposals::add_assignment(&mut tx.ex(), p.id, lead, "lead", &day).await?;
-                for co in &r.co {
-                    proposals::add_assignment(&mut tx.ex(), p.id, *co, "co", &day).await?;
-                }
-                if let Some(class) = &r.class {
-                    let reply = proposals::add_reply(&mut tx.ex(), p.id, lead, 0, class, NO_REPLY, "—", actor.user_id).await?;
-                    proposals::backdate_reply(&mut tx.ex(), reply, at).await?;
-                    for a in proposals::assignments(&mut tx.ex(), p.id).await?.iter().filter(|a| a.role == "lead") {
-                        proposals::set_replied(&mut tx.ex(), a.id, 0).await?;
-                    }
-                }
-                if let Some(s) = r.satisfaction {
-                    let e = proposals::add_evaluation(&mut tx.ex(), p.id, r.proposer_member_id, actor.user_id, 0, s.as_str(), None, true).await?;
-                    proposals::backdate_evaluation(&mut tx.ex(), e, at).await?;
-                }
-            }
-            let note = format!("导入历史提案（文件 {file_name}）");
-            proposals::add_event(&mut tx.ex(), p.id, Some(actor.user_id), &actor.display_name, "import", &saved.status, &note).await?;
-            audit_write(&mut tx, Some(actor), "import", "proposal", Some(p.id), format!("{note}：“{}”", saved.title), None, snapshot(&saved)).await?;
-        }
+        let stored = proposal_import::insert_past(&mut tx, &past).await?;
+        let entries = stored.iter().map(|p| (p.id, format!("{note}：“{}”", p.title), snapshot(p))).collect();
+        crate::context::audit_write_many(&mut tx, actor, "import", "proposal", entries).await?;
         tx.commit().await?;
         Ok(ImportOutcome::Imported(parsed.len()))
     }

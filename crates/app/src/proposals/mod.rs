@@ -13,7 +13,7 @@ mod view;
 
 use chrono::NaiveDate;
 use eline_domain::calendar::{Calendar, DeadlineRules};
-use eline_domain::proposal::{Facts, Kind, Standing, Status, UnitRole};
+use eline_domain::proposal::{Access, Facts, Kind, Standing, Status, UnitRole};
 use eline_domain::{Actor, Role};
 use eline_storage::Ex;
 use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
@@ -129,22 +129,35 @@ impl Loaded {
         }
     }
 
-    /// Whether the actor may see the proposal (others are told it does not exist).
-    pub async fn visible_to(&self, ex: &mut Ex<'_>, actor: &Actor) -> AppResult<bool> {
+    /// How much of the proposal the actor may see (`Access::None`: told it does not exist).
+    pub async fn access(&self, ex: &mut Ex<'_>, actor: &Actor) -> AppResult<Access> {
         let who = self.standing(actor);
-        if eline_domain::proposal::visible(self.status(), &who, self.p.published) {
-            return Ok(true);
+        let access = eline_domain::proposal::access(self.status(), &who, self.p.published);
+        if access == Access::Full || self.status() == Status::Draft {
+            return Ok(access);
         }
         // A unit that handled it before a reassignment, or a proposer whose proposal was merged into it.
         if let Some(unit) = actor.unit_id.filter(|_| actor.has(Role::Unit))
             && self.assignments.iter().any(|a| a.unit_id == unit)
         {
-            return Ok(true);
+            return Ok(Access::Full);
         }
-        if let Some(member) = actor.member_id.filter(|_| actor.has(Role::Member)) {
-            return Ok(proposals::merged_from_member(&mut *ex, self.p.id, member).await?);
+        if let Some(member) = actor.member_id.filter(|_| actor.has(Role::Member))
+            && proposals::merged_from_member(&mut *ex, self.p.id, member).await?
+        {
+            return Ok(Access::Full);
         }
-        Ok(false)
+        Ok(access)
+    }
+
+    /// Whether the actor may see the proposal at all (others are told it does not exist).
+    pub async fn visible_to(&self, ex: &mut Ex<'_>, actor: &Actor) -> AppResult<bool> {
+        Ok(self.access(ex, actor).await? != Access::None)
+    }
+
+    /// Whether the actor may see the proposal's handling record (timeline, files, evaluations).
+    pub async fn record_visible_to(&self, ex: &mut Ex<'_>, actor: &Actor) -> AppResult<bool> {
+        Ok(self.access(ex, actor).await? == Access::Full)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use eline_domain::calendar::{days_left, days_left_label};
-use eline_domain::proposal::{Act, Kind, Status, Text, allowed};
+use eline_domain::proposal::{Access, Act, Kind, Status, Text, allowed};
 use eline_domain::{Actor, Role};
 use eline_storage::directory;
 use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Evaluation, Event, Filter, NewProposal, Proposal, Reply, Row};
@@ -53,6 +53,50 @@ pub struct ProposalView {
     pub attachments: Vec<eline_storage::attachments::Attachment>,
     /// What the actor may attach files for now: proposal | reply | evaluation.
     pub can_attach: Vec<&'static str>,
+    /// full (the actor takes part: the whole record) | public (a published proposal seen by
+    /// anyone else: what the public pages show, without the handling record).
+    pub access: &'static str,
+}
+
+impl ProposalView {
+    /// Only what the public pages show: the text, proposer, session, the handling units and
+    /// their replies. The timeline (contacts, objections, extension reasons, supervision),
+    /// evaluations, files, commitments, deadlines and internal notes are dropped.
+    fn public_part(self) -> ProposalView {
+        let p = self.proposal;
+        let proposal = Proposal {
+            review_note: None,
+            converted_to: None,
+            objection_open: false,
+            extension_requested: false,
+            extension_reason: None,
+            extended: false,
+            due_on: None,
+            cosign_due_on: None,
+            evaluation_due_on: None,
+            dissatisfied_rounds: 0,
+            ..p
+        };
+        ProposalView {
+            proposal,
+            cosigners: self.cosigners.into_iter().filter(|c| c.status == "confirmed").collect(),
+            assignments: self.assignments.into_iter().filter(|a| a.active).map(|a| Assignment { objection_reason: None, co_opinion: None, ..a }).collect(),
+            evaluations: Vec::new(),
+            events: Vec::new(),
+            commitments: Vec::new(),
+            supervisors: Vec::new(),
+            allowed_actions: Vec::new(),
+            due_label: None,
+            overdue: false,
+            evaluation_due_label: None,
+            my_unit_role: None,
+            is_proposer: false,
+            one_matter_hint: None,
+            attachments: Vec::new(),
+            can_attach: Vec::new(),
+            ..self
+        }
+    }
 }
 
 /// Which proposals a list shows; `scope` picks the caller's view.
@@ -225,7 +269,8 @@ impl App {
     pub async fn get_proposal(&self, actor: &Actor, id: i64) -> AppResult<ProposalView> {
         let mut c = self.db.acquire().await?;
         let l = Loaded::load(&mut c.ex(), actor.committee_id, id).await?;
-        if !l.visible_to(&mut c.ex(), actor).await? {
+        let access = l.access(&mut c.ex(), actor).await?;
+        if access == Access::None {
             return Err(AppError::NotFound);
         }
         let (config, today) = Config::load_today(&mut c.ex(), actor.committee_id).await?;
@@ -253,7 +298,8 @@ impl App {
         if status == Status::Draft && who.proposer {
             allowed_actions.push("edit");
         }
-        Ok(ProposalView {
+        let view = ProposalView {
+            access: access.as_str(),
             status_label: status.label(),
             kind_label: l.kind().label(),
             session_name,
@@ -276,7 +322,8 @@ impl App {
             assignments: l.assignments,
             supervisors: l.supervisors,
             proposal: l.p,
-        })
+        };
+        Ok(if access == Access::Public { view.public_part() } else { view })
     }
 
     /// A page of proposals the actor may see, newest first.
@@ -304,7 +351,7 @@ impl App {
             return Err(AppError::field("status", "未知的提案状态"));
         }
         match scope {
-            "all" if actor.has(Role::Staff) => {}
+            "all" if actor.has(Role::Staff) => f.no_drafts = true,
             "all" if actor.has(Role::Leader) => f.filed_only = true,
             "mine" if actor.has(Role::Member) && actor.member_id.is_some() => f.member_id = actor.member_id,
             "mine" if actor.has(Role::Staff) => f.creator_id = Some(actor.user_id),

@@ -67,7 +67,8 @@ pub async fn proposals(ex: &mut Ex<'_>, from: i64, to: i64) -> AppResult<Vec<Doc
         .into_iter()
         .map(|p| {
             let status = Status::parse(&p.status).unwrap_or(Status::Draft);
-            let mut acl = vec![eline_search::STAFF.to_string()];
+            // A draft is its author's alone: the office's grant does not cover it.
+            let mut acl = vec![if status == Status::Draft { eline_search::PRIVATE } else { eline_search::STAFF }.to_string()];
             match Kind::parse(&p.kind) {
                 Some(Kind::Collective) => acl.push(format!("u:{}", p.created_by)),
                 _ => acl.extend(p.proposer_member_id.map(|m| format!("m:{m}"))),

@@ -135,8 +135,9 @@ impl App {
     /// Whether the actor may open the record a hit points to (the record page's own rule).
     async fn may_open(&self, actor: &Actor, hit: &Hit) -> AppResult<bool> {
         Ok(match hit.kind.as_str() {
-            // Staff see every proposal of their committee, and the index is per committee.
-            PROPOSAL if actor.has(Role::Staff) => true,
+            // Staff see every proposal of their committee but other people's drafts (the index
+            // is per committee; a hit's status is at most a few hundred ms old).
+            PROPOSAL if actor.has(Role::Staff) && hit.status != Status::Draft.as_str() => true,
             PROPOSAL => {
                 let mut c = self.db.acquire().await?;
                 match Loaded::load_for_visibility(&mut c.ex(), actor.committee_id, hit.id).await {
@@ -208,10 +209,10 @@ impl App {
                 format!("没有“{k}”这种类型，可选：{}", KINDS.iter().map(|(k, l)| format!("{k}（{l}）")).collect::<Vec<_>>().join("、")),
             ));
         }
-        let offset: usize = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-            None => 0,
-            Some(c) => c.parse().map_err(|_| AppError::field("cursor", "翻页位置无效"))?,
-        };
+        // The offset is bounded before it reaches the index: the top-hits collector allocates
+        // for offset + limit documents.
+        let offset =
+            eline_domain::paging::parse_offset(query.cursor.as_deref(), eline_domain::paging::MAX_SEARCH_OFFSET).map_err(|e| AppError::Validation(vec![e]))?;
         let limit = crate::limit(Some(limit))? as usize;
         let req = Request {
             text: q.to_string(),
@@ -275,7 +276,8 @@ impl App {
             facets,
             relaxed: results.relaxed,
             words: results.words,
-            next_cursor: (next < results.total).then(|| next.to_string()),
+            // Past the deepest reachable offset there is no next page: narrow the search instead.
+            next_cursor: (next < results.total && next <= eline_domain::paging::MAX_SEARCH_OFFSET).then(|| next.to_string()),
             offset,
             rebuilding: search.is_rebuilding(),
         })

@@ -451,7 +451,7 @@ impl Run {
                 }
                 Op::Act(pick, choice) => (*pick, choice),
             };
-            let staff_view = w.view(&w.staff, id).await;
+            let staff_view = w.full_view(id).await;
             let action = match action {
                 Choice::Random(a) => a.clone(),
                 Choice::Table(seed) => plausible(&staff_view.proposal.status, *seed),

@@ -39,7 +39,7 @@ async fn an_individual_proposal_goes_from_draft_through_filing_assignment_and_re
     assert_eq!(w.timeline(id).await, [("create".to_string(), "起草提案".to_string())]);
     assert_eq!(w.audited_changes(id).await.len(), 1);
     assert_eq!(w.allowed(&w.member, id).await, ["submit", "withdraw", "edit"]);
-    assert!(w.allowed(&w.staff, id).await.is_empty(), "staff cannot review a draft");
+    assert!(matches!(w.app.get_proposal(&w.staff, id).await, Err(AppError::NotFound)), "a draft is its proposer's alone, the office does not see it");
 
     let p = w.ok(&w.member, id, "submit", json!({})).await;
     assert_eq!(p.status, "submitted");
@@ -411,7 +411,10 @@ async fn a_proposal_returned_for_revision_is_edited_by_its_proposer_and_submitte
             title: "关于优化中山路与兴中道路口信号配时的建议".into(), body: format!("{BODY}补充：高峰时段左转车辆排队过长。"), ..Default::default()
         };
     assert!(matches!(w.app.update_draft(&w.other_member, id, p.version, &edit).await, Err(AppError::NotFound)));
-    assert!(matches!(w.app.update_draft(&w.staff, id, p.version, &edit).await, Err(AppError::Forbidden)));
+    assert!(
+        matches!(w.app.update_draft(&w.staff, id, p.version, &edit).await, Err(AppError::NotFound)),
+        "returned, it is a draft again: the office no longer sees it"
+    );
     assert!(matches!(w.app.update_draft(&w.member, id, p.version - 1, &edit).await, Err(AppError::VersionConflict)));
     let audited = w.audited_changes(id).await.len();
     let p = w.app.update_draft(&w.member, id, p.version, &edit).await.unwrap();

@@ -174,6 +174,15 @@ impl World {
         self.app.get_proposal(who, id).await.unwrap_or_else(|e| panic!("{} cannot read proposal {id}: {e:?}", who.username))
     }
 
+    /// The whole record in any state: a draft as its proposer sees it (it is theirs alone), the
+    /// rest as the office does.
+    pub async fn full_view(&self, id: i64) -> ProposalView {
+        match self.app.get_proposal(&self.staff, id).await {
+            Ok(v) => v,
+            Err(_) => self.view(&self.member, id).await,
+        }
+    }
+
     /// The stored row, whoever may see it.
     pub async fn row(&self, id: i64) -> Proposal {
         let mut c = self.t.db.acquire().await.expect("connection");

@@ -1,7 +1,7 @@
 //! Login, logout, the caller's own account and API tokens.
 
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use eline_app::AppError;
 use serde::{Deserialize, Serialize};
@@ -43,10 +43,10 @@ pub struct LoginOut {
     responses((status = 200, body = LoginOut), (status = 422, body = Problem, description = "用户名或密码错误"), (status = 429, body = Problem)))]
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    crate::auth::ClientIp(client): crate::auth::ClientIp,
     Body(body): Body<LoginIn>,
 ) -> Result<Json<LoginOut>, ApiError> {
-    let done = state.app.login(&body.username, &body.password, &addr.ip().to_string()).await?;
+    let done = state.app.login(&body.username, &body.password, &client).await?;
     if done.user.must_change_password {
         return Err(ApiError(AppError::field("password", "该账号须先在网页上修改初始密码，之后才能使用接口")));
     }
@@ -58,12 +58,8 @@ async fn login(
 /// Revoke the bearer token this request carries.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = Problem)))]
 async fn logout(State(state): State<AppState>, headers: HeaderMap, ApiUser(actor): ApiUser) -> Result<StatusCode, ApiError> {
-    let secret = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| ApiError(AppError::field("authorization", "退出登录需要携带 Bearer 令牌")))?;
-    let (_, token) = state.app.actor_for_token(secret.trim()).await?.ok_or(ApiError(AppError::Unauthenticated))?;
+    let secret = crate::auth::bearer_secret(&headers).ok_or_else(|| ApiError(AppError::field("authorization", "退出登录需要携带 Bearer 令牌")))?;
+    let (_, token) = state.app.actor_for_token(secret).await?.ok_or(ApiError(AppError::Unauthenticated))?;
     state.app.revoke_token(&actor, token.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -100,11 +96,17 @@ pub struct PasswordIn {
     pub confirm_password: String,
 }
 
-/// Change the caller's own password (ends their browser sessions).
+/// Change the caller's own password: ends their browser sessions and revokes their other API
+/// tokens (the token of this request stays valid). Wrong current passwords are throttled like
+/// logins (429).
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordIn,
-    responses((status = 204), (status = 422, body = Problem)))]
-async fn change_password(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<PasswordIn>) -> Result<StatusCode, ApiError> {
-    state.app.change_password(&a, &b.current_password, &b.password, &b.confirm_password).await?;
+    responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+async fn change_password(State(state): State<AppState>, headers: HeaderMap, ApiUser(a): ApiUser, Body(b): Body<PasswordIn>) -> Result<StatusCode, ApiError> {
+    let keep = match crate::auth::bearer_secret(&headers) {
+        Some(secret) => state.app.actor_for_token(secret).await?.map(|(_, t)| t.id),
+        None => None,
+    };
+    state.app.change_password(&a, &b.current_password, &b.password, &b.confirm_password, keep).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use super::dto::{DirectoryOut, DirectoryPage, ListParams, SessionOut, SessionPage, VersionIn};
 use super::{Body, Id, Params, from_json, merge_patch, version_of};
 use crate::AppState;
-use crate::auth::ApiUser;
+use crate::auth::{Allowed, ApiUser, ManageDirectory};
 use crate::error::{ApiError, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -70,7 +70,7 @@ async fn list(
     responses((status = 201, body = DirectoryOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create(
     State(state): State<AppState>,
-    ApiUser(a): ApiUser,
+    Allowed(a, _): Allowed<ManageDirectory>,
     Path(slug): Path<String>,
     Body(b): Body<DirectoryIn>,
 ) -> Result<(StatusCode, Json<DirectoryOut>), ApiError> {
@@ -97,7 +97,7 @@ async fn get_one(State(state): State<AppState>, ApiUser(a): ApiUser, Path((slug,
     responses((status = 200, body = DirectoryOut), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch(
     State(state): State<AppState>,
-    ApiUser(a): ApiUser,
+    Allowed(a, _): Allowed<ManageDirectory>,
     Path((slug, id)): Path<(String, String)>,
     headers: HeaderMap,
     Body(b): Body<serde_json::Value>,
@@ -180,7 +180,11 @@ async fn list_sessions(State(state): State<AppState>, ApiUser(a): ApiUser, Param
 /// Create a session.
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "directory", request_body = SessionIn,
     responses((status = 201, body = SessionOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create_session(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<SessionIn>) -> Result<(StatusCode, Json<SessionOut>), ApiError> {
+async fn create_session(
+    State(state): State<AppState>,
+    Allowed(a, _): Allowed<ManageDirectory>,
+    Body(b): Body<SessionIn>,
+) -> Result<(StatusCode, Json<SessionOut>), ApiError> {
     let input =
         SessionInput { term_number: Some(b.term_number), session_number: Some(b.session_number), year: Some(b.year), opens_on: b.opens_on, version: None };
     let s = state.app.create_session(&a, &input).await?;
@@ -198,7 +202,7 @@ async fn get_session(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id):
     responses((status = 200, body = SessionOut), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch_session(
     State(state): State<AppState>,
-    ApiUser(a): ApiUser,
+    Allowed(a, _): Allowed<ManageDirectory>,
     Id(id): Id,
     headers: HeaderMap,
     Body(b): Body<serde_json::Value>,

@@ -15,6 +15,7 @@ pub fn ts(micros: i64) -> String {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
@@ -247,11 +248,23 @@ pub struct TokenOut {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked: bool,
+    /// The token stops working at this time unless used before (each use moves it on).
+    pub expires_at: String,
+    /// Neither revoked nor expired.
+    pub live: bool,
 }
 
 impl From<&Token> for TokenOut {
     fn from(t: &Token) -> Self {
-        TokenOut { id: t.id, name: t.name.clone(), created_at: ts(t.created_at), last_used_at: t.last_used_at.map(ts), revoked: t.revoked_at.is_some() }
+        TokenOut {
+            id: t.id,
+            name: t.name.clone(),
+            created_at: ts(t.created_at),
+            last_used_at: t.last_used_at.map(ts),
+            revoked: t.revoked_at.is_some(),
+            expires_at: ts(t.expires_at),
+            live: t.revoked_at.is_none() && t.expires_at > eline_storage::now_micros(),
+        }
     }
 }
 

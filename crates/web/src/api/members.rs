@@ -1,12 +1,11 @@
 //! Members (委员): list, file, create, edit, archive; import and export.
 
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use eline_app::AppError;
-use eline_app::members::ImportOutcome;
-use eline_domain::FieldError;
+use eline_app::members::{ImportOutcome, LISTED_ERRORS};
 use eline_domain::member::MemberInput;
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{Action, Resource, can};
@@ -19,8 +18,8 @@ use utoipa_axum::routes;
 use super::dto::{MemberIn, MemberOut, MemberPage, VersionIn};
 use super::{Body, Id, Params, from_json, merge_patch, optional_version, version_of};
 use crate::AppState;
-use crate::auth::ApiUser;
-use crate::error::{ApiError, Problem, problem_response};
+use crate::auth::{Allowed, ApiUser, ManageDirectory, ManageMembers};
+use crate::error::{ApiError, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -36,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MemberParams {
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -103,7 +103,11 @@ async fn out(state: &AppState, a: &eline_domain::Actor, id: i64) -> Result<Membe
 /// Add a member (office).
 #[utoipa::path(post, path = "/api/v1/members", tag = "members", request_body = MemberIn,
     responses((status = 201, body = MemberOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<MemberIn>) -> Result<(StatusCode, Json<MemberOut>), ApiError> {
+async fn create(
+    State(state): State<AppState>,
+    Allowed(a, _): Allowed<ManageMembers>,
+    Body(b): Body<MemberIn>,
+) -> Result<(StatusCode, Json<MemberOut>), ApiError> {
     let m = state.app.create_member(&a, &input_of(b)).await?;
     Ok((StatusCode::CREATED, Json(out(&state, &a, m.id).await?)))
 }
@@ -137,7 +141,7 @@ const EDITABLE: [&str; 14] = [
     responses((status = 200, body = MemberOut), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch(
     State(state): State<AppState>,
-    ApiUser(a): ApiUser,
+    Allowed(a, _): Allowed<ManageMembers>,
     Id(id): Id,
     headers: HeaderMap,
     Body(b): Body<serde_json::Value>,
@@ -215,38 +219,37 @@ pub struct ImportUpload {
 /// every problem (`errors[].row`, `errors[].column`, `errors[].message`).
 #[utoipa::path(post, path = "/api/v1/imports/members", tag = "members", request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = ImportOut), (status = 422, body = Problem), (status = 403, body = Problem)))]
-async fn import(State(state): State<AppState>, ApiUser(a): ApiUser, multipart: Multipart) -> Result<Response, ApiError> {
+async fn import(State(state): State<AppState>, Allowed(a, _): Allowed<ManageMembers>, multipart: crate::html::Upload) -> Result<Response, ApiError> {
     let (name, bytes) = crate::html::read_upload(multipart).await?;
     let outcome = state.app.import_members(&a, &name, &bytes).await?;
     import_response(outcome, "委员").await
 }
 
-/// 201 {imported} or a 422 problem listing every row error, with row and column as fields too.
+/// 201 {imported} or a 422 problem listing the row errors (the first `LISTED_ERRORS` of them,
+/// `total_errors` counting all), with row and column as fields too.
 async fn import_response(outcome: ImportOutcome, what: &str) -> Result<Response, ApiError> {
     match outcome {
         ImportOutcome::Imported(n) => Ok((StatusCode::CREATED, Json(ImportOut { imported: n })).into_response()),
         ImportOutcome::Rejected(rows) => {
-            let errors = rows.iter().map(|r| FieldError::new(format!("第{}行·{}", r.row, r.column), r.message.clone())).collect();
-            let mut res = problem_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
-                "输入有误",
-                format!("文件中有{}处问题，没有导入任何{what}", rows.len()),
-                Some(errors),
-            );
-            // Row and column as separate fields too, for programs.
-            if let Ok(mut v) =
-                serde_json::from_slice::<serde_json::Value>(&axum::body::to_bytes(std::mem::take(res.body_mut()), 1 << 24).await.unwrap_or_default())
-            {
-                if let Some(list) = v.get_mut("errors").and_then(|e| e.as_array_mut()) {
-                    for (item, r) in list.iter_mut().zip(&rows) {
-                        item["row"] = r.row.into();
-                        item["column"] = r.column.clone().into();
-                    }
-                }
-                *res.body_mut() = axum::body::Body::from(v.to_string());
+            let listed = &rows[..rows.len().min(LISTED_ERRORS)];
+            let mut detail = format!("文件中有{}处问题，没有导入任何{what}", rows.len());
+            if listed.len() < rows.len() {
+                detail.push_str(&format!("；以下列出前{}处，请修改后重新上传", listed.len()));
             }
-            Ok(res)
+            let errors: Vec<serde_json::Value> = listed
+                .iter()
+                .map(|r| serde_json::json!({"field": format!("第{}行·{}", r.row, r.column), "message": r.message, "row": r.row, "column": r.column}))
+                .collect();
+            let body = serde_json::json!({
+                "type": "https://eline.invalid/problems/validation_failed",
+                "title": "输入有误",
+                "status": 422,
+                "detail": detail,
+                "code": "validation_failed",
+                "errors": errors,
+                "total_errors": rows.len(),
+            });
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, [(axum::http::header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response())
         }
     }
 }
@@ -265,7 +268,7 @@ async fn history_template(State(state): State<AppState>, ApiUser(a): ApiUser) ->
 /// nothing and the answer lists every problem (`errors[].row`, `errors[].column`, `errors[].message`).
 #[utoipa::path(post, path = "/api/v1/imports/proposals", tag = "proposals", request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = ImportOut), (status = 422, body = Problem), (status = 403, body = Problem)))]
-async fn history_import(State(state): State<AppState>, ApiUser(a): ApiUser, multipart: Multipart) -> Result<Response, ApiError> {
+async fn history_import(State(state): State<AppState>, Allowed(a, _): Allowed<ManageDirectory>, multipart: crate::html::Upload) -> Result<Response, ApiError> {
     let (name, bytes) = crate::html::read_upload(multipart).await?;
     let outcome = state.app.import_proposal_history(&a, &name, &bytes).await?;
     import_response(outcome, "提案").await

@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1, described by the OpenAPI document at /api/openapi.json.
 
 mod account;
+pub mod contract;
 mod directory;
 pub mod dto;
 mod members;
@@ -135,7 +136,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestP
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| Params(v))
-            .map_err(|e| AppError::field("query", format!("查询参数有误：{}", chinese_serde(&e.body_text()))).into())
+            .map_err(|e| query_error(&e.body_text()).into())
     }
 }
 
@@ -146,6 +147,25 @@ pub fn optional_version(body: &[u8]) -> Result<Option<i64>, AppError> {
     }
     let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| body_error(&e.to_string()))?;
     Ok(v.get("version").and_then(|v| v.as_i64()))
+}
+
+/// A query string that does not parse ("Failed to deserialize query string: limit: invalid
+/// digit found in string"): the parameter it names and a Chinese message.
+pub fn query_error(m: &str) -> AppError {
+    let rest = m.strip_prefix("Failed to deserialize query string: ").unwrap_or(m);
+    match rest.split_once(": ") {
+        Some((name, why)) if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            let what = if why.contains("digit") || why.contains("too large") || why.contains("too small") || why.contains("integer") {
+                "应为整数（且不能过大）"
+            } else if why.contains("bool") {
+                "应为 true 或 false"
+            } else {
+                "格式不正确"
+            };
+            AppError::field(name, format!("查询参数“{name}”的值{what}"))
+        }
+        _ => AppError::field("query", format!("查询参数有误：{}", chinese_serde(rest))),
+    }
 }
 
 /// A body that does not parse: the field it names (when serde says which) and a Chinese message.

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// One session; all sessions when absent.
     pub session_id: Option<i64>,

@@ -63,6 +63,10 @@ pub struct ProposalOut {
     #[schema(value_type = Vec<Object>)]
     pub supervisors: serde_json::Value,
     pub allowed_actions: Vec<String>,
+    /// full: the caller takes part in the proposal and sees its whole record; public: a
+    /// published proposal seen by anyone else — its text, proposer, units and replies only
+    /// (timeline, evaluations, files and commitments are empty).
+    pub access: String,
 }
 
 fn json<T: Serialize>(v: &T) -> serde_json::Value {
@@ -108,6 +112,7 @@ impl From<eline_app::proposals::ProposalView> for ProposalOut {
             commitments: json(&v.commitments),
             supervisors: json(&v.supervisors.iter().map(|(id, name)| serde_json::json!({"user_id": id, "name": name})).collect::<Vec<_>>()),
             allowed_actions: v.allowed_actions.iter().map(|a| a.to_string()).collect(),
+            access: v.access.to_string(),
         }
     }
 }
@@ -134,6 +139,7 @@ pub struct ProposalPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProposalParams {
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -374,6 +380,7 @@ mod actions {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PurposeParams {
     /// proposal (proposer, before filing) | reply (an assigned unit) | evaluation (proposer, co-signers, while rating)
     pub purpose: String,
@@ -406,7 +413,7 @@ async fn upload(
     ApiUser(a): ApiUser,
     Id(id): Id,
     Params(p): Params<PurposeParams>,
-    multipart: axum::extract::Multipart,
+    multipart: crate::html::Upload,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
     let (name, bytes) = crate::html::read_upload(multipart).await?;
     let f = state.app.attach_to_proposal(&a, id, &p.purpose, &name, &bytes).await?;

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// What to look for (up to 100 characters; traditional characters find simplified text too).
     #[serde(default)]
@@ -150,6 +151,7 @@ async fn search(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): P
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SimilarParams {
     /// The title being written.
     #[serde(default)]

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use super::{Body, Params};
 use crate::AppState;
-use crate::auth::ApiUser;
+use crate::auth::{Allowed, ApiUser, ManageSettings};
 use crate::error::{ApiError, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearParams {
     /// Default: this year.
     pub year: Option<i32>,
@@ -58,7 +59,12 @@ pub struct DayIn {
 /// Make a day a holiday or a working day for this committee.
 #[utoipa::path(put, path = "/api/v1/calendar/{date}", tag = "settings", params(("date" = String, Path, description = "YYYY-MM-DD")), request_body = DayIn,
     responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn set_day(State(state): State<AppState>, ApiUser(a): ApiUser, Path(date): Path<String>, Body(b): Body<DayIn>) -> Result<StatusCode, ApiError> {
+async fn set_day(
+    State(state): State<AppState>,
+    Allowed(a, _): Allowed<ManageSettings>,
+    Path(date): Path<String>,
+    Body(b): Body<DayIn>,
+) -> Result<StatusCode, ApiError> {
     state.app.set_calendar_day(&a, &date, &b.kind, &b.name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -83,7 +89,7 @@ async fn get_deadlines(State(state): State<AppState>, ApiUser(a): ApiUser, Param
     responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn put_deadlines(
     State(state): State<AppState>,
-    ApiUser(a): ApiUser,
+    Allowed(a, _): Allowed<ManageSettings>,
     Params(p): Params<YearParams>,
     Body(b): Body<DeadlineRules>,
 ) -> Result<StatusCode, ApiError> {

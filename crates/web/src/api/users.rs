@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use eline_app::users::{UserInput, UserUpdate};
 use eline_storage::audit::Filter;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::dto::{AuditOut, AuditPage, ListParams, UserOut, UserPage};
 use super::{Body, Id, Params, from_json, merge_patch, version_of};
 use crate::AppState;
-use crate::auth::ApiUser;
+use crate::auth::{Allowed, ApiUser, ManageUsers};
 use crate::error::{ApiError, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, patch_user))
         .routes(routes!(reset_password))
+        .routes(routes!(revoke_tokens))
         .routes(routes!(list_audit))
 }
 
@@ -49,7 +50,11 @@ async fn list_users(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p
 /// Create an account.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserIn,
     responses((status = 201, body = UserOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create_user(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<UserIn>) -> Result<(StatusCode, Json<UserOut>), ApiError> {
+async fn create_user(
+    State(state): State<AppState>,
+    Allowed(a, _): Allowed<ManageUsers>,
+    Body(b): Body<UserIn>,
+) -> Result<(StatusCode, Json<UserOut>), ApiError> {
     let input = UserInput {
         username: b.username,
         password: b.password,
@@ -87,7 +92,7 @@ pub struct UserPatch {
     responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch_user(
     State(state): State<AppState>,
-    ApiUser(a): ApiUser,
+    Allowed(a, _): Allowed<ManageUsers>,
     Id(id): Id,
     headers: HeaderMap,
     Body(b): Body<serde_json::Value>,
@@ -116,12 +121,32 @@ pub struct ResetIn {
 /// Set a temporary password; the user must change it at next login.
 #[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "users", params(("id" = i64, Path)), request_body = ResetIn,
     responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn reset_password(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, Body(b): Body<ResetIn>) -> Result<StatusCode, ApiError> {
+async fn reset_password(
+    State(state): State<AppState>,
+    Allowed(a, _): Allowed<ManageUsers>,
+    Id(id): Id,
+    Body(b): Body<ResetIn>,
+) -> Result<StatusCode, ApiError> {
     state.app.reset_password(&a, id, &b.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct RevokedOut {
+    /// How many live tokens were revoked.
+    pub revoked: u64,
+}
+
+/// Revoke every API token of a user (e.g. a lost phone). Their browser sessions are not ended
+/// (reset the password for that).
+#[utoipa::path(post, path = "/api/v1/users/{id}/revoke-tokens", tag = "users", params(("id" = i64, Path)),
+    responses((status = 200, body = RevokedOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn revoke_tokens(State(state): State<AppState>, Allowed(a, _): Allowed<ManageUsers>, Id(id): Id) -> Result<Json<RevokedOut>, ApiError> {
+    Ok(Json(RevokedOut { revoked: state.app.revoke_user_tokens(&a, id).await? }))
+}
+
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     pub limit: Option<i64>,
     pub cursor: Option<String>,

@@ -1,9 +1,10 @@
 //! The user's own account: password change (forced at first login) and API tokens.
 
+use super::PagePath;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use eline_storage::users::Token;
@@ -29,6 +30,8 @@ struct AccountPage {
     new_secret: Option<String>,
     errors: Errors,
     forced: bool,
+    now: i64,
+    ttl_days: i64,
 }
 
 async fn page(state: &AppState, user: &PageUser, path: &str, new_secret: Option<String>, errors: Errors) -> Result<AccountPage, PageError> {
@@ -36,7 +39,7 @@ async fn page(state: &AppState, user: &PageUser, path: &str, new_secret: Option<
     let title = if path == "/account/password" { "修改密码" } else { "我的账号" };
     let l = Layout::page(state, user, path, title, &[]).await?;
     let tokens = if forced { vec![] } else { state.app.list_tokens(&user.actor).await? };
-    Ok(AccountPage { l, tokens, new_secret, errors, forced })
+    Ok(AccountPage { l, tokens, new_secret, errors, forced, now: eline_storage::now_micros(), ttl_days: state.app.settings.token_ttl_days })
 }
 
 async fn account(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -49,7 +52,7 @@ async fn password_page(State(state): State<AppState>, user: PageUser) -> Result<
 
 async fn change_password(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
-    match state.app.change_password(&user.actor, f.get("current_password"), f.get("password"), f.get("confirm_password")).await {
+    match state.app.change_password(&user.actor, f.get("current_password"), f.get("password"), f.get("confirm_password"), None).await {
         Ok(()) => {
             // Other sessions were ended; this one continues under a fresh id.
             crate::auth::start_session(&user.session, user.actor.user_id, false).await?;
@@ -69,7 +72,7 @@ async fn create_token(State(state): State<AppState>, user: PageUser, body: Bytes
     }
 }
 
-async fn revoke_token(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn revoke_token(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
     state.app.revoke_token(&user.actor, id).await?;
     flash(&user.session, "令牌已吊销").await;
     Ok(Redirect::to("/account").into_response())

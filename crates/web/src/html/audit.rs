@@ -1,8 +1,9 @@
 //! The audit log page (admins).
 
+use super::PageQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use eline_app::Page;
@@ -40,6 +41,7 @@ pub fn action_label(a: &str) -> &str {
         "password_reset" => "重置密码",
         "token_created" => "创建令牌",
         "token_revoked" => "吊销令牌",
+        "tokens_revoked" => "吊销全部令牌",
         "permission_denied" => "越权被拒",
         "demo_loaded" => "加载演示数据",
         "calendar_set" => "调整工作日历",
@@ -49,7 +51,7 @@ pub fn action_label(a: &str) -> &str {
     }
 }
 
-const ACTIONS: [&str; 16] = [
+const ACTIONS: [&str; 17] = [
     "create",
     "update",
     "archive",
@@ -61,6 +63,7 @@ const ACTIONS: [&str; 16] = [
     "password_reset",
     "token_created",
     "token_revoked",
+    "tokens_revoked",
     "permission_denied",
     "demo_loaded",
     "calendar_set",
@@ -80,7 +83,7 @@ struct AuditPage {
     qs: String,
 }
 
-async fn list(State(state): State<AppState>, user: PageUser, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
+async fn list(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<AuditQuery>) -> Result<Response, PageError> {
     let clean = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
     let filter = Filter { action: clean(&q.action), target_type: clean(&q.target_type), actor: clean(&q.actor), before_id: None };
     let page = state.app.list_audit(&user.actor, filter.clone(), q.cursor.as_deref(), 50).await?;

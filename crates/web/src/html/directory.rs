@@ -1,10 +1,12 @@
 //! Pages for reference data (组织机构): sectors, special committees, organisations, units, work
 //! stations, and sessions (届次).
 
+use super::PagePath;
+use super::PageQuery;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use eline_app::directory::{DirectoryInput, SessionInput};
@@ -16,7 +18,7 @@ use serde::Deserialize;
 
 use super::{Errors, FormData, Layout, flash, form_errors, render, render_invalid};
 use crate::AppState;
-use crate::auth::PageUser;
+use crate::auth::{ManageDirectory, PageAllowed, PageUser};
 use crate::error::PageError;
 
 pub fn router() -> Router<AppState> {
@@ -76,7 +78,12 @@ struct ListPage {
     can_manage: bool,
 }
 
-async fn list(State(state): State<AppState>, user: PageUser, Path(slug): Path<String>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    PagePath(slug): PagePath<String>,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> Result<Response, PageError> {
     let kind = kind_of(&slug)?;
     let include_archived = q.archived.is_some();
     let page = state.app.list_directory(&user.actor, kind, include_archived, q.cursor.as_deref(), 100).await?;
@@ -132,7 +139,7 @@ async fn form_page(
     Ok(FormPage { l, kind, entry, name, category, note, sort_order, version, errors })
 }
 
-async fn new_form(State(state): State<AppState>, user: PageUser, Path(slug): Path<String>) -> Result<Response, PageError> {
+async fn new_form(State(state): State<AppState>, user: PageUser, PagePath(slug): PagePath<String>) -> Result<Response, PageError> {
     let kind = kind_of(&slug)?;
     state.app.require(&user.actor, Action::ManageDirectory, Resource::Any).await?;
     Ok(render(&form_page(&state, &user, kind, None, None, Errors::default()).await?))
@@ -148,7 +155,12 @@ fn input_of(f: &FormData, errors: &mut Vec<eline_domain::FieldError>) -> Directo
     }
 }
 
-async fn create(State(state): State<AppState>, user: PageUser, Path(slug): Path<String>, body: Bytes) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<AppState>,
+    PageAllowed(user, _): PageAllowed<ManageDirectory>,
+    PagePath(slug): PagePath<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let kind = kind_of(&slug)?;
     let f = FormData::parse(&body);
     let mut errs = Vec::new();
@@ -163,14 +175,19 @@ async fn create(State(state): State<AppState>, user: PageUser, Path(slug): Path<
     }
 }
 
-async fn edit_form(State(state): State<AppState>, user: PageUser, Path((slug, id)): Path<(String, i64)>) -> Result<Response, PageError> {
+async fn edit_form(State(state): State<AppState>, user: PageUser, PagePath((slug, id)): PagePath<(String, i64)>) -> Result<Response, PageError> {
     let kind = kind_of(&slug)?;
     let entry = state.app.get_directory(&user.actor, kind, id).await?;
     state.app.require(&user.actor, Action::ManageDirectory, Resource::Any).await?;
     Ok(render(&form_page(&state, &user, kind, Some(entry), None, Errors::default()).await?))
 }
 
-async fn update(State(state): State<AppState>, user: PageUser, Path((slug, id)): Path<(String, i64)>, body: Bytes) -> Result<Response, PageError> {
+async fn update(
+    State(state): State<AppState>,
+    PageAllowed(user, _): PageAllowed<ManageDirectory>,
+    PagePath((slug, id)): PagePath<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let kind = kind_of(&slug)?;
     let f = FormData::parse(&body);
     let mut errs = Vec::new();
@@ -200,11 +217,11 @@ async fn set_archived(state: AppState, user: PageUser, slug: String, id: i64, bo
     Ok(Redirect::to(&format!("/directory/{}?archived=1", kind.slug())).into_response())
 }
 
-async fn archive(State(state): State<AppState>, user: PageUser, Path((slug, id)): Path<(String, i64)>, body: Bytes) -> Result<Response, PageError> {
+async fn archive(State(state): State<AppState>, user: PageUser, PagePath((slug, id)): PagePath<(String, i64)>, body: Bytes) -> Result<Response, PageError> {
     set_archived(state, user, slug, id, body, true).await
 }
 
-async fn restore(State(state): State<AppState>, user: PageUser, Path((slug, id)): Path<(String, i64)>, body: Bytes) -> Result<Response, PageError> {
+async fn restore(State(state): State<AppState>, user: PageUser, PagePath((slug, id)): PagePath<(String, i64)>, body: Bytes) -> Result<Response, PageError> {
     set_archived(state, user, slug, id, body, false).await
 }
 
@@ -219,7 +236,7 @@ struct SessionListPage {
     can_manage: bool,
 }
 
-async fn session_list(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+async fn session_list(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<ListQuery>) -> Result<Response, PageError> {
     let include_archived = q.archived.is_some();
     let page = state.app.list_sessions(&user.actor, include_archived, q.cursor.as_deref(), 100).await?;
     let l = Layout::page(&state, &user, "/directory", "届次会议", &[("组织机构", "/directory")]).await?;
@@ -277,7 +294,7 @@ async fn session_new(State(state): State<AppState>, user: PageUser) -> Result<Re
     Ok(render(&session_form(&state, &user, None, None, Errors::default()).await?))
 }
 
-async fn session_create(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+async fn session_create(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageDirectory>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let mut errs = Vec::new();
     let input = session_input(&f, &mut errs);
@@ -291,13 +308,18 @@ async fn session_create(State(state): State<AppState>, user: PageUser, body: Byt
     }
 }
 
-async fn session_edit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn session_edit(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
     let s = state.app.get_session(&user.actor, id).await?;
     state.app.require(&user.actor, Action::ManageDirectory, Resource::Any).await?;
     Ok(render(&session_form(&state, &user, Some(s), None, Errors::default()).await?))
 }
 
-async fn session_update(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+async fn session_update(
+    State(state): State<AppState>,
+    PageAllowed(user, _): PageAllowed<ManageDirectory>,
+    PagePath(id): PagePath<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let mut errs = Vec::new();
     let input = session_input(&f, &mut errs);
@@ -325,10 +347,10 @@ async fn session_set_archived(state: AppState, user: PageUser, id: i64, body: By
     Ok(Redirect::to("/directory/sessions?archived=1").into_response())
 }
 
-async fn session_archive(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+async fn session_archive(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
     session_set_archived(state, user, id, body, true).await
 }
 
-async fn session_restore(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+async fn session_restore(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
     session_set_archived(state, user, id, body, false).await
 }

@@ -1,7 +1,7 @@
 //! Login, logout and the text-size switch.
 
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,7 +13,7 @@ use tower_sessions::Session;
 
 use super::{Layout, TEXT_COOKIE, large_text, render, render_invalid};
 use crate::AppState;
-use crate::auth::{csrf_token, end_session, start_session};
+use crate::auth::{FormToken, end_session, start_session};
 use crate::error::{PageError, error_page};
 
 pub fn router() -> Router<AppState> {
@@ -30,18 +30,18 @@ struct LoginPage {
     demo_password: &'static str,
 }
 
-async fn page(state: &AppState, session: &Session, headers: &HeaderMap, username: String, error: String) -> Result<LoginPage, PageError> {
+async fn page(state: &AppState, form: &FormToken, headers: &HeaderMap, username: String, error: String) -> Result<LoginPage, PageError> {
     let committee = match state.app.db.acquire().await {
         Ok(mut c) => eline_storage::committees::first(&mut c.ex()).await?.map(|c| c.short_name).unwrap_or_default(),
         Err(e) => return Err(PageError(e.into())),
     };
-    let csrf = csrf_token(session).await;
+    let csrf = form.token.clone();
     let demo = if state.app.settings.demo { DEMO_ACCOUNTS.iter().map(|(u, d, _)| (*u, *d)).collect() } else { vec![] };
     Ok(LoginPage { l: Layout::public("登录", committee, csrf, large_text(headers)), username, error, demo, demo_password: DEMO_PASSWORD })
 }
 
-async fn login_page(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Result<Response, PageError> {
-    Ok(render(&page(&state, &session, &headers, String::new(), String::new()).await?))
+async fn login_page(State(state): State<AppState>, form: FormToken, headers: HeaderMap) -> Result<Response, PageError> {
+    Ok(form.apply(render(&page(&state, &form, &headers, String::new(), String::new()).await?)))
 }
 
 #[derive(Deserialize)]
@@ -54,12 +54,13 @@ struct LoginForm {
 
 async fn login_submit(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    crate::auth::ClientIp(client): crate::auth::ClientIp,
     session: Session,
+    token: FormToken,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    match state.app.login(&form.username, &form.password, &addr.ip().to_string()).await {
+    match state.app.login(&form.username, &form.password, &client).await {
         Ok(done) => {
             start_session(&session, done.user.id, done.user.must_change_password).await?;
             let target = if done.user.must_change_password { "/account/password" } else { "/" };
@@ -67,7 +68,7 @@ async fn login_submit(
         }
         Err(AppError::Validation(errors)) => {
             let msg = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
-            Ok(render_invalid(&page(&state, &session, &headers, form.username, msg).await?))
+            Ok(token.apply(render_invalid(&page(&state, &token, &headers, form.username, msg).await?)))
         }
         Err(AppError::RateLimited { retry_after_secs }) => {
             let mins = retry_after_secs.div_ceil(60);

@@ -1,13 +1,15 @@
 //! Member pages: list with filters, file, create/edit/archive, import and export.
 
+use super::PagePath;
+use super::PageQuery;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use eline_app::members::{ImportOutcome, RowError};
+use eline_app::members::{ImportOutcome, LISTED_ERRORS, RowError};
 use eline_app::{AppError, Page};
 use eline_domain::member::{GENDERS, MemberInput, MemberStatus, PARTIES, POSITIONS, gender_label, position_label};
 use eline_domain::org::DirectoryKind;
@@ -18,7 +20,7 @@ use serde::Deserialize;
 
 use super::{Errors, FormData, Layout, flash, form_errors, render, render_invalid};
 use crate::AppState;
-use crate::auth::PageUser;
+use crate::auth::{ManageMembers, PageAllowed, PageUser};
 use crate::error::PageError;
 
 pub fn router() -> Router<AppState> {
@@ -122,7 +124,7 @@ fn positions_text(roles: &str) -> String {
     roles.split(',').filter(|r| *r != "member").map(position_label).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("、")
 }
 
-async fn list(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+async fn list(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<ListQuery>) -> Result<Response, PageError> {
     let page = state.app.list_members(&user.actor, q.filter(), q.cursor.as_deref(), 50).await?;
     let ch = choices(&state, &user).await?;
     let l = Layout::page(&state, &user, "/members", "委员", &[]).await?;
@@ -142,7 +144,7 @@ struct DetailPage {
     can_manage: bool,
 }
 
-async fn detail(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn detail(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
     let (m, committee_ids) = state.app.get_member(&user.actor, id).await?;
     let ch = choices(&state, &user).await?;
     let name_of = |list: &[Entry], id: Option<i64>| list.iter().find(|e| Some(e.id) == id).map(|e| e.name.clone()).unwrap_or_default();
@@ -230,7 +232,7 @@ async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Respo
     Ok(render(&form_page(&state, &user, None, f, Errors::default(), false).await?))
 }
 
-async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+async fn create(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageMembers>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let mut errs = Vec::new();
     let input = input_of(&f, &mut errs);
@@ -244,13 +246,18 @@ async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> R
     }
 }
 
-async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn edit_form(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
     state.app.require(&user.actor, Action::ManageMembers, Resource::Any).await?;
     let (m, cids) = state.app.get_member(&user.actor, id).await?;
     Ok(render(&form_page(&state, &user, Some(id), form_of(&m, &cids), Errors::default(), m.archived).await?))
 }
 
-async fn update(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+async fn update(
+    State(state): State<AppState>,
+    PageAllowed(user, _): PageAllowed<ManageMembers>,
+    PagePath(id): PagePath<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let mut errs = Vec::new();
     let input = input_of(&f, &mut errs);
@@ -279,11 +286,11 @@ async fn set_archived(state: AppState, user: PageUser, id: i64, body: Bytes, arc
     Ok(Redirect::to(&format!("/members/{id}")).into_response())
 }
 
-async fn archive(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+async fn archive(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
     set_archived(state, user, id, body, true).await
 }
 
-async fn restore(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+async fn restore(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
     set_archived(state, user, id, body, false).await
 }
 
@@ -301,8 +308,13 @@ async fn import_page(State(state): State<AppState>, user: PageUser) -> Result<Re
     Ok(render(&ImportPage { l, errors: vec![], message: String::new() }))
 }
 
+/// An upload as the handlers take it: a request that is not `multipart/form-data` is answered
+/// by `read_upload` (422 in Chinese), not by the extractor's plain-text 400.
+pub type Upload = Result<Multipart, axum::extract::multipart::MultipartRejection>;
+
 /// Reads the `file` field of an upload.
-pub async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppError> {
+pub async fn read_upload(multipart: Upload) -> Result<(String, Vec<u8>), AppError> {
+    let mut multipart = multipart.map_err(|_| AppError::field("file", "请以 multipart/form-data 格式上传文件（字段名 file）"))?;
     let too_large = |e: &axum::extract::multipart::MultipartError| e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
     while let Some(field) = multipart
         .next_field()
@@ -324,7 +336,7 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), 
     Err(AppError::field("file", "请选择要上传的文件"))
 }
 
-async fn import_submit(State(state): State<AppState>, user: PageUser, multipart: Multipart) -> Result<Response, PageError> {
+async fn import_submit(State(state): State<AppState>, user: PageUser, multipart: Upload) -> Result<Response, PageError> {
     state.app.require(&user.actor, Action::ManageMembers, Resource::Any).await?;
     let l = Layout::page(&state, &user, "/members/import", "批量导入委员", &[("委员", "/members")]).await?;
     let outcome = match read_upload(multipart).await {
@@ -337,7 +349,13 @@ async fn import_submit(State(state): State<AppState>, user: PageUser, multipart:
             Ok(Redirect::to("/members").into_response())
         }
         Ok(ImportOutcome::Rejected(errors)) => {
-            let message = format!("文件中有{}处问题，本次没有导入任何委员。请按下表修改后重新上传。", errors.len());
+            let message = if errors.len() > LISTED_ERRORS {
+                format!("文件中有{}处问题，本次没有导入任何委员。下表列出前{LISTED_ERRORS}处，请修改后重新上传。", errors.len())
+            } else {
+                format!("文件中有{}处问题，本次没有导入任何委员。请按下表修改后重新上传。", errors.len())
+            };
+            let mut errors = errors;
+            errors.truncate(LISTED_ERRORS);
             Ok(render_invalid(&ImportPage { l, errors, message }))
         }
         Err(AppError::Validation(list)) => {
@@ -362,7 +380,7 @@ async fn template(State(state): State<AppState>, user: PageUser) -> Result<Respo
     Ok(xlsx("委员导入模板.xlsx", state.app.member_template()?))
 }
 
-async fn export(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+async fn export(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<ListQuery>) -> Result<Response, PageError> {
     let bytes = state.app.export_members(&user.actor, q.filter()).await?;
     Ok(xlsx("委员名单.xlsx", bytes))
 }

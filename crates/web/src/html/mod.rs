@@ -15,7 +15,7 @@ mod reply_templates;
 mod search;
 mod settings;
 
-pub use members::{read_upload, xlsx as members_xlsx};
+pub use members::{Upload, read_upload, xlsx as members_xlsx};
 pub use proposals::file_response;
 mod users;
 
@@ -261,6 +261,10 @@ impl F {
     pub fn when(t: &Option<i64>) -> String {
         t.map(datetime).unwrap_or_else(|| "—".into())
     }
+    /// The Beijing date of stored microseconds.
+    pub fn date(t: &i64) -> String {
+        datetime(*t).chars().take(10).collect()
+    }
     pub fn roles(roles: &str) -> String {
         Role::parse_list(roles).unwrap_or_default().iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
     }
@@ -286,4 +290,39 @@ pub fn attachment_disposition(name: &str) -> String {
         _ => "download".to_string(),
     };
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Path parameters of a page: a malformed one (`/proposals/x`) is a page that does not exist
+/// (404), not a bad request.
+pub struct PagePath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for PagePath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|axum::extract::Path(v)| PagePath(v)).map_err(|_| PageError(AppError::NotFound))
+    }
+}
+
+/// Query parameters of a page: a malformed one (`?cursor=x&year=abc`) is a Chinese error page
+/// (422), not the extractor's English 400.
+pub struct PageQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for PageQuery<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| PageQuery(v))
+            .map_err(|e| PageError(crate::api::query_error(&e.body_text())))
+    }
 }

@@ -2,11 +2,11 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use eline_app::AppError;
-use eline_app::members::{ImportOutcome, RowError};
+use eline_app::members::{ImportOutcome, LISTED_ERRORS, RowError};
 
 use super::{Layout, flash, render, render_invalid};
 use crate::AppState;
@@ -36,7 +36,7 @@ async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response,
     Ok(render(&ImportPage { l: layout(&state, &user).await?, errors: vec![], message: String::new() }))
 }
 
-async fn submit(State(state): State<AppState>, user: PageUser, multipart: Multipart) -> Result<Response, PageError> {
+async fn submit(State(state): State<AppState>, user: PageUser, multipart: crate::html::Upload) -> Result<Response, PageError> {
     let outcome = match super::read_upload(multipart).await {
         Ok((name, bytes)) => state.app.import_proposal_history(&user.actor, &name, &bytes).await,
         Err(e) => Err(e),
@@ -47,7 +47,13 @@ async fn submit(State(state): State<AppState>, user: PageUser, multipart: Multip
             Ok(Redirect::to("/proposals?scope=all").into_response())
         }
         Ok(ImportOutcome::Rejected(errors)) => {
-            let message = format!("文件中有{}处问题，本次没有导入任何提案。请按下表修改后重新上传。", errors.len());
+            let message = if errors.len() > LISTED_ERRORS {
+                format!("文件中有{}处问题，本次没有导入任何提案。下表列出前{LISTED_ERRORS}处，请修改后重新上传。", errors.len())
+            } else {
+                format!("文件中有{}处问题，本次没有导入任何提案。请按下表修改后重新上传。", errors.len())
+            };
+            let mut errors = errors;
+            errors.truncate(LISTED_ERRORS);
             Ok(render_invalid(&ImportPage { l: layout(&state, &user).await?, errors, message }))
         }
         Err(AppError::Validation(list)) => {

@@ -1,9 +1,10 @@
 //! Proposal statistics (提案统计) and the session's proposal catalogue (提案目录): pages for the
 //! office and leaders, each with its spreadsheet.
 
+use super::PageQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use eline_app::proposals::{Catalogue, GroupStats, ProposalStats, percent};
@@ -86,14 +87,14 @@ impl StatsPage {
     }
 }
 
-async fn stats(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+async fn stats(State(state): State<AppState>, user: PageUser, PageQuery(p): PageQuery<Params>) -> Result<Response, PageError> {
     let s = state.app.proposal_stats(&user.actor, p.session_id()).await?;
     let sessions = state.app.list_sessions(&user.actor, false, None, 50).await?.items;
     let l = Layout::page(&state, &user, "/proposals/stats", "提案统计", &[("提案", "/proposals")]).await?;
     Ok(render(&StatsPage { l, s, sessions, staff: user.actor.has(Role::Staff) }))
 }
 
-async fn stats_xlsx(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+async fn stats_xlsx(State(state): State<AppState>, user: PageUser, PageQuery(p): PageQuery<Params>) -> Result<Response, PageError> {
     let bytes = state.app.proposal_stats_xlsx(&user.actor, p.session_id()).await?;
     Ok(members_xlsx("提案统计.xlsx", bytes))
 }
@@ -106,14 +107,14 @@ struct CataloguePage {
     sessions: Vec<Session>,
 }
 
-async fn catalogue(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+async fn catalogue(State(state): State<AppState>, user: PageUser, PageQuery(p): PageQuery<Params>) -> Result<Response, PageError> {
     let c = state.app.proposal_catalogue(&user.actor, p.session_id()).await?;
     let sessions = state.app.list_sessions(&user.actor, false, None, 50).await?.items;
     let l = Layout::page(&state, &user, "/proposals/catalogue", format!("{}提案目录", c.session_name), &[("提案", "/proposals")]).await?;
     Ok(render(&CataloguePage { l, c, sessions }))
 }
 
-async fn catalogue_xlsx(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+async fn catalogue_xlsx(State(state): State<AppState>, user: PageUser, PageQuery(p): PageQuery<Params>) -> Result<Response, PageError> {
     let c = state.app.proposal_catalogue_xlsx(&user.actor, p.session_id()).await?;
     Ok(members_xlsx("提案目录.xlsx", c))
 }

@@ -1,10 +1,12 @@
 //! Proposal pages for every role: lists with deadlines, writing, the detail page with the
 //! timeline and a form for each action the user may take, bulk assignment, the reply letter.
 
+use super::PagePath;
+use super::PageQuery;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use eline_app::proposals::{ActionInput, AssignInput, DraftInput, ListQuery, ProposalView};
@@ -235,7 +237,7 @@ async fn list_page(state: &AppState, user: &PageUser, mut p: ListParams, errors:
     })
 }
 
-async fn list(State(state): State<AppState>, user: PageUser, Query(p): Query<ListParams>) -> Result<Response, PageError> {
+async fn list(State(state): State<AppState>, user: PageUser, PageQuery(p): PageQuery<ListParams>) -> Result<Response, PageError> {
     Ok(render(&list_page(&state, &user, p, Errors::default()).await?))
 }
 
@@ -347,7 +349,7 @@ async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> R
     }
 }
 
-async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn edit_form(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
     let v = state.app.get_proposal(&user.actor, id).await?;
     if !v.allowed_actions.contains(&"edit") {
         return Err(PageError(AppError::InvalidTransition("只有提案人可以修改草稿".into())));
@@ -366,7 +368,7 @@ async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path
     Ok(render(&form_page(&state, &user, Some(id), FormData(pairs), Errors::default()).await?))
 }
 
-async fn update(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+async fn update(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let version = f.get("version").parse().unwrap_or(0);
     match state.app.update_draft(&user.actor, id, version, &draft_of(&f)).await {
@@ -488,7 +490,12 @@ struct DetailQuery {
     template: Option<i64>,
 }
 
-async fn detail(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> Result<Response, PageError> {
+async fn detail(
+    State(state): State<AppState>,
+    user: PageUser,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<DetailQuery>,
+) -> Result<Response, PageError> {
     Ok(render(&detail_with(&state, &user, id, Errors::default(), String::new(), q.template).await?))
 }
 
@@ -520,7 +527,7 @@ fn action_body(action: &str, f: &FormData) -> serde_json::Value {
     serde_json::Value::Object(m)
 }
 
-async fn act(State(state): State<AppState>, user: PageUser, Path((id, action)): Path<(i64, String)>, body: Bytes) -> Result<Response, PageError> {
+async fn act(State(state): State<AppState>, user: PageUser, PagePath((id, action)): PagePath<(i64, String)>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let value = action_body(&action, &f);
     let version = f.get("version").parse().ok();
@@ -556,7 +563,7 @@ struct LetterPage {
 }
 
 /// The reply letter (答复函) in an A4 print layout: the latest reply of the viewer's unit, or the latest reply.
-async fn letter(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn letter(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
     let v = state.app.get_proposal(&user.actor, id).await?;
     let mine = user.actor.unit_id.filter(|_| user.actor.has(Role::Unit));
     let reply =
@@ -575,9 +582,9 @@ struct UploadQuery {
 async fn upload(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<UploadQuery>,
-    multipart: axum::extract::Multipart,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<UploadQuery>,
+    multipart: crate::html::Upload,
 ) -> Result<Response, PageError> {
     let purpose = q.purpose.unwrap_or_default();
     let result = match super::read_upload(multipart).await {
@@ -610,7 +617,7 @@ pub fn file_response(a: &eline_storage::attachments::Attachment, bytes: Vec<u8>)
         .into_response()
 }
 
-async fn download(State(state): State<AppState>, user: PageUser, Path((id, file)): Path<(i64, i64)>) -> Result<Response, PageError> {
+async fn download(State(state): State<AppState>, user: PageUser, PagePath((id, file)): PagePath<(i64, i64)>) -> Result<Response, PageError> {
     let (a, bytes) = state.app.proposal_file(&user.actor, id, file).await?;
     Ok(file_response(&a, bytes))
 }

@@ -1,8 +1,10 @@
 //! Pages for the public, without an account: published proposals and their replies.
 
+use super::PagePath;
+use super::PageQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
@@ -10,12 +12,11 @@ use eline_app::Page;
 use eline_app::proposals::PublicProposal;
 use eline_storage::proposals::Row;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::proposals::P;
 use super::{F, Layout, large_text, render};
 use crate::AppState;
-use crate::auth::csrf_token;
+use crate::auth::FormToken;
 use crate::error::PageError;
 
 pub fn router() -> Router<AppState> {
@@ -36,18 +37,18 @@ struct ListPage {
     q: String,
 }
 
-async fn layout(state: &AppState, session: &Session, headers: &HeaderMap, title: &str) -> Result<(Layout, i64), PageError> {
+async fn layout(state: &AppState, form: &FormToken, headers: &HeaderMap, title: &str) -> Result<(Layout, i64), PageError> {
     let (cid, name) = state.app.public_committee().await?;
-    let mut l = Layout::public(title, name, csrf_token(session).await, large_text(headers));
+    let mut l = Layout::public(title, name, form.token.clone(), large_text(headers));
     l.crumbs = vec![("公开的提案".into(), "/public/proposals".into())];
     Ok((l, cid))
 }
 
-async fn list(State(state): State<AppState>, session: Session, headers: HeaderMap, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
-    let (l, cid) = layout(&state, &session, &headers, "公开的提案").await?;
+async fn list(State(state): State<AppState>, form: FormToken, headers: HeaderMap, PageQuery(q): PageQuery<ListQuery>) -> Result<Response, PageError> {
+    let (l, cid) = layout(&state, &form, &headers, "公开的提案").await?;
     let text = q.q.clone().filter(|s| !s.trim().is_empty());
     let page = state.app.public_proposals(cid, text.clone(), q.cursor.as_deref(), 50).await?;
-    Ok(render(&ListPage { l, page, q: text.unwrap_or_default() }))
+    Ok(form.apply(render(&ListPage { l, page, q: text.unwrap_or_default() })))
 }
 
 #[derive(Template)]
@@ -57,10 +58,10 @@ struct DetailPage {
     p: PublicProposal,
 }
 
-async fn detail(State(state): State<AppState>, session: Session, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let (mut l, cid) = layout(&state, &session, &headers, "提案").await?;
+async fn detail(State(state): State<AppState>, form: FormToken, headers: HeaderMap, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
+    let (mut l, cid) = layout(&state, &form, &headers, "提案").await?;
     let p = state.app.public_proposal(cid, id).await?;
     l.title = p.title.clone();
     l.crumbs.push((p.title.clone(), String::new()));
-    Ok(render(&DetailPage { l, p }))
+    Ok(form.apply(render(&DetailPage { l, p })))
 }

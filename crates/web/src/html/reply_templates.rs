@@ -1,9 +1,10 @@
 //! A handling unit's reply templates (答复模板).
 
+use super::PagePath;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use eline_storage::reply_templates::ReplyTemplate;
@@ -47,7 +48,7 @@ async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> R
     }
 }
 
-async fn archive(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn archive(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
     let t = state.app.archive_reply_template(&user.actor, id).await?;
     flash(&user.session, &format!("已归档模板“{}”", t.name)).await;
     Ok(Redirect::to("/unit/templates").into_response())

@@ -1,8 +1,9 @@
 //! The search page (全文检索): a box in every page's header leads here.
 
+use super::PageQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use eline_app::AppError;
@@ -132,7 +133,7 @@ struct SearchView {
     filtered: bool,
 }
 
-async fn search(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+async fn search(State(state): State<AppState>, user: PageUser, PageQuery(p): PageQuery<Params>) -> Result<Response, PageError> {
     let title = if p.q.trim().is_empty() { "搜索".to_string() } else { format!("搜索：{}", p.q.trim()) };
     let l = Layout::page(&state, &user, "/search", title, &[]).await?;
     let mut view = SearchView {

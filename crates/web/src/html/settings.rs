@@ -1,9 +1,10 @@
 //! Settings pages (admins): the working-day calendar and the proposal time limits.
 
+use super::PageQuery;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Datelike;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 
 use super::{Errors, FormData, Layout, flash, form_errors, render, render_invalid};
 use crate::AppState;
-use crate::auth::PageUser;
+use crate::auth::{ManageSettings, PageAllowed, PageUser};
 use crate::error::PageError;
 
 pub fn router() -> Router<AppState> {
@@ -68,7 +69,7 @@ async fn settings_page(state: &AppState, user: &PageUser, year: i32, errors: Err
     Ok(SettingsPage { l, cal, rules, errors })
 }
 
-async fn page(State(state): State<AppState>, user: PageUser, Query(q): Query<YearQuery>) -> Result<Response, PageError> {
+async fn page(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<YearQuery>) -> Result<Response, PageError> {
     let year = q.year.unwrap_or_else(|| eline_app::proposals::today().year());
     Ok(render(&settings_page(&state, &user, year, Errors::default()).await?))
 }
@@ -77,7 +78,7 @@ fn year_of(f: &FormData) -> i32 {
     f.get("year").parse().unwrap_or_else(|_| eline_app::proposals::today().year())
 }
 
-async fn set_day(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+async fn set_day(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageSettings>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let year = year_of(&f);
     match state.app.set_calendar_day(&user.actor, f.get("date"), f.get("kind"), f.get("name")).await {
@@ -89,7 +90,7 @@ async fn set_day(State(state): State<AppState>, user: PageUser, body: Bytes) -> 
     }
 }
 
-async fn clear_day(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+async fn clear_day(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageSettings>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     state.app.clear_calendar_day(&user.actor, f.get("date")).await?;
     flash(&user.session, &format!("已撤销{}的调整", f.get("date"))).await;
@@ -134,7 +135,7 @@ pub fn rules_from_form(f: &FormData) -> Result<DeadlineRules, AppError> {
     if errors.is_empty() { Ok(r) } else { Err(AppError::Validation(errors)) }
 }
 
-async fn set_rules(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+async fn set_rules(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageSettings>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let year = year_of(&f);
     let result = match rules_from_form(&f) {

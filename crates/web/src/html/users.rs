@@ -1,9 +1,11 @@
 //! Account administration pages (admins).
 
+use super::PagePath;
+use super::PageQuery;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use eline_app::users::{UserInput, UserUpdate};
@@ -17,7 +19,7 @@ use serde::Deserialize;
 
 use super::{Errors, F, FormData, Layout, flash, form_errors, render, render_invalid};
 use crate::AppState;
-use crate::auth::PageUser;
+use crate::auth::{ManageUsers, PageAllowed, PageUser};
 use crate::error::PageError;
 
 pub fn router() -> Router<AppState> {
@@ -26,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/new", get(new_form))
         .route("/users/{id}", get(edit_form).post(update))
         .route("/users/{id}/password", post(reset_password))
+        .route("/users/{id}/revoke-tokens", post(revoke_tokens))
 }
 
 #[derive(Deserialize)]
@@ -40,7 +43,7 @@ struct ListPage {
     page: Page<User>,
 }
 
-async fn list(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+async fn list(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<ListQuery>) -> Result<Response, PageError> {
     let page = state.app.list_users(&user.actor, q.cursor.as_deref(), 100).await?;
     let l = Layout::page(&state, &user, "/users", "用户账号", &[]).await?;
     Ok(render(&ListPage { l, page }))
@@ -56,6 +59,9 @@ struct FormPage {
     organizations: Vec<Entry>,
     errors: Errors,
     all_roles: Vec<(&'static str, &'static str)>,
+    /// The account's API tokens (editing an account).
+    tokens: Vec<eline_storage::users::Token>,
+    now: i64,
 }
 
 impl FormPage {
@@ -76,7 +82,11 @@ async fn form_page(state: &AppState, user: &PageUser, target: Option<User>, f: F
     let units = state.app.directory_choices(&user.actor, DirectoryKind::Unit).await?;
     let organizations = state.app.directory_choices(&user.actor, DirectoryKind::Organization).await?;
     let all_roles = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
-    Ok(FormPage { l, user: target, f, units, organizations, errors, all_roles })
+    let tokens = match &target {
+        Some(u) => state.app.user_tokens(&user.actor, u.id).await?,
+        None => Vec::new(),
+    };
+    Ok(FormPage { l, user: target, f, units, organizations, errors, all_roles, tokens, now: eline_storage::now_micros() })
 }
 
 async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -84,7 +94,7 @@ async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Respo
     Ok(render(&form_page(&state, &user, None, FormData::default(), Errors::default()).await?))
 }
 
-async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+async fn create(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageUsers>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let mut errs = Vec::new();
     let input = UserInput {
@@ -121,13 +131,18 @@ fn form_of(u: &User) -> FormData {
     FormData(pairs)
 }
 
-async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn edit_form(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
     let target = state.app.get_user(&user.actor, id).await?;
     let f = form_of(&target);
     Ok(render(&form_page(&state, &user, Some(target), f, Errors::default()).await?))
 }
 
-async fn update(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+async fn update(
+    State(state): State<AppState>,
+    PageAllowed(user, _): PageAllowed<ManageUsers>,
+    PagePath(id): PagePath<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     let mut errs = Vec::new();
     let input = UserUpdate {
@@ -153,7 +168,12 @@ async fn update(State(state): State<AppState>, user: PageUser, Path(id): Path<i6
     }
 }
 
-async fn reset_password(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, body: Bytes) -> Result<Response, PageError> {
+async fn reset_password(
+    State(state): State<AppState>,
+    PageAllowed(user, _): PageAllowed<ManageUsers>,
+    PagePath(id): PagePath<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
     match state.app.reset_password(&user.actor, id, f.get("password")).await {
         Ok(()) => {
@@ -167,4 +187,14 @@ async fn reset_password(State(state): State<AppState>, user: PageUser, Path(id):
             Ok(render_invalid(&form_page(&state, &user, Some(target), f, errors).await?))
         }
     }
+}
+
+async fn revoke_tokens(
+    State(state): State<AppState>,
+    PageAllowed(user, _): PageAllowed<ManageUsers>,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let n = state.app.revoke_user_tokens(&user.actor, id).await?;
+    flash(&user.session, &format!("已吊销该账号的全部接口令牌（{n}个）")).await;
+    Ok(Redirect::to(&format!("/users/{id}")).into_response())
 }

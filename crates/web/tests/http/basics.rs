@@ -1,6 +1,6 @@
 //! Health, metrics, the API document, security headers and the pages every visitor sees.
 
-use eline_web::testing::{spawn_app, spawn_demo_app};
+use eline_web::testing::{spawn_app, spawn_app_with, spawn_demo_app};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use serde_json::Value;
@@ -17,11 +17,11 @@ async fn healthz_answers_ok_once_the_database_answers() {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_after_a_request() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(eline_app::Settings { metrics_token: Some("scrape-token-1".into()), ..Default::default() }).await;
     let c = client();
     let res = c.get(format!("{}/login", app.base_url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let res = c.get(format!("{}/metrics", app.base_url)).send().await.unwrap();
+    let res = c.get(format!("{}/metrics", app.base_url)).bearer_auth("scrape-token-1").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(header_str(res.headers(), CONTENT_TYPE).starts_with("text/plain"));
     let text = res.text().await.unwrap();
@@ -212,7 +212,16 @@ async fn every_answer_carries_a_request_id() {
 #[tokio::test]
 async fn the_session_cookie_is_http_only_and_same_site() {
     let app = spawn_app().await;
-    let res = client().get(format!("{}/login", app.base_url)).send().await.unwrap();
+    create_user(&app, "clerk", &["staff"], None, None).await;
+    // Before login there is no session (a form cookie carries the login form's token); the
+    // session cookie comes with the login.
+    let mut b = Browser::new(&app);
+    let res = b.get("/login").await;
+    assert!(res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).all(|c| !c.starts_with("eline_session=")));
+    let form =
+        res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("eline_form=")).expect("form cookie").to_string();
+    assert!(form.contains("HttpOnly") && form.contains("SameSite=Lax"), "{form}");
+    let res = b.login("clerk", PASSWORD).await;
     let cookie = res
         .headers()
         .get_all("set-cookie")

@@ -13,5 +13,6 @@ mod overload;
 mod pages;
 mod proposals;
 mod search;
+mod security;
 mod tenancy;
 mod validation;

@@ -76,10 +76,17 @@ async fn two_hundred_filed_proposals_are_assigned_in_one_request_or_not_at_all()
     }
     let draft = json_of(member.post("/api/v1/proposals", &json!({"title": "关于一件草稿的提案", "body": BODY})).await, 201).await["id"].as_i64().unwrap();
     let unit = unit_id(&app).await;
-    // One draft in the batch: nothing is assigned.
+    // One draft in the batch (the office does not see drafts): nothing is assigned.
     let mut with_draft = ids[..5].to_vec();
     with_draft.push(draft);
-    let p = assert_problem(staff.post("/api/v1/proposals/assign", &json!({"ids": with_draft, "lead_unit_id": unit})).await, 409, "invalid_transition").await;
+    assert_problem(staff.post("/api/v1/proposals/assign", &json!({"ids": with_draft, "lead_unit_id": unit})).await, 404, "not_found").await;
+    assert_eq!(staff.get_json(&format!("/api/v1/proposals/{}", ids[0])).await["status"], "filed");
+    // One proposal not yet filed in the batch: nothing is assigned either.
+    json_of(member.post(&format!("/api/v1/proposals/{draft}/submit"), &json!({})).await, 200).await;
+    let mut with_submitted = ids[..5].to_vec();
+    with_submitted.push(draft);
+    let p =
+        assert_problem(staff.post("/api/v1/proposals/assign", &json!({"ids": with_submitted, "lead_unit_id": unit})).await, 409, "invalid_transition").await;
     assert!(p["detail"].as_str().unwrap().contains(&format!("编号{draft}")), "{p}");
     assert_eq!(staff.get_json(&format!("/api/v1/proposals/{}", ids[0])).await["status"], "filed");
     let res = json_of(staff.post("/api/v1/proposals/assign", &json!({"ids": ids, "lead_unit_id": unit})).await, 200).await;

@@ -41,12 +41,14 @@ async fn a_new_proposal_is_found_within_a_second_with_highlights_by_those_who_ma
     assert!(["居家", "养老", "居家养老"].contains(&&title[a..b]), "{}", &title[a..b]);
     // Traditional characters find it too.
     found_within_a_second(&member, "居家養老", id).await;
-    // A draft is not the unit's to see (the office sees every proposal of its committee).
-    found_within_a_second(&staff, "居家养老", id).await;
-    for other in [&unit] {
+    // A draft is its proposer's alone: neither the office nor a unit finds it …
+    for other in [&unit, &staff] {
         let v = other.get_json(&format!("/api/v1/search?q={}", enc("居家养老"))).await;
         assert!(v["items"].as_array().unwrap().iter().all(|i| i["id"] != id), "{v}");
     }
+    // … until it is submitted: then the office does.
+    json_of(member.post(&format!("/api/v1/proposals/{id}/submit"), &json!({})).await, 200).await;
+    found_within_a_second(&staff, "居家养老", id).await;
     // The page: highlighted title, a facet, a link to the record.
     let mut browser = Browser::new(&app);
     browser.login_ok("member", DEMO_PASSWORD).await;
