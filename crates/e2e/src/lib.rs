@@ -462,6 +462,19 @@ impl Browser {
         value.as_array().map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
     }
 
+    /// Fills in the login form at `base_url` and submits it with its submit button.
+    pub async fn submit_login(&self, base_url: &str, username: &str, password: &str) {
+        self.goto(format!("{base_url}/login")).await.expect("open /login");
+        self.wait_for_path("/login", DEFAULT_WAIT).await;
+        for (css, value) in [("input#username", username), ("input#password", password)] {
+            let input = self.wait_for_element(css, DEFAULT_WAIT).await;
+            input.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+            input.send_keys(value).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        }
+        let submit = self.wait_for_element("form#login-form button[type=submit]", DEFAULT_WAIT).await;
+        self.click(&submit, "the login button").await;
+    }
+
     /// Saves a PNG of the viewport to `<workspace root>/screenshots/<name>`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let path = screenshots_dir().join(name);

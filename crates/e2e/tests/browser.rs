@@ -18,23 +18,6 @@ const DEMO_ACCOUNTS: &[(&str, &str)] =
 const PHONE: (u32, u32) = (360, 780);
 const DESKTOP: (u32, u32) = (1280, 900);
 
-/// Fills in the login form and submits it with its submit button.
-async fn submit_login(browser: &Browser, base_url: &str, username: &str, password: &str) {
-    browser.goto(format!("{base_url}/login")).await.expect("open /login");
-    browser.wait_for_path("/login", DEFAULT_WAIT).await;
-
-    let user_input = browser.wait_for_element("input#username", DEFAULT_WAIT).await;
-    user_input.clear().await.expect("clear username");
-    user_input.send_keys(username).await.expect("type username");
-
-    let password_input = browser.wait_for_element("input#password", DEFAULT_WAIT).await;
-    password_input.clear().await.expect("clear password");
-    password_input.send_keys(password).await.expect("type password");
-
-    let submit = browser.wait_for_element("form#login-form button[type=submit]", DEFAULT_WAIT).await;
-    browser.click(&submit, "the login button").await;
-}
-
 /// Logs out with the submit button of `form#logout-form`.
 async fn submit_logout(browser: &Browser) {
     let button = browser.wait_for_element("form#logout-form button[type=submit]", DEFAULT_WAIT).await;
@@ -62,7 +45,7 @@ async fn every_demo_role_logs_in_and_sees_its_home_page_on_phone_and_desktop() {
     for (width, height) in [PHONE, DESKTOP] {
         let browser = Browser::launch(&tools, width, height).await;
         for &(username, heading) in DEMO_ACCOUNTS {
-            submit_login(&browser, &base, username, DEMO_PASSWORD).await;
+            browser.submit_login(&base, username, DEMO_PASSWORD).await;
             browser.wait_for_path("/", DEFAULT_WAIT).await;
 
             let h1 = browser.wait_for_text("h1", DEFAULT_WAIT, |text| text.contains(heading)).await;
@@ -110,7 +93,7 @@ async fn login_page_shows_demo_accounts_and_rejects_a_bad_password() {
         assert!(text.contains(username), "the login page does not list the demo account {username:?}; page text:\n{text}");
     }
 
-    submit_login(&browser, &base, "admin", "not-the-password").await;
+    browser.submit_login(&base, "admin", "not-the-password").await;
     let error = browser.wait_for_text(".error", DEFAULT_WAIT, |text| text.contains("用户名或密码错误")).await;
     assert!(error.contains("用户名或密码错误"), "error text: {error:?}");
     assert_eq!(browser.current_path().await, "/login", "a wrong password must keep the user on the login page");

@@ -30,26 +30,9 @@ const SIGNER: &str = "王建国";
 /// A word of the title written in traditional characters (老舊小區 → 老旧小区).
 const SEARCH_TRADITIONAL: &str = "老舊小區 加裝電梯";
 
-/// Fills in the login form and submits it with its submit button.
-async fn submit_login(browser: &Browser, base_url: &str, username: &str, password: &str) {
-    browser.goto(format!("{base_url}/login")).await.expect("open /login");
-    browser.wait_for_path("/login", DEFAULT_WAIT).await;
-
-    let user_input = browser.wait_for_element("input#username", DEFAULT_WAIT).await;
-    user_input.clear().await.expect("clear username");
-    user_input.send_keys(username).await.expect("type username");
-
-    let password_input = browser.wait_for_element("input#password", DEFAULT_WAIT).await;
-    password_input.clear().await.expect("clear password");
-    password_input.send_keys(password).await.expect("type password");
-
-    let submit = browser.wait_for_element("form#login-form button[type=submit]", DEFAULT_WAIT).await;
-    browser.click(&submit, "the login button").await;
-}
-
 /// Logs in as `username` and waits for the home page.
 async fn log_in(browser: &Browser, base_url: &str, username: &str) {
-    submit_login(browser, base_url, username, DEMO_PASSWORD).await;
+    browser.submit_login(base_url, username, DEMO_PASSWORD).await;
     browser.wait_for_path("/", DEFAULT_WAIT).await;
 }
 

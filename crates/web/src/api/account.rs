@@ -50,7 +50,7 @@ async fn login(
     if done.user.must_change_password {
         return Err(ApiError(AppError::field("password", "该账号须先在网页上修改初始密码，之后才能使用接口")));
     }
-    let stamp = chrono::Utc::now().format("%Y-%m-%d %H:%M");
+    let stamp = crate::html::datetime(eline_storage::now_micros());
     let (_, secret) = state.app.create_token(&done.actor, &format!("接口登录 {stamp}")).await?;
     Ok(Json(LoginOut { token: secret, user: UserOut::from(&done.user, done.actor.has(eline_domain::Role::Admin)) }))
 }

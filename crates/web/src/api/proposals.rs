@@ -324,6 +324,9 @@ pub async fn run_action(
     } else {
         serde_json::from_slice(body).map_err(|e| super::body_error(&e.to_string()))?
     };
+    if !value.is_object() {
+        return Err(AppError::field("body", "请求体应为 JSON 对象，如 {\"version\": 3}").into());
+    }
     let header_version = headers.get(axum::http::header::IF_MATCH).is_some();
     let version =
         if header_version || value.get("version").is_some() { Some(version_of(headers, value.get("version").and_then(|v| v.as_i64()))?) } else { None };

@@ -32,6 +32,7 @@ struct AccountPage {
     forced: bool,
     now: i64,
     ttl_days: i64,
+    own_tokens: bool,
 }
 
 async fn page(state: &AppState, user: &PageUser, path: &str, new_secret: Option<String>, errors: Errors) -> Result<AccountPage, PageError> {
@@ -39,7 +40,7 @@ async fn page(state: &AppState, user: &PageUser, path: &str, new_secret: Option<
     let title = if path == "/account/password" { "修改密码" } else { "我的账号" };
     let l = Layout::page(state, user, path, title, &[]).await?;
     let tokens = if forced { vec![] } else { state.app.list_tokens(&user.actor).await? };
-    Ok(AccountPage { l, tokens, new_secret, errors, forced, now: eline_storage::now_micros(), ttl_days: state.app.settings.token_ttl_days })
+    Ok(AccountPage { l, tokens, new_secret, errors, forced, now: eline_storage::now_micros(), ttl_days: state.app.settings.token_ttl_days, own_tokens: true })
 }
 
 async fn account(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {

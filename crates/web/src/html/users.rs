@@ -62,6 +62,7 @@ struct FormPage {
     /// The account's API tokens (editing an account).
     tokens: Vec<eline_storage::users::Token>,
     now: i64,
+    own_tokens: bool,
 }
 
 impl FormPage {
@@ -86,7 +87,7 @@ async fn form_page(state: &AppState, user: &PageUser, target: Option<User>, f: F
         Some(u) => state.app.user_tokens(&user.actor, u.id).await?,
         None => Vec::new(),
     };
-    Ok(FormPage { l, user: target, f, units, organizations, errors, all_roles, tokens, now: eline_storage::now_micros() })
+    Ok(FormPage { l, user: target, f, units, organizations, errors, all_roles, tokens, now: eline_storage::now_micros(), own_tokens: false })
 }
 
 async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
