@@ -38,7 +38,7 @@ start_server() {
     data_dir=$(mktemp -d)
     search_dir="${SEARCH_DIR:-$data_dir/search}"
     [ -f "$search_dir/CURRENT" ] || echo "note: no search index in $search_dir; the server builds one in the background" >&2
-    ELINE_LOG=error "$bin" serve --addr "$addr" --database-url "$url" --data-dir "$data_dir" --search-dir "$search_dir" "$@" 2>"$data_dir/server.log" &
+    ELINE_LOG=${ELINE_LOG:-error} "$bin" serve --addr "$addr" --database-url "$url" --data-dir "$data_dir" --search-dir "$search_dir" "$@" 2>"$data_dir/server.log" &
     server=$!
     trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data_dir"' EXIT
     for _ in $(seq 1 100); do

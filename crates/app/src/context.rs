@@ -11,7 +11,8 @@ use crate::{AppError, AppResult};
 #[derive(Clone, Debug)]
 pub struct App {
     pub db: Db,
-    pub settings: Settings,
+    /// Shared: the app is cloned into every request's handler state.
+    pub settings: std::sync::Arc<Settings>,
     pub files: crate::files::FileStore,
     /// The search index of this server (none when `Settings::search_dir` is not set).
     pub search: Option<std::sync::Arc<crate::search::Search>>,
@@ -97,7 +98,7 @@ impl App {
         let ttl = std::time::Duration::from_millis(settings.read_cache_ms);
         App {
             db,
-            settings,
+            settings: std::sync::Arc::new(settings),
             files,
             search,
             lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
@@ -189,30 +190,34 @@ pub async fn audit_write(
 /// One created record of a batch: (id, summary, its state after).
 pub type Created = (i64, String, Option<serde_json::Value>);
 
-/// Writes the audit entries (and search outbox rows) of many records of one kind created at
-/// once by an actor, in a few statements: an import holds the writer for a moment, not for as
-/// many round trips as it has rows.
-pub async fn audit_write_many(tx: &mut Tx, actor: &Actor, action: &str, target_type: &'static str, created: Vec<Created>) -> AppResult<()> {
+/// Writes the audit entries (and search outbox rows) of `ids.len()` records of one kind created
+/// at once by an actor, in a few statements: an import holds the writer for a moment, not for as
+/// many round trips as it has rows. `created` yields each record's entry in the order of `ids`
+/// (lazily: each state is digested and dropped as it comes).
+pub async fn audit_write_many(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    target_type: &'static str,
+    ids: &[i64],
+    created: impl Iterator<Item = Created>,
+) -> AppResult<()> {
     if crate::search::KINDS.iter().any(|(k, _)| *k == target_type) {
-        let ids: Vec<i64> = created.iter().map(|(id, _, _)| *id).collect();
-        eline_storage::outbox::push_many(tx, Some(actor.committee_id), eline_storage::outbox::SEARCH, target_type, &ids).await?;
+        eline_storage::outbox::push_many(tx, Some(actor.committee_id), eline_storage::outbox::SEARCH, target_type, ids).await?;
     }
     let name = format!("{}（{}）", actor.display_name, actor.username);
-    let entries = created
-        .into_iter()
-        .map(|(id, summary, after)| NewEntry {
-            committee_id: Some(actor.committee_id),
-            actor_user_id: Some(actor.user_id),
-            actor_name: &name,
-            action,
-            target_type,
-            target_id: Some(id),
-            summary,
-            before: None,
-            after,
-        })
-        .collect();
-    Ok(audit::record_many(tx, entries).await?)
+    let entries = created.map(|(id, summary, after)| NewEntry {
+        committee_id: Some(actor.committee_id),
+        actor_user_id: Some(actor.user_id),
+        actor_name: &name,
+        action,
+        target_type,
+        target_id: Some(id),
+        summary,
+        before: None,
+        after,
+    });
+    Ok(audit::record_many(tx, ids.len(), entries).await?)
 }
 
 /// Serialises a record for an audit digest.

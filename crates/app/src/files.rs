@@ -15,12 +15,12 @@ pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 /// Where the bytes of files live.
 #[derive(Debug, Clone)]
 pub struct FileStore {
-    root: PathBuf,
+    root: std::sync::Arc<Path>,
 }
 
 impl FileStore {
     pub fn new(root: impl Into<PathBuf>) -> FileStore {
-        FileStore { root: root.into() }
+        FileStore { root: root.into().into() }
     }
 
     fn path_of(&self, sha256: &str) -> AppResult<PathBuf> {

@@ -108,15 +108,16 @@ fn chained(new: NewEntry<'_>, at: i64, prev_hash: String) -> Entry {
     e
 }
 
-/// Appends many entries at once (an import), chained in the order given, in a few multi-row
-/// statements inside the caller's transaction.
-pub async fn record_many(tx: &mut Tx, news: Vec<NewEntry<'_>>) -> Result<()> {
+/// Appends `n` entries at once (an import), chained in the order given, in a few multi-row
+/// statements inside the caller's transaction. The entries are taken one at a time (each
+/// record's state is digested and dropped as it comes).
+pub async fn record_many<'a>(tx: &mut Tx, n: usize, news: impl IntoIterator<Item = NewEntry<'a>>) -> Result<()> {
     use crate::bulk::{Rows, Val, insert, reserve_ids};
-    if news.is_empty() {
+    if n == 0 {
         return Ok(());
     }
     let (mut prev, entries) = lock_head(tx).await?;
-    let ids = reserve_ids(tx, "audit_log", news.len()).await?;
+    let ids = reserve_ids(tx, "audit_log", n).await?;
     let at = now_micros();
     let mut rows = Rows::new(
         "audit_log",
@@ -136,8 +137,9 @@ pub async fn record_many(tx: &mut Tx, news: Vec<NewEntry<'_>>) -> Result<()> {
             "hash",
         ],
     );
-    let n = news.len() as i64;
+    let mut written = 0;
     for (new, id) in news.into_iter().zip(&ids) {
+        written += 1;
         let e = chained(new, at, prev);
         prev = e.hash.clone();
         rows.push([
@@ -157,8 +159,8 @@ pub async fn record_many(tx: &mut Tx, news: Vec<NewEntry<'_>>) -> Result<()> {
         ]);
     }
     insert(tx, &rows).await?;
-    let last = ids.last().copied().unwrap_or_default();
-    run!(&mut tx.ex(), "UPDATE audit_head SET last_id = $1, last_hash = $2, entries = $3 WHERE id = 1", last, &prev, entries + n)?;
+    let last = ids.get(written.max(1) - 1).copied().unwrap_or_default();
+    run!(&mut tx.ex(), "UPDATE audit_head SET last_id = $1, last_hash = $2, entries = $3 WHERE id = 1", last, &prev, entries + written as i64)?;
     Ok(())
 }
 

@@ -105,7 +105,10 @@ pub async fn admit(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     let deadline = body_deadline(state.app.settings.body_timeout_secs, length);
     let (parts, body) = req.into_parts();
-    let body = if length.is_none_or(|n| n <= BUFFERED as u64) {
+    let body = if body.is_end_stream() {
+        // No body (most GETs): nothing to wait for.
+        body
+    } else if length.is_none_or(|n| n <= BUFFERED as u64) {
         // A body without a declared length is buffered too (and limited to BUFFERED).
         match tokio::time::timeout(deadline, axum::body::to_bytes(body, BUFFERED)).await {
             Ok(Ok(bytes)) => Body::from(bytes),
