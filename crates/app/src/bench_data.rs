@@ -282,7 +282,7 @@ impl App {
             "proposal_units",
             "proposal_replies",
             "proposal_evaluations",
-            "proposal_events",
+            "record_events",
         ] {
             base.insert(t, bulk::max_id(&mut tx.ex(), t).await?);
         }
@@ -394,7 +394,7 @@ impl App {
             unit_link: b("proposal_units"),
             reply: b("proposal_replies"),
             evaluation: b("proposal_evaluations"),
-            event: b("proposal_events"),
+            event: b("record_events"),
         };
         let mut numbers = vec![0i64; sess.len()];
         let session_starts: Vec<i64> = sess.iter().map(|s| micros_of(&s.3)).collect();
@@ -437,7 +437,10 @@ impl App {
             let mut replies = Rows::new("proposal_replies", &["id", "proposal_id", "unit_id", "round", "class", "text", "signer", "replied_by", "at"]);
             let mut evals =
                 Rows::new("proposal_evaluations", &["id", "proposal_id", "member_id", "user_id", "round", "satisfaction", "comment", "decisive", "at"]);
-            let mut events = Rows::new("proposal_events", &["id", "proposal_id", "at", "actor_user_id", "actor_name", "action", "status_after", "note"]);
+            let mut events = Rows::new(
+                "record_events",
+                &["id", "committee_id", "record_kind", "record_id", "at", "actor_user_id", "actor_name", "action", "status_after", "note"],
+            );
             for i in start..end {
                 let mut r = Rng::for_index(1, i);
                 let status = status_of(i);
@@ -601,6 +604,8 @@ impl App {
                 for (at, u, action, st, note) in path {
                     events.push([
                         Val::Int(ids.event + events.len() as i64 + 1),
+                        Val::Int(cid),
+                        Val::Static(eline_domain::RecordKind::PROPOSAL.as_str()),
                         Val::Int(id),
                         Val::Int(at),
                         Val::OptInt(Some(u)),

@@ -150,7 +150,9 @@ impl App {
     }
 }
 
-/// Writes an audit entry for an actor (None = the system, e.g. the command line).
+/// Writes an audit entry for an actor (None = the system, e.g. the command line) about something
+/// that is not a record's change (a login, a token, the calendar, a refusal); a record's change
+/// goes through `change::record`, which also writes its timeline and outbox rows.
 #[allow(clippy::too_many_arguments)]
 pub async fn audit_write(
     tx: &mut Tx,
@@ -162,14 +164,7 @@ pub async fn audit_write(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> AppResult<i64> {
-    let name = actor.map(|a| format!("{}（{}）", a.display_name, a.username)).unwrap_or_else(|| "系统".to_string());
-    // Records the search index covers are queued for it in the same transaction.
-    if let Some(id) = target_id
-        && crate::search::KINDS.iter().any(|(k, _)| *k == target_type)
-        && action != "permission_denied"
-    {
-        eline_storage::outbox::push(&mut tx.ex(), actor.map(|a| a.committee_id), eline_storage::outbox::SEARCH, target_type, id).await?;
-    }
+    let name = actor.map(crate::change::actor_name).unwrap_or_else(|| "系统".to_string());
     Ok(audit::record(
         tx,
         NewEntry {
@@ -185,39 +180,6 @@ pub async fn audit_write(
         },
     )
     .await?)
-}
-
-/// One created record of a batch: (id, summary, its state after).
-pub type Created = (i64, String, Option<serde_json::Value>);
-
-/// Writes the audit entries (and search outbox rows) of `ids.len()` records of one kind created
-/// at once by an actor, in a few statements: an import holds the writer for a moment, not for as
-/// many round trips as it has rows. `created` yields each record's entry in the order of `ids`
-/// (lazily: each state is digested and dropped as it comes).
-pub async fn audit_write_many(
-    tx: &mut Tx,
-    actor: &Actor,
-    action: &str,
-    target_type: &'static str,
-    ids: &[i64],
-    created: impl Iterator<Item = Created>,
-) -> AppResult<()> {
-    if crate::search::KINDS.iter().any(|(k, _)| *k == target_type) {
-        eline_storage::outbox::push_many(tx, Some(actor.committee_id), eline_storage::outbox::SEARCH, target_type, ids).await?;
-    }
-    let name = format!("{}（{}）", actor.display_name, actor.username);
-    let entries = created.map(|(id, summary, after)| NewEntry {
-        committee_id: Some(actor.committee_id),
-        actor_user_id: Some(actor.user_id),
-        actor_name: &name,
-        action,
-        target_type,
-        target_id: Some(id),
-        summary,
-        before: None,
-        after,
-    });
-    Ok(audit::record_many(tx, ids.len(), entries).await?)
 }
 
 /// Serialises a record for an audit digest.

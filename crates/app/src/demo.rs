@@ -170,7 +170,7 @@ impl App {
     /// some waiting for review, for assignment, in handling by the demo unit, replied, closed.
     /// Only for `eline serve --demo`, right after the committee was loaded.
     pub async fn load_demo_proposals(&self, committee_id: i64) -> AppResult<usize> {
-        use crate::proposals::{ActionInput, DraftInput};
+        use crate::proposals::{ActionInput, AssignInput, DraftInput, EvaluateInput, ReplyInput, ReviewInput, SubmitInput};
         let account = |name: &'static str| async move {
             let mut c = self.db.acquire().await?;
             let user = users::get_by_username(&mut c.ex(), name).await?.filter(|u| u.committee_id == committee_id).ok_or(AppError::NotFound)?;
@@ -178,7 +178,6 @@ impl App {
         };
         let (member, staff, unit) = (account("member").await?, account("staff").await?, account("unit").await?);
         let unit_id = unit.unit_id.ok_or(AppError::NotFound)?;
-        let act = |name: &str, body: serde_json::Value| ActionInput::from_json(name, &body);
         let titles: Vec<&str> = DEMO_TITLES.lines().map(str::trim).filter(|t| !t.is_empty()).collect();
         for (i, title) in titles.iter().enumerate() {
             let body = format!(
@@ -190,26 +189,28 @@ impl App {
             if stage == 0 {
                 continue; // a draft
             }
-            self.act(&member, id, None, ActionInput::Submit).await?;
+            self.act(&member, id, None, ActionInput::Submit(SubmitInput::default())).await?;
             if stage == 1 {
                 continue; // waiting for review
             }
-            self.act(&staff, id, None, act("review", serde_json::json!({"decision": "file"}))?).await?;
+            self.act(&staff, id, None, ActionInput::Review(ReviewInput { decision: "file".into(), ..Default::default() })).await?;
             if stage == 2 {
                 continue; // waiting for assignment
             }
-            self.act(&staff, id, None, act("assign", serde_json::json!({"lead_unit_id": unit_id}))?).await?;
+            self.act(&staff, id, None, ActionInput::Assign(AssignInput { lead_unit_id: Some(unit_id), ..Default::default() })).await?;
             if stage == 3 {
                 continue; // in handling
             }
             let class = ["A", "B", "C"][i % 3];
-            let reply = serde_json::json!({"class": class, "text": "经认真研究，现答复如下：我们已将相关建议纳入年度工作计划，正在会同有关部门推进落实，并将及时向您反馈进展。", "signer": "办公室主任"});
-            self.act(&unit, id, None, act("reply", reply)?).await?;
+            let text = "经认真研究，现答复如下：我们已将相关建议纳入年度工作计划，正在会同有关部门推进落实，并将及时向您反馈进展。";
+            let reply = ReplyInput { class: class.into(), text: text.into(), signer: "办公室主任".into(), ..Default::default() };
+            self.act(&unit, id, None, ActionInput::Reply(reply)).await?;
             if stage == 4 {
                 continue; // waiting for the member's evaluation
             }
             let satisfaction = if stage == 5 { "satisfied" } else { "basically_satisfied" };
-            self.act(&member, id, None, act("evaluate", serde_json::json!({"satisfaction": satisfaction}))?).await?;
+            let evaluation = EvaluateInput { satisfaction: satisfaction.into(), ..Default::default() };
+            self.act(&member, id, None, ActionInput::Evaluate(evaluation)).await?;
         }
         Ok(titles.len())
     }

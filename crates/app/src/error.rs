@@ -49,6 +49,15 @@ impl From<Invalid> for AppError {
     }
 }
 
+impl From<eline_domain::record::Refusal> for AppError {
+    fn from(r: eline_domain::record::Refusal) -> Self {
+        match r {
+            eline_domain::record::Refusal::Forbidden => AppError::Forbidden,
+            eline_domain::record::Refusal::NotNow(m) => AppError::InvalidTransition(m),
+        }
+    }
+}
+
 impl From<StorageError> for AppError {
     fn from(e: StorageError) -> Self {
         match e {

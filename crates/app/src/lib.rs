@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench_data;
 pub mod cache;
+pub mod change;
 mod context;
 pub mod demo;
 pub mod demo_data;
@@ -21,6 +22,7 @@ pub mod search;
 pub mod settings;
 pub mod spreadsheet;
 pub mod users;
+pub mod workflow;
 
 pub use context::{App, Settings, audit_write, snapshot};
 pub use error::{AppError, AppResult};

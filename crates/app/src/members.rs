@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use eline_domain::member::{MemberFields, MemberInput, PARTIES, POSITIONS, gender_label, position_label};
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{Action, Resource};
-use eline_domain::{Actor, FieldError};
+use eline_domain::{Actor, FieldError, RecordKind, RecordRef};
 use eline_storage::directory;
 use eline_storage::members::{self, Filter, Member, MemberRow};
 use serde::Serialize;
 
-use crate::context::{audit_write, snapshot};
+use crate::change::{self, Change, Topic};
+use crate::context::snapshot;
 use crate::spreadsheet::{Sheet, write_xlsx};
 use crate::{App, AppError, AppResult, Page};
 
@@ -34,6 +35,11 @@ pub const LISTED_ERRORS: usize = 1_000;
 pub enum ImportOutcome {
     Imported(usize),
     Rejected(Vec<RowError>),
+}
+
+/// A change of a member's file: audited and re-indexed (member files keep no timeline).
+fn member_change(id: i64, action: &str, summary: String, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Change<'_> {
+    Change { record: RecordRef::new(RecordKind::MEMBER, id), action, summary, before, after, timeline: None, topics: &[Topic::Search] }
 }
 
 fn this_year() -> i32 {
@@ -66,7 +72,8 @@ impl App {
         self.check_member_refs(actor.committee_id, &f).await?;
         let mut tx = self.db.begin().await?;
         let m = members::create(&mut tx.ex(), actor.committee_id, &f).await?;
-        audit_write(&mut tx, Some(actor), "create", "member", Some(m.id), format!("新增委员“{}”", m.name), None, snapshot(&m)).await?;
+        let summary = format!("新增委员“{}”", m.name);
+        change::record(&mut tx, actor, member_change(m.id, "create", summary, None, snapshot(&m))).await?;
         tx.commit().await?;
         Ok(m)
     }
@@ -79,7 +86,8 @@ impl App {
         let mut tx = self.db.begin().await?;
         let before = members::get(&mut tx.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
         let after = members::update(&mut tx.ex(), actor.committee_id, id, version, &f).await?;
-        audit_write(&mut tx, Some(actor), "update", "member", Some(id), format!("修改委员“{}”", after.name), snapshot(&before), snapshot(&after)).await?;
+        let summary = format!("修改委员“{}”", after.name);
+        change::record(&mut tx, actor, member_change(id, "update", summary, snapshot(&before), snapshot(&after))).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -91,7 +99,8 @@ impl App {
         let before = members::get(&mut tx.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
         let after = members::set_archived(&mut tx.ex(), actor.committee_id, id, version, archived).await?;
         let (action, verb) = if archived { ("archive", "归档") } else { ("restore", "恢复") };
-        audit_write(&mut tx, Some(actor), action, "member", Some(id), format!("{verb}委员“{}”", after.name), snapshot(&before), snapshot(&after)).await?;
+        let summary = format!("{verb}委员“{}”", after.name);
+        change::record(&mut tx, actor, member_change(id, action, summary, snapshot(&before), snapshot(&after))).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -164,7 +173,7 @@ impl App {
         let created = members::create_many(&mut tx, actor.committee_id, &parsed).await?;
         let ids: Vec<i64> = created.iter().map(|m| m.id).collect();
         let entries = created.iter().map(|m| (m.id, format!("导入委员“{}”（文件 {file_name}）", m.name), snapshot(m)));
-        crate::context::audit_write_many(&mut tx, actor, "import", "member", &ids, entries).await?;
+        change::record_created(&mut tx, actor, "import", RecordKind::MEMBER, &ids, entries, &[Topic::Search]).await?;
         tx.commit().await?;
         tracing::info!(rows = parsed.len(), millis = started.elapsed().as_millis() as u64, "members imported");
         Ok(ImportOutcome::Imported(parsed.len()))

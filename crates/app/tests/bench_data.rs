@@ -11,7 +11,7 @@ const SCALE: u64 = 2000;
 async fn counts(app: &App) -> Vec<(&'static str, i64)> {
     let mut c = app.db.acquire().await.unwrap();
     let mut out = Vec::new();
-    for t in ["units", "sessions", "members", "users", "proposals", "proposal_units", "proposal_replies", "proposal_evaluations", "proposal_events"] {
+    for t in ["units", "sessions", "members", "users", "proposals", "proposal_units", "proposal_replies", "proposal_evaluations", "record_events"] {
         out.push((t, bulk::count(&mut c.ex(), t).await.unwrap()));
     }
     out
@@ -47,7 +47,7 @@ async fn generates_expected_rows_deterministically() {
     assert!(get("proposal_units") >= handled && get("proposal_units") < handled * 3 / 2, "{n:?}");
     assert_eq!(get("proposal_replies"), SCALE as i64 * 58 / 100);
     assert_eq!(get("proposal_evaluations"), SCALE as i64 * 48 / 100);
-    assert!(get("proposal_events") >= 2 * SCALE as i64 && get("proposal_events") <= 5 * SCALE as i64);
+    assert!(get("record_events") >= 2 * SCALE as i64 && get("record_events") <= 5 * SCALE as i64);
     assert_eq!(report.tables.iter().find(|e| e.0 == "proposals").map(|e| e.1), Some(SCALE));
 
     // Status proportions (exact per block of a thousand).

@@ -71,10 +71,10 @@ async fn a_write_is_searchable_after_the_next_indexing_pass_and_its_changes_foll
     assert_eq!(w.find(&w.member, "居家養老").await, vec![id], "traditional characters find it too");
     // The unit sees nothing of a draft; after filing and assignment it does.
     assert_eq!(w.find(&w.unit, "居家养老").await, Vec::<i64>::new());
-    w.app.act(&w.member, id, None, ActionInput::Submit).await.unwrap();
-    w.app.act(&w.staff, id, None, ActionInput::from_json("review", &serde_json::json!({"decision": "file"})).unwrap()).await.unwrap();
+    w.app.act(&w.member, id, None, ActionInput::Submit(Default::default())).await.unwrap();
+    w.app.act(&w.staff, id, None, ActionInput::parse("review", serde_json::json!({"decision": "file"})).unwrap()).await.unwrap();
     let unit_id = w.unit.unit_id.unwrap();
-    w.app.act(&w.staff, id, None, ActionInput::from_json("assign", &serde_json::json!({"lead_unit_id": unit_id})).unwrap()).await.unwrap();
+    w.app.act(&w.staff, id, None, ActionInput::parse("assign", serde_json::json!({"lead_unit_id": unit_id})).unwrap()).await.unwrap();
     w.sync().await;
     assert_eq!(w.find(&w.unit, "居家养老").await, vec![id]);
     let page = w.app.search(&w.staff, &SearchQuery { q: "养老".into(), ..Default::default() }, 10).await.unwrap();
@@ -119,7 +119,7 @@ async fn bad_and_empty_queries_are_answered_not_failed() {
 async fn a_deleted_index_is_rebuilt_from_the_database() {
     let w = world().await;
     let id = w.draft("关于推进老旧小区加装电梯的建议", BODY).await;
-    w.app.act(&w.member, id, None, ActionInput::Submit).await.unwrap();
+    w.app.act(&w.member, id, None, ActionInput::Submit(Default::default())).await.unwrap();
     w.sync().await;
     assert_eq!(w.find(&w.staff, "加装电梯").await, vec![id]);
     std::fs::remove_dir_all(w.dir.join("search")).unwrap();
@@ -140,11 +140,11 @@ async fn similar_items_merge_candidates_and_unit_suggestions() {
     for title in ["关于完善社区居家养老服务体系的建议", "关于加快发展社区养老服务的建议", "关于治理城区黑臭水体的建议"]
     {
         let id = w.draft(title, BODY).await;
-        w.app.act(&w.member, id, None, ActionInput::Submit).await.unwrap();
+        w.app.act(&w.member, id, None, ActionInput::Submit(Default::default())).await.unwrap();
         filed.push(id);
     }
-    w.app.act(&w.staff, filed[0], None, ActionInput::from_json("review", &serde_json::json!({"decision": "file"})).unwrap()).await.unwrap();
-    w.app.act(&w.staff, filed[0], None, ActionInput::from_json("assign", &serde_json::json!({"lead_unit_id": unit_id})).unwrap()).await.unwrap();
+    w.app.act(&w.staff, filed[0], None, ActionInput::parse("review", serde_json::json!({"decision": "file"})).unwrap()).await.unwrap();
+    w.app.act(&w.staff, filed[0], None, ActionInput::parse("assign", serde_json::json!({"lead_unit_id": unit_id})).unwrap()).await.unwrap();
     w.sync().await;
     let similar = w.app.similar_items(&w.member, "关于社区养老服务的建议", "养老服务站不足", None).await.unwrap();
     assert!(similar.len() >= 2 && similar.len() <= 5, "{similar:?}");

@@ -84,7 +84,7 @@ impl World {
     }
 
     async fn act(&self, who: &Actor, id: i64, action: &str, body: Value) -> Proposal {
-        let input = ActionInput::from_json(action, &body).expect("an action");
+        let input = ActionInput::parse(action, body.clone()).expect("an action");
         self.app.act(who, id, None, input).await.unwrap_or_else(|e| panic!("{} {action} {body} on {id}: {e:?}", who.username))
     }
 

@@ -3,15 +3,22 @@
 pub mod actor;
 pub mod calendar;
 pub mod error;
+pub mod labels;
 pub mod member;
 pub mod numerals;
 pub mod org;
 pub mod paging;
 pub mod policy;
 pub mod proposal;
+pub mod record;
 pub mod role;
 pub mod text;
 
 pub use actor::Actor;
 pub use error::{FieldError, Invalid};
+pub use record::{Access, RecordKind, RecordRef};
 pub use role::Role;
+
+#[cfg(feature = "openapi")]
+#[doc(hidden)]
+pub use utoipa;

@@ -29,276 +29,116 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Draft,
-    AwaitingCosigners,
-    Submitted,
-    Filed,
-    NotFiled,
-    Merged,
-    Withdrawn,
-    Assigned,
-    Replied,
-    Rehandling,
-    Closed,
+crate::labeled! {
+    /// Where a proposal is in its handling.
+    pub enum Status {
+        Draft = "draft" / "草稿",
+        AwaitingCosigners = "awaiting_cosigners" / "待联名确认",
+        Submitted = "submitted" / "待审查",
+        Filed = "filed" / "已立案",
+        NotFiled = "not_filed" / "不立案",
+        Merged = "merged" / "已并案",
+        Withdrawn = "withdrawn" / "已撤回",
+        Assigned = "assigned" / "办理中",
+        Replied = "replied" / "已答复",
+        Rehandling = "rehandling" / "重新办理",
+        Closed = "closed" / "已办结",
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 11] = [
-        Status::Draft,
-        Status::AwaitingCosigners,
-        Status::Submitted,
-        Status::Filed,
-        Status::NotFiled,
-        Status::Merged,
-        Status::Withdrawn,
-        Status::Assigned,
-        Status::Replied,
-        Status::Rehandling,
-        Status::Closed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::AwaitingCosigners => "awaiting_cosigners",
-            Status::Submitted => "submitted",
-            Status::Filed => "filed",
-            Status::NotFiled => "not_filed",
-            Status::Merged => "merged",
-            Status::Withdrawn => "withdrawn",
-            Status::Assigned => "assigned",
-            Status::Replied => "replied",
-            Status::Rehandling => "rehandling",
-            Status::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Draft => "草稿",
-            Status::AwaitingCosigners => "待联名确认",
-            Status::Submitted => "待审查",
-            Status::Filed => "已立案",
-            Status::NotFiled => "不立案",
-            Status::Merged => "已并案",
-            Status::Withdrawn => "已撤回",
-            Status::Assigned => "办理中",
-            Status::Replied => "已答复",
-            Status::Rehandling => "重新办理",
-            Status::Closed => "已办结",
-        }
-    }
-
     /// Filed and afterwards: the proposal has a number and is part of the session's work.
     pub fn is_filed(self) -> bool {
         matches!(self, Status::Filed | Status::Assigned | Status::Replied | Status::Rehandling | Status::Closed)
     }
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// 个人提案
-    Individual,
-    /// 联名提案
-    Joint,
-    /// 集体提案 (an organisation, special committee or sector)
-    Collective,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Individual => "individual",
-            Kind::Joint => "joint",
-            Kind::Collective => "collective",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::Individual, Kind::Joint, Kind::Collective].into_iter().find(|k| k.as_str() == s)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Individual => "个人提案",
-            Kind::Joint => "联名提案",
-            Kind::Collective => "集体提案",
-        }
+    /// Waiting for a unit's reply.
+    pub fn awaits_reply(self) -> bool {
+        matches!(self, Status::Assigned | Status::Rehandling)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Satisfaction {
-    Satisfied,
-    BasicallySatisfied,
-    Dissatisfied,
-}
-
-impl Satisfaction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Satisfaction::Satisfied => "satisfied",
-            Satisfaction::BasicallySatisfied => "basically_satisfied",
-            Satisfaction::Dissatisfied => "dissatisfied",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Satisfaction> {
-        [Satisfaction::Satisfied, Satisfaction::BasicallySatisfied, Satisfaction::Dissatisfied].into_iter().find(|v| v.as_str() == s)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Satisfaction::Satisfied => "满意",
-            Satisfaction::BasicallySatisfied => "基本满意",
-            Satisfaction::Dissatisfied => "不满意",
-        }
+crate::labeled! {
+    /// Who proposes.
+    pub enum Kind {
+        /// 个人提案
+        Individual = "individual" / "个人提案",
+        /// 联名提案
+        Joint = "joint" / "联名提案",
+        /// 集体提案 (an organisation, special committee or sector)
+        Collective = "collective" / "集体提案",
     }
 }
 
-/// How a unit takes part in handling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitRole {
-    /// 主办 — replies for all units
-    Lead,
-    /// 会办/协办 — sends its opinion to the lead unit
-    Co,
-    /// 分办 — each split unit replies on its own part
-    Split,
+crate::labeled! {
+    /// The proposer's rating of a reply.
+    pub enum Satisfaction {
+        Satisfied = "satisfied" / "满意",
+        BasicallySatisfied = "basically_satisfied" / "基本满意",
+        Dissatisfied = "dissatisfied" / "不满意",
+    }
+}
+
+crate::labeled! {
+    /// How a unit takes part in handling.
+    pub enum UnitRole {
+        /// 主办 — replies for all units
+        Lead = "lead" / "主办",
+        /// 会办/协办 — sends its opinion to the lead unit
+        Co = "co" / "会办",
+        /// 分办 — each split unit replies on its own part
+        Split = "split" / "分办",
+    }
 }
 
 impl UnitRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitRole::Lead => "lead",
-            UnitRole::Co => "co",
-            UnitRole::Split => "split",
-        }
-    }
-    pub fn parse(s: &str) -> Option<UnitRole> {
-        [UnitRole::Lead, UnitRole::Co, UnitRole::Split].into_iter().find(|v| v.as_str() == s)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            UnitRole::Lead => "主办",
-            UnitRole::Co => "会办",
-            UnitRole::Split => "分办",
-        }
-    }
     pub fn replies(self) -> bool {
         matches!(self, UnitRole::Lead | UnitRole::Split)
     }
 }
 
-/// The staff's review decision (审查).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    File,
-    Reject,
-    Merge,
-    Return,
+crate::labeled! {
+    /// A co-signer's answer (联名确认).
+    pub enum CosignStatus {
+        Pending = "pending" / "待确认",
+        Confirmed = "confirmed" / "已确认",
+        Declined = "declined" / "已谢绝",
+        /// Did not answer within the window; dropped at submission.
+        Lapsed = "lapsed" / "未确认（逾期）",
+    }
 }
 
-/// Every action a proposal knows; `as_str` is the API's action name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Act {
-    Submit,
-    Cosign,
-    Withdraw,
-    Review,
-    Assign,
-    Object,
-    Reassign,
-    Contact,
-    CoOpinion,
-    RequestExtension,
-    DecideExtension,
-    Reply,
-    Evaluate,
-    Close,
-    FollowUp,
-    MarkKey,
-    Supervise,
-    Publish,
+crate::labeled! {
+    /// The staff's review decision (审查).
+    pub enum Decision {
+        File = "file" / "立案",
+        Reject = "reject" / "不立案",
+        Merge = "merge" / "并案",
+        Return = "return" / "退回修改",
+    }
 }
 
-impl Act {
-    pub const ALL: [Act; 18] = [
-        Act::Submit,
-        Act::Cosign,
-        Act::Withdraw,
-        Act::Review,
-        Act::Assign,
-        Act::Object,
-        Act::Reassign,
-        Act::Contact,
-        Act::CoOpinion,
-        Act::RequestExtension,
-        Act::DecideExtension,
-        Act::Reply,
-        Act::Evaluate,
-        Act::Close,
-        Act::FollowUp,
-        Act::MarkKey,
-        Act::Supervise,
-        Act::Publish,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Act::Submit => "submit",
-            Act::Cosign => "cosign",
-            Act::Withdraw => "withdraw",
-            Act::Review => "review",
-            Act::Assign => "assign",
-            Act::Object => "object",
-            Act::Reassign => "reassign",
-            Act::Contact => "contact",
-            Act::CoOpinion => "co_opinion",
-            Act::RequestExtension => "request_extension",
-            Act::DecideExtension => "decide_extension",
-            Act::Reply => "reply",
-            Act::Evaluate => "evaluate",
-            Act::Close => "close",
-            Act::FollowUp => "follow_up",
-            Act::MarkKey => "mark_key",
-            Act::Supervise => "supervise",
-            Act::Publish => "publish",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Act> {
-        Act::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Act::Submit => "提交",
-            Act::Cosign => "联名确认",
-            Act::Withdraw => "撤回",
-            Act::Review => "审查",
-            Act::Assign => "交办",
-            Act::Object => "申请调整",
-            Act::Reassign => "重新交办",
-            Act::Contact => "沟通记录",
-            Act::CoOpinion => "会办意见",
-            Act::RequestExtension => "申请延期",
-            Act::DecideExtension => "审批延期",
-            Act::Reply => "答复",
-            Act::Evaluate => "评价",
-            Act::Close => "办结",
-            Act::FollowUp => "跟踪落实",
-            Act::MarkKey => "设为重点提案",
-            Act::Supervise => "督办",
-            Act::Publish => "公开设置",
-        }
+crate::labeled! {
+    /// Every action a proposal knows; the name is the API's action name.
+    pub enum Act {
+        Submit = "submit" / "提交",
+        Cosign = "cosign" / "联名确认",
+        Withdraw = "withdraw" / "撤回",
+        Review = "review" / "审查",
+        Assign = "assign" / "交办",
+        Object = "object" / "申请调整",
+        Reassign = "reassign" / "重新交办",
+        Contact = "contact" / "沟通记录",
+        CoOpinion = "co_opinion" / "会办意见",
+        RequestExtension = "request_extension" / "申请延期",
+        DecideExtension = "decide_extension" / "审批延期",
+        Reply = "reply" / "答复",
+        Evaluate = "evaluate" / "评价",
+        Close = "close" / "办结",
+        FollowUp = "follow_up" / "跟踪落实",
+        MarkKey = "mark_key" / "设为重点提案",
+        Supervise = "supervise" / "督办",
+        Publish = "publish" / "公开设置",
     }
 }
 
@@ -396,14 +236,7 @@ impl Step {
     }
 }
 
-/// Why an action was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// The actor may never take this action on this proposal.
-    Forbidden,
-    /// Not in the proposal's present state; the text says why, in Chinese.
-    NotNow(String),
-}
+pub use crate::record::Refusal;
 
 /// Whether the actor is the kind of party that takes this action at all.
 fn may(act: Act, who: &Standing) -> bool {
@@ -552,31 +385,10 @@ pub fn allowed(f: &Facts, who: &Standing) -> Vec<Act> {
             Act::Publish => Step::Publish,
         }
     };
-    Act::ALL.into_iter().filter(|a| transition(f, who, sample(*a)).is_ok()).collect()
+    Act::ALL.iter().copied().filter(|a| transition(f, who, sample(*a)).is_ok()).collect()
 }
 
-/// How much of a proposal an actor may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Access {
-    /// Nothing: the record is answered as "not found".
-    None,
-    /// What the public pages show of a published proposal: its text, proposer, session, handling
-    /// units and replies — never the handling record (timeline, contacts, objections, evaluations,
-    /// attachments, commitments, deadlines).
-    Public,
-    /// The whole record, for those who take part in it.
-    Full,
-}
-
-impl Access {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Access::None => "none",
-            Access::Public => "public",
-            Access::Full => "full",
-        }
-    }
-}
+pub use crate::record::Access;
 
 /// How much of a proposal an actor may see. A draft is its author's alone (the office included
 /// does not see it; co-signers are asked only once it is submitted); publication opens the

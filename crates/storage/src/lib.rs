@@ -10,6 +10,7 @@ mod db;
 pub mod directory;
 mod error;
 pub mod jobs;
+pub mod links;
 pub mod members;
 pub mod migrate;
 pub mod outbox;
@@ -22,6 +23,7 @@ pub mod search_rows;
 pub mod sessions;
 pub mod settings;
 pub mod testing;
+pub mod timeline;
 pub mod users;
 
 pub use db::{Arg, Conn, Db, Engine, Ex, Query, Tx, note_write, now_micros, write_generation};

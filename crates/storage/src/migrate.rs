@@ -47,6 +47,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_security.sql"),
         postgres: include_str!("../migrations/postgres/0006_security.sql"),
     },
+    Migration {
+        version: 7,
+        name: "records",
+        sqlite: include_str!("../migrations/sqlite/0007_records.sql"),
+        postgres: include_str!("../migrations/postgres/0007_records.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.
@@ -109,10 +115,11 @@ pub const TABLES: &[&str] = &[
     "proposal_units",
     "proposal_replies",
     "proposal_evaluations",
-    "proposal_events",
     "proposal_commitments",
     "proposal_supervisors",
     "attachments",
+    "record_events",
+    "record_links",
     "settings",
     "calendar_days",
     "reply_templates",

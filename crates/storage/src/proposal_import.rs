@@ -3,6 +3,8 @@
 //! units, the reply, the evaluation, one timeline entry), with ids reserved up front so that the
 //! children refer to their proposal without reading anything back.
 
+use eline_domain::proposal::{Satisfaction, UnitRole};
+
 use crate::bulk::{Rows, Val, insert, reserve_ids};
 use crate::proposals::Proposal;
 use crate::{Result, Tx, now_micros};
@@ -13,12 +15,12 @@ pub struct PastProposal {
     pub proposal: Proposal,
     /// Co-signers, all confirmed.
     pub cosigners: Vec<i64>,
-    /// Handling units as (unit, role: lead | co), assigned on `proposal.assigned_on`.
-    pub units: Vec<(i64, &'static str)>,
+    /// Handling units as (unit, role), assigned on `proposal.assigned_on`.
+    pub units: Vec<(i64, UnitRole)>,
     /// The reply of the lead unit: (unit, class, text, signer, at).
     pub reply: Option<(i64, String, String, String, i64)>,
     /// The proposer's rating: (member, satisfaction, at).
-    pub evaluation: Option<(Option<i64>, String, i64)>,
+    pub evaluation: Option<(Option<i64>, Satisfaction, i64)>,
     /// The timeline entry: (actor user, actor name, note).
     pub event: (i64, String, String),
 }
@@ -69,11 +71,11 @@ fn proposal_values(p: &Proposal) -> [Val; 34] {
         Val::OptInt(p.number),
         Val::Text(p.title.clone()),
         Val::Text(p.body.clone()),
-        Val::Text(p.kind.clone()),
+        Val::Static(p.kind.as_str()),
         Val::OptInt(p.proposer_member_id),
         Val::OptInt(p.organization_id),
         Val::Int(p.created_by),
-        Val::Text(p.status.clone()),
+        Val::Static(p.status.as_str()),
         Val::Bool(p.is_key),
         Val::Bool(p.published),
         Val::OptInt(p.merged_into_id),
@@ -110,7 +112,8 @@ pub async fn insert_past(tx: &mut Tx, past: &[PastProposal]) -> Result<Vec<Propo
     let mut units = Rows::new("proposal_units", &["proposal_id", "unit_id", "role", "active", "assigned_on", "replied_round", "created_at"]);
     let mut replies = Rows::new("proposal_replies", &["proposal_id", "unit_id", "round", "class", "text", "signer", "replied_by", "at"]);
     let mut evaluations = Rows::new("proposal_evaluations", &["proposal_id", "member_id", "user_id", "round", "satisfaction", "decisive", "at"]);
-    let mut events = Rows::new("proposal_events", &["proposal_id", "at", "actor_user_id", "actor_name", "action", "status_after", "note"]);
+    let mut events =
+        Rows::new("record_events", &["committee_id", "record_kind", "record_id", "at", "actor_user_id", "actor_name", "action", "status_after", "note"]);
     for (p, s) in past.iter().zip(&stored) {
         proposals.push(proposal_values(s));
         for m in &p.cosigners {
@@ -119,11 +122,11 @@ pub async fn insert_past(tx: &mut Tx, past: &[PastProposal]) -> Result<Vec<Propo
         let replied = p.reply.is_some();
         for (unit, role) in &p.units {
             // The lead unit's reply answers round 0.
-            let replied_round = (replied && *role == "lead").then_some(0);
+            let replied_round = (replied && *role == UnitRole::Lead).then_some(0);
             units.push([
                 Val::Int(s.id),
                 Val::Int(*unit),
-                Val::Static(role),
+                Val::Static(role.as_str()),
                 Val::Bool(true),
                 Val::Text(s.assigned_on.clone().unwrap_or_default()),
                 Val::OptInt(replied_round),
@@ -148,19 +151,21 @@ pub async fn insert_past(tx: &mut Tx, past: &[PastProposal]) -> Result<Vec<Propo
                 Val::OptInt(*member),
                 Val::Int(p.event.0),
                 Val::Int(0),
-                Val::Text(satisfaction.clone()),
+                Val::Static(satisfaction.as_str()),
                 Val::Bool(true),
                 Val::Int(*at),
             ]);
         }
         let (actor, name, note) = &p.event;
         events.push([
+            Val::Int(s.committee_id),
+            Val::Static(eline_domain::RecordKind::PROPOSAL.as_str()),
             Val::Int(s.id),
             Val::Int(now),
             Val::Int(*actor),
             Val::Text(name.clone()),
             Val::Static("import"),
-            Val::Text(s.status.clone()),
+            Val::Static(s.status.as_str()),
             Val::Text(note.clone()),
         ]);
     }

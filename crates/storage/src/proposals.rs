@@ -1,6 +1,7 @@
 //! Proposals (提案) and everything recorded about them: co-signers, handling units, replies,
 //! evaluations, the timeline, commitments, supervising leaders. Scoped to one committee.
 
+use eline_domain::proposal::{CosignStatus, Kind, Satisfaction, Status, UnitRole};
 use serde::Serialize;
 
 use crate::{Arg, Ex, Query, Result, StorageError, all, now_micros, opt, run, scalar};
@@ -13,11 +14,13 @@ pub struct Proposal {
     pub number: Option<i64>,
     pub title: String,
     pub body: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
     pub proposer_member_id: Option<i64>,
     pub organization_id: Option<i64>,
     pub created_by: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub is_key: bool,
     pub published: bool,
     pub merged_into_id: Option<i64>,
@@ -93,10 +96,10 @@ pub async fn save(ex: &mut Ex<'_>, p: &Proposal, expected: i64) -> Result<Propos
         p.number,
         &p.title,
         &p.body,
-        &p.kind,
+        p.kind.as_str(),
         p.proposer_member_id,
         p.organization_id,
-        &p.status,
+        p.status.as_str(),
         p.is_key,
         p.published,
         p.merged_into_id,
@@ -151,8 +154,8 @@ pub async fn next_number(ex: &mut Ex<'_>, session_id: i64) -> Result<i64> {
 pub struct Cosigner {
     pub member_id: i64,
     pub name: String,
-    /// pending | confirmed | declined
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: CosignStatus,
     pub answered_at: Option<i64>,
 }
 
@@ -180,11 +183,11 @@ pub async fn cosigners(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Cosigner
     )?)
 }
 
-pub async fn answer_cosign(ex: &mut Ex<'_>, proposal_id: i64, member_id: i64, status: &str) -> Result<bool> {
+pub async fn answer_cosign(ex: &mut Ex<'_>, proposal_id: i64, member_id: i64, status: CosignStatus) -> Result<bool> {
     Ok(run!(
         ex,
         "UPDATE proposal_cosigners SET status = $1, answered_at = $2 WHERE proposal_id = $3 AND member_id = $4 AND status = 'pending'",
-        status,
+        status.as_str(),
         now_micros(),
         proposal_id,
         member_id
@@ -204,8 +207,8 @@ pub struct Assignment {
     pub proposal_id: i64,
     pub unit_id: i64,
     pub unit_name: String,
-    /// lead | co | split
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: UnitRole,
     pub active: bool,
     pub assigned_on: String,
     pub objection_reason: Option<String>,
@@ -221,13 +224,13 @@ pub async fn assignments(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Assign
     Ok(all!(ex, Assignment, sqlx::AssertSqlSafe(format!("{ASSIGNMENT_SQL} WHERE a.proposal_id = $1 ORDER BY a.active DESC, a.id")), proposal_id)?)
 }
 
-pub async fn add_assignment(ex: &mut Ex<'_>, proposal_id: i64, unit_id: i64, role: &str, assigned_on: &str) -> Result<()> {
+pub async fn add_assignment(ex: &mut Ex<'_>, proposal_id: i64, unit_id: i64, role: UnitRole, assigned_on: &str) -> Result<()> {
     run!(
         ex,
         "INSERT INTO proposal_units (proposal_id, unit_id, role, active, assigned_on, created_at) VALUES ($1, $2, $3, TRUE, $4, $5)",
         proposal_id,
         unit_id,
-        role,
+        role.as_str(),
         assigned_on,
         now_micros()
     )?;
@@ -301,7 +304,8 @@ pub struct Evaluation {
     pub member_id: Option<i64>,
     pub member_name: Option<String>,
     pub round: i64,
-    pub satisfaction: String,
+    #[sqlx(try_from = "String")]
+    pub satisfaction: Satisfaction,
     pub comment: Option<String>,
     pub decisive: bool,
     pub at: i64,
@@ -314,7 +318,7 @@ pub async fn add_evaluation(
     member_id: Option<i64>,
     user_id: i64,
     round: i64,
-    satisfaction: &str,
+    satisfaction: Satisfaction,
     comment: Option<&str>,
     decisive: bool,
 ) -> Result<i64> {
@@ -326,7 +330,7 @@ pub async fn add_evaluation(
         member_id,
         user_id,
         round,
-        satisfaction,
+        satisfaction.as_str(),
         comment,
         decisive,
         now_micros()
@@ -349,43 +353,6 @@ pub async fn evaluators(ex: &mut Ex<'_>, proposal_id: i64, round: i64) -> Result
         .into_iter()
         .map(|(u,)| u)
         .collect())
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct Event {
-    pub id: i64,
-    pub at: i64,
-    pub actor_name: String,
-    pub action: String,
-    pub status_after: String,
-    pub note: String,
-}
-
-pub async fn add_event(
-    ex: &mut Ex<'_>,
-    proposal_id: i64,
-    actor_user_id: Option<i64>,
-    actor_name: &str,
-    action: &str,
-    status_after: &str,
-    note: &str,
-) -> Result<()> {
-    run!(
-        ex,
-        "INSERT INTO proposal_events (proposal_id, at, actor_user_id, actor_name, action, status_after, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        proposal_id,
-        now_micros(),
-        actor_user_id,
-        actor_name,
-        action,
-        status_after,
-        note
-    )?;
-    Ok(())
-}
-
-pub async fn events(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Event>> {
-    Ok(all!(ex, Event, "SELECT id, at, actor_name, action, status_after, note FROM proposal_events WHERE proposal_id = $1 ORDER BY id", proposal_id)?)
 }
 
 /// The round number under which a proposer rates the delivery of the promises after closing.
@@ -462,8 +429,10 @@ pub struct Row {
     pub session_id: i64,
     pub number: Option<i64>,
     pub title: String,
-    pub kind: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub is_key: bool,
     pub due_on: Option<String>,
     pub evaluation_due_on: Option<String>,

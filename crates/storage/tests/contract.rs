@@ -175,18 +175,30 @@ async fn sample_data(db: &Db) {
     .unwrap();
     let unit = ids[&DirectoryKind::Unit];
     eline_storage::proposals::set_cosigners(&mut ex, p.id, &[m.id]).await.unwrap();
-    eline_storage::proposals::add_assignment(&mut ex, p.id, unit, "lead", "2023-03-01").await.unwrap();
+    eline_storage::proposals::add_assignment(&mut ex, p.id, unit, eline_domain::proposal::UnitRole::Lead, "2023-03-01").await.unwrap();
     eline_storage::proposals::add_reply(&mut ex, p.id, unit, 0, "B", "正在解决。", "李明", u.id).await.unwrap();
-    eline_storage::proposals::add_evaluation(&mut ex, p.id, Some(m.id), u.id, 0, "satisfied", None, true).await.unwrap();
-    eline_storage::proposals::add_event(&mut ex, p.id, Some(u.id), "王建华", "submit", "submitted", "提交审查").await.unwrap();
+    eline_storage::proposals::add_evaluation(&mut ex, p.id, Some(m.id), u.id, 0, eline_domain::proposal::Satisfaction::Satisfied, None, true).await.unwrap();
+    let record = eline_domain::RecordRef::proposal(p.id);
+    let event = eline_storage::timeline::NewEvent {
+        committee_id: a,
+        record,
+        actor_user_id: Some(u.id),
+        actor_name: "王建华",
+        action: "submit",
+        status_after: Some("submitted"),
+        note: "提交审查",
+    };
+    eline_storage::timeline::add(&mut ex, &event).await.unwrap();
+    let other = eline_domain::RecordRef::new(eline_domain::RecordKind::MEMBER, m.id);
+    eline_storage::links::add(&mut ex, a, record, other, "led_to", Some(u.id)).await.unwrap();
     eline_storage::proposals::add_commitment(&mut ex, p.id, Some(unit), "年底前出台办法", Some("2023-12-31")).await.unwrap();
     eline_storage::proposals::set_supervisors(&mut ex, p.id, &[u.id]).await.unwrap();
     eline_storage::attachments::create(
         &mut ex,
         &eline_storage::attachments::NewAttachment {
             committee_id: a,
-            owner_type: "proposal",
-            owner_id: p.id,
+            record,
+            purpose: "proposal",
             sha256: "ab",
             file_name: "材料.pdf",
             content_type: "application/pdf",

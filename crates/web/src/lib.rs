@@ -6,6 +6,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod error;
+mod form;
 mod headers;
 pub mod html;
 mod listen;

@@ -1,12 +1,12 @@
 //! Files attached to a proposal: the proposal's own materials (by its proposer, before filing),
 //! a unit's reply materials (while handling), and evaluation materials (while the reply is rated).
 
-use eline_domain::Actor;
 use eline_domain::proposal::Status;
+use eline_domain::{Actor, RecordRef};
 use eline_storage::attachments::{self, Attachment, NewAttachment};
 
 use super::Loaded;
-use crate::context::audit_write;
+use crate::change::{self, Change};
 use crate::files::clean_name;
 use crate::{App, AppError, AppResult};
 
@@ -55,12 +55,13 @@ impl App {
         let (sha, ty) = self.files.put(bytes).await?;
         let name = clean_name(file_name, ty);
         let mut tx = self.db.begin().await?;
+        let record = RecordRef::proposal(proposal_id);
         let a = attachments::create(
             &mut tx.ex(),
             &NewAttachment {
                 committee_id: actor.committee_id,
-                owner_type: purpose,
-                owner_id: proposal_id,
+                record,
+                purpose,
                 sha256: &sha,
                 file_name: &name,
                 content_type: ty.content_type,
@@ -70,9 +71,17 @@ impl App {
         )
         .await?;
         let note = format!("上传{}“{name}”", purpose_label(purpose));
-        let status = eline_storage::proposals::get(&mut tx.ex(), actor.committee_id, proposal_id).await?.map(|p| p.status).unwrap_or_default();
-        eline_storage::proposals::add_event(&mut tx.ex(), proposal_id, Some(actor.user_id), &actor.display_name, "attach", &status, &note).await?;
-        audit_write(&mut tx, Some(actor), "attach", "proposal", Some(proposal_id), note, None, crate::snapshot(&a)).await?;
+        let status = eline_storage::proposals::get(&mut tx.ex(), actor.committee_id, proposal_id).await?.map(|p| p.status);
+        let change = Change {
+            record,
+            action: "attach",
+            summary: note.clone(),
+            before: None,
+            after: crate::snapshot(&a),
+            timeline: Some((status.map(|s| s.as_str()), &note)),
+            topics: &[],
+        };
+        change::record(&mut tx, actor, change).await?;
         tx.commit().await?;
         Ok(a)
     }
@@ -85,7 +94,7 @@ impl App {
         if !l.record_visible_to(&mut c.ex(), actor).await? {
             return Err(AppError::NotFound);
         }
-        let a = attachments::get(&mut c.ex(), actor.committee_id, attachment_id).await?.filter(|a| a.owner_id == proposal_id).ok_or(AppError::NotFound)?;
+        let a = attachments::get(&mut c.ex(), actor.committee_id, RecordRef::proposal(proposal_id), attachment_id).await?.ok_or(AppError::NotFound)?;
         drop(c);
         let bytes = self.files.read(&a.sha256).await?;
         Ok((a, bytes))

@@ -3,15 +3,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use eline_domain::Actor;
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{Action, Resource};
-use eline_domain::proposal::{Kind, ProposalRules, Satisfaction};
+use eline_domain::proposal::{Kind, ProposalRules, Satisfaction, Status, UnitRole};
+use eline_domain::{Actor, RecordKind};
 use eline_storage::proposal_import::{self, PastProposal};
 use eline_storage::proposals::{self, Proposal};
 use eline_storage::{directory, members};
 
 use super::config::Config;
+use crate::change::{self, Topic};
 use crate::context::{audit_write, snapshot};
 use crate::members::{ImportOutcome, RowError};
 use crate::spreadsheet::{Sheet, write_xlsx};
@@ -73,11 +74,11 @@ fn past_proposal(r: &Row, actor: &Actor, note: &str) -> PastProposal {
         number: r.number,
         title: r.title.clone(),
         body: r.body.clone(),
-        kind: r.kind.as_str().to_string(),
+        kind: r.kind,
         proposer_member_id: r.proposer_member_id,
         organization_id: r.organization_id,
         created_by: actor.user_id,
-        status: if r.closed { "closed" } else { "not_filed" }.to_string(),
+        status: if r.closed { Status::Closed } else { Status::NotFiled },
         is_key: false,
         published: false,
         merged_into_id: None,
@@ -103,9 +104,9 @@ fn past_proposal(r: &Row, actor: &Actor, note: &str) -> PastProposal {
         updated_at: now,
     };
     let lead = r.lead.filter(|_| r.closed);
-    let mut units: Vec<(i64, &'static str)> = lead.map(|l| (l, "lead")).into_iter().collect();
+    let mut units: Vec<(i64, UnitRole)> = lead.map(|l| (l, UnitRole::Lead)).into_iter().collect();
     if lead.is_some() {
-        units.extend(r.co.iter().map(|c| (*c, "co")));
+        units.extend(r.co.iter().map(|c| (*c, UnitRole::Co)));
     }
     PastProposal {
         proposal,
@@ -115,7 +116,7 @@ fn past_proposal(r: &Row, actor: &Actor, note: &str) -> PastProposal {
             (Some(l), Some(class)) => Some((l, class.clone(), NO_REPLY.to_string(), "—".to_string(), at)),
             _ => None,
         },
-        evaluation: lead.and(r.satisfaction).map(|s| (r.proposer_member_id, s.as_str().to_string(), at)),
+        evaluation: lead.and(r.satisfaction).map(|s| (r.proposer_member_id, s, at)),
         event: (actor.user_id, actor.display_name.clone(), note.to_string()),
     }
 }
@@ -178,7 +179,7 @@ impl App {
         let stored = proposal_import::insert_past(&mut tx, &past).await?;
         let ids: Vec<i64> = stored.iter().map(|p| p.id).collect();
         let entries = stored.iter().map(|p| (p.id, format!("{note}：“{}”", p.title), snapshot(p)));
-        crate::context::audit_write_many(&mut tx, actor, "import", "proposal", &ids, entries).await?;
+        change::record_created(&mut tx, actor, "import", RecordKind::PROPOSAL, &ids, entries, &[Topic::Search]).await?;
         tx.commit().await?;
         tracing::info!(rows = parsed.len(), millis = started.elapsed().as_millis() as u64, "past proposals imported");
         Ok(ImportOutcome::Imported(parsed.len()))

@@ -6,22 +6,26 @@
 mod actions;
 pub mod config;
 mod files;
+mod flow;
 mod history;
+pub mod inputs;
 mod public;
 mod stats;
 mod view;
 
 use chrono::NaiveDate;
 use eline_domain::calendar::{Calendar, DeadlineRules};
-use eline_domain::proposal::{Access, Facts, Kind, Standing, Status, UnitRole};
+use eline_domain::proposal::{Access, CosignStatus, Facts, Kind, Standing, Status};
 use eline_domain::{Actor, Role};
 use eline_storage::Ex;
 use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
 
-pub use actions::{ActionInput, AssignInput, Commitment, ReviewInput};
+pub use actions::ActionInput;
 pub use config::{Config, today};
 pub use files::purpose_label;
+pub use flow::ProposalFlow;
 pub use history::COLUMNS as HISTORY_COLUMNS;
+pub use inputs::*;
 pub use public::PublicProposal;
 pub use stats::{Catalogue, CatalogueItem, ClassCount, Figures, GroupStats, ProposalStats, StatusCount, UnitStats, percent, rate};
 pub use view::{DraftInput, ListQuery, ProposalHome, ProposalView, default_scope};
@@ -29,7 +33,7 @@ pub use view::{DraftInput, ListQuery, ProposalHome, ProposalView, default_scope}
 use crate::{AppError, AppResult};
 
 /// A proposal with what decides who may do what to it.
-pub(crate) struct Loaded {
+pub struct Loaded {
     pub p: Proposal,
     pub cosigners: Vec<Cosigner>,
     pub assignments: Vec<Assignment>,
@@ -68,11 +72,11 @@ impl Loaded {
     }
 
     pub fn status(&self) -> Status {
-        Status::parse(&self.p.status).unwrap_or(Status::Draft)
+        self.p.status
     }
 
     pub fn kind(&self) -> Kind {
-        Kind::parse(&self.p.kind).unwrap_or(Kind::Individual)
+        self.p.kind
     }
 
     /// The actor's current assignment on this proposal.
@@ -86,7 +90,7 @@ impl Loaded {
 
     pub fn standing(&self, actor: &Actor) -> Standing {
         let member = actor.member_id.filter(|_| actor.has(Role::Member));
-        let cosign = |status: &str| member.is_some_and(|m| self.cosigners.iter().any(|c| c.member_id == m && c.status == status));
+        let cosign = |status: CosignStatus| member.is_some_and(|m| self.cosigners.iter().any(|c| c.member_id == m && c.status == status));
         let mine = self.my_assignment(actor);
         Standing {
             staff: actor.has(Role::Staff),
@@ -94,9 +98,9 @@ impl Loaded {
                 Kind::Collective => self.p.created_by == actor.user_id,
                 _ => member.is_some() && member == self.p.proposer_member_id,
             },
-            pending_cosigner: cosign("pending"),
-            cosigner: cosign("confirmed"),
-            unit_role: mine.and_then(|a| UnitRole::parse(&a.role)),
+            pending_cosigner: cosign(CosignStatus::Pending),
+            cosigner: cosign(CosignStatus::Confirmed),
+            unit_role: mine.map(|a| a.role),
             unit_replied: mine.is_some_and(|a| a.replied_round == Some(self.p.round)),
             supervisor: actor.has(Role::Leader) && self.supervisors.iter().any(|(u, _)| *u == actor.user_id),
             leader: actor.has(Role::Leader),
@@ -113,11 +117,11 @@ impl Loaded {
             status: self.status(),
             kind: self.kind(),
             cosigners: self.cosigners.len(),
-            pending_cosigners: self.cosigners.iter().filter(|c| c.status == "pending").count(),
+            pending_cosigners: self.cosigners.iter().filter(|c| c.status == CosignStatus::Pending).count(),
             cosign_window_passed: date(&self.p.cosign_due_on).is_some_and(|d| today > d),
             objection_open: self.p.objection_open,
             objection_window_passed: assigned_on.is_some_and(|a| today > rules.objection_window.due(cal, a)),
-            replies_outstanding: self.assignments.iter().filter(|a| a.active && a.role != "co" && a.replied_round != Some(round)).count(),
+            replies_outstanding: self.assignments.iter().filter(|a| a.active && a.role.replies() && a.replied_round != Some(round)).count(),
             extension_requested: self.p.extension_requested,
             // A refused request counts as used: one request per handling.
             extended: self.p.extended || (self.p.extension_reason.is_some() && !self.p.extension_requested),

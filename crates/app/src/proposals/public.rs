@@ -1,7 +1,6 @@
 //! What the public sees without an account: the filed proposals and replies the office chose to
 //! publish (off by default), without the internal handling record.
 
-use eline_domain::proposal::{Kind, Status};
 use eline_storage::proposals::{self, Assignment, Filter, Reply, Row};
 use eline_storage::{committees, directory, members};
 use serde::Serialize;
@@ -39,11 +38,11 @@ impl App {
     pub async fn public_proposal(&self, committee_id: i64, id: i64) -> AppResult<PublicProposal> {
         let mut c = self.db.acquire().await?;
         let p = proposals::get(&mut c.ex(), committee_id, id).await?.ok_or(AppError::NotFound)?;
-        let status = Status::parse(&p.status).unwrap_or(Status::Draft);
+        let status = p.status;
         if !p.published || !status.is_filed() {
             return Err(AppError::NotFound);
         }
-        let kind = Kind::parse(&p.kind).unwrap_or(Kind::Individual);
+        let kind = p.kind;
         let proposer = match (p.proposer_member_id, p.organization_id) {
             (Some(m), _) => members::get(&mut c.ex(), committee_id, m).await?.map(|m| format!("{}委员", m.name)).unwrap_or_default(),
             (None, Some(o)) => {

@@ -3,13 +3,17 @@
 use chrono::NaiveDate;
 use eline_domain::calendar::{days_left, days_left_label};
 use eline_domain::proposal::{Access, Act, Kind, Status, Text, allowed};
-use eline_domain::{Actor, Role};
+use eline_domain::{Actor, RecordRef, Role};
 use eline_storage::directory;
-use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Evaluation, Event, Filter, NewProposal, Proposal, Reply, Row};
+use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Evaluation, Filter, NewProposal, Proposal, Reply, Row};
+use eline_storage::timeline::Event;
 use serde::{Deserialize, Serialize};
 
+use super::ProposalFlow;
 use super::{Config, Loaded, check_members};
-use crate::context::{audit_write, snapshot};
+use crate::change::{self, Change};
+use crate::context::snapshot;
+use crate::workflow::Workflow;
 use crate::{App, AppError, AppResult, Page};
 
 /// A draft as written: kind, text, co-signers (joint) or organisation (collective).
@@ -79,7 +83,7 @@ impl ProposalView {
         };
         ProposalView {
             proposal,
-            cosigners: self.cosigners.into_iter().filter(|c| c.status == "confirmed").collect(),
+            cosigners: self.cosigners.into_iter().filter(|c| c.status == eline_domain::proposal::CosignStatus::Confirmed).collect(),
             assignments: self.assignments.into_iter().filter(|a| a.active).map(|a| Assignment { objection_reason: None, co_opinion: None, ..a }).collect(),
             evaluations: Vec::new(),
             events: Vec::new(),
@@ -227,8 +231,16 @@ impl App {
         if kind == Kind::Joint {
             proposals::set_cosigners(&mut tx.ex(), p.id, &input.cosigner_ids).await?;
         }
-        proposals::add_event(&mut tx.ex(), p.id, Some(actor.user_id), &actor.display_name, "create", "draft", "起草提案").await?;
-        audit_write(&mut tx, Some(actor), "create", "proposal", Some(p.id), format!("起草提案“{}”", p.title), None, snapshot(&p)).await?;
+        let change = Change {
+            record: RecordRef::proposal(p.id),
+            action: "create",
+            summary: format!("起草提案“{}”", p.title),
+            before: None,
+            after: snapshot(&p),
+            timeline: Some((Some(Status::Draft.as_str()), "起草提案")),
+            topics: ProposalFlow::TOPICS,
+        };
+        change::record(&mut tx, actor, change).await?;
         tx.commit().await?;
         Ok(p)
     }
@@ -260,7 +272,16 @@ impl App {
         if kind == Kind::Joint {
             proposals::set_cosigners(&mut tx.ex(), id, &input.cosigner_ids).await?;
         }
-        audit_write(&mut tx, Some(actor), "update", "proposal", Some(id), format!("修改草稿“{}”", after.title), snapshot(&l.p), snapshot(&after)).await?;
+        let change = Change {
+            record: RecordRef::proposal(id),
+            action: "update",
+            summary: format!("修改草稿“{}”", after.title),
+            before: snapshot(&l.p),
+            after: snapshot(&after),
+            timeline: None,
+            topics: ProposalFlow::TOPICS,
+        };
+        change::record(&mut tx, actor, change).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -292,7 +313,7 @@ impl App {
         };
         let text = Text { title: l.p.title.clone(), body: String::new() };
         let can_attach = super::files::purposes(&l, actor);
-        let attachments = eline_storage::attachments::for_proposal(&mut c.ex(), actor.committee_id, id).await?;
+        let attachments = eline_storage::attachments::of(&mut c.ex(), actor.committee_id, RecordRef::proposal(id)).await?;
         // Units see co-units' opinions and their own part; proposers see units and replies.
         let mut allowed_actions: Vec<&'static str> = allowed(&facts, &who).into_iter().map(Act::as_str).collect();
         if status == Status::Draft && who.proposer {
@@ -307,7 +328,7 @@ impl App {
             organization_name,
             replies: proposals::replies(&mut c.ex(), id).await?,
             evaluations: proposals::evaluations(&mut c.ex(), id).await?,
-            events: proposals::events(&mut c.ex(), id).await?,
+            events: eline_storage::timeline::list(&mut c.ex(), RecordRef::proposal(id)).await?,
             commitments: proposals::commitments(&mut c.ex(), id).await?,
             allowed_actions,
             due_label: due.map(|d| days_left_label(today, d)),

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
 use eline_app::AppError;
-use eline_app::proposals::{ActionInput, AssignInput, Commitment, ProposalView, ReviewInput};
+use eline_app::proposals::*;
 use eline_domain::Actor;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -309,9 +309,9 @@ impl Run {
     fn input(&self, action: &Action, view: &ProposalView) -> ActionInput {
         let s = |t: &str| t.to_string();
         match action {
-            Action::Submit => ActionInput::Submit,
-            Action::Cosign(accept) => ActionInput::Cosign { accept: *accept },
-            Action::Withdraw(r) => ActionInput::Withdraw { reason: r.map(s) },
+            Action::Submit => ActionInput::Submit(SubmitInput::default()),
+            Action::Cosign(accept) => ActionInput::Cosign(CosignInput { accept: *accept, ..Default::default() }),
+            Action::Withdraw(r) => ActionInput::Withdraw(WithdrawInput { reason: r.map(s), ..Default::default() }),
             Action::Review(r) => ActionInput::Review(match r {
                 Review::File => ReviewInput { decision: s("file"), ..Default::default() },
                 Review::Reject { reason, convert } => {
@@ -323,38 +323,40 @@ impl Run {
                 Review::Return { comment } => ReviewInput { decision: s("return"), comment: comment.map(s), ..Default::default() },
             }),
             Action::Assign(u) => ActionInput::Assign(self.assign_input(*u)),
-            Action::Object(t) => ActionInput::Object { reason: s(t) },
-            Action::Reassign(u) => ActionInput::Reassign(self.assign_input(*u)),
-            Action::Contact(t) => ActionInput::Contact { text: s(t) },
-            Action::CoOpinion(t) => ActionInput::CoOpinion { text: s(t) },
-            Action::RequestExtension(t) => ActionInput::RequestExtension { reason: s(t) },
-            Action::DecideExtension(approved) => ActionInput::DecideExtension { approved: *approved, comment: None },
-            Action::Reply { class, text, commitment } => ActionInput::Reply {
+            Action::Object(t) => ActionInput::Object(ObjectInput { reason: s(t), ..Default::default() }),
+            Action::Reassign(u) => ActionInput::Reassign(ReassignInput(self.assign_input(*u))),
+            Action::Contact(t) => ActionInput::Contact(ContactInput { text: s(t), ..Default::default() }),
+            Action::CoOpinion(t) => ActionInput::CoOpinion(CoOpinionInput { text: s(t), ..Default::default() }),
+            Action::RequestExtension(t) => ActionInput::RequestExtension(RequestExtensionInput { reason: s(t), ..Default::default() }),
+            Action::DecideExtension(approved) => ActionInput::DecideExtension(DecideExtensionInput { approved: *approved, ..Default::default() }),
+            Action::Reply { class, text, commitment } => ActionInput::Reply(ReplyInput {
                 class: s(class),
                 text: s(text),
                 signer: s(SIGNER),
-                commitments: commitment.map(|d| vec![Commitment { promise: s("年内完成整改"), due_on: Some(s(d)) }]).unwrap_or_default(),
-            },
-            Action::Evaluate(sat, comment) => ActionInput::Evaluate { satisfaction: s(sat), comment: comment.map(s) },
-            Action::Close(c) => ActionInput::Close { comment: c.map(s) },
-            Action::FollowUp(f) => match f {
-                FollowUp::Add => ActionInput::FollowUp { add: Some(Commitment { promise: s("纳入明年回头看"), due_on: None }), fulfil: None },
+                commitments: commitment.map(|d| vec![CommitmentInput { promise: s("年内完成整改"), due_on: Some(s(d)) }]).unwrap_or_default(),
+                ..Default::default()
+            }),
+            Action::Evaluate(sat, comment) => ActionInput::Evaluate(EvaluateInput { satisfaction: s(sat), comment: comment.map(s), ..Default::default() }),
+            Action::Close(c) => ActionInput::Close(CloseInput { comment: c.map(s), ..Default::default() }),
+            Action::FollowUp(f) => ActionInput::FollowUp(match f {
+                FollowUp::Add => FollowUpInput { promise: Some(s("纳入明年回头看")), ..Default::default() },
                 FollowUp::FulfilFirst => {
                     let id = view.commitments.first().map(|c| c.id).unwrap_or(999_999);
-                    ActionInput::FollowUp { add: None, fulfil: Some((id, s("已落实"))) }
+                    FollowUpInput { commitment_id: Some(id), evidence: Some(s("已落实")), ..Default::default() }
                 }
-                FollowUp::Neither => ActionInput::FollowUp { add: None, fulfil: None },
-            },
-            Action::MarkKey { key, supervisors } => ActionInput::MarkKey {
+                FollowUp::Neither => FollowUpInput::default(),
+            }),
+            Action::MarkKey { key, supervisors } => ActionInput::MarkKey(MarkKeyInput {
                 key: *key,
                 supervisor_ids: match supervisors {
                     0 => vec![],
                     1 => vec![self.w.leader.user_id],
                     _ => vec![self.w.member.user_id],
                 },
-            },
-            Action::Supervise(t) => ActionInput::Supervise { text: s(t) },
-            Action::Publish(p) => ActionInput::Publish { published: *p },
+                version: None,
+            }),
+            Action::Supervise(t) => ActionInput::Supervise(SuperviseInput { text: s(t), ..Default::default() }),
+            Action::Publish(p) => ActionInput::Publish(PublishInput { published: *p, version: None }),
         }
     }
 
@@ -454,7 +456,7 @@ impl Run {
             let staff_view = w.full_view(id).await;
             let action = match action {
                 Choice::Random(a) => a.clone(),
-                Choice::Table(seed) => plausible(&staff_view.proposal.status, *seed),
+                Choice::Table(seed) => plausible(staff_view.proposal.status.as_str(), *seed),
             };
             let input = self.input(&action, &staff_view);
             let act = act_name(&input);
@@ -498,7 +500,7 @@ impl Run {
                     let last_audit = w.audited_changes(id).await.pop().map(|e| e.action);
                     prop_assert_eq!(last_audit.as_deref(), Some(act), "{}: audit entry action", at);
                     let last_event = w.events(id).await.pop().map(|e| (e.action, e.status_after));
-                    prop_assert_eq!(last_event, Some((act.to_string(), p.status.clone())), "{}: timeline entry", at);
+                    prop_assert_eq!(last_event, Some((act.to_string(), Some(p.status.to_string()))), "{}: timeline entry", at);
                 }
                 Err(e) => {
                     *tally.refused.entry(format!("{act} {}", kind(&e))).or_default() += 1;
@@ -579,26 +581,7 @@ fn kind(e: &AppError) -> &'static str {
 }
 
 fn act_name(input: &ActionInput) -> &'static str {
-    match input {
-        ActionInput::Submit => "submit",
-        ActionInput::Cosign { .. } => "cosign",
-        ActionInput::Withdraw { .. } => "withdraw",
-        ActionInput::Review(_) => "review",
-        ActionInput::Assign(_) => "assign",
-        ActionInput::Object { .. } => "object",
-        ActionInput::Reassign(_) => "reassign",
-        ActionInput::Contact { .. } => "contact",
-        ActionInput::CoOpinion { .. } => "co_opinion",
-        ActionInput::RequestExtension { .. } => "request_extension",
-        ActionInput::DecideExtension { .. } => "decide_extension",
-        ActionInput::Reply { .. } => "reply",
-        ActionInput::Evaluate { .. } => "evaluate",
-        ActionInput::Close { .. } => "close",
-        ActionInput::FollowUp { .. } => "follow_up",
-        ActionInput::MarkKey { .. } => "mark_key",
-        ActionInput::Supervise { .. } => "supervise",
-        ActionInput::Publish { .. } => "publish",
-    }
+    input.act().as_str()
 }
 
 #[test]

@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use eline_app::AppError;
-use eline_app::proposals::{ActionInput, AssignInput, DraftInput, today};
+use eline_app::proposals::{ActionInput, AssignInput, CloseInput, ContactInput, DraftInput, today};
 use eline_domain::calendar::{Calendar, Period};
 use serde_json::json;
 
@@ -181,10 +181,10 @@ async fn a_joint_proposal_goes_on_without_silent_cosigners_once_the_confirm_wind
     w.age(id, |p| p.cosign_due_on = Some(LONG_AGO.into())).await;
     assert_eq!(w.allowed(&w.member, id).await, ["submit", "withdraw"]);
     let version = w.row(id).await.version;
-    let p = w.app.act(&w.member, id, None, ActionInput::Submit).await.expect("submit after the window");
+    let p = w.app.act(&w.member, id, None, ActionInput::Submit(Default::default())).await.expect("submit after the window");
     assert_eq!((p.status.as_str(), p.version), ("submitted", version + 1));
     assert_eq!(w.last_note(id).await, "提交审查（2位联名委员未在期限内确认，不再列为联名人）");
-    let statuses: Vec<String> = w.view(&w.staff, id).await.cosigners.into_iter().map(|c| c.status).collect();
+    let statuses: Vec<String> = w.view(&w.staff, id).await.cosigners.into_iter().map(|c| c.status.to_string()).collect();
     assert_eq!(statuses, ["confirmed", "lapsed", "lapsed"]);
     assert!(matches!(w.app.get_proposal(&w.cosigner_b, id).await, Err(AppError::NotFound)));
     assert_eq!(w.audited_changes(id).await.len(), 4);
@@ -375,7 +375,7 @@ async fn a_proposal_merged_into_a_filed_one_lets_its_proposer_read_the_target_bu
     let te = w.events(target.id).await;
     assert_eq!(te.len(), target_events + 1);
     let last = te.last().unwrap();
-    assert_eq!((last.action.as_str(), last.status_after.as_str()), ("merge", "filed"));
+    assert_eq!((last.action.as_str(), last.status_after.as_deref()), ("merge", Some("filed")));
     assert_eq!(last.note, format!("并入提案“{}”，其提案人将一并收到答复", p.title));
     assert_eq!(w.status(target.id).await, "filed");
 
@@ -613,7 +613,7 @@ async fn a_replied_proposal_is_closed_by_staff_only_once_the_evaluation_window_h
     assert!(w.allowed(&w.member, p.id).await.is_empty());
     let err = w.refused(&w.member, p.id, "evaluate", json!({"satisfaction": "satisfied"})).await;
     assert!(matches!(&err, AppError::InvalidTransition(m) if m == "已超过评价期限"), "{err:?}");
-    let q = w.app.act(&w.staff, p.id, None, ActionInput::Close { comment: None }).await.unwrap();
+    let q = w.app.act(&w.staff, p.id, None, ActionInput::Close(CloseInput::default())).await.unwrap();
     assert_eq!(q.status, "closed");
     assert_eq!(w.last_note(p.id).await, "评价期满，办结");
 }
@@ -759,7 +759,7 @@ async fn a_unit_guessing_another_units_proposal_id_is_told_it_does_not_exist() {
     assert!(matches!(w.app.get_proposal(&w.unit_c, p.id).await, Err(AppError::NotFound)));
     let err = w.refused(&w.unit_c, p.id, "reply", reply("A")).await;
     assert!(matches!(err, AppError::NotFound), "{err:?}");
-    let r = w.app.act(&w.unit_c, p.id + 1000, None, ActionInput::Contact { text: "猜一个编号".into() }).await;
+    let r = w.app.act(&w.unit_c, p.id + 1000, None, ActionInput::Contact(ContactInput { text: "猜一个编号".into(), ..Default::default() })).await;
     assert!(matches!(r, Err(AppError::NotFound)), "{r:?}");
     assert!(w.list(&w.unit_c, json!({})).await.unwrap().is_empty());
     assert_eq!(w.list(&w.unit, json!({})).await.unwrap(), [p.id]);
@@ -829,7 +829,7 @@ async fn two_hundred_filed_proposals_are_assigned_in_one_call() {
     let mut items = Vec::new();
     for i in 0..200 {
         let p = w.draft(&w.member, &format!("关于第{i}项民生实事的建议")).await;
-        let p = w.app.act(&w.member, p.id, Some(p.version), ActionInput::Submit).await.unwrap();
+        let p = w.app.act(&w.member, p.id, Some(p.version), ActionInput::Submit(Default::default())).await.unwrap();
         let review = ActionInput::Review(eline_app::proposals::ReviewInput { decision: "file".into(), ..Default::default() });
         let p = w.app.act(&w.staff, p.id, Some(p.version), review).await.unwrap();
         assert_eq!(p.number, Some(i + 1));

@@ -196,16 +196,16 @@ impl World {
     }
 
     pub async fn status(&self, id: i64) -> String {
-        self.row(id).await.status
+        self.row(id).await.status.to_string()
     }
 
     pub async fn allowed(&self, who: &Actor, id: i64) -> Vec<&'static str> {
         self.view(who, id).await.allowed_actions
     }
 
-    pub async fn events(&self, id: i64) -> Vec<proposals::Event> {
+    pub async fn events(&self, id: i64) -> Vec<eline_storage::timeline::Event> {
         let mut c = self.t.db.acquire().await.expect("connection");
-        proposals::events(&mut c.ex(), id).await.expect("events")
+        eline_storage::timeline::list(&mut c.ex(), eline_domain::RecordRef::proposal(id)).await.expect("events")
     }
 
     /// (action, note) of the timeline, oldest first.
@@ -242,7 +242,7 @@ impl World {
 
     /// Takes an action with the current version (as the page would).
     pub async fn act(&self, who: &Actor, id: i64, action: &str, body: Value) -> AppResult<Proposal> {
-        let input = ActionInput::from_json(action, &body)?;
+        let input = ActionInput::parse(action, body.clone())?;
         self.act_input(who, id, input).await
     }
 
@@ -265,7 +265,7 @@ impl World {
         let ev = self.events(id).await;
         assert_eq!(ev.len(), events + 1, "{action}: one timeline entry");
         let last = ev.last().expect("an event");
-        assert_eq!((last.action.as_str(), last.status_after.as_str()), (action, after.status.as_str()), "{action}: timeline entry");
+        assert_eq!((last.action.as_str(), last.status_after.as_deref()), (action, Some(after.status.as_str())), "{action}: timeline entry");
         let au = self.audited_changes(id).await;
         assert_eq!(au.len(), audited + 1, "{action}: one audit entry");
         let entry = au.last().expect("an audit entry");

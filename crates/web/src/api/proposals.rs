@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use eline_app::AppError;
-use eline_app::proposals::{ActionInput, AssignInput, DraftInput, ListQuery};
+use eline_app::proposals::{AssignInput, DraftInput, ListQuery};
+use eline_domain::proposal::{Kind, Status};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,16 +22,14 @@ use crate::error::{ApiError, Problem};
 pub struct ProposalOut {
     pub id: i64,
     pub version: i64,
-    /// draft, awaiting_cosigners, submitted, filed, not_filed, merged, withdrawn, assigned, replied, rehandling, closed
-    pub status: String,
+    pub status: Status,
     pub status_label: String,
     pub number: Option<i64>,
     pub session_id: i64,
     pub session_name: String,
     pub title: String,
     pub body: String,
-    /// individual | joint | collective
-    pub kind: String,
+    pub kind: Kind,
     pub proposer_member_id: Option<i64>,
     pub proposer_name: Option<String>,
     pub organization_id: Option<i64>,
@@ -79,14 +78,14 @@ impl From<eline_app::proposals::ProposalView> for ProposalOut {
         ProposalOut {
             id: p.id,
             version: p.version,
-            status: p.status.clone(),
+            status: p.status,
             status_label: v.status_label.to_string(),
             number: p.number,
             session_id: p.session_id,
             session_name: v.session_name.clone(),
             title: p.title.clone(),
             body: p.body.clone(),
-            kind: p.kind.clone(),
+            kind: p.kind,
             proposer_member_id: p.proposer_member_id,
             proposer_name: v.proposer_name.clone(),
             organization_id: p.organization_id,
@@ -124,8 +123,8 @@ pub struct ProposalRowOut {
     pub number: Option<i64>,
     pub session_id: i64,
     pub title: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: Kind,
+    pub status: Status,
     pub is_key: bool,
     pub due_on: Option<String>,
     pub proposer_name: Option<String>,
@@ -305,53 +304,38 @@ async fn assign_many(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b)
         co_unit_ids: b.co_unit_ids.unwrap_or_default(),
         split_unit_ids: b.split_unit_ids.unwrap_or_default(),
         comment: b.comment,
+        version: None,
     };
     let n = state.app.assign_many(&a, &items, &input).await?;
     Ok(Json(BulkAssignOut { assigned: n }))
 }
 
-/// Runs a workflow action from its JSON body.
-pub async fn run_action(
-    state: &AppState,
-    a: &eline_domain::Actor,
-    id: i64,
-    action: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Json<ProposalOut>, ApiError> {
-    let value: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
-        serde_json::json!({})
-    } else {
-        serde_json::from_slice(body).map_err(|e| super::body_error(&e.to_string()))?
-    };
-    if !value.is_object() {
-        return Err(AppError::field("body", "请求体应为 JSON 对象，如 {\"version\": 3}").into());
-    }
-    let header_version = headers.get(axum::http::header::IF_MATCH).is_some();
-    let version =
-        if header_version || value.get("version").is_some() { Some(version_of(headers, value.get("version").and_then(|v| v.as_i64()))?) } else { None };
-    let input = ActionInput::from_json(action, &value)?;
-    state.app.act(a, id, version, input).await?;
-    Ok(Json(state.app.get_proposal(a, id).await?.into()))
-}
-
 mod actions {
-    //! One documented route per workflow action.
+    //! One documented route per workflow action, each with its typed request body (the list is
+    //! `eline_app::proposal_actions!`).
     use axum::extract::State;
     use axum::http::HeaderMap;
+    use eline_app::proposals::*;
 
     use super::*;
 
     macro_rules! action_routes {
-        ($( $name:ident => $path:literal, $action:literal, $doc:literal, $body:literal; )*) => {
+        ($($name:ident: $act:ident => $input:ident,)*) => {
             $(
-                #[doc = $doc]
-                #[utoipa::path(post, path = $path, tag = "proposals", params(("id" = i64, Path)),
-                    request_body(content = Object, description = $body, content_type = "application/json"),
-                    responses((status = 200, body = ProposalOut), (status = 403, body = Problem), (status = 404, body = Problem),
-                        (status = 409, body = Problem, description = "invalid_transition or version_conflict"), (status = 422, body = Problem)))]
-                async fn $name(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<ProposalOut>, ApiError> {
-                    run_action(&state, &a, id, $action, &headers, &body).await
+                #[utoipa::path(post, path = concat!("/api/v1/proposals/{id}/", stringify!($name)), tag = "proposals", params(("id" = i64, Path)),
+                    request_body = $input,
+                    responses((status = 200, body = ProposalOut, description = "the proposal after the action"),
+                        (status = 409, body = Problem, description = "invalid_transition or version_conflict")))]
+                async fn $name(
+                    State(state): State<AppState>,
+                    ApiUser(a): ApiUser,
+                    Id(id): Id,
+                    headers: HeaderMap,
+                    ActionBody(input): ActionBody<$input>,
+                ) -> Result<Json<ProposalOut>, ApiError> {
+                    let version = action_version(&headers, input.version())?;
+                    state.app.act(&a, id, version, ActionInput::$act(input)).await?;
+                    Ok(Json(state.app.get_proposal(&a, id).await?.into()))
                 }
             )*
             pub fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
@@ -360,25 +344,31 @@ mod actions {
         };
     }
 
-    action_routes! {
-        submit => "/api/v1/proposals/{id}/submit", "submit", "提交 (proposer).", "{version?}";
-        cosign => "/api/v1/proposals/{id}/cosign", "cosign", "联名确认 (a co-signer).", "{accept: bool}";
-        withdraw => "/api/v1/proposals/{id}/withdraw", "withdraw", "撤回 (proposer, before filing).", "{reason?}";
-        review => "/api/v1/proposals/{id}/review", "review", "审查 (staff).", "{decision: file|reject|merge|return, reason?, merge_into?, comment?, convert_to?: opinion|suggestion|letter}";
-        assign => "/api/v1/proposals/{id}/assign", "assign", "交办 (staff).", "{lead_unit_id?, co_unit_ids?: [], split_unit_ids?: [], comment?}";
-        object => "/api/v1/proposals/{id}/object", "object", "申请调整 (an assigned unit, within the window).", "{reason}";
-        reassign => "/api/v1/proposals/{id}/reassign", "reassign", "重新交办 (staff).", "{lead_unit_id?, co_unit_ids?: [], split_unit_ids?: [], comment?}";
-        contact => "/api/v1/proposals/{id}/contact", "contact", "沟通记录 (an assigned unit).", "{text}";
-        co_opinion => "/api/v1/proposals/{id}/co_opinion", "co_opinion", "会办意见 (a co-unit).", "{text}";
-        request_extension => "/api/v1/proposals/{id}/request_extension", "request_extension", "申请延期 (a replying unit, before the due date).", "{reason}";
-        decide_extension => "/api/v1/proposals/{id}/decide_extension", "decide_extension", "审批延期 (staff).", "{approved: bool, comment?}";
-        reply => "/api/v1/proposals/{id}/reply", "reply", "答复 (lead unit, or each split unit).", "{class: A|B|C, text, signer, commitments?: [{promise, due_on?}]}";
-        evaluate => "/api/v1/proposals/{id}/evaluate", "evaluate", "评价 (proposer; co-signers recorded).", "{satisfaction: satisfied|basically_satisfied|dissatisfied, comment? (required when dissatisfied)}";
-        close => "/api/v1/proposals/{id}/close", "close", "办结 (staff).", "{comment? (required after a second dissatisfied)}";
-        follow_up => "/api/v1/proposals/{id}/follow_up", "follow_up", "跟踪落实 (staff, unit).", "{promise, due_on?} to add, or {commitment_id, evidence} to fulfil";
-        mark_key => "/api/v1/proposals/{id}/mark_key", "mark_key", "重点提案 (staff).", "{key: bool, supervisor_ids?: [user id of a leader]}";
-        supervise => "/api/v1/proposals/{id}/supervise", "supervise", "督办 (a supervising leader).", "{text}";
-        publish => "/api/v1/proposals/{id}/publish", "publish", "公开设置 (staff).", "{published: bool}";
+    eline_app::proposal_actions!(action_routes);
+}
+
+/// The version an action must find: `If-Match`, else the body's `version`; none: not checked.
+fn action_version(headers: &HeaderMap, body: Option<i64>) -> Result<Option<i64>, ApiError> {
+    if headers.get(axum::http::header::IF_MATCH).is_some() || body.is_some() { Ok(Some(version_of(headers, body)?)) } else { Ok(None) }
+}
+
+/// An action's JSON body as its typed input; an empty body is the input's defaults (`submit`
+/// needs nothing).
+pub struct ActionBody<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Default, S: Send + Sync> axum::extract::FromRequest<S> for ActionBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = <axum::body::Bytes as axum::extract::FromRequest<S>>::from_request(req, state).await.map_err(|_| ApiError(AppError::PayloadTooLarge))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(ActionBody(T::default()));
+        }
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| super::body_error(&e.to_string()))?;
+        if !value.is_object() {
+            return Err(AppError::field("body", "请求体应为 JSON 对象，如 {\"version\": 3}").into());
+        }
+        Ok(ActionBody(super::from_json(value)?))
     }
 }
 
@@ -422,7 +412,7 @@ async fn upload(
     let f = state.app.attach_to_proposal(&a, id, &p.purpose, &name, &bytes).await?;
     Ok((
         StatusCode::CREATED,
-        Json(AttachmentOut { id: f.id, purpose: f.owner_type, file_name: f.file_name, content_type: f.content_type, size: f.size, sha256: f.sha256 }),
+        Json(AttachmentOut { id: f.id, purpose: f.purpose, file_name: f.file_name, content_type: f.content_type, size: f.size, sha256: f.sha256 }),
     ))
 }
 

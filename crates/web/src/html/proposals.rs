@@ -56,35 +56,30 @@ impl Pf {
 pub struct P;
 
 impl P {
-    pub fn status(s: &str) -> &'static str {
-        Status::parse(s).map(Status::label).unwrap_or("")
+    pub fn status(s: &Status) -> &'static str {
+        s.label()
     }
-    pub fn kind(k: &str) -> &'static str {
-        Kind::parse(k).map(Kind::label).unwrap_or("")
+    pub fn kind(k: &Kind) -> &'static str {
+        k.label()
     }
     pub fn number(n: &Option<i64>) -> String {
         n.map(|n| format!("第{n:04}号")).unwrap_or_default()
     }
-    pub fn satisfaction(s: &str) -> &'static str {
-        eline_domain::proposal::Satisfaction::parse(s).map(|s| s.label()).unwrap_or("")
+    pub fn satisfaction(s: &eline_domain::proposal::Satisfaction) -> &'static str {
+        s.label()
     }
-    pub fn role(r: &str) -> &'static str {
-        eline_domain::proposal::UnitRole::parse(r).map(|r| r.label()).unwrap_or("")
+    pub fn role(r: &eline_domain::proposal::UnitRole) -> &'static str {
+        r.label()
     }
-    pub fn cosign(s: &str) -> &'static str {
-        match s {
-            "pending" => "待确认",
-            "confirmed" => "已确认",
-            "declined" => "已谢绝",
-            "lapsed" => "未确认（逾期）",
-            _ => "",
-        }
+    pub fn cosign(s: &eline_domain::proposal::CosignStatus) -> &'static str {
+        s.label()
     }
     pub fn action(a: &str) -> &'static str {
         match a {
             "create" => "起草",
             "edit" => "修改",
             "merge" => "并案",
+            "attach" => "上传附件",
             other => eline_domain::proposal::Act::parse(other).map(|a| a.label()).unwrap_or(""),
         }
     }
@@ -92,8 +87,8 @@ impl P {
         let Some(d) = due.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else { return String::new() };
         eline_domain::calendar::days_left_label(eline_app::proposals::today(), d)
     }
-    pub fn overdue(due: &Option<String>, status: &str) -> bool {
-        matches!(status, "assigned" | "rehandling")
+    pub fn overdue(due: &Option<String>, status: &Status) -> bool {
+        status.awaits_reply()
             && due.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|d| d < eline_app::proposals::today())
     }
     pub fn queue(q: &str) -> &'static str {
@@ -105,8 +100,8 @@ impl P {
             _ => "",
         }
     }
-    pub fn awaiting(status: &str) -> bool {
-        matches!(status, "assigned" | "rehandling")
+    pub fn awaiting(status: &Status) -> bool {
+        status.awaits_reply()
     }
 }
 
@@ -250,6 +245,7 @@ async fn bulk_assign(State(state): State<AppState>, user: PageUser, body: Bytes)
         co_unit_ids: f.ints("co_unit_ids"),
         split_unit_ids: vec![],
         comment: f.opt("comment"),
+        version: None,
     };
     let result = if errs.is_empty() { state.app.assign_many(&user.actor, &items, &input).await } else { Err(AppError::Validation(errs)) };
     match result {
@@ -336,7 +332,7 @@ async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> R
     match state.app.create_proposal(&user.actor, &draft_of(&f)).await {
         Ok(p) => {
             if f.get("then") == "submit" {
-                match state.app.act(&user.actor, p.id, None, ActionInput::Submit).await {
+                match state.app.act(&user.actor, p.id, None, ActionInput::Submit(Default::default())).await {
                     Ok(_) => flash(&user.session, "提案已提交").await,
                     Err(e) => flash(&user.session, &format!("草稿已保存，但未能提交：{e}")).await,
                 }
@@ -357,7 +353,7 @@ async fn edit_form(State(state): State<AppState>, user: PageUser, PagePath(id): 
     let mut pairs = vec![
         ("title".to_string(), v.proposal.title.clone()),
         ("body".into(), v.proposal.body.clone()),
-        ("kind".into(), v.proposal.kind.clone()),
+        ("kind".into(), v.proposal.kind.to_string()),
         ("version".into(), v.proposal.version.to_string()),
         ("session_id".into(), v.proposal.session_id.to_string()),
     ];
@@ -374,7 +370,7 @@ async fn update(State(state): State<AppState>, user: PageUser, PagePath(id): Pag
     match state.app.update_draft(&user.actor, id, version, &draft_of(&f)).await {
         Ok(_) => {
             if f.get("then") == "submit" {
-                match state.app.act(&user.actor, id, None, ActionInput::Submit).await {
+                match state.app.act(&user.actor, id, None, ActionInput::Submit(Default::default())).await {
                     Ok(_) => flash(&user.session, "提案已提交").await,
                     Err(e) => flash(&user.session, &format!("已保存，但未能提交：{e}")).await,
                 }
@@ -417,7 +413,7 @@ impl DetailPage {
         self.rules.reply_class_label(code).unwrap_or("").to_string()
     }
     fn replied(&self, a: &eline_storage::proposals::Assignment) -> bool {
-        a.role != "co" && a.replied_round == Some(self.v.proposal.round)
+        a.role.replies() && a.replied_round == Some(self.v.proposal.round)
     }
     fn open_commitments(&self) -> bool {
         self.v.commitments.iter().any(|c| c.done_at.is_none())
@@ -499,46 +495,32 @@ async fn detail(
     Ok(render(&detail_with(&state, &user, id, Errors::default(), String::new(), q.template).await?))
 }
 
-/// Turns an action form into the JSON body the action takes (same shape as the API).
-fn action_body(action: &str, f: &FormData) -> serde_json::Value {
-    let mut m = serde_json::Map::new();
-    for (k, v) in &f.0 {
-        if k == "_csrf" || v.trim().is_empty() || m.contains_key(k) {
-            continue;
-        }
-        let value = match k.as_str() {
-            "merge_into" | "lead_unit_id" | "commitment_id" | "version" => {
-                v.trim().parse::<i64>().map(serde_json::Value::from).unwrap_or_else(|_| v.clone().into())
+macro_rules! form_input {
+    ($($name:ident: $act:ident => $input:ident,)*) => {
+        /// The action form posted as the action's typed input (the struct the API takes).
+        fn form_input(action: &str, f: &FormData) -> Result<ActionInput, AppError> {
+            use eline_app::proposals::*;
+            match action {
+                $(stringify!($name) => Ok(ActionInput::$act(crate::form::parse::<$input>(&f.0)?)),)*
+                _ => Err(AppError::NotFound),
             }
-            "co_unit_ids" | "split_unit_ids" | "supervisor_ids" => serde_json::Value::from(f.ints(k)),
-            "accept" | "approved" | "key" | "published" => serde_json::Value::Bool(v == "true"),
-            _ => serde_json::Value::String(v.clone()),
-        };
-        m.insert(k.clone(), value);
-    }
-    if action == "reply" {
-        let promise = f.get("promise").trim().to_string();
-        m.remove("promise");
-        let due = m.remove("due_on");
-        if !promise.is_empty() {
-            m.insert("commitments".into(), serde_json::json!([{ "promise": promise, "due_on": due }]));
         }
-    }
-    serde_json::Value::Object(m)
+    };
 }
+
+eline_app::proposal_actions!(form_input);
 
 async fn act(State(state): State<AppState>, user: PageUser, PagePath((id, action)): PagePath<(i64, String)>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
-    let value = action_body(&action, &f);
     let version = f.get("version").parse().ok();
-    let result = match ActionInput::from_json(&action, &value) {
+    let result = match form_input(&action, &f) {
         Ok(input) => state.app.act(&user.actor, id, version, input).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(p) => {
             let label = eline_domain::proposal::Act::parse(&action).map(|a| a.label()).unwrap_or("操作");
-            flash(&user.session, &format!("{label}：已完成（当前状态：{}）", P::status(&p.status))).await;
+            flash(&user.session, &format!("{label}：已完成（当前状态：{}）", p.status.label())).await;
             Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
         }
         Err(AppError::InvalidTransition(m)) => {

@@ -402,8 +402,8 @@ async fn filed_proposal(app: &TestApp, n: usize) -> (i64, i64) {
     };
     let id = a.create_proposal(&member, &draft).await.unwrap().id;
     let file = a.attach_to_proposal(&member, id, "proposal", "调研材料.pdf", b"%PDF-1.4 matrix").await.unwrap().id;
-    a.act(&member, id, None, eline_app::proposals::ActionInput::Submit).await.unwrap();
-    let review = eline_app::proposals::ActionInput::from_json("review", &json!({"decision": "file"})).unwrap();
+    a.act(&member, id, None, eline_app::proposals::ActionInput::Submit(Default::default())).await.unwrap();
+    let review = eline_app::proposals::ActionInput::parse("review", json!({"decision": "file"}).clone()).unwrap();
     a.act(&staff, id, None, review).await.unwrap();
     (id, file)
 }

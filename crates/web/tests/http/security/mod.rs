@@ -50,7 +50,12 @@ pub const INTERNAL: [&str; 5] = ["内部调整理由", "电话沟通记录", "�
 
 pub async fn attachment_ids(app: &eline_web::testing::TestApp, proposal_id: i64) -> Vec<i64> {
     let mut c = app.state.app.db.acquire().await.unwrap();
-    eline_storage::attachments::for_proposal(&mut c.ex(), app.committee_id, proposal_id).await.unwrap().into_iter().map(|a| a.id).collect()
+    eline_storage::attachments::of(&mut c.ex(), app.committee_id, eline_domain::RecordRef::proposal(proposal_id))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect()
 }
 
 pub async fn member_other_than_demo(app: &eline_web::testing::TestApp) -> i64 {

@@ -1,0 +1,270 @@
+//! The typed inputs of the proposal actions: the JSON body of `POST /api/v1/proposals/{id}/<action>`
+//! and the fields of the page's action form are the same struct (its OpenAPI schema is the
+//! request body). Every input may carry the record's `version` (else `If-Match`; checked when
+//! given). Names of choices (`decision`, `satisfaction`, …) are checked by the action with a
+//! Chinese message against the field.
+
+use serde::Deserialize;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// 提交 (the proposer).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SubmitInput {
+    pub version: Option<i64>,
+}
+
+/// 联名确认 (a co-signer asked to co-sign).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CosignInput {
+    /// true: confirm (确认联名); false: decline (谢绝).
+    pub accept: bool,
+    pub version: Option<i64>,
+}
+
+/// 撤回 (the proposer, before filing).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WithdrawInput {
+    pub reason: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// 审查 (the office): file, reject, merge or return.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReviewInput {
+    /// file (立案) | reject (不立案) | merge (并案) | return (退回修改)
+    #[cfg_attr(feature = "openapi", schema(value_type = eline_domain::proposal::Decision))]
+    #[serde(default)]
+    pub decision: String,
+    /// Rejection reason (不立案理由): one of the configured reasons, or another.
+    pub reason: Option<String>,
+    /// The filed proposal to merge into (并案).
+    pub merge_into: Option<i64>,
+    /// Comment to the proposer (required when returning).
+    pub comment: Option<String>,
+    /// With the proposer's consent, what a rejected proposal becomes: opinion (社情民意) |
+    /// suggestion (意见建议) | letter (委员来信).
+    pub convert_to: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// 交办 / 重新交办 (the office): a lead unit with co-units, or two or more split units.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AssignInput {
+    /// 主办 — with co-units (会办); or leave empty and give split units (分办).
+    pub lead_unit_id: Option<i64>,
+    #[serde(default)]
+    pub co_unit_ids: Vec<i64>,
+    #[serde(default)]
+    pub split_unit_ids: Vec<i64>,
+    pub comment: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// 重新交办 (the office): as an assignment; answers an objection.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(transparent)]
+pub struct ReassignInput(pub AssignInput);
+
+/// 申请调整 (an assigned unit, within the window).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ObjectInput {
+    #[serde(default)]
+    pub reason: String,
+    pub version: Option<i64>,
+}
+
+/// 沟通记录 (an assigned unit: meeting or phoning the proposer before or during handling).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ContactInput {
+    #[serde(default)]
+    pub text: String,
+    pub version: Option<i64>,
+}
+
+/// 会办意见 (a co-unit, to the lead unit).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CoOpinionInput {
+    #[serde(default)]
+    pub text: String,
+    pub version: Option<i64>,
+}
+
+/// 申请延期 (a replying unit, before the due date).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RequestExtensionInput {
+    #[serde(default)]
+    pub reason: String,
+    pub version: Option<i64>,
+}
+
+/// 督办 (a supervising leader of a key proposal).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SuperviseInput {
+    #[serde(default)]
+    pub text: String,
+    pub version: Option<i64>,
+}
+
+/// 审批延期 (the office).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DecideExtensionInput {
+    pub approved: bool,
+    pub comment: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// A promise a unit makes in a B or C reply (承诺事项), followed up after closing.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CommitmentInput {
+    #[serde(default)]
+    pub promise: String,
+    /// YYYY-MM-DD
+    pub due_on: Option<String>,
+}
+
+/// 答复 (the lead unit, or each split unit).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReplyInput {
+    /// A reply class code of the committee's configuration (default A, B, C).
+    #[serde(default)]
+    pub class: String,
+    #[serde(default)]
+    pub text: String,
+    /// 签发人
+    #[serde(default)]
+    pub signer: String,
+    #[serde(default)]
+    pub commitments: Vec<CommitmentInput>,
+    pub version: Option<i64>,
+}
+
+/// 评价 (the proposer; co-signers' ratings are recorded).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EvaluateInput {
+    /// satisfied (满意) | basically_satisfied (基本满意) | dissatisfied (不满意)
+    #[cfg_attr(feature = "openapi", schema(value_type = eline_domain::proposal::Satisfaction))]
+    #[serde(default)]
+    pub satisfaction: String,
+    /// Required when dissatisfied.
+    pub comment: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// 办结 (the office).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CloseInput {
+    /// Required after a second 不满意 (the face-to-face consultation).
+    pub comment: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// 跟踪落实 (the office, a handling unit): register a promise, or report one fulfilled.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FollowUpInput {
+    /// A promise to register …
+    pub promise: Option<String>,
+    /// … due on YYYY-MM-DD;
+    pub due_on: Option<String>,
+    /// or the promise fulfilled …
+    pub commitment_id: Option<i64>,
+    /// … and how.
+    pub evidence: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// 重点提案 (the office, as decided by the chairs' meeting).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MarkKeyInput {
+    #[serde(default = "yes")]
+    pub key: bool,
+    /// User ids of supervising leaders.
+    #[serde(default)]
+    pub supervisor_ids: Vec<i64>,
+    pub version: Option<i64>,
+}
+
+/// 公开设置 (the office).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PublishInput {
+    #[serde(default = "yes")]
+    pub published: bool,
+    pub version: Option<i64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for MarkKeyInput {
+    fn default() -> Self {
+        MarkKeyInput { key: true, supervisor_ids: Vec::new(), version: None }
+    }
+}
+
+impl Default for PublishInput {
+    fn default() -> Self {
+        PublishInput { published: true, version: None }
+    }
+}
+
+/// The record version an action's input carries (`version` in the body; checked when given).
+pub trait Versioned {
+    fn version(&self) -> Option<i64>;
+}
+
+macro_rules! versioned {
+    ($($input:ty),* $(,)?) => {$(
+        impl Versioned for $input {
+            fn version(&self) -> Option<i64> {
+                self.version
+            }
+        }
+    )*};
+}
+
+versioned!(
+    SubmitInput,
+    CosignInput,
+    WithdrawInput,
+    ReviewInput,
+    AssignInput,
+    ObjectInput,
+    ContactInput,
+    CoOpinionInput,
+    RequestExtensionInput,
+    SuperviseInput,
+    DecideExtensionInput,
+    ReplyInput,
+    EvaluateInput,
+    CloseInput,
+    FollowUpInput,
+    MarkKeyInput,
+    PublishInput,
+);
+
+impl Versioned for ReassignInput {
+    fn version(&self) -> Option<i64> {
+        self.0.version
+    }
+}

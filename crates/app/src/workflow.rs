@@ -1,0 +1,127 @@
+//! The action runner every workflow module uses (docs/modules.md): one transaction per action —
+//! load the record, check that the actor may see it and that the version is current, ask the
+//! module's pure transition, apply the action's effects, save, record the change (audit,
+//! timeline, outbox) and commit. A refused action changes nothing; a refusal of the party itself
+//! (Forbidden) is audited the same way for every module.
+
+use std::future::Future;
+
+use eline_domain::record::Refusal;
+use eline_domain::{Access, Actor, RecordKind, RecordRef};
+use eline_storage::Tx;
+
+use crate::change::{self, Change, Topic};
+use crate::context::audit_write;
+use crate::{App, AppError, AppResult};
+
+/// A record kind with a workflow: what the runner needs of the module.
+pub trait Workflow: Send + Sync + 'static {
+    const KIND: RecordKind;
+    /// Outbox topics every change of such a record follows.
+    const TOPICS: &'static [Topic];
+    /// The record as an action needs it: the stored row, what decides who may do what, and the
+    /// configuration in force (loaded in the action's transaction).
+    type Loaded: Send + Sync;
+    /// The stored row an action returns.
+    type Saved: serde::Serialize + Send;
+    /// The module's pure input to its transition (e.g. `proposal::Step`).
+    type Step: Copy + Send + Sync;
+    type Status: Copy + Send + Sync;
+
+    fn load(app: &App, tx: &mut Tx, actor: &Actor, id: i64) -> impl Future<Output = AppResult<Self::Loaded>> + Send;
+    /// How much of the record the actor may see (`None`: "not found").
+    fn access(tx: &mut Tx, loaded: &Self::Loaded, actor: &Actor) -> impl Future<Output = AppResult<Access>> + Send;
+    fn version(loaded: &Self::Loaded) -> i64;
+    /// The state after `step`, or why it is refused (the module's pure transition).
+    fn decide(loaded: &Self::Loaded, actor: &Actor, step: Self::Step) -> Result<Self::Status, Refusal>;
+    fn status_name(status: Self::Status) -> &'static str;
+    /// Stores the record in its new state (version checked); returns the stored row.
+    fn save(tx: &mut Tx, loaded: &mut Self::Loaded, next: Self::Status) -> impl Future<Output = AppResult<Self::Saved>> + Send;
+    fn before(loaded: &Self::Loaded) -> &Self::Saved;
+    /// The audit summary of an action: "提案“…”：<note>".
+    fn summary(saved: &Self::Saved, note: &str) -> String;
+}
+
+/// One action of a workflow: its typed input (the JSON body and the form, the same struct), its
+/// step, and its effects.
+pub trait Action<W: Workflow>: Send + Sync {
+    /// The action's name (API path and audit/timeline action).
+    fn name(&self) -> &'static str;
+    /// The Chinese label (refusal audit, messages).
+    fn label(&self) -> &'static str;
+    /// What the input asks of the transition (validates what decides the step).
+    fn step(&self) -> AppResult<W::Step>;
+    /// The action's effects beyond the state change (rows of its own, fields of the record);
+    /// returns the timeline note. Runs inside the action's transaction after the transition
+    /// allowed the step.
+    fn apply(&self, cx: &mut Cx<'_, W>) -> impl Future<Output = AppResult<String>> + Send;
+}
+
+/// What an action's effects work with.
+pub struct Cx<'a, W: Workflow> {
+    pub app: &'a App,
+    pub tx: &'a mut Tx,
+    pub actor: &'a Actor,
+    pub loaded: &'a mut W::Loaded,
+    /// The state the transition leads to.
+    pub next: W::Status,
+}
+
+/// Runs `action` on record `id` in its own transaction; `version`, when given, must be current.
+pub async fn run<W: Workflow, A: Action<W>>(app: &App, actor: &Actor, id: i64, version: Option<i64>, action: &A) -> AppResult<W::Saved> {
+    let mut tx = app.db.begin().await?;
+    match run_in::<W, A>(app, &mut tx, actor, id, version, action).await {
+        Ok(saved) => {
+            tx.commit().await?;
+            Ok(saved)
+        }
+        Err(e) => {
+            drop(tx);
+            Err(audit_refusal(app, actor, RecordRef::new(W::KIND, id), action.label(), e).await)
+        }
+    }
+}
+
+/// The action inside a transaction the caller owns (bulk actions run many in one).
+pub async fn run_in<W: Workflow, A: Action<W>>(app: &App, tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>, action: &A) -> AppResult<W::Saved> {
+    let mut loaded = W::load(app, tx, actor, id).await?;
+    if W::access(tx, &loaded, actor).await? == Access::None {
+        return Err(AppError::NotFound);
+    }
+    if version.is_some_and(|v| v != W::version(&loaded)) {
+        return Err(AppError::VersionConflict);
+    }
+    let next = W::decide(&loaded, actor, action.step()?)?;
+    let note = action.apply(&mut Cx { app, tx: &mut *tx, actor, loaded: &mut loaded, next }).await?;
+    let before = crate::snapshot(W::before(&loaded));
+    let saved = W::save(tx, &mut loaded, next).await?;
+    let change = Change {
+        record: RecordRef::new(W::KIND, id),
+        action: action.name(),
+        summary: W::summary(&saved, &note),
+        before,
+        after: crate::snapshot(&saved),
+        timeline: Some((Some(W::status_name(next)), &note)),
+        topics: W::TOPICS,
+    };
+    change::record(tx, actor, change).await?;
+    Ok(saved)
+}
+
+/// After an action's transaction was rolled back: a refusal of the party (Forbidden) is audited
+/// in its own transaction; the error is passed on.
+pub async fn audit_refusal(app: &App, actor: &Actor, record: RecordRef, label: &str, e: AppError) -> AppError {
+    if !matches!(e, AppError::Forbidden) {
+        return e;
+    }
+    let recorded = async {
+        let mut tx = app.db.begin().await?;
+        audit_write(&mut tx, Some(actor), "permission_denied", record.kind.as_str(), Some(record.id), format!("拒绝：{label}"), None, None).await?;
+        tx.commit().await?;
+        Ok::<(), AppError>(())
+    };
+    match recorded.await {
+        Ok(()) => e,
+        Err(audit_error) => audit_error,
+    }
+}
