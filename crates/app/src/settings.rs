@@ -5,12 +5,13 @@ use chrono::NaiveDate;
 use eline_domain::Actor;
 use eline_domain::calendar::{Calendar, DayKind, DeadlineRules, PROVISIONAL_YEARS, Period};
 use eline_domain::policy::{Action, Resource};
+use eline_domain::proposal::ProposalRules;
 use eline_storage::settings::{self, CalendarOverride};
 use serde::Serialize;
 
 use crate::context::audit_write;
 use crate::proposals::Config;
-use crate::proposals::config::DEADLINES_KEY;
+use crate::proposals::config::{DEADLINES_KEY, RULES_KEY};
 use crate::{App, AppError, AppResult};
 
 /// One day of a year's calendar that differs from the plain Monday–Friday rule.
@@ -137,6 +138,42 @@ impl App {
             serde_json::from_str(&value).ok(),
         )
         .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl App {
+    /// The proposal rules (reply classes, rejection reasons, text limits) in force for a year.
+    pub async fn proposal_rules(&self, actor: &Actor, year: i32) -> AppResult<ProposalRules> {
+        self.require(actor, Action::ManageSettings, Resource::Any).await?;
+        let mut c = self.db.acquire().await?;
+        Ok(Config::load(&mut c.ex(), actor.committee_id, year).await?.rules)
+    }
+
+    /// The proposal rules in force today: what every proposal page offers (anyone logged in).
+    pub async fn current_proposal_rules(&self, actor: &Actor) -> AppResult<ProposalRules> {
+        let mut c = self.db.acquire().await?;
+        Ok(Config::load_today(&mut c.ex(), actor.committee_id).await?.0.rules)
+    }
+
+    /// Stores the proposal rules that apply from `year` on.
+    pub async fn set_proposal_rules(&self, actor: &Actor, year: i32, rules: &ProposalRules) -> AppResult<()> {
+        self.require(actor, Action::ManageSettings, Resource::Any).await?;
+        if !(2000..=2100).contains(&year) {
+            return Err(AppError::field("year", "年份应在2000到2100之间"));
+        }
+        let rules = ProposalRules {
+            reply_classes: rules.reply_classes.iter().map(|(c, w)| (c.trim().to_string(), w.trim().to_string())).collect(),
+            rejection_reasons: rules.rejection_reasons.iter().map(|r| r.trim().to_string()).collect(),
+            ..rules.clone()
+        };
+        rules.check()?;
+        let value = serde_json::to_string(&rules).map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut tx = self.db.begin().await?;
+        settings::put(&mut tx.ex(), actor.committee_id, RULES_KEY, i64::from(year), &value).await?;
+        let summary = format!("修改{year}年起的提案答复类别、不立案理由和字数要求");
+        audit_write(&mut tx, Some(actor), "settings_changed", "settings", None, summary, None, serde_json::from_str(&value).ok()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -417,8 +417,11 @@ pub fn visible(status: Status, who: &Standing, published: bool) -> bool {
 
 /// The configurable lists of the proposal work (per committee and year; DOMAIN.md defaults).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalRules {
-    /// (code, wording) of reply classes; codes are what the API takes.
+    /// (code, wording) of reply classes, e.g. ["A", "所提问题已经解决或基本解决"]; codes are what
+    /// the reply action takes.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub reply_classes: Vec<(String, String)>,
     /// Default reasons for not filing (不立案理由).
     pub rejection_reasons: Vec<String>,
@@ -460,6 +463,46 @@ impl Default for ProposalRules {
 impl ProposalRules {
     pub fn reply_class_label(&self, code: &str) -> Option<&str> {
         self.reply_classes.iter().find(|(c, _)| c == code).map(|(_, l)| l.as_str())
+    }
+
+    /// Checks a committee's rules before they are stored: every error at once, against its field.
+    pub fn check(&self) -> Result<(), crate::Invalid> {
+        let mut invalid = crate::Invalid::default();
+        let mut err = |field: &str, message: String| invalid.0.push(crate::FieldError::new(field, message));
+        if !(2..=6).contains(&self.reply_classes.len()) {
+            err("reply_classes", "答复类别应有2到6个".into());
+        }
+        let mut codes = std::collections::HashSet::new();
+        for (code, wording) in &self.reply_classes {
+            if code.is_empty() || code.len() > 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+                err("reply_classes", format!("类别代码“{code}”应为1到2个大写字母，如A、B、C"));
+            } else if !codes.insert(code.as_str()) {
+                err("reply_classes", format!("类别代码“{code}”重复"));
+            }
+            let n = wording.trim().chars().count();
+            if n == 0 || n > 60 {
+                err("reply_classes", format!("类别“{code}”的说明应为1到60个字"));
+            }
+        }
+        if !(1..=30).contains(&self.rejection_reasons.len()) {
+            err("rejection_reasons", "不立案理由应有1到30条".into());
+        }
+        let mut reasons = std::collections::HashSet::new();
+        for r in &self.rejection_reasons {
+            let n = r.trim().chars().count();
+            if n == 0 || n > 60 {
+                err("rejection_reasons", format!("不立案理由“{r}”应为1到60个字"));
+            } else if !reasons.insert(r.trim()) {
+                err("rejection_reasons", format!("不立案理由“{r}”重复"));
+            }
+        }
+        if !(20..=200).contains(&self.title_max_chars) {
+            err("title_max_chars", "标题字数上限应在20到200之间".into());
+        }
+        if self.body_max_chars > 50_000 || self.body_min_chars == 0 || self.body_min_chars > self.body_max_chars {
+            err("body_max_chars", "正文字数应在1到50000之间，且下限不大于上限".into());
+        }
+        if invalid.0.is_empty() { Ok(()) } else { Err(invalid) }
     }
 }
 
@@ -647,6 +690,22 @@ mod tests {
         let lead = Standing { unit_role: Some(UnitRole::Lead), ..NOBODY };
         assert_eq!(access(Status::Closed, &lead, true), Access::Full);
         assert_eq!(access(Status::Closed, &PROPOSER, true), Access::Full);
+    }
+
+    #[test]
+    fn a_committees_rules_are_checked_before_they_are_stored() {
+        assert!(ProposalRules::default().check().is_ok());
+        let bad = ProposalRules {
+            reply_classes: vec![("a".into(), "x".into()), ("B".into(), "".into())],
+            rejection_reasons: vec![],
+            title_max_chars: 5,
+            body_min_chars: 100,
+            body_max_chars: 50,
+        };
+        let fields: Vec<String> = bad.check().unwrap_err().0.into_iter().map(|e| e.field).collect();
+        for f in ["reply_classes", "rejection_reasons", "title_max_chars", "body_max_chars"] {
+            assert!(fields.iter().any(|x| x == f), "{f} in {fields:?}");
+        }
     }
 
     #[test]

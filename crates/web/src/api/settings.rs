@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Datelike;
 use eline_domain::calendar::DeadlineRules;
+use eline_domain::proposal::ProposalRules;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -16,7 +17,11 @@ use crate::auth::{Allowed, ApiUser, ManageSettings};
 use crate::error::{ApiError, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(calendar)).routes(routes!(set_day, clear_day)).routes(routes!(get_deadlines, put_deadlines))
+    OpenApiRouter::new()
+        .routes(routes!(calendar))
+        .routes(routes!(set_day, clear_day))
+        .routes(routes!(get_deadlines, put_deadlines))
+        .routes(routes!(get_rules, put_rules))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -94,5 +99,26 @@ async fn put_deadlines(
     Body(b): Body<DeadlineRules>,
 ) -> Result<StatusCode, ApiError> {
     state.app.set_deadline_rules(&a, year(&p), &b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The proposal rules in force for a year: reply classes, rejection reasons, text limits.
+#[utoipa::path(get, path = "/api/v1/settings/proposal-rules", tag = "settings", params(YearParams),
+    responses((status = 200, body = ProposalRules), (status = 403, body = Problem)))]
+async fn get_rules(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<YearParams>) -> Result<Json<ProposalRules>, ApiError> {
+    Ok(Json(state.app.proposal_rules(&a, year(&p)).await?))
+}
+
+/// Set the proposal rules that apply from a year on (2–6 reply classes with codes like A, B, C;
+/// 1–30 rejection reasons; title and body limits).
+#[utoipa::path(put, path = "/api/v1/settings/proposal-rules", tag = "settings", params(YearParams), request_body = ProposalRules,
+    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn put_rules(
+    State(state): State<AppState>,
+    Allowed(a, _): Allowed<ManageSettings>,
+    Params(p): Params<YearParams>,
+    Body(b): Body<ProposalRules>,
+) -> Result<StatusCode, ApiError> {
+    state.app.set_proposal_rules(&a, year(&p), &b).await?;
     Ok(StatusCode::NO_CONTENT)
 }

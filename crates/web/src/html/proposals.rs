@@ -308,7 +308,8 @@ async fn form_page(state: &AppState, user: &PageUser, id: Option<i64>, f: FormDa
     };
     let sessions = state.app.list_sessions(&user.actor, false, None, 20).await?.items;
     let hint = eline_domain::proposal::Text { title: f.get("title").to_string(), body: String::new() }.one_matter_hint();
-    Ok(FormPage { l, id, f, members, organizations, sessions, collective, errors, hint, rules: ProposalRules::default() })
+    let rules = state.app.current_proposal_rules(&user.actor).await?;
+    Ok(FormPage { l, id, f, members, organizations, sessions, collective, errors, hint, rules })
 }
 
 fn draft_of(f: &FormData) -> DraftInput {
@@ -471,7 +472,7 @@ async fn detail_with(
         units,
         leaders,
         merge_targets,
-        rules: ProposalRules::default(),
+        rules: state.app.current_proposal_rules(&user.actor).await?,
         reply_templates,
         reply_prefill,
         similar,
@@ -551,7 +552,7 @@ async fn letter(State(state): State<AppState>, user: PageUser, PagePath(id): Pag
     let reply =
         v.replies.iter().rev().find(|r| mine.is_none_or(|u| r.unit_id == u)).or_else(|| v.replies.last()).cloned().ok_or(PageError(AppError::NotFound))?;
     let committee = state.app.committee_name(user.actor.committee_id).await?;
-    let class_label = ProposalRules::default().reply_class_label(&reply.class).unwrap_or("").to_string();
+    let class_label = state.app.current_proposal_rules(&user.actor).await?.reply_class_label(&reply.class).unwrap_or("").to_string();
     let date = F::time(&reply.at).chars().take(10).collect();
     Ok(render(&LetterPage { v, committee, reply, class_label, date }))
 }

@@ -11,6 +11,7 @@ use chrono::Datelike;
 use eline_app::AppError;
 use eline_app::settings::{CalendarYear, rule_fields, rule_label};
 use eline_domain::calendar::{DeadlineRules, Period};
+use eline_domain::proposal::ProposalRules;
 use serde::Deserialize;
 
 use super::{Errors, FormData, Layout, flash, form_errors, render, render_invalid};
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/settings/calendar", post(set_day))
         .route("/settings/calendar/clear", post(clear_day))
         .route("/settings/deadlines", post(set_rules))
+        .route("/settings/proposal-rules", post(set_proposal_rules))
 }
 
 #[derive(Deserialize)]
@@ -45,7 +47,22 @@ struct SettingsPage {
     l: Layout,
     cal: CalendarYear,
     rules: Vec<RuleRow>,
+    proposal_rules: RulesForm,
     errors: Errors,
+}
+
+/// The proposal rules as the form edits them (one line per class or reason).
+pub struct RulesForm {
+    pub rules: ProposalRules,
+}
+
+impl RulesForm {
+    fn classes_text(&self) -> String {
+        self.rules.reply_classes.iter().map(|(c, w)| format!("{c} {w}")).collect::<Vec<_>>().join("\n")
+    }
+    fn reasons_text(&self) -> String {
+        self.rules.rejection_reasons.join("\n")
+    }
 }
 
 fn rows(r: &DeadlineRules) -> Vec<RuleRow> {
@@ -65,8 +82,9 @@ fn rows(r: &DeadlineRules) -> Vec<RuleRow> {
 async fn settings_page(state: &AppState, user: &PageUser, year: i32, errors: Errors) -> Result<SettingsPage, PageError> {
     let cal = state.app.calendar_year(&user.actor, year).await?;
     let rules = rows(&state.app.deadline_rules(&user.actor, year).await?);
+    let proposal_rules = RulesForm { rules: state.app.proposal_rules(&user.actor, year).await? };
     let l = Layout::page(state, user, "/settings", "工作日历与办理期限", &[]).await?;
-    Ok(SettingsPage { l, cal, rules, errors })
+    Ok(SettingsPage { l, cal, rules, proposal_rules, errors })
 }
 
 async fn page(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<YearQuery>) -> Result<Response, PageError> {
@@ -146,6 +164,50 @@ async fn set_rules(State(state): State<AppState>, PageAllowed(user, _): PageAllo
         Ok(()) => {
             flash(&user.session, &format!("已保存{year}年起的办理期限")).await;
             Ok(Redirect::to(&format!("/settings?year={year}")).into_response())
+        }
+        Err(e) => Ok(render_invalid(&settings_page(&state, &user, year, form_errors(e)?).await?)),
+    }
+}
+
+/// The proposal rules from the form: classes "A 说明" and reasons one per line, three limits.
+fn proposal_rules_from_form(f: &FormData) -> Result<ProposalRules, AppError> {
+    let lines = |field: &str| f.get(field).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect::<Vec<_>>();
+    let reply_classes = lines("reply_classes")
+        .into_iter()
+        .map(|l| match l.split_once(char::is_whitespace) {
+            Some((code, wording)) => (code.trim().to_string(), wording.trim().to_string()),
+            None => (l, String::new()),
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut number = |field: &str, label: &str| match f.get(field).trim().parse::<usize>() {
+        Ok(n) => n,
+        Err(_) => {
+            errors.push(eline_domain::FieldError::new(field, format!("{label}应填写正整数")));
+            0
+        }
+    };
+    let rules = ProposalRules {
+        reply_classes,
+        rejection_reasons: lines("rejection_reasons"),
+        title_max_chars: number("title_max_chars", "标题最多字数"),
+        body_min_chars: number("body_min_chars", "正文最少字数"),
+        body_max_chars: number("body_max_chars", "正文最多字数"),
+    };
+    if errors.is_empty() { Ok(rules) } else { Err(AppError::Validation(errors)) }
+}
+
+async fn set_proposal_rules(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageSettings>, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let year = year_of(&f);
+    let result = match proposal_rules_from_form(&f) {
+        Ok(r) => state.app.set_proposal_rules(&user.actor, year, &r).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            flash(&user.session, &format!("已保存{year}年起的答复类别、不立案理由和字数要求")).await;
+            Ok(Redirect::to(&format!("/settings?year={year}#proposal-rules")).into_response())
         }
         Err(e) => Ok(render_invalid(&settings_page(&state, &user, year, form_errors(e)?).await?)),
     }

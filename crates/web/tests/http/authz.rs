@@ -104,6 +104,8 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("DELETE","/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
     ("GET",   "/api/v1/settings/proposal-deadlines",       [200, 403, 403, 403, 403, 401]),
     ("PUT",   "/api/v1/settings/proposal-deadlines",       [204, 403, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/settings/proposal-rules",           [200, 403, 403, 403, 403, 401]),
+    ("PUT",   "/api/v1/settings/proposal-rules",           [204, 403, 403, 403, 403, 401]),
 ];
 
 /// (page, expected status for admin, staff, member, unit, leader, anonymous). Anonymous visitors
@@ -372,6 +374,7 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("POST", "/api/v1/reply-templates") => json!({"name": format!("模板{n}"), "text": "经研究，答复如下。"}),
         ("PUT", "/api/v1/calendar/{date}") => json!({"kind": "holiday", "name": "测试假日"}),
         ("PUT", "/api/v1/settings/proposal-deadlines") => json!({"reply": {"unit": "months", "n": 3}}),
+        ("PUT", "/api/v1/settings/proposal-rules") => serde_json::to_value(eline_domain::proposal::ProposalRules::default()).unwrap(),
         _ if !version.is_null() => json!({"version": version}),
         _ => json!({}),
     }

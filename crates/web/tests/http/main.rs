@@ -8,6 +8,7 @@ mod auth;
 mod authz;
 mod basics;
 mod cluster;
+mod configuration;
 mod imports;
 mod overload;
 mod pages;
