@@ -1,59 +1,36 @@
-//! Embedded migrations, one tree per engine, applied in order at start. Each runs in its own
-//! transaction together with its bookkeeping row.
+//! Embedded migrations, applied in order at start. Each runs in its own transaction together with
+//! its bookkeeping row (by version number, in `eline_migrations`).
+//!
+//! One tree, `migrations/NNNN_snake_name.sql`, serves both engines; build.rs lists it and renders
+//! each file for PostgreSQL (the identity key `id INTEGER PRIMARY KEY` becomes an identity
+//! column). See docs/migrations.md.
 
 use crate::{Db, Engine, StorageError, run, scalar};
 
 struct Migration {
     version: i64,
     name: &'static str,
+    /// The file as written.
     sqlite: &'static str,
+    /// The file with its identity keys rendered for PostgreSQL.
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "proposals",
-        sqlite: include_str!("../migrations/sqlite/0002_proposals.sql"),
-        postgres: include_str!("../migrations/postgres/0002_proposals.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "list_index",
-        sqlite: include_str!("../migrations/sqlite/0003_list_index.sql"),
-        postgres: include_str!("../migrations/postgres/0003_list_index.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "search_outbox",
-        sqlite: include_str!("../migrations/sqlite/0004_search_outbox.sql"),
-        postgres: include_str!("../migrations/postgres/0004_search_outbox.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "org_delegates",
-        sqlite: include_str!("../migrations/sqlite/0005_org_delegates.sql"),
-        postgres: include_str!("../migrations/postgres/0005_org_delegates.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "security",
-        sqlite: include_str!("../migrations/sqlite/0006_security.sql"),
-        postgres: include_str!("../migrations/postgres/0006_security.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "records",
-        sqlite: include_str!("../migrations/sqlite/0007_records.sql"),
-        postgres: include_str!("../migrations/postgres/0007_records.sql"),
-    },
-];
+const MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+
+impl Migration {
+    fn sql(&self, engine: Engine) -> &'static str {
+        match engine {
+            Engine::Sqlite => self.sqlite,
+            Engine::Postgres => self.postgres,
+        }
+    }
+}
+
+/// Every migration as `engine` runs it: (version, name, SQL), in order.
+pub fn scripts(engine: Engine) -> impl Iterator<Item = (i64, &'static str, &'static str)> {
+    MIGRATIONS.iter().map(move |m| (m.version, m.name, m.sql(engine)))
+}
 
 /// Applies every migration not yet applied; returns how many ran.
 pub async fn migrate(db: &Db) -> Result<usize, StorageError> {
@@ -74,10 +51,7 @@ pub async fn migrate(db: &Db) -> Result<usize, StorageError> {
         if done > 0 {
             continue;
         }
-        let sql = match tx.engine() {
-            Engine::Sqlite => m.sqlite,
-            Engine::Postgres => m.postgres,
-        };
+        let sql = m.sql(tx.engine());
         match &mut tx {
             crate::Tx::Sqlite(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ()),
             crate::Tx::Postgres(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ()),

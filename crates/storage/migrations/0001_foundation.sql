@@ -1,4 +1,4 @@
--- Foundation schema. Keep in step with the other engine's tree; tests/schema_parity.rs checks it.
+-- Foundation schema: one text for both engines (docs/migrations.md).
 
 CREATE TABLE committees (
     id INTEGER PRIMARY KEY,
@@ -16,7 +16,7 @@ CREATE TABLE sectors (
     category TEXT,
     note TEXT,
     sort_order BIGINT NOT NULL DEFAULT 0,
-    archived BOOLEAN NOT NULL DEFAULT 0,
+    archived BOOLEAN NOT NULL DEFAULT FALSE,
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -31,7 +31,7 @@ CREATE TABLE special_committees (
     category TEXT,
     note TEXT,
     sort_order BIGINT NOT NULL DEFAULT 0,
-    archived BOOLEAN NOT NULL DEFAULT 0,
+    archived BOOLEAN NOT NULL DEFAULT FALSE,
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -46,7 +46,7 @@ CREATE TABLE organizations (
     category TEXT,
     note TEXT,
     sort_order BIGINT NOT NULL DEFAULT 0,
-    archived BOOLEAN NOT NULL DEFAULT 0,
+    archived BOOLEAN NOT NULL DEFAULT FALSE,
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -61,7 +61,7 @@ CREATE TABLE units (
     category TEXT,
     note TEXT,
     sort_order BIGINT NOT NULL DEFAULT 0,
-    archived BOOLEAN NOT NULL DEFAULT 0,
+    archived BOOLEAN NOT NULL DEFAULT FALSE,
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -76,7 +76,7 @@ CREATE TABLE work_stations (
     category TEXT,
     note TEXT,
     sort_order BIGINT NOT NULL DEFAULT 0,
-    archived BOOLEAN NOT NULL DEFAULT 0,
+    archived BOOLEAN NOT NULL DEFAULT FALSE,
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -91,7 +91,7 @@ CREATE TABLE sessions (
     session_number BIGINT NOT NULL,
     year BIGINT NOT NULL,
     opens_on TEXT,
-    archived BOOLEAN NOT NULL DEFAULT 0,
+    archived BOOLEAN NOT NULL DEFAULT FALSE,
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -112,9 +112,9 @@ CREATE TABLE members (
     phone TEXT,
     email TEXT,
     address TEXT,
-    hk_macao BOOLEAN NOT NULL DEFAULT 0,
+    hk_macao BOOLEAN NOT NULL DEFAULT FALSE,
     status TEXT NOT NULL,
-    archived BOOLEAN NOT NULL DEFAULT 0,
+    archived BOOLEAN NOT NULL DEFAULT FALSE,
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -140,8 +140,8 @@ CREATE TABLE users (
     roles TEXT NOT NULL,
     member_id BIGINT REFERENCES members(id),
     unit_id BIGINT REFERENCES units(id),
-    must_change_password BOOLEAN NOT NULL DEFAULT 0,
-    active BOOLEAN NOT NULL DEFAULT 1,
+    must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
+    active BOOLEAN NOT NULL DEFAULT TRUE,
     last_login_at BIGINT,
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
