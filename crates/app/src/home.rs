@@ -1,7 +1,7 @@
 //! The figures each role's home page shows, counted from the records that exist today.
 
+use eline_domain::Actor;
 use eline_domain::org::DirectoryKind;
-use eline_domain::{Actor, Role};
 use eline_storage::{directory, members, users};
 use serde::Serialize;
 
@@ -41,7 +41,7 @@ impl App {
             my_member_name: None,
             my_unit_name: None,
         };
-        if actor.has(Role::Admin) {
+        if eline_domain::policy::can(actor, eline_domain::policy::Action::ManageUsers, eline_domain::policy::Resource::Any) {
             h.users = users::count(&mut c.ex(), cid).await?;
         }
         if let Some(mid) = actor.member_id {

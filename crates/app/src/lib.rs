@@ -16,6 +16,7 @@ pub mod home;
 pub mod members;
 pub mod net;
 mod page;
+pub mod params;
 pub mod proposals;
 pub mod reply_templates;
 pub mod search;

@@ -1,6 +1,7 @@
 //! A handling unit's reusable reply texts (答复模板), kept per unit and seen only by it.
 
-use eline_domain::{Actor, Role, text};
+use eline_domain::policy::{Action, Resource, can};
+use eline_domain::{Actor, text};
 use eline_storage::reply_templates::{self, ReplyTemplate};
 
 use crate::context::{audit_write, snapshot};
@@ -8,7 +9,7 @@ use crate::{App, AppError, AppResult};
 
 fn unit_of(actor: &Actor) -> AppResult<i64> {
     match actor.unit_id {
-        Some(u) if actor.has(Role::Unit) => Ok(u),
+        Some(u) if can(actor, Action::ManageReplyTemplates, Resource::Any) => Ok(u),
         _ => Err(AppError::Forbidden),
     }
 }

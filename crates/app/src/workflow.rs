@@ -29,8 +29,9 @@ pub trait Workflow: Send + Sync + 'static {
     type Status: Copy + Send + Sync;
 
     fn load(app: &App, tx: &mut Tx, actor: &Actor, id: i64) -> impl Future<Output = AppResult<Self::Loaded>> + Send;
-    /// How much of the record the actor may see (`None`: "not found").
-    fn access(tx: &mut Tx, loaded: &Self::Loaded, actor: &Actor) -> impl Future<Output = AppResult<Access>> + Send;
+    /// How much of the record the actor may see (`None`: "not found"): pure, from what `load`
+    /// read (the same rule the record page, the lists and the search index follow).
+    fn access(loaded: &Self::Loaded, actor: &Actor) -> Access;
     fn version(loaded: &Self::Loaded) -> i64;
     /// The state after `step`, or why it is refused (the module's pure transition).
     fn decide(loaded: &Self::Loaded, actor: &Actor, step: Self::Step) -> Result<Self::Status, Refusal>;
@@ -85,7 +86,7 @@ pub async fn run<W: Workflow, A: Action<W>>(app: &App, actor: &Actor, id: i64, v
 /// The action inside a transaction the caller owns (bulk actions run many in one).
 pub async fn run_in<W: Workflow, A: Action<W>>(app: &App, tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>, action: &A) -> AppResult<W::Saved> {
     let mut loaded = W::load(app, tx, actor, id).await?;
-    if W::access(tx, &loaded, actor).await? == Access::None {
+    if W::access(&loaded, actor) == Access::None {
         return Err(AppError::NotFound);
     }
     if version.is_some_and(|v| v != W::version(&loaded)) {

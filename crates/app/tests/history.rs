@@ -4,7 +4,7 @@
 use eline_app::App;
 use eline_app::demo_data;
 use eline_app::members::ImportOutcome;
-use eline_app::proposals::{HISTORY_COLUMNS, ListQuery};
+use eline_app::proposals::{HISTORY_COLUMNS, ProposalFilter};
 use eline_app::spreadsheet::{Sheet, write_xlsx};
 use eline_app::{AppError, auth};
 use eline_storage::testing::fresh;
@@ -76,7 +76,7 @@ async fn past_proposals_come_in_closed_with_numbers_units_classes_and_satisfacti
     ];
     let outcome = app.import_proposal_history(&staff, "往届提案.xlsx", &xlsx(rows)).await.unwrap();
     assert!(matches!(outcome, ImportOutcome::Imported(4)), "{outcome:?}");
-    let list = app.list_proposals(&staff, &ListQuery::default(), None, 50).await.unwrap().items;
+    let list = app.list_proposals(&staff, &ProposalFilter::default()).await.unwrap().items;
     assert_eq!(list.len(), 4);
     let first = list.iter().find(|r| r.title == titles[0]).unwrap();
     assert_eq!((first.status.as_str(), first.number), ("closed", Some(1)));
@@ -126,7 +126,7 @@ async fn a_file_with_an_unknown_unit_or_a_duplicate_number_imports_nothing() {
     let ImportOutcome::Rejected(errors) = app.import_proposal_history(&staff, "x.xlsx", &xlsx(rows)).await.unwrap() else { panic!("imported") };
     assert!(errors.iter().any(|e| e.row == 3 && e.column == "主办单位" && e.message.contains("不存在的局")), "{errors:?}");
     assert!(errors.iter().any(|e| e.row == 4 && e.column == "编号"), "{errors:?}");
-    assert!(app.list_proposals(&staff, &ListQuery::default(), None, 50).await.unwrap().items.is_empty(), "nothing was imported");
+    assert!(app.list_proposals(&staff, &ProposalFilter::default()).await.unwrap().items.is_empty(), "nothing was imported");
     let member = actor(&app, "member").await;
     assert!(matches!(app.import_proposal_history(&member, "x.xlsx", &xlsx(vec![good("9", &titles[0])])).await, Err(AppError::Forbidden)));
 }
@@ -152,7 +152,7 @@ async fn replies_and_evaluations_of_the_past_are_dated_at_the_session_and_former
     ])];
     let outcome = app.import_proposal_history(&staff, "x.xlsx", &xlsx(rows)).await.unwrap();
     assert!(matches!(outcome, ImportOutcome::Imported(1)), "{outcome:?}");
-    let id = app.list_proposals(&staff, &ListQuery::default(), None, 5).await.unwrap().items[0].id;
+    let id = app.list_proposals(&staff, &ProposalFilter { limit: Some(5), ..Default::default() }).await.unwrap().items[0].id;
     let v = app.get_proposal(&staff, id).await.unwrap();
     let opening_noon = chrono::NaiveDate::from_ymd_opt(2022, 1, 6).unwrap().and_hms_opt(4, 0, 0).unwrap().and_utc().timestamp_micros();
     assert_eq!(v.proposal.proposer_member_id, Some(former.id));

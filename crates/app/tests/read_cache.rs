@@ -17,7 +17,14 @@ async fn a_list_served_from_memory_shows_this_servers_writes_at_once_and_another
     assert!(ttl >= Duration::from_millis(500), "the default keeps lists for a moment");
     let p = w.filed("关于完善社区养老服务设施的建议").await;
     let titles = async || {
-        w.app.list_proposals(&w.staff, &Default::default(), None, 20).await.expect("list").items.into_iter().map(|r| (r.id, r.title)).collect::<Vec<_>>()
+        w.app
+            .list_proposals(&w.staff, &eline_app::proposals::ProposalFilter { limit: Some(20), ..Default::default() })
+            .await
+            .expect("list")
+            .items
+            .into_iter()
+            .map(|r| (r.id, r.title))
+            .collect::<Vec<_>>()
     };
     assert_eq!(titles().await[0], (p.id, "关于完善社区养老服务设施的建议".to_string()));
 

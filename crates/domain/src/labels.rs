@@ -16,12 +16,13 @@
 //! assert_eq!(Part::Lead.label(), "主办");
 //! ```
 
-/// An unknown name where an enum's name was expected.
+/// An unknown name where an enum's name was expected (the message is shown to API clients).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {enum_name} value {value:?}")]
+#[error("“{value}”不是可用的取值，应为以下之一：{}", expected.join("、"))]
 pub struct UnknownName {
     pub enum_name: &'static str,
     pub value: String,
+    pub expected: &'static [&'static str],
 }
 
 #[macro_export]
@@ -83,7 +84,11 @@ macro_rules! labeled {
         impl ::std::str::FromStr for $name {
             type Err = $crate::labels::UnknownName;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                $name::parse(s).ok_or_else(|| $crate::labels::UnknownName { enum_name: stringify!($name), value: s.to_string() })
+                $name::parse(s).ok_or_else(|| $crate::labels::UnknownName {
+                    enum_name: stringify!($name),
+                    value: s.to_string(),
+                    expected: &[$($str),+],
+                })
             }
         }
 
@@ -103,9 +108,7 @@ macro_rules! labeled {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                $name::parse(&s).ok_or_else(|| {
-                    <D::Error as ::serde::de::Error>::unknown_variant(&s, &[$($str),+])
-                })
+                s.parse().map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
 

@@ -90,7 +90,9 @@ fn is_executable(path: &Path) -> bool {
 
 /// The workspace root (the directory holding the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: a test binary reused from a clone elsewhere (one target directory for
+    // several clones) would otherwise look for files in the clone it was built in.
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()));
     manifest_dir.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_else(|| manifest_dir.join("..").join(".."))
 }
 

@@ -18,7 +18,7 @@ use rust_xlsxwriter::Workbook;
 /// The kept corpus of a fuzz target, with the seeds (re)written first when ELINE_WRITE_CORPUS is set.
 fn corpus(target: &str) -> PathBuf {
     static WRITE: Once = Once::new();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
+    let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("../../fuzz/corpus");
     if std::env::var_os("ELINE_WRITE_CORPUS").is_some() {
         WRITE.call_once(|| {
             for (target, name, bytes) in seeds() {

@@ -1,7 +1,8 @@
 //! Proposals (提案) and everything recorded about them: co-signers, handling units, replies,
 //! evaluations, the timeline, commitments, supervising leaders. Scoped to one committee.
 
-use eline_domain::proposal::{CosignStatus, Kind, Satisfaction, Status, UnitRole};
+use eline_domain::policy::ScopeRule;
+use eline_domain::proposal::{CosignStatus, Kind, Queue, Satisfaction, Status, UnitRole};
 use serde::Serialize;
 
 use crate::{Arg, Ex, Query, Result, StorageError, all, now_micros, opt, run, scalar};
@@ -442,30 +443,22 @@ pub struct Row {
     pub version: i64,
 }
 
-/// Which proposals a list shows. `member_id` = proposed or co-signed by; `unit_id` = currently
-/// assigned to; `supervisor_id` = supervised by that leader.
+/// Which proposals a list shows: the viewer's list (`scope`, decided by
+/// `eline_domain::policy::proposal_scope`) narrowed by the filters given.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<String>,
+    /// The list (`None`: every proposal of the committee, for the office's own tools).
+    pub scope: Option<ScopeRule>,
+    pub status: Option<Status>,
     pub session_id: Option<i64>,
-    pub kind: Option<String>,
-    pub member_id: Option<i64>,
-    pub creator_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub supervisor_id: Option<i64>,
+    pub kind: Option<Kind>,
     pub key_only: bool,
-    /// Only filed-and-after statuses (what leaders see).
-    pub filed_only: bool,
-    /// No drafts (a draft is its author's alone: the office's list leaves them out).
-    pub no_drafts: bool,
-    pub published_only: bool,
     /// Due on or before this date (YYYY-MM-DD) and not yet replied.
     pub due_by: Option<String>,
     /// Part of the title.
     pub q: Option<String>,
-    /// A work queue of the office: objection (调整申请), extension (延期申请), to_close (评价期满待办结),
-    /// lookback (办结后承诺未落实，回头看).
-    pub queue: Option<String>,
+    /// One of the office's work queues.
+    pub queue: Option<Queue>,
     /// Today (YYYY-MM-DD), for the to_close queue.
     pub today: Option<String>,
     pub before_id: Option<i64>,
@@ -476,6 +469,9 @@ pub async fn list(ex: &mut Ex<'_>, committee_id: i64, f: &Filter, limit: i64) ->
     Ok(list_query(committee_id, f, limit).fetch_all(ex).await?)
 }
 
+/// Filed and afterwards (`Status::is_filed`).
+const FILED: &str = " AND p.status IN ('filed', 'assigned', 'replied', 'rehandling', 'closed')";
+
 fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
     let mut q = Query::new(
         "SELECT p.id, p.session_id, p.number, p.title, p.kind, p.status, p.is_key, p.due_on, p.evaluation_due_on,
@@ -485,7 +481,11 @@ fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
     // A unit's list is read from its assignments, newest first by their index (a few thousand
     // among a million: walking all proposals for them took 12-37 ms, this 2-5 ms). The domain
     // keeps one active assignment per unit and proposal, so no proposal comes twice.
-    let by_unit = f.unit_id.is_some();
+    let unit = match f.scope {
+        Some(ScopeRule::AssignedTo(u)) => Some(u),
+        _ => None,
+    };
+    let by_unit = unit.is_some();
     q.sql(if by_unit { "proposal_units a JOIN proposals p ON p.id = a.proposal_id" } else { "proposals p" });
     q.sql(
         " LEFT JOIN members m ON m.id = p.proposer_member_id
@@ -493,47 +493,51 @@ fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
          WHERE p.committee_id = ",
     );
     q.arg(Arg::I64(committee_id));
-    if let Some(unit) = f.unit_id {
-        q.sql(" AND a.unit_id = ").arg(Arg::I64(unit)).sql(" AND a.active = TRUE");
+    // Each rule selects what `ScopeRule::includes` says (the storage contract tests compare them).
+    match f.scope {
+        None => {}
+        Some(ScopeRule::AllButDrafts) => {
+            q.sql(" AND p.status <> 'draft'");
+        }
+        Some(ScopeRule::Filed) => {
+            q.sql(FILED);
+        }
+        Some(ScopeRule::OfMember(v)) => {
+            // Driven from the member's own rows (a few hundred at most): as `proposer = ? OR
+            // EXISTS (co-signer)` the engine walked the committee's newest-first index through
+            // every proposal until it had a page (0.6 s at 1,000,000; 2 ms this way).
+            q.with(
+                " AND p.id IN (SELECT mp.id FROM proposals mp WHERE mp.proposer_member_id = ?
+                     UNION ALL SELECT c.proposal_id FROM proposal_cosigners c JOIN proposals j ON j.id = c.proposal_id
+                     WHERE c.member_id = ? AND c.status IN ('pending', 'confirmed') AND j.status <> 'draft')",
+                Arg::I64(v),
+            );
+        }
+        Some(ScopeRule::WrittenBy(v)) => {
+            q.sql(" AND p.created_by = ").arg(Arg::I64(v)).sql(" AND (p.status <> 'draft' OR p.kind = 'collective')");
+        }
+        Some(ScopeRule::AssignedTo(v)) => {
+            q.sql(" AND a.unit_id = ").arg(Arg::I64(v)).sql(" AND a.active = TRUE");
+        }
+        Some(ScopeRule::SupervisedBy(v)) => {
+            // A leader supervises a handful: driven from those rows, not from the whole list.
+            q.with(" AND p.id IN (SELECT s.proposal_id FROM proposal_supervisors s WHERE s.user_id = ?)", Arg::I64(v));
+        }
+        Some(ScopeRule::Published) => {
+            q.sql(" AND p.published = TRUE").sql(FILED);
+        }
     }
-    if let Some(v) = &f.status {
-        q.sql(" AND p.status = ").arg(Arg::Text(v.clone()));
+    if let Some(v) = f.status {
+        q.sql(" AND p.status = ").arg(Arg::Text(v.as_str().into()));
     }
     if let Some(v) = f.session_id {
         q.sql(" AND p.session_id = ").arg(Arg::I64(v));
     }
-    if let Some(v) = &f.kind {
-        q.sql(" AND p.kind = ").arg(Arg::Text(v.clone()));
-    }
-    if let Some(v) = f.member_id {
-        // Driven from the member's own rows (a few hundred at most): as `proposer = ? OR EXISTS
-        // (co-signer)` the engine walked the committee's newest-first index through every
-        // proposal until it had a page (0.6 s at 1,000,000; 2 ms this way).
-        q.with(
-            " AND p.id IN (SELECT mp.id FROM proposals mp WHERE mp.proposer_member_id = ?
-                 UNION ALL SELECT c.proposal_id FROM proposal_cosigners c JOIN proposals j ON j.id = c.proposal_id
-                 WHERE c.member_id = ? AND c.status IN ('pending', 'confirmed') AND j.status <> 'draft')",
-            Arg::I64(v),
-        );
-    }
-    if let Some(v) = f.creator_id {
-        q.sql(" AND p.created_by = ").arg(Arg::I64(v));
-    }
-    if let Some(v) = f.supervisor_id {
-        // A leader supervises a handful: driven from those rows, not from the whole list.
-        q.with(" AND p.id IN (SELECT s.proposal_id FROM proposal_supervisors s WHERE s.user_id = ?)", Arg::I64(v));
+    if let Some(v) = f.kind {
+        q.sql(" AND p.kind = ").arg(Arg::Text(v.as_str().into()));
     }
     if f.key_only {
         q.sql(" AND p.is_key = TRUE");
-    }
-    if f.filed_only {
-        q.sql(" AND p.status IN ('filed', 'assigned', 'replied', 'rehandling', 'closed')");
-    }
-    if f.no_drafts {
-        q.sql(" AND p.status <> 'draft'");
-    }
-    if f.published_only {
-        q.sql(" AND p.published = TRUE");
     }
     if let Some(v) = &f.due_by {
         q.sql(" AND p.status IN ('assigned', 'rehandling') AND p.due_on <= ").arg(Arg::Text(v.clone()));
@@ -544,23 +548,19 @@ fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
     if let Some(v) = f.before_id {
         q.sql(if by_unit { " AND a.proposal_id < " } else { " AND p.id < " }).arg(Arg::I64(v));
     }
-    match f.queue.as_deref() {
-        Some("objection") => {
+    match f.queue {
+        Some(Queue::Objection) => {
             q.sql(" AND p.status = 'assigned' AND p.objection_open = TRUE");
         }
-        Some("extension") => {
+        Some(Queue::Extension) => {
             q.sql(" AND p.status = 'assigned' AND p.extension_requested = TRUE");
         }
-        Some("to_close") => {
+        Some(Queue::ToClose) => {
             let today = f.today.clone().unwrap_or_default();
             q.with(" AND p.status = 'replied' AND (p.evaluation_due_on < ? OR p.dissatisfied_rounds >= 2)", Arg::Text(today));
         }
-        Some("lookback") => {
+        Some(Queue::Lookback) => {
             q.sql(" AND p.status = 'closed' AND EXISTS (SELECT 1 FROM proposal_commitments k WHERE k.proposal_id = p.id AND k.done_at IS NULL)");
-        }
-        // An unknown queue matches nothing (the use case refuses it before it gets here).
-        Some(_) => {
-            q.sql(" AND 1 = 0");
         }
         None => {}
     }
@@ -632,16 +632,13 @@ pub async fn count_by_status(ex: &mut Ex<'_>, committee_id: i64, session_id: Opt
     )?)
 }
 
-/// Whether a proposal of this member was merged into proposal `id` (they get its reply too).
-pub async fn merged_from_member(ex: &mut Ex<'_>, id: i64, member_id: i64) -> Result<bool> {
-    Ok(scalar!(
-        ex,
-        i64,
-        "SELECT COUNT(*) FROM proposals p WHERE p.merged_into_id = $1 AND (p.proposer_member_id = $2
-            OR EXISTS (SELECT 1 FROM proposal_cosigners c WHERE c.proposal_id = p.id AND c.member_id = $2 AND c.status = 'confirmed'))",
-        id,
-        member_id
-    )? > 0)
+/// Members who proposed or co-signed (confirmed) a proposal merged into proposal `id` (they
+/// keep seeing it and get its reply too).
+pub async fn merged_members(ex: &mut Ex<'_>, id: i64) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = crate::search_rows::merged_members(ex, id, id).await?.into_iter().map(|l| l.other_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 // ---- history import ----

@@ -59,6 +59,14 @@ impl Node {
         }
     }
 
+    /// Nothing filled in: a repeated group's row left empty on the form is no row at all.
+    fn blank(&self) -> bool {
+        match self {
+            Node::Values(v) => v.iter().all(|s| s.trim().is_empty()),
+            Node::Map(m) => m.values().all(Node::blank),
+        }
+    }
+
     /// The first non-empty value, trimmed.
     fn value(&self) -> Option<&str> {
         match self {
@@ -155,7 +163,7 @@ impl<'de> de::Deserializer<'de> for Node {
             Node::Map(map) => {
                 let mut numbered: Vec<(u64, Node)> = map.into_iter().filter_map(|(k, n)| k.parse::<u64>().ok().map(|i| (i, n))).collect();
                 numbered.sort_by_key(|(i, _)| *i);
-                numbered.into_iter().map(|(_, n)| n).collect()
+                numbered.into_iter().map(|(_, n)| n).filter(|n| !n.blank()).collect()
             }
         };
         visitor.visit_seq(Items(items.into_iter()))
@@ -270,8 +278,12 @@ mod tests {
             ("commitments[1][promise]", "第二项"),
             ("commitments[0][promise]", "第一项"),
             ("commitments[0][due_on]", "2026-06-30"),
+            // A row left empty is no row.
+            ("commitments[2][promise]", " "),
+            ("commitments[2][due_on]", ""),
         ]);
         let input: Input = parse(&form).unwrap();
+        assert_eq!(input.commitments.len(), 2);
         assert_eq!(input.lead_unit_id, Some(7));
         assert_eq!(input.co_unit_ids, vec![3, 5]);
         assert!(input.approved);

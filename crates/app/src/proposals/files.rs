@@ -42,7 +42,7 @@ impl App {
         {
             let mut c = self.db.acquire().await?;
             let l = Loaded::load(&mut c.ex(), actor.committee_id, proposal_id).await?;
-            if !l.record_visible_to(&mut c.ex(), actor).await? {
+            if !l.record_visible_to(actor) {
                 return Err(AppError::NotFound);
             }
             if !["proposal", "reply", "evaluation"].contains(&purpose) {
@@ -91,7 +91,7 @@ impl App {
         let mut c = self.db.acquire().await?;
         let l = Loaded::load(&mut c.ex(), actor.committee_id, proposal_id).await?;
         // Files belong to the handling record: the public view of a published proposal has none.
-        if !l.record_visible_to(&mut c.ex(), actor).await? {
+        if !l.record_visible_to(actor) {
             return Err(AppError::NotFound);
         }
         let a = attachments::get(&mut c.ex(), actor.committee_id, RecordRef::proposal(proposal_id), attachment_id).await?.ok_or(AppError::NotFound)?;

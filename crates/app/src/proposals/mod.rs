@@ -6,16 +6,18 @@
 mod actions;
 pub mod config;
 mod files;
+mod filter;
 mod flow;
 mod history;
 pub mod inputs;
+mod letter;
 mod public;
 mod stats;
 mod view;
 
 use chrono::NaiveDate;
 use eline_domain::calendar::{Calendar, DeadlineRules};
-use eline_domain::proposal::{Access, CosignStatus, Facts, Kind, Standing, Status};
+use eline_domain::proposal::{Access, CosignStatus, Facts, Kind, Parties, Standing, Status, UnitPart};
 use eline_domain::{Actor, Role};
 use eline_storage::Ex;
 use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
@@ -23,12 +25,14 @@ use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
 pub use actions::ActionInput;
 pub use config::{Config, today};
 pub use files::purpose_label;
+pub use filter::ProposalFilter;
 pub use flow::ProposalFlow;
 pub use history::COLUMNS as HISTORY_COLUMNS;
 pub use inputs::*;
+pub use letter::Letter;
 pub use public::PublicProposal;
 pub use stats::{Catalogue, CatalogueItem, ClassCount, Figures, GroupStats, ProposalStats, StatusCount, UnitStats, percent, rate};
-pub use view::{DraftInput, ListQuery, ProposalHome, ProposalView, default_scope};
+pub use view::{DraftInput, ProposalHome, ProposalView};
 
 use crate::{AppError, AppResult};
 
@@ -38,6 +42,8 @@ pub struct Loaded {
     pub cosigners: Vec<Cosigner>,
     pub assignments: Vec<Assignment>,
     pub supervisors: Vec<(i64, String)>,
+    /// Members who proposed or co-signed a proposal merged into this one.
+    pub merged_members: Vec<i64>,
     /// Users who evaluated the current round's reply.
     pub evaluators: Vec<i64>,
     /// (promises, promises not yet delivered).
@@ -64,6 +70,7 @@ impl Loaded {
             cosigners: proposals::cosigners(&mut *ex, id).await?,
             assignments: proposals::assignments(&mut *ex, id).await?,
             supervisors: proposals::supervisors(&mut *ex, id).await?,
+            merged_members: proposals::merged_members(&mut *ex, id).await?,
             evaluators: Vec::new(),
             promises: (0, 0),
             delivery_raters: Vec::new(),
@@ -88,24 +95,23 @@ impl Loaded {
         self.assignments.iter().find(|a| a.active && a.unit_id == unit)
     }
 
-    pub fn standing(&self, actor: &Actor) -> Standing {
-        let member = actor.member_id.filter(|_| actor.has(Role::Member));
-        let cosign = |status: CosignStatus| member.is_some_and(|m| self.cosigners.iter().any(|c| c.member_id == m && c.status == status));
-        let mine = self.my_assignment(actor);
-        Standing {
-            staff: actor.has(Role::Staff),
-            proposer: match self.kind() {
-                Kind::Collective => self.p.created_by == actor.user_id,
-                _ => member.is_some() && member == self.p.proposer_member_id,
-            },
-            pending_cosigner: cosign(CosignStatus::Pending),
-            cosigner: cosign(CosignStatus::Confirmed),
-            unit_role: mine.map(|a| a.role),
-            unit_replied: mine.is_some_and(|a| a.replied_round == Some(self.p.round)),
-            supervisor: actor.has(Role::Leader) && self.supervisors.iter().any(|(u, _)| *u == actor.user_id),
-            leader: actor.has(Role::Leader),
-            evaluated: self.evaluators.contains(&actor.user_id),
+    /// Who takes part in the proposal, as its records say.
+    pub fn parties(&self) -> Parties {
+        Parties {
+            kind: Some(self.kind()),
+            proposer_member: self.p.proposer_member_id,
+            created_by: self.p.created_by,
+            round: self.p.round,
+            cosigners: self.cosigners.iter().map(|c| (c.member_id, c.status)).collect(),
+            units: self.assignments.iter().map(|a| UnitPart { unit_id: a.unit_id, role: a.role, active: a.active, replied_round: a.replied_round }).collect(),
+            supervisors: self.supervisors.iter().map(|(u, _)| *u).collect(),
+            evaluators: self.evaluators.clone(),
+            merged_proposers: self.merged_members.clone(),
         }
+    }
+
+    pub fn standing(&self, actor: &Actor) -> Standing {
+        Standing::of(actor, &self.parties())
     }
 
     pub fn facts(&self, today: NaiveDate, cal: &Calendar, rules: &DeadlineRules) -> Facts {
@@ -134,34 +140,18 @@ impl Loaded {
     }
 
     /// How much of the proposal the actor may see (`Access::None`: told it does not exist).
-    pub async fn access(&self, ex: &mut Ex<'_>, actor: &Actor) -> AppResult<Access> {
-        let who = self.standing(actor);
-        let access = eline_domain::proposal::access(self.status(), &who, self.p.published);
-        if access == Access::Full || self.status() == Status::Draft {
-            return Ok(access);
-        }
-        // A unit that handled it before a reassignment, or a proposer whose proposal was merged into it.
-        if let Some(unit) = actor.unit_id.filter(|_| actor.has(Role::Unit))
-            && self.assignments.iter().any(|a| a.unit_id == unit)
-        {
-            return Ok(Access::Full);
-        }
-        if let Some(member) = actor.member_id.filter(|_| actor.has(Role::Member))
-            && proposals::merged_from_member(&mut *ex, self.p.id, member).await?
-        {
-            return Ok(Access::Full);
-        }
-        Ok(access)
+    pub fn access(&self, actor: &Actor) -> Access {
+        eline_domain::proposal::access(self.status(), &self.standing(actor), self.p.published)
     }
 
     /// Whether the actor may see the proposal at all (others are told it does not exist).
-    pub async fn visible_to(&self, ex: &mut Ex<'_>, actor: &Actor) -> AppResult<bool> {
-        Ok(self.access(ex, actor).await? != Access::None)
+    pub fn visible_to(&self, actor: &Actor) -> bool {
+        self.access(actor) != Access::None
     }
 
     /// Whether the actor may see the proposal's handling record (timeline, files, evaluations).
-    pub async fn record_visible_to(&self, ex: &mut Ex<'_>, actor: &Actor) -> AppResult<bool> {
-        Ok(self.access(ex, actor).await? == Access::Full)
+    pub fn record_visible_to(&self, actor: &Actor) -> bool {
+        self.access(actor) == Access::Full
     }
 }
 

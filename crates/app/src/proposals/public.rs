@@ -30,7 +30,7 @@ impl App {
     }
 
     pub async fn public_proposals(&self, committee_id: i64, q: Option<String>, cursor: Option<&str>, limit: i64) -> AppResult<Page<Row>> {
-        let f = Filter { published_only: true, filed_only: true, q, before_id: crate::parse_cursor(cursor)?, ..Filter::default() };
+        let f = Filter { scope: Some(eline_domain::policy::ScopeRule::Published), q, before_id: crate::parse_cursor(cursor)?, ..Filter::default() };
         let mut items = self.list_rows(committee_id, &f, limit + 1).await?;
         Ok(Page::from_overfetch(&mut items, limit, |r| r.id.to_string()))
     }

@@ -24,8 +24,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use eline_domain::Actor;
+use eline_domain::policy::{Action, Resource, can};
 use eline_domain::proposal::{Kind, Satisfaction, Status};
-use eline_domain::{Actor, Role};
 use eline_storage::proposal_stats::{self as q, CountRow};
 use eline_storage::{Ex, directory};
 use serde::Serialize;
@@ -229,11 +230,10 @@ fn class_counts(codes: &[(String, String)], counts: &HashMap<String, i64>) -> Ve
     codes.iter().map(|(c, l)| ClassCount { class: c.clone(), label: l.clone(), count: counts.get(c).copied().unwrap_or(0) }).collect()
 }
 
-/// Statistics and the catalogue are for the office (staff) and leaders. The policy has no
-/// `Action` for them yet, so the roles are checked here; like other refused reads, a refusal is
-/// not audited.
+/// Statistics and the catalogue are for the office and leaders (`ViewProposalStats`); like
+/// other refused reads, a refusal is not audited.
 fn may_read(actor: &Actor) -> AppResult<()> {
-    if actor.has(Role::Staff) || actor.has(Role::Leader) { Ok(()) } else { Err(AppError::Forbidden) }
+    if can(actor, Action::ViewProposalStats, Resource::Any) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 async fn session_name(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> AppResult<String> {

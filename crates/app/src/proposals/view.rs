@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use eline_domain::calendar::{days_left, days_left_label};
+use eline_domain::policy::{self, Action, Resource, Scope, ScopeRule, can};
 use eline_domain::proposal::{Access, Act, Kind, Status, Text, allowed};
 use eline_domain::{Actor, RecordRef, Role};
 use eline_storage::directory;
@@ -9,8 +10,7 @@ use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Evaluatio
 use eline_storage::timeline::Event;
 use serde::{Deserialize, Serialize};
 
-use super::ProposalFlow;
-use super::{Config, Loaded, check_members};
+use super::{Config, Loaded, ProposalFilter, ProposalFlow, check_members};
 use crate::change::{self, Change};
 use crate::context::snapshot;
 use crate::workflow::Workflow;
@@ -52,6 +52,8 @@ pub struct ProposalView {
     pub evaluation_due_label: Option<String>,
     /// The actor's own role in handling (lead, co, split), for unit users.
     pub my_unit_role: Option<String>,
+    /// The actor's unit, when it took part in handling (now or before a reassignment).
+    pub my_unit_id: Option<i64>,
     pub is_proposer: bool,
     pub one_matter_hint: Option<&'static str>,
     pub attachments: Vec<eline_storage::attachments::Attachment>,
@@ -94,40 +96,13 @@ impl ProposalView {
             overdue: false,
             evaluation_due_label: None,
             my_unit_role: None,
+            my_unit_id: None,
             is_proposer: false,
             one_matter_hint: None,
             attachments: Vec::new(),
             can_attach: Vec::new(),
             ..self
         }
-    }
-}
-
-/// Which proposals a list shows; `scope` picks the caller's view.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ListQuery {
-    /// all (office, leaders: filed ones) | mine (proposed or co-signed) | unit (assigned to my unit) | supervised | public
-    pub scope: Option<String>,
-    pub status: Option<String>,
-    pub session_id: Option<i64>,
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub key_only: bool,
-    /// Only those whose reply is due within this many days (or overdue).
-    pub due_within_days: Option<i64>,
-    pub q: Option<String>,
-    /// Office work queues: objection | extension | to_close | lookback.
-    pub queue: Option<String>,
-}
-
-/// The list a user sees first: the office and leaders all (filed) proposals, a unit its
-/// assignments, a member their own, an administrator the public ones.
-pub fn default_scope(actor: &Actor) -> &'static str {
-    match actor.primary_role() {
-        Role::Staff | Role::Leader => "all",
-        Role::Admin => "public",
-        Role::Unit => "unit",
-        Role::Member => "mine",
     }
 }
 
@@ -148,9 +123,11 @@ impl App {
         rules: &eline_domain::proposal::ProposalRules,
     ) -> AppResult<Text> {
         let text = Text::parse(&input.title, &input.body, rules)?;
+        // Forbidden unless the kind is one the actor may write; the organisation is checked below.
+        let may_write = can(actor, Action::WriteProposal(kind), Resource::Any);
         match kind {
             Kind::Individual | Kind::Joint => {
-                if actor.member_id.is_none() || !actor.has(Role::Member) {
+                if !may_write {
                     return Err(AppError::Forbidden);
                 }
                 if kind == Kind::Joint && input.cosigner_ids.is_empty() {
@@ -173,15 +150,16 @@ impl App {
             Kind::Collective => {
                 // The office enters any organisation's; an account authorised for an
                 // organisation (its delegate) writes that organisation's own.
-                let org = input.organization_id.or(actor.organization_id.filter(|_| !actor.has(Role::Staff)));
+                let office = can(actor, Action::ProposalOffice, Resource::Any);
+                let org = input.organization_id.or(actor.organization_id.filter(|_| !office));
                 let Some(org) = org else {
-                    return Err(if actor.has(Role::Staff) || actor.organization_id.is_some() {
+                    return Err(if may_write {
                         AppError::field("organization_id", "集体提案请选择提出单位（党派团体）")
                     } else {
                         AppError::Forbidden
                     });
                 };
-                if !actor.has(Role::Staff) && actor.organization_id != Some(org) {
+                if !may_write || (!office && actor.organization_id != Some(org)) {
                     return Err(AppError::Forbidden);
                 }
                 let found = directory::get(&mut *ex, eline_domain::org::DirectoryKind::Organization, actor.committee_id, org).await?;
@@ -249,7 +227,7 @@ impl App {
     pub async fn update_draft(&self, actor: &Actor, id: i64, version: i64, input: &DraftInput) -> AppResult<Proposal> {
         let mut tx = self.db.begin().await?;
         let l = Loaded::load(&mut tx.ex(), actor.committee_id, id).await?;
-        if !l.visible_to(&mut tx.ex(), actor).await? {
+        if !l.visible_to(actor) {
             return Err(AppError::NotFound);
         }
         if !l.standing(actor).proposer {
@@ -290,7 +268,7 @@ impl App {
     pub async fn get_proposal(&self, actor: &Actor, id: i64) -> AppResult<ProposalView> {
         let mut c = self.db.acquire().await?;
         let l = Loaded::load(&mut c.ex(), actor.committee_id, id).await?;
-        let access = l.access(&mut c.ex(), actor).await?;
+        let access = l.access(actor);
         if access == Access::None {
             return Err(AppError::NotFound);
         }
@@ -335,6 +313,7 @@ impl App {
             overdue: due.is_some_and(|d| days_left(today, d) < 0),
             evaluation_due_label: eval_due.map(|d| days_left_label(today, d)),
             my_unit_role: who.unit_role.map(|r| r.as_str().to_string()),
+            my_unit_id: actor.unit_id.filter(|u| actor.has(Role::Unit) && l.assignments.iter().any(|a| a.unit_id == *u)),
             is_proposer: who.proposer,
             one_matter_hint: if status == Status::Draft { text.one_matter_hint() } else { None },
             attachments,
@@ -347,46 +326,24 @@ impl App {
         Ok(if access == Access::Public { view.public_part() } else { view })
     }
 
-    /// A page of proposals the actor may see, newest first.
-    pub async fn list_proposals(&self, actor: &Actor, q: &ListQuery, cursor: Option<&str>, limit: i64) -> AppResult<Page<Row>> {
-        let scope = q.scope.as_deref().unwrap_or(default_scope(actor));
-        let mut f = Filter {
-            status: q.status.clone().filter(|s| !s.is_empty()),
+    /// A page of proposals the actor may see, newest first: the actor's list (`scope`, by
+    /// default the first one `policy::default_scope` gives), narrowed by the filter.
+    pub async fn list_proposals(&self, actor: &Actor, q: &ProposalFilter) -> AppResult<Page<Row>> {
+        let limit = crate::limit(q.limit)?;
+        let scope = q.scope.unwrap_or_else(|| policy::default_scope(actor));
+        let rule = policy::proposal_scope(actor, scope).ok_or_else(|| AppError::field("scope", format!("无法查看“{}”", scope.label())))?;
+        let f = Filter {
+            scope: Some(rule),
+            status: q.status,
             session_id: q.session_id,
-            kind: q.kind.clone().filter(|s| !s.is_empty()),
+            kind: q.kind,
             key_only: q.key_only,
+            due_by: q.due_within_days.map(|days| super::config::fmt_date(super::today() + chrono::Duration::days(days.clamp(-3650, 3650)))),
             q: q.q.clone(),
-            queue: q.queue.clone().filter(|s| !s.is_empty()),
+            queue: q.queue,
             today: Some(super::config::fmt_date(super::today())),
-            before_id: crate::parse_cursor(cursor)?,
-            ..Filter::default()
+            before_id: crate::parse_cursor(q.cursor.as_deref())?,
         };
-        if let Some(queue) = &f.queue
-            && !matches!(queue.as_str(), "objection" | "extension" | "to_close" | "lookback")
-        {
-            return Err(AppError::field("queue", "未知的工作队列"));
-        }
-        if let Some(s) = &f.status
-            && Status::parse(s).is_none()
-        {
-            return Err(AppError::field("status", "未知的提案状态"));
-        }
-        match scope {
-            "all" if actor.has(Role::Staff) => f.no_drafts = true,
-            "all" if actor.has(Role::Leader) => f.filed_only = true,
-            "mine" if actor.has(Role::Member) && actor.member_id.is_some() => f.member_id = actor.member_id,
-            "mine" if actor.has(Role::Staff) => f.creator_id = Some(actor.user_id),
-            "unit" if actor.has(Role::Unit) && actor.unit_id.is_some() => f.unit_id = actor.unit_id,
-            "supervised" if actor.has(Role::Leader) => f.supervisor_id = Some(actor.user_id),
-            "public" => {
-                f.published_only = true;
-                f.filed_only = true;
-            }
-            _ => return Err(AppError::field("scope", "无法查看该范围的提案")),
-        }
-        if let Some(days) = q.due_within_days {
-            f.due_by = Some(super::config::fmt_date(super::today() + chrono::Duration::days(days.clamp(-3650, 3650))));
-        }
         let mut items = self.list_rows(actor.committee_id, &f, limit + 1).await?;
         Ok(Page::from_overfetch(&mut items, limit, |r| r.id.to_string()))
     }
@@ -409,7 +366,7 @@ impl App {
 impl App {
     /// Active members as (id, name), for choosing co-signers.
     pub async fn member_choices(&self, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
-        if !actor.has(Role::Member) && !actor.has(Role::Staff) {
+        if !can(actor, Action::PickMembers, Resource::Any) {
             return Err(AppError::Forbidden);
         }
         let mut c = self.db.acquire().await?;
@@ -427,10 +384,10 @@ impl App {
 
     /// The filed proposals of a session a proposal may be merged into (newest 200; office staff).
     pub async fn merge_targets(&self, actor: &Actor, session_id: i64) -> AppResult<Vec<Row>> {
-        if !actor.has(Role::Staff) {
+        if !can(actor, Action::ProposalOffice, Resource::Any) {
             return Err(AppError::Forbidden);
         }
-        self.list_rows(actor.committee_id, &Filter { session_id: Some(session_id), filed_only: true, ..Filter::default() }, 200).await
+        self.list_rows(actor.committee_id, &Filter { scope: Some(ScopeRule::Filed), session_id: Some(session_id), ..Filter::default() }, 200).await
     }
 
     /// Leader accounts as (user id, name), for choosing supervising leaders.
@@ -456,7 +413,7 @@ impl App {
     pub async fn proposal_home(&self, actor: &Actor) -> AppResult<ProposalHome> {
         let today = super::config::fmt_date(super::today());
         let mut h = ProposalHome::default();
-        let role = actor.primary_role();
+        let role = policy::home(actor);
         let scope = match role {
             Role::Staff => {
                 let mut c = self.db.acquire().await?;
@@ -466,21 +423,20 @@ impl App {
             Role::Unit if actor.unit_id.is_some() => {
                 let mut c = self.db.acquire().await?;
                 h.queues = proposals::queues(&mut c.ex(), actor.committee_id, actor.unit_id, &today).await?;
-                "unit"
+                Scope::Unit
             }
             Role::Member if actor.member_id.is_some() => {
                 let mut c = self.db.acquire().await?;
                 (h.cosign_requests, h.to_evaluate) = proposals::member_todo(&mut c.ex(), actor.member_id.unwrap_or_default()).await?;
-                "mine"
+                Scope::Mine
             }
-            Role::Leader => "supervised",
+            Role::Leader => Scope::Supervised,
             _ => return Ok(h),
         };
-        let q = ListQuery { scope: Some(scope.into()), ..Default::default() };
-        let mut items = self.list_proposals(actor, &q, None, 50).await?.items;
+        let mut items = self.list_proposals(actor, &ProposalFilter::scope(scope)).await?.items;
         if role == Role::Unit {
             // Nearest deadline first; replied ones after.
-            items.sort_by_key(|r| (!matches!(r.status.as_str(), "assigned" | "rehandling"), r.due_on.clone().unwrap_or_default()));
+            items.sort_by_key(|r| (!r.status.awaits_reply(), r.due_on.clone().unwrap_or_default()));
         }
         items.truncate(10);
         h.items = items;

@@ -1,14 +1,15 @@
 //! Records → search documents, with the grants that may see each one.
 //!
-//! The grants mirror the record pages' rules (`eline_domain::proposal::visible` and
-//! `Loaded::visible_to` for proposals, `policy::can(ViewMember)` for members); the search use
-//! case checks every returned hit against those rules again, so a stale grant can hide a hit
-//! but never reveal one.
+//! The grants are the record pages' rules written for an index (`proposal::audience` for
+//! `proposal::access`, `policy::member_audience` for `can(ViewMember)`; the domain's property
+//! tests keep each pair in agreement); the search use case checks every returned hit against
+//! the record's own rule again, so a stale grant can hide a hit but never reveal one.
 
 use std::collections::HashMap;
 
-use eline_domain::proposal::{Kind, Status};
-use eline_domain::{Actor, Role};
+use eline_domain::Actor;
+use eline_domain::policy::{self, Grant};
+use eline_domain::proposal::{CosignStatus, Kind, Parties, Status, UnitPart, UnitRole, audience};
 use eline_search::Doc;
 use eline_storage::Ex;
 use eline_storage::search_rows::{self, Link};
@@ -18,26 +19,14 @@ use crate::AppResult;
 pub const PROPOSAL: &str = "proposal";
 pub const MEMBER: &str = "member";
 
-/// The grants of an actor: a document is found when it carries one of them.
+/// The grants of an actor, as the index stores them: a document is found when it carries one
+/// of them (`eline_domain::policy::grants`).
 pub fn grants(actor: &Actor) -> Vec<String> {
-    let mut g = vec!["public".to_string(), format!("u:{}", actor.user_id)];
-    if actor.has(Role::Staff) {
-        g.push(eline_search::STAFF.into());
-    }
-    if actor.has(Role::Admin) {
-        g.push("admin".into());
-    }
-    if actor.has(Role::Leader) {
-        g.push("leader".into());
-        g.push(format!("sup:{}", actor.user_id));
-    }
-    if let Some(m) = actor.member_id.filter(|_| actor.has(Role::Member)) {
-        g.push(format!("m:{m}"));
-    }
-    if let Some(u) = actor.unit_id.filter(|_| actor.has(Role::Unit)) {
-        g.push(format!("unit:{u}"));
-    }
-    g
+    policy::grants(actor).iter().map(ToString::to_string).collect()
+}
+
+fn acl(audience: Vec<Grant>) -> Vec<String> {
+    audience.iter().map(ToString::to_string).collect()
 }
 
 fn group(links: Vec<Link>) -> HashMap<i64, Vec<Link>> {
@@ -67,28 +56,26 @@ pub async fn proposals(ex: &mut Ex<'_>, from: i64, to: i64) -> AppResult<Vec<Doc
         .into_iter()
         .map(|p| {
             let status = Status::parse(&p.status).unwrap_or(Status::Draft);
-            // A draft is its author's alone: the office's grant does not cover it.
-            let mut acl = vec![if status == Status::Draft { eline_search::PRIVATE } else { eline_search::STAFF }.to_string()];
-            match Kind::parse(&p.kind) {
-                Some(Kind::Collective) => acl.push(format!("u:{}", p.created_by)),
-                _ => acl.extend(p.proposer_member_id.map(|m| format!("m:{m}"))),
-            }
-            if status != Status::Draft {
-                // Pending and confirmed co-signers see it (declined ones do not).
-                acl.extend(cosigners.get(&p.id).unwrap_or(&none).iter().filter(|c| c.note != "declined").map(|c| format!("m:{}", c.other_id)));
-            }
             let my_units = units.get(&p.id).unwrap_or(&none);
-            acl.extend(my_units.iter().map(|u| format!("unit:{}", u.other_id)));
-            acl.extend(supervisors.get(&p.id).unwrap_or(&none).iter().map(|s| format!("sup:{}", s.other_id)));
-            acl.extend(merged.get(&p.id).unwrap_or(&none).iter().map(|m| format!("m:{}", m.other_id)));
-            if status.is_filed() {
-                acl.push("leader".into());
-                if p.published {
-                    acl.push("public".into());
-                }
-            }
-            acl.sort();
-            acl.dedup();
+            let parties = Parties {
+                kind: Kind::parse(&p.kind),
+                proposer_member: p.proposer_member_id,
+                created_by: p.created_by,
+                cosigners: cosigners.get(&p.id).unwrap_or(&none).iter().filter_map(|c| Some((c.other_id, CosignStatus::parse(&c.note)?))).collect(),
+                units: my_units
+                    .iter()
+                    .filter_map(|u| {
+                        let (role, active) = u.note.strip_suffix('-').map_or((u.note.as_str(), true), |r| (r, false));
+                        Some(UnitPart { unit_id: u.other_id, role: UnitRole::parse(role)?, active, replied_round: None })
+                    })
+                    .collect(),
+                supervisors: supervisors.get(&p.id).unwrap_or(&none).iter().map(|s| s.other_id).collect(),
+                merged_proposers: merged.get(&p.id).unwrap_or(&none).iter().map(|m| m.other_id).collect(),
+                ..Parties::default()
+            };
+            // The record page's rule (`proposal::access`), written for the index; a property
+            // test in the domain keeps the two in agreement.
+            let acl = acl(audience(status, p.published, &parties));
             let active: Vec<&Link> = my_units.iter().filter(|u| !u.note.ends_with('-')).collect();
             let lead = active.iter().find(|u| u.note != "co").map(|u| u.other_id);
             let mut unit_ids: Vec<i64> = lead.into_iter().collect();
@@ -141,7 +128,7 @@ pub async fn members(ex: &mut Ex<'_>, from: i64, to: i64) -> AppResult<Vec<Doc>>
             units: Vec::new(),
             lead_unit: None,
             sector: Some(m.sector_id),
-            acl: vec![eline_search::STAFF.into(), "admin".into(), "leader".into(), format!("m:{}", m.id)],
+            acl: acl(policy::member_audience(m.id)),
             at: m.created_at,
         })
         .collect())

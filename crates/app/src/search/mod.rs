@@ -10,10 +10,10 @@ pub mod quality;
 
 use std::collections::HashMap;
 
+use eline_domain::Actor;
 use eline_domain::org::DirectoryKind;
-use eline_domain::policy::{Action, Resource, can};
+use eline_domain::policy::{self, Action, Grant, Resource, can};
 use eline_domain::proposal::Status;
-use eline_domain::{Actor, Role};
 use eline_search::{Hit, Request, Similar, Snippet};
 use eline_storage::directory;
 use serde::{Deserialize, Serialize};
@@ -137,11 +137,11 @@ impl App {
         Ok(match hit.kind.as_str() {
             // Staff see every proposal of their committee but other people's drafts (the index
             // is per committee; a hit's status is at most a few hundred ms old).
-            PROPOSAL if actor.has(Role::Staff) && hit.status != Status::Draft.as_str() => true,
+            PROPOSAL if policy::grants(actor).contains(&Grant::Office) && hit.status != Status::Draft.as_str() => true,
             PROPOSAL => {
                 let mut c = self.db.acquire().await?;
                 match Loaded::load_for_visibility(&mut c.ex(), actor.committee_id, hit.id).await {
-                    Ok(l) => l.visible_to(&mut c.ex(), actor).await?,
+                    Ok(l) => l.visible_to(actor),
                     Err(AppError::NotFound) => false,
                     Err(e) => return Err(e),
                 }
@@ -307,7 +307,7 @@ impl App {
 
     /// The office's tools on one proposal: the index and the proposal (staff only).
     async fn office_proposal(&self, actor: &Actor, proposal_id: i64) -> AppResult<(&Search, eline_storage::proposals::Proposal)> {
-        if !actor.has(Role::Staff) {
+        if !can(actor, Action::ProposalOffice, Resource::Any) {
             return Err(AppError::Forbidden);
         }
         let search = self.search_index()?;

@@ -122,7 +122,8 @@ pub async fn run(app: &App) -> AppResult<Report> {
     by_kind.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Leave-one-out: each proposal's suggestions come from the others (it is excluded).
-    let list = app.list_proposals(&staff, &crate::proposals::ListQuery::default(), None, 1000).await?.items;
+    let every = eline_storage::proposals::Filter { scope: Some(eline_domain::policy::ScopeRule::AllButDrafts), ..Default::default() };
+    let list = app.list_rows(staff.committee_id, &every, 1000).await?;
     let lead_of: HashMap<&str, &str> = assignments.iter().map(|a| (a.title.as_str(), a.lead_unit.as_str())).collect();
     let (mut n, mut top1, mut top3) = (0usize, 0usize, 0usize);
     for p in &list {

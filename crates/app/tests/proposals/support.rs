@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use eline_app::auth::{actor_of, system_actor};
-use eline_app::proposals::{ActionInput, DraftInput, ProposalView};
+use eline_app::proposals::{ActionInput, DraftInput, ProposalFilter, ProposalView};
 use eline_app::users::UserInput;
 use eline_app::{App, AppError, AppResult};
 use eline_domain::Actor;
@@ -191,8 +191,8 @@ impl World {
 
     /// Ids listed for `who` (newest first); `query` is the list query as the API takes it.
     pub async fn list(&self, who: &Actor, query: Value) -> AppResult<Vec<i64>> {
-        let q = serde_json::from_value(query).expect("a list query");
-        Ok(self.app.list_proposals(who, &q, None, 500).await?.items.into_iter().map(|r| r.id).collect())
+        let q = ProposalFilter { limit: Some(200), ..serde_json::from_value(query).expect("a list query") };
+        Ok(self.app.list_proposals(who, &q).await?.items.into_iter().map(|r| r.id).collect())
     }
 
     pub async fn status(&self, id: i64) -> String {

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use eline_app::AppError;
-use eline_app::proposals::{AssignInput, DraftInput, ListQuery};
+use eline_app::proposals::{AssignInput, DraftInput, ProposalFilter};
 use eline_domain::proposal::{Kind, Status};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -137,27 +137,6 @@ pub struct ProposalPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ProposalParams {
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-    /// all | mine | unit | supervised | public (default by role)
-    pub scope: Option<String>,
-    pub status: Option<String>,
-    pub session_id: Option<i64>,
-    /// individual | joint | collective
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub key_only: bool,
-    /// Reply due within this many days (or overdue).
-    pub due_within_days: Option<i64>,
-    /// Part of the title.
-    pub q: Option<String>,
-    /// Office work queues: objection | extension | to_close | lookback.
-    pub queue: Option<String>,
-}
-
 pub fn router() -> OpenApiRouter<AppState> {
     let r = OpenApiRouter::new()
         .routes(routes!(list, create))
@@ -169,20 +148,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Proposals the caller may see, newest first.
-#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", params(ProposalParams),
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", params(ProposalFilter),
     responses((status = 200, body = ProposalPage), (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<ProposalParams>) -> Result<Json<ProposalPage>, ApiError> {
-    let q = ListQuery {
-        scope: p.scope,
-        status: p.status,
-        session_id: p.session_id,
-        kind: p.kind,
-        key_only: p.key_only,
-        due_within_days: p.due_within_days,
-        q: p.q,
-        queue: p.queue,
-    };
-    let page = state.app.list_proposals(&a, &q, p.cursor.as_deref(), eline_app::limit(p.limit)?).await?;
+async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Params(f): Params<ProposalFilter>) -> Result<Json<ProposalPage>, ApiError> {
+    let page = state.app.list_proposals(&a, &f).await?;
     Ok(Json(ProposalPage {
         items: page
             .items

@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use eline_app::home::HomeCounts;
 use eline_domain::Role;
+use eline_domain::policy::{self, Action, Resource, can};
 
 use super::proposals::P;
 use super::{Layout, render};
@@ -42,10 +43,10 @@ pub fn heading(role: Role) -> &'static str {
 }
 
 async fn home(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    let role = user.actor.primary_role();
+    let role = policy::home(&user.actor);
     let c = state.app.home_counts(&user.actor).await?;
     let p = state.app.proposal_home(&user.actor).await?;
     let l = Layout::page(&state, &user, "/", heading(role), &[]).await?;
-    let can_manage = user.actor.has(Role::Staff) || user.actor.has(Role::Admin);
+    let can_manage = can(&user.actor, Action::ManageMembers, Resource::Any);
     Ok(render(&HomePage { l, role: role.as_str(), heading: heading(role), c, member_id: user.actor.member_id, can_manage, p }))
 }

@@ -25,6 +25,7 @@ use axum::Router;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use eline_app::AppError;
+use eline_domain::policy::{Action, Resource, can};
 use eline_domain::{Actor, FieldError, Role};
 use tower_sessions::Session;
 
@@ -92,18 +93,22 @@ pub async fn flash(session: &Session, message: &str) {
 
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let mut items: Vec<(&'static str, String)> = vec![("首页", "/".into())];
-    let office = actor.has(Role::Staff) || actor.has(Role::Admin);
-    if office || actor.has(Role::Leader) {
+    let may = |action| can(actor, action, Resource::Any);
+    if may(Action::ViewMember) {
         items.push(("委员", "/members".into()));
-    } else if let Some(id) = actor.member_id {
+    } else if let Some(id) = actor.member_id.filter(|id| can(actor, Action::ViewMember, Resource::Member(*id))) {
         items.push(("我的档案", format!("/members/{id}")));
     }
     items.push(("提案", "/proposals".into()));
-    items.push(("组织机构", "/directory".into()));
-    if actor.has(Role::Admin) {
-        items.push(("用户账号", "/users".into()));
-        items.push(("审计日志", "/audit".into()));
-        items.push(("日历与期限", "/settings".into()));
+    if may(Action::ViewDirectory) {
+        items.push(("组织机构", "/directory".into()));
+    }
+    for (action, label, href) in
+        [(Action::ManageUsers, "用户账号", "/users"), (Action::ViewAudit, "审计日志", "/audit"), (Action::ManageSettings, "日历与期限", "/settings")]
+    {
+        if may(action) {
+            items.push((label, href.into()));
+        }
     }
     items.push(("我的账号", "/account".into()));
     items

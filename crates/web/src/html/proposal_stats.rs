@@ -7,12 +7,13 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use eline_app::proposals::{Catalogue, GroupStats, ProposalStats, percent};
-use eline_domain::Role;
+use eline_app::proposals::{Catalogue, GroupStats, ProposalFilter, ProposalStats, percent};
+use eline_domain::policy::{self, Scope, ScopeRule};
 use eline_domain::proposal::Status;
 use eline_storage::directory::Session;
 use serde::Deserialize;
 
+use super::proposals::proposals_href;
 use super::{Layout, members_xlsx, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -38,19 +39,15 @@ impl Params {
     }
 }
 
-/// `session_id=…` for links, or nothing.
-fn session_qs(id: Option<i64>) -> String {
-    id.map(|id| format!("session_id={id}")).unwrap_or_default()
-}
-
 #[derive(Template)]
 #[template(path = "proposal_stats.html")]
 struct StatsPage {
     l: Layout,
     s: ProposalStats,
     sessions: Vec<Session>,
-    /// Office staff see proposals before filing in the list; leaders only filed ones.
-    staff: bool,
+    /// The viewer's list of all proposals (the office's holds them before filing; leaders' only
+    /// filed ones).
+    all: Option<ScopeRule>,
 }
 
 impl StatsPage {
@@ -58,23 +55,23 @@ impl StatsPage {
         percent(*rate)
     }
 
+    /// `session_id=…` for links to the spreadsheet and the catalogue, or nothing.
     fn qs(&self) -> String {
-        session_qs(self.s.session_id)
+        self.s.session_id.map(|id| format!("session_id={id}")).unwrap_or_default()
     }
 
-    /// The proposal list behind a status count, when the viewer's list shows that status.
+    /// The viewer's list of proposals in `status` (this session), when that list holds them.
     fn status_href(&self, status: &str) -> String {
-        let listed = self.staff || Status::parse(status).is_some_and(Status::is_filed);
-        if !listed {
-            return String::new();
+        match (self.all, Status::parse(status)) {
+            (Some(rule), Some(status)) if rule.holds_status(status) => {
+                proposals_href(&ProposalFilter { status: Some(status), session_id: self.s.session_id, ..ProposalFilter::scope(Scope::All) })
+            }
+            _ => String::new(),
         }
-        let qs = self.qs();
-        if qs.is_empty() { format!("/proposals?status={status}") } else { format!("/proposals?status={status}&{qs}") }
     }
 
     fn key_href(&self) -> String {
-        let qs = self.qs();
-        if qs.is_empty() { "/proposals?key=1".into() } else { format!("/proposals?key=1&{qs}") }
+        proposals_href(&ProposalFilter { key_only: true, session_id: self.s.session_id, ..ProposalFilter::scope(Scope::All) })
     }
 
     /// (anchor, heading, first column, rows) of the sector and organisation tables.
@@ -91,7 +88,7 @@ async fn stats(State(state): State<AppState>, user: PageUser, PageQuery(p): Page
     let s = state.app.proposal_stats(&user.actor, p.session_id()).await?;
     let sessions = state.app.list_sessions(&user.actor, false, None, 50).await?.items;
     let l = Layout::page(&state, &user, "/proposals/stats", "提案统计", &[("提案", "/proposals")]).await?;
-    Ok(render(&StatsPage { l, s, sessions, staff: user.actor.has(Role::Staff) }))
+    Ok(render(&StatsPage { l, s, sessions, all: policy::proposal_scope(&user.actor, Scope::All) }))
 }
 
 async fn stats_xlsx(State(state): State<AppState>, user: PageUser, PageQuery(p): PageQuery<Params>) -> Result<Response, PageError> {

@@ -1,0 +1,128 @@
+//! The names a proposal's states, kinds, ratings, unit roles, decisions and actions go by.
+
+crate::labeled! {
+    /// Where a proposal is in its handling.
+    pub enum Status {
+        Draft = "draft" / "草稿",
+        AwaitingCosigners = "awaiting_cosigners" / "待联名确认",
+        Submitted = "submitted" / "待审查",
+        Filed = "filed" / "已立案",
+        NotFiled = "not_filed" / "不立案",
+        Merged = "merged" / "已并案",
+        Withdrawn = "withdrawn" / "已撤回",
+        Assigned = "assigned" / "办理中",
+        Replied = "replied" / "已答复",
+        Rehandling = "rehandling" / "重新办理",
+        Closed = "closed" / "已办结",
+    }
+}
+
+impl Status {
+    /// Filed and afterwards: the proposal has a number and is part of the session's work.
+    pub fn is_filed(self) -> bool {
+        matches!(self, Status::Filed | Status::Assigned | Status::Replied | Status::Rehandling | Status::Closed)
+    }
+
+    /// Waiting for a unit's reply.
+    pub fn awaits_reply(self) -> bool {
+        matches!(self, Status::Assigned | Status::Rehandling)
+    }
+}
+
+crate::labeled! {
+    /// The office's work queues (a list of proposals waiting for the office's next step).
+    pub enum Queue {
+        /// Units asked for another assignment (调整申请).
+        Objection = "objection" / "调整申请",
+        /// Units asked for more time (延期申请).
+        Extension = "extension" / "延期申请",
+        /// Replied, the evaluation window passed or rated unsatisfied twice: to be closed.
+        ToClose = "to_close" / "待办结",
+        /// Closed with promises not yet delivered (回头看).
+        Lookback = "lookback" / "承诺待落实（回头看）",
+    }
+}
+
+crate::labeled! {
+    /// Who proposes.
+    pub enum Kind {
+        /// 个人提案
+        Individual = "individual" / "个人提案",
+        /// 联名提案
+        Joint = "joint" / "联名提案",
+        /// 集体提案 (an organisation, special committee or sector)
+        Collective = "collective" / "集体提案",
+    }
+}
+
+crate::labeled! {
+    /// The proposer's rating of a reply.
+    pub enum Satisfaction {
+        Satisfied = "satisfied" / "满意",
+        BasicallySatisfied = "basically_satisfied" / "基本满意",
+        Dissatisfied = "dissatisfied" / "不满意",
+    }
+}
+
+crate::labeled! {
+    /// How a unit takes part in handling.
+    pub enum UnitRole {
+        /// 主办 — replies for all units
+        Lead = "lead" / "主办",
+        /// 会办/协办 — sends its opinion to the lead unit
+        Co = "co" / "会办",
+        /// 分办 — each split unit replies on its own part
+        Split = "split" / "分办",
+    }
+}
+
+impl UnitRole {
+    pub fn replies(self) -> bool {
+        matches!(self, UnitRole::Lead | UnitRole::Split)
+    }
+}
+
+crate::labeled! {
+    /// A co-signer's answer (联名确认).
+    pub enum CosignStatus {
+        Pending = "pending" / "待确认",
+        Confirmed = "confirmed" / "已确认",
+        Declined = "declined" / "已谢绝",
+        /// Did not answer within the window; dropped at submission.
+        Lapsed = "lapsed" / "未确认（逾期）",
+    }
+}
+
+crate::labeled! {
+    /// The staff's review decision (审查).
+    pub enum Decision {
+        File = "file" / "立案",
+        Reject = "reject" / "不立案",
+        Merge = "merge" / "并案",
+        Return = "return" / "退回修改",
+    }
+}
+
+crate::labeled! {
+    /// Every action a proposal knows; the name is the API's action name.
+    pub enum Act {
+        Submit = "submit" / "提交",
+        Cosign = "cosign" / "联名确认",
+        Withdraw = "withdraw" / "撤回",
+        Review = "review" / "审查",
+        Assign = "assign" / "交办",
+        Object = "object" / "申请调整",
+        Reassign = "reassign" / "重新交办",
+        Contact = "contact" / "沟通记录",
+        CoOpinion = "co_opinion" / "会办意见",
+        RequestExtension = "request_extension" / "申请延期",
+        DecideExtension = "decide_extension" / "审批延期",
+        Reply = "reply" / "答复",
+        Evaluate = "evaluate" / "评价",
+        Close = "close" / "办结",
+        FollowUp = "follow_up" / "跟踪落实",
+        MarkKey = "mark_key" / "设为重点提案",
+        Supervise = "supervise" / "督办",
+        Publish = "publish" / "公开设置",
+    }
+}

@@ -1,0 +1,131 @@
+//! The proposal lists: the tabs an actor may open (`policy::proposal_scopes`), the filter form
+//! (the same `ProposalFilter` the API takes), bulk assignment for the office.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use eline_app::proposals::{AssignInput, ProposalFilter};
+use eline_app::{AppError, Page};
+use eline_domain::FieldError;
+use eline_domain::org::DirectoryKind;
+use eline_domain::policy::{self, Action, Resource, Scope, can};
+use eline_domain::proposal::{Kind, Queue, Status};
+use eline_storage::directory::{Entry, Session};
+use eline_storage::proposals::Row;
+
+use super::{P, office};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::html::{Errors, FormData, Layout, PageQuery, flash, form_errors, render, render_invalid};
+
+/// A link to a proposal list (home pages, statistics, the pager).
+pub fn proposals_href(f: &ProposalFilter) -> String {
+    match serde_urlencoded::to_string(f).unwrap_or_default() {
+        qs if qs.is_empty() => "/proposals".into(),
+        qs => format!("/proposals?{qs}"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposals_list.html")]
+struct ListPage {
+    l: Layout,
+    page: Page<Row>,
+    f: ProposalFilter,
+    scopes: Vec<(Scope, &'static str)>,
+    sessions: Vec<Session>,
+    units: Vec<Entry>,
+    office: bool,
+    stats: bool,
+    can_write: bool,
+    errors: Errors,
+}
+
+impl ListPage {
+    fn tab(&self, scope: &Scope) -> String {
+        proposals_href(&ProposalFilter::scope(*scope))
+    }
+    fn current(&self, scope: &Scope) -> bool {
+        self.f.scope == Some(*scope)
+    }
+    fn next(&self, cursor: &str) -> String {
+        proposals_href(&ProposalFilter { cursor: Some(cursor.into()), ..self.f.clone() })
+    }
+    fn queue_label(&self) -> Option<&'static str> {
+        self.f.queue.map(Queue::label)
+    }
+    fn statuses(&self) -> &'static [Status] {
+        Status::ALL
+    }
+    fn status_is(&self, s: &Status) -> bool {
+        self.f.status == Some(*s)
+    }
+    fn session_is(&self, id: &i64) -> bool {
+        self.f.session_id == Some(*id)
+    }
+    fn due_is(&self, days: i64) -> bool {
+        self.f.due_within_days == Some(days)
+    }
+    fn text(&self) -> &str {
+        self.f.q.as_deref().unwrap_or("")
+    }
+}
+
+async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, errors: Errors) -> Result<ListPage, PageError> {
+    let actor = &user.actor;
+    // The page always shows 50; the tab of the list shown is marked.
+    f.limit = None;
+    f.scope = Some(f.scope.unwrap_or_else(|| policy::default_scope(actor)));
+    let page = state.app.list_proposals(actor, &f).await?;
+    let office = office(actor);
+    let units = if office { state.app.directory_choices(actor, DirectoryKind::Unit).await? } else { vec![] };
+    let sessions = state.app.list_sessions(actor, false, None, 50).await?.items;
+    let l = Layout::page(state, user, "/proposals", "提案", &[]).await?;
+    Ok(ListPage {
+        l,
+        page,
+        scopes: policy::proposal_scopes(actor),
+        sessions,
+        units,
+        office,
+        stats: can(actor, Action::ViewProposalStats, Resource::Any),
+        can_write: Kind::ALL.iter().any(|k| can(actor, Action::WriteProposal(*k), Resource::Any)),
+        errors,
+        f,
+    })
+}
+
+pub(super) async fn list(State(state): State<AppState>, user: PageUser, PageQuery(f): PageQuery<ProposalFilter>) -> Result<Response, PageError> {
+    Ok(render(&list_page(&state, &user, f, Errors::default()).await?))
+}
+
+pub(super) async fn bulk_assign(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let mut errs = Vec::new();
+    let items: Vec<(i64, Option<i64>)> = f.ints("ids").into_iter().map(|id| (id, None)).collect();
+    let input = AssignInput {
+        lead_unit_id: f.int("lead_unit_id", "主办单位", &mut errs),
+        co_unit_ids: f.ints("co_unit_ids"),
+        split_unit_ids: vec![],
+        comment: f.opt("comment"),
+        version: None,
+    };
+    let result = if errs.is_empty() { state.app.assign_many(&user.actor, &items, &input).await } else { Err(AppError::Validation(errs)) };
+    let filed = ProposalFilter { status: Some(Status::Filed), ..ProposalFilter::default() };
+    match result {
+        Ok(n) => {
+            flash(&user.session, &format!("已交办{n}件提案")).await;
+            Ok(Redirect::to(&proposals_href(&ProposalFilter { status: Some(Status::Assigned), ..ProposalFilter::default() })).into_response())
+        }
+        Err(AppError::InvalidTransition(m)) => {
+            let errors = Errors::from_list(&[FieldError::new("ids", m)]);
+            Ok(render_invalid(&list_page(&state, &user, filed, errors).await?))
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            Ok(render_invalid(&list_page(&state, &user, filed, errors).await?))
+        }
+    }
+}
