@@ -20,6 +20,8 @@ pub struct App {
     pub lists: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::proposals::Row>>>,
     /// The directory's pickers (units, organisations, sectors…).
     pub choices: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::directory::Entry>>>,
+    /// The record kinds of the modules (`crate::records`).
+    pub records: crate::records::Registry,
 }
 
 #[derive(Clone, Debug)]
@@ -85,10 +87,15 @@ impl Default for Settings {
 
 impl App {
     pub fn new(db: Db, settings: Settings) -> App {
+        App::with_records(db, settings, crate::records::Registry::standard())
+    }
+
+    /// An app with the given record kinds (tests register kinds of their own).
+    pub fn with_records(db: Db, settings: Settings, records: crate::records::Registry) -> App {
         let files = crate::files::FileStore::new(settings.data_dir.join("files"));
         // An index that cannot even be created (disk, permissions) leaves search off, logged;
         // the rest of the service runs.
-        let search = settings.search_dir.as_ref().and_then(|dir| match crate::search::Search::open(dir) {
+        let search = settings.search_dir.as_ref().and_then(|dir| match crate::search::Search::open(dir, records.clone()) {
             Ok(s) => Some(std::sync::Arc::new(s)),
             Err(e) => {
                 tracing::error!(error = %e, dir = %dir.display(), "search index cannot be opened; search is off");
@@ -103,6 +110,7 @@ impl App {
             search,
             lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             choices: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
+            records,
         }
     }
 

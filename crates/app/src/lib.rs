@@ -18,6 +18,7 @@ pub mod net;
 mod page;
 pub mod params;
 pub mod proposals;
+pub mod records;
 pub mod reply_templates;
 pub mod search;
 pub mod settings;

@@ -138,7 +138,7 @@ async fn replies_and_evaluations_of_the_past_are_dated_at_the_session_and_former
     app.load_demo().await.unwrap();
     let staff = actor(&app, "staff").await;
     let titles = titles();
-    let former = app.list_members(&staff, Default::default(), None, 1).await.unwrap().items.remove(0).member;
+    let former = app.list_members(&staff, &eline_app::members::MemberFilter { limit: Some(1), ..Default::default() }).await.unwrap().items.remove(0).member;
     app.archive_member(&staff, former.id, Some(former.version), true).await.unwrap();
     let rows = vec![row(&[
         ("届次*", "十三届一次会议"),

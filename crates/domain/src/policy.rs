@@ -36,6 +36,9 @@ pub enum Action {
     ViewAudit,
     /// Edit the working-day calendar and the time limits (configuration).
     ManageSettings,
+    /// Link two records (a conversion: a rejected proposal → its 社情民意 report, a public
+    /// request → a proposal); the office, on records it sees whole.
+    LinkRecords,
 }
 
 /// What the action is about, where the answer depends on the record.
@@ -50,7 +53,7 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
     let office = actor.has(Role::Staff) || actor.has(Role::Admin);
     let member = actor.has(Role::Member) && actor.member_id.is_some();
     match action {
-        Action::ProposalOffice => actor.has(Role::Staff),
+        Action::ProposalOffice | Action::LinkRecords => actor.has(Role::Staff),
         Action::ViewProposalStats => actor.has(Role::Staff) || actor.has(Role::Leader),
         Action::WriteProposal(crate::proposal::Kind::Collective) => actor.has(Role::Staff) || actor.organization_id.is_some(),
         Action::WriteProposal(_) => member,

@@ -6,57 +6,17 @@
 //! Skipped (with a message) without chromium/chromedriver, except under CI. Screenshots
 //! (`security-….png`) land in `<workspace>/screenshots/`.
 
+mod support;
+
 use eline_e2e::{Browser, DEFAULT_WAIT, browser_tools};
 use eline_web::testing::spawn_demo_app;
-use serde_json::{Value, json};
+use serde_json::json;
+use support::{Api, DESKTOP, PHONE, log_in, no_sideways_scroll};
 
-const DEMO_PASSWORD: &str = "eline-demo";
-const PHONE: (u32, u32) = (360, 780);
-const DESKTOP: (u32, u32) = (1280, 900);
 const TITLE: &str = "关于规范电动自行车停放充电管理的提案";
 const BODY: &str = "近年来我市电动自行车保有量快速增长，楼道停放、飞线充电等现象屡禁不止，火灾隐患突出。\n\
 建议：一是加快建设集中停放充电设施；二是明确物业管理责任；三是开展联合执法。";
 const CONTACT_NOTE: &str = "电话沟通：委员同意分步推进";
-
-/// A small API client for building the fixture.
-struct Api {
-    base: String,
-    token: String,
-    client: reqwest::Client,
-}
-
-impl Api {
-    async fn login(base: &str, username: &str) -> Api {
-        let client = reqwest::Client::new();
-        let v: Value = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"username": username, "password": DEMO_PASSWORD}))
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("login answer");
-        Api { base: base.to_string(), token: v["token"].as_str().expect("token").to_string(), client }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        let res = self.client.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.expect("request");
-        let status = res.status();
-        let v: Value = res.json().await.unwrap_or(Value::Null);
-        assert!(status.is_success(), "{path}: {status} {v}");
-        v
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        self.call(reqwest::Method::POST, path, body).await
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let res = self.client.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.expect("request");
-        res.json().await.expect("json")
-    }
-}
 
 /// The demo member's proposal, handled with a contact note, replied, rated and then published.
 async fn published_proposal(base: &str) -> i64 {
@@ -72,19 +32,6 @@ async fn published_proposal(base: &str) -> i64 {
     member.post(&format!("/api/v1/proposals/{id}/evaluate"), json!({"satisfaction": "basically_satisfied", "comment": "希望加快进度"})).await;
     staff.post(&format!("/api/v1/proposals/{id}/publish"), json!({"published": true})).await;
     id
-}
-
-async fn log_in(browser: &Browser, base: &str, username: &str) {
-    browser.submit_login(base, username, DEMO_PASSWORD).await;
-    browser.wait_for_path("/", DEFAULT_WAIT).await;
-}
-
-async fn no_sideways_scroll(browser: &Browser, page: &str) {
-    let (scroll_width, inner_width) = browser.scroll_and_inner_width().await;
-    if scroll_width > inner_width + 1 {
-        let culprits = browser.overflowing_elements().await;
-        panic!("[{}px] {page} scrolls sideways ({scroll_width} > {inner_width}): {culprits:?}", browser.size().0);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -53,11 +53,14 @@ pub struct MemberRow {
     pub created_at: i64,
 }
 
-/// Highest proposal and member ids (a rebuild walks 1..=max in ranges).
-pub async fn max_ids(ex: &mut Ex<'_>) -> Result<(i64, i64)> {
-    let p = scalar!(ex, Option<i64>, "SELECT MAX(id) FROM proposals")?.unwrap_or(0);
-    let m = scalar!(ex, Option<i64>, "SELECT MAX(id) FROM members")?.unwrap_or(0);
-    Ok((p, m))
+/// The highest proposal id (a rebuild of the index walks 1..=max in ranges).
+pub async fn max_proposal_id(ex: &mut Ex<'_>) -> Result<i64> {
+    Ok(scalar!(ex, Option<i64>, "SELECT MAX(id) FROM proposals")?.unwrap_or(0))
+}
+
+/// The highest member id.
+pub async fn max_member_id(ex: &mut Ex<'_>) -> Result<i64> {
+    Ok(scalar!(ex, Option<i64>, "SELECT MAX(id) FROM members")?.unwrap_or(0))
 }
 
 pub async fn proposals(ex: &mut Ex<'_>, from: i64, to: i64) -> Result<Vec<ProposalRow>> {

@@ -4,7 +4,6 @@
 //! PostgreSQL database migrated from the tree have the same tables, columns and indexes.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use eline_storage::schema::{Column, Index, Schema, Table, describe};
 use eline_storage::{Db, Engine, migrate, testing};

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use eline_domain::org::DirectoryKind;
-use eline_domain::policy::{Action, Resource};
+use eline_domain::policy::{Action, Resource, can};
 use eline_domain::proposal::{Kind, ProposalRules, Satisfaction, Status, UnitRole};
 use eline_domain::{Actor, RecordKind};
 use eline_storage::proposal_import::{self, PastProposal};
@@ -122,8 +122,11 @@ fn past_proposal(r: &Row, actor: &Actor, note: &str) -> PastProposal {
 }
 
 impl App {
-    /// The template for history imports, with a sheet of instructions.
-    pub fn proposal_history_template(&self) -> AppResult<Vec<u8>> {
+    /// The template for history imports, with a sheet of instructions (the office).
+    pub fn proposal_history_template(&self, actor: &Actor) -> AppResult<Vec<u8>> {
+        if !can(actor, Action::ProposalOffice, Resource::Any) {
+            return Err(AppError::Forbidden);
+        }
         let help = [
             ("届次*", "必填，与系统中的届次会议名称一致，如“十三届二次会议”"),
             ("编号", "该届次内的提案编号（数字），不可重复"),
@@ -150,7 +153,7 @@ impl App {
     /// Imports past proposals (office staff: managing the committee's records).
     pub async fn import_proposal_history(&self, actor: &Actor, file_name: &str, bytes: &[u8]) -> AppResult<ImportOutcome> {
         self.require(actor, Action::ManageDirectory, Resource::Any).await?;
-        if !actor.has(eline_domain::Role::Staff) {
+        if !can(actor, Action::ProposalOffice, Resource::Any) {
             // Admins manage reference data but not the office's records; audited like `require` does.
             let mut tx = self.db.begin().await?;
             audit_write(&mut tx, Some(actor), "permission_denied", "permission", None, "拒绝：导入历史提案".into(), None, None).await?;

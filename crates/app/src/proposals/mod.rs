@@ -12,6 +12,7 @@ mod history;
 pub mod inputs;
 mod letter;
 mod public;
+pub mod record;
 mod stats;
 mod view;
 

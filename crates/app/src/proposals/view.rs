@@ -62,6 +62,8 @@ pub struct ProposalView {
     /// full (the actor takes part: the whole record) | public (a published proposal seen by
     /// anyone else: what the public pages show, without the handling record).
     pub access: &'static str,
+    /// Records this one is linked with (converted to or from, led to), those the actor sees.
+    pub links: Vec<crate::records::ShownLink>,
 }
 
 impl ProposalView {
@@ -101,6 +103,7 @@ impl ProposalView {
             one_matter_hint: None,
             attachments: Vec::new(),
             can_attach: Vec::new(),
+            links: Vec::new(),
             ..self
         }
     }
@@ -297,8 +300,9 @@ impl App {
         if status == Status::Draft && who.proposer {
             allowed_actions.push("edit");
         }
-        let view = ProposalView {
+        let mut view = ProposalView {
             access: access.as_str(),
+            links: Vec::new(),
             status_label: status.label(),
             kind_label: l.kind().label(),
             session_name,
@@ -323,6 +327,10 @@ impl App {
             supervisors: l.supervisors,
             proposal: l.p,
         };
+        drop(c);
+        if access == Access::Full {
+            view.links = self.linked(actor, RecordRef::proposal(id)).await?;
+        }
         Ok(if access == Access::Public { view.public_part() } else { view })
     }
 

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use eline_search::{Cursor, Opened, SCHEMA_VERSION, SearchIndex};
 use eline_storage::outbox::{self, SEARCH};
-use eline_storage::{Db, now_micros, search_rows};
+use eline_storage::{Db, now_micros};
 
-use super::docs::{self, MEMBER, PROPOSAL};
+use crate::records::Registry;
 use crate::{AppError, AppResult};
 
 /// Entries younger than this are read again on every pass (see `outbox::since`).
@@ -32,6 +32,8 @@ pub struct Search {
     pub wake: tokio::sync::Notify,
     /// Why the index was found unusable at start, if it was.
     pub opened: Opened,
+    /// The record kinds whose documents the index holds.
+    records: Registry,
 }
 
 impl std::fmt::Debug for Search {
@@ -41,10 +43,11 @@ impl std::fmt::Debug for Search {
 }
 
 impl Search {
-    pub fn open(dir: &std::path::Path) -> AppResult<Search> {
+    pub fn open(dir: &std::path::Path, records: Registry) -> AppResult<Search> {
         let (index, opened) = SearchIndex::open(dir).map_err(internal)?;
         let rebuilding = matches!(opened, Opened::Rebuild(_));
-        Ok(Search { index: Arc::new(index), seen: Default::default(), rebuilding: rebuilding.into(), wake: tokio::sync::Notify::new(), opened })
+        let wake = tokio::sync::Notify::new();
+        Ok(Search { index: Arc::new(index), seen: Default::default(), rebuilding: rebuilding.into(), wake, opened, records })
     }
 
     pub fn is_rebuilding(&self) -> bool {
@@ -60,12 +63,15 @@ impl Search {
         let cursor = self.index.cursor().map_err(internal)?;
         let mut c = db.acquire().await?;
         let (low, high) = outbox::bounds(&mut c.ex(), SEARCH).await?;
-        let (max_proposal, max_member) = search_rows::max_ids(&mut c.ex()).await?;
+        let mut any_records = false;
+        for m in self.records.modules() {
+            any_records |= m.max_id(&mut c.ex()).await? > 0;
+        }
         let reason = if high < cursor.outbox {
             Some("数据库的变更记录比索引旧（换了数据库？）")
         } else if low > cursor.outbox + 1 {
             Some("索引落后太久，变更记录已清理")
-        } else if self.index.is_empty() && (max_proposal > 0 || max_member > 0) {
+        } else if self.index.is_empty() && any_records {
             Some("索引是空的")
         } else {
             None
@@ -102,25 +108,16 @@ impl Search {
             let mut removed = Vec::new();
             {
                 let mut c = db.acquire().await?;
-                // A merge changes who may see the proposal merged into.
-                let extra: Vec<i64> = {
-                    let mut v = Vec::new();
-                    for (_, id) in targets.iter().filter(|(k, _)| k == PROPOSAL) {
-                        if let Some(p) = search_rows::proposals(&mut c.ex(), *id, *id).await?.first()
-                            && let Some(into) = p.merged_into_id
-                        {
-                            v.push(into);
-                        }
+                // A change may change other records' documents (a merge: who sees the proposal
+                // merged into).
+                for (kind, id) in targets.clone() {
+                    if let Some(m) = self.records.get(&kind) {
+                        targets.extend(m.related(&mut c.ex(), id).await?.into_iter().map(|r| (kind.clone(), r)));
                     }
-                    v
-                };
-                targets.extend(extra.into_iter().map(|id| (PROPOSAL.to_string(), id)));
+                }
                 for (kind, id) in &targets {
-                    let found = match kind.as_str() {
-                        PROPOSAL => docs::proposals(&mut c.ex(), *id, *id).await?,
-                        MEMBER => docs::members(&mut c.ex(), *id, *id).await?,
-                        _ => continue,
-                    };
+                    let Some(m) = self.records.get(kind) else { continue };
+                    let found = m.documents(&mut c.ex(), *id, *id).await?;
                     if found.is_empty() {
                         removed.push((kind.clone(), *id));
                     }
@@ -148,23 +145,22 @@ impl Search {
     /// go on from the old one meanwhile. Returns the number of documents.
     pub async fn rebuild(&self, db: &Db) -> AppResult<u64> {
         let started = std::time::Instant::now();
-        let (head, max_proposal, max_member) = {
+        let head = {
             let mut c = db.acquire().await?;
-            let head = outbox::head(&mut c.ex()).await?;
-            let (p, m) = search_rows::max_ids(&mut c.ex()).await?;
-            (head, p, m)
+            outbox::head(&mut c.ex()).await?
         };
         let mut build = Some(self.index.rebuild().map_err(internal)?);
-        for (kind, max) in [(PROPOSAL, max_proposal), (MEMBER, max_member)] {
+        for module in self.records.modules() {
+            let max = {
+                let mut c = db.acquire().await?;
+                module.max_id(&mut c.ex()).await?
+            };
             let mut from = 1;
             while from <= max {
                 let to = from + BATCH - 1;
                 let docs = {
                     let mut c = db.acquire().await?;
-                    match kind {
-                        PROPOSAL => docs::proposals(&mut c.ex(), from, to).await?,
-                        _ => docs::members(&mut c.ex(), from, to).await?,
-                    }
+                    module.documents(&mut c.ex(), from, to).await?
                 };
                 let mut b = build.take().expect("the builder is put back after each batch");
                 b = tokio::task::spawn_blocking(move || -> eline_search::Result<_> {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use eline_domain::Actor;
 use eline_domain::org::DirectoryKind;
-use eline_domain::policy::{self, Action, Grant, Resource, can};
+use eline_domain::policy::{Action, Resource, can};
 use eline_domain::proposal::Status;
 use eline_search::{Hit, Request, Similar, Snippet};
 use eline_storage::directory;
@@ -21,27 +21,10 @@ use serde::{Deserialize, Serialize};
 pub use docs::{MEMBER, PROPOSAL, grants};
 pub use indexer::{RETENTION_MICROS, Search, spawn};
 
-use crate::proposals::Loaded;
 use crate::{App, AppError, AppResult};
 
 /// Longest query taken (characters).
 pub const MAX_QUERY_CHARS: usize = 100;
-
-/// The kinds of records a search covers (more come with their modules).
-pub const KINDS: &[(&str, &str)] = &[(PROPOSAL, "提案"), (MEMBER, "委员")];
-
-pub fn kind_label(kind: &str) -> &'static str {
-    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, l)| *l).unwrap_or("记录")
-}
-
-fn status_label(kind: &str, status: &str) -> String {
-    match kind {
-        PROPOSAL => Status::parse(status).map(|s| s.label().to_string()).unwrap_or_default(),
-        MEMBER if status == "archived" => "已归档".into(),
-        MEMBER => "在册".into(),
-        _ => status.to_string(),
-    }
-}
 
 /// What a user asked for (query string of the page and of the API).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -132,23 +115,15 @@ impl App {
         Ok(Names { units, sectors })
     }
 
-    /// Whether the actor may open the record a hit points to (the record page's own rule).
+    /// Whether the actor may open the record a hit points to (the record page's own rule, from
+    /// the record's module).
     async fn may_open(&self, actor: &Actor, hit: &Hit) -> AppResult<bool> {
-        Ok(match hit.kind.as_str() {
-            // Staff see every proposal of their committee but other people's drafts (the index
-            // is per committee; a hit's status is at most a few hundred ms old).
-            PROPOSAL if policy::grants(actor).contains(&Grant::Office) && hit.status != Status::Draft.as_str() => true,
-            PROPOSAL => {
-                let mut c = self.db.acquire().await?;
-                match Loaded::load_for_visibility(&mut c.ex(), actor.committee_id, hit.id).await {
-                    Ok(l) => l.visible_to(actor),
-                    Err(AppError::NotFound) => false,
-                    Err(e) => return Err(e),
-                }
-            }
-            MEMBER => can(actor, Action::ViewMember, Resource::Member(hit.id)),
-            _ => false,
-        })
+        let Some(module) = self.records.get(&hit.kind) else { return Ok(false) };
+        if let Some(known) = module.may_open_hit(actor, hit.id, &hit.status) {
+            return Ok(known);
+        }
+        let mut c = self.db.acquire().await?;
+        Ok(module.see(&mut c.ex(), actor, hit.id).await?.is_some_and(|seen| seen.access != eline_domain::Access::None))
     }
 
     async fn items(&self, actor: &Actor, hits: Vec<Hit>, names: &Names) -> AppResult<Vec<SearchItem>> {
@@ -170,15 +145,12 @@ impl App {
                 tracing::warn!(kind = %hit.kind, id = hit.id, user = actor.user_id, "search hit withheld: index grants out of date");
                 continue;
             }
-            let url = match hit.kind.as_str() {
-                MEMBER => format!("/members/{}", hit.id),
-                _ => format!("/proposals/{}", hit.id),
-            };
+            let Some(module) = self.records.get(&hit.kind) else { continue };
             items.push(SearchItem {
-                kind_label: kind_label(&hit.kind),
-                status_label: status_label(&hit.kind, &hit.status),
+                url: module.url(hit.id),
+                kind_label: module.label(),
+                status_label: self.records.status_label(Some(&hit.kind), &hit.status),
                 units: hit.units.iter().filter_map(|u| names.units.get(u).cloned()).collect(),
-                url,
                 id: hit.id,
                 year: hit.year,
                 status: hit.status,
@@ -202,12 +174,10 @@ impl App {
             return Err(AppError::field("q", format!("搜索词太长，最多 {MAX_QUERY_CHARS} 个字")));
         }
         if let Some(k) = query.kind.as_deref().filter(|k| !k.is_empty())
-            && !KINDS.iter().any(|(kind, _)| *kind == k)
+            && self.records.get(k).is_none()
         {
-            return Err(AppError::field(
-                "type",
-                format!("没有“{k}”这种类型，可选：{}", KINDS.iter().map(|(k, l)| format!("{k}（{l}）")).collect::<Vec<_>>().join("、")),
-            ));
+            let kinds = self.records.kinds().iter().map(|(k, l)| format!("{k}（{l}）")).collect::<Vec<_>>().join("、");
+            return Err(AppError::field("type", format!("没有“{k}”这种类型，可选：{kinds}")));
         }
         // The offset is bounded before it reaches the index: the top-hits collector allocates
         // for offset + limit documents.
@@ -236,20 +206,9 @@ impl App {
         let f = &results.facets;
         let value = |value: String, label: String, count: u64| FacetValue { value, label, count };
         let mut facets = vec![
-            Facet { name: "type", label: "类型", values: f.kind.iter().map(|(k, n)| value(k.clone(), kind_label(k).into(), *n)).collect() },
+            Facet { name: "type", label: "类型", values: f.kind.iter().map(|(k, n)| value(k.clone(), self.records.kind_label(k).into(), *n)).collect() },
             Facet { name: "year", label: "年度", values: f.year.iter().rev().map(|(y, n)| value(y.to_string(), format!("{y}年"), *n)).collect() },
-            Facet {
-                name: "status",
-                label: "状态",
-                values: f
-                    .status
-                    .iter()
-                    .map(|(s, n)| {
-                        let kind = if Status::parse(s).is_some() { PROPOSAL } else { MEMBER };
-                        value(s.clone(), status_label(kind, s), *n)
-                    })
-                    .collect(),
-            },
+            Facet { name: "status", label: "状态", values: f.status.iter().map(|(s, n)| value(s.clone(), self.records.status_label(None, s), *n)).collect() },
             Facet {
                 name: "unit",
                 label: "承办单位",

@@ -619,7 +619,7 @@ impl Run {
         search.tick(&app.db).await.expect("index catches up");
         let max = {
             let mut c = app.db.acquire().await.expect("connection");
-            eline_storage::search_rows::max_ids(&mut c.ex()).await.expect("max ids").0
+            eline_storage::search_rows::max_proposal_id(&mut c.ex()).await.expect("max id")
         };
         let mut checked = 0;
         for who in EVERYONE {

@@ -126,3 +126,14 @@ crate::labeled! {
         Publish = "publish" / "公开设置",
     }
 }
+
+/// The Chinese label of an action recorded on a proposal (its timeline and the audit log): the
+/// workflow's actions and the few recorded outside it.
+pub fn action_label(action: &str) -> Option<&'static str> {
+    match action {
+        "create" => Some("起草"),
+        "edit" => Some("修改"),
+        "merge" => Some("并案"),
+        other => Act::parse(other).map(|a| a.label()),
+    }
+}

@@ -206,6 +206,18 @@ mod tests {
                 })
         }
 
+        /// An actor, a proposal's parties, its status and whether it is published. Drafts have no
+        /// handling units yet (the state machine never gives them one).
+        fn case_strategy() -> impl Strategy<Value = (Actor, Parties, Status, bool)> {
+            (actor_strategy(), parties_strategy(), 0usize..Status::ALL.len(), any::<bool>()).prop_map(|(actor, mut parties, status, published)| {
+                let status = Status::ALL[status];
+                if status == Status::Draft {
+                    parties.units.clear();
+                }
+                (actor, parties, status, published)
+            })
+        }
+
         fn parties_strategy() -> impl Strategy<Value = Parties> {
             let ids = || proptest::collection::vec(1i64..4, 0..3);
             let cosign = proptest::collection::vec((1i64..4, 0usize..CosignStatus::ALL.len()), 0..3);
@@ -235,18 +247,7 @@ mod tests {
             /// The record page (`access`) and the search index (`audience` against the actor's
             /// grants) answer alike for every actor, every state and every set of parties.
             #[test]
-            fn a_record_is_found_exactly_when_it_may_be_opened(
-                actor in actor_strategy(),
-                parties in parties_strategy(),
-                status in 0usize..Status::ALL.len(),
-                published in any::<bool>(),
-            ) {
-                let status = Status::ALL[status];
-                // Drafts have no handling units yet; the state machine never gives them one.
-                let mut parties = parties;
-                if status == Status::Draft {
-                    parties.units.clear();
-                }
+            fn a_record_is_found_exactly_when_it_may_be_opened((actor, parties, status, published) in case_strategy()) {
                 let opens = access(status, &Standing::of(&actor, &parties), published) != Access::None;
                 let found = finds(&grants(&actor), &audience(status, published, &parties));
                 prop_assert_eq!(opens, found, "{:?} {:?} {:?}", actor, parties, status);
@@ -254,17 +255,7 @@ mod tests {
 
             /// Every proposal a list holds for an actor is one the actor may open.
             #[test]
-            fn a_list_holds_only_what_may_be_opened(
-                actor in actor_strategy(),
-                parties in parties_strategy(),
-                status in 0usize..Status::ALL.len(),
-                published in any::<bool>(),
-            ) {
-                let status = Status::ALL[status];
-                let mut parties = parties;
-                if status == Status::Draft {
-                    parties.units.clear();
-                }
+            fn a_list_holds_only_what_may_be_opened((actor, parties, status, published) in case_strategy()) {
                 let opens = access(status, &Standing::of(&actor, &parties), published) != Access::None;
                 for scope in crate::policy::Scope::ALL {
                     if let Some(rule) = crate::policy::proposal_scope(&actor, *scope) {

@@ -52,7 +52,10 @@ async fn login(
     }
     let stamp = crate::html::datetime(eline_storage::now_micros());
     let (_, secret) = state.app.create_token(&done.actor, &format!("接口登录 {stamp}")).await?;
-    Ok(Json(LoginOut { token: secret, user: UserOut::from(&done.user, done.actor.has(eline_domain::Role::Admin)) }))
+    Ok(Json(LoginOut {
+        token: secret,
+        user: UserOut::from(&done.user, eline_domain::policy::can(&done.actor, eline_domain::policy::Action::ManageUsers, eline_domain::policy::Resource::Any)),
+    }))
 }
 
 /// Revoke the bearer token this request carries.

@@ -5,13 +5,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use eline_app::AppError;
-use eline_app::members::{ImportOutcome, LISTED_ERRORS};
+use eline_app::members::{ImportOutcome, LISTED_ERRORS, MemberFilter};
 use eline_domain::member::MemberInput;
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{Action, Resource, can};
-use eline_storage::members::Filter;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,43 +33,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(history_import))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MemberParams {
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-    pub sector_id: Option<i64>,
-    pub work_station_id: Option<i64>,
-    /// Special committee (专委会) id.
-    pub committee_id: Option<i64>,
-    /// Part of the name.
-    pub name: Option<String>,
-    #[serde(default)]
-    pub include_archived: bool,
-}
-
-impl MemberParams {
-    fn filter(&self) -> Filter {
-        Filter {
-            sector_id: self.sector_id,
-            work_station_id: self.work_station_id,
-            special_committee_id: self.committee_id,
-            name: self.name.clone(),
-            include_archived: self.include_archived,
-            after_id: None,
-        }
-    }
-}
-
 fn manager(a: &eline_domain::Actor) -> bool {
     can(a, Action::ManageMembers, Resource::Any)
 }
 
 /// Members of the committee (office, leaders).
-#[utoipa::path(get, path = "/api/v1/members", tag = "members", params(MemberParams),
+#[utoipa::path(get, path = "/api/v1/members", tag = "members", params(MemberFilter),
     responses((status = 200, body = MemberPage), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<MemberParams>) -> Result<Json<MemberPage>, ApiError> {
-    let page = state.app.list_members(&a, p.filter(), p.cursor.as_deref(), eline_app::limit(p.limit)?).await?;
+async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<MemberFilter>) -> Result<Json<MemberPage>, ApiError> {
+    let page = state.app.list_members(&a, &p).await?;
     let m = manager(&a);
     Ok(Json(MemberPage { items: page.items.iter().map(|r| MemberOut::from_row(r, m)).collect(), next_cursor: page.next_cursor }))
 }
@@ -187,10 +158,10 @@ async fn restore(
 }
 
 /// The members matching the filters as an XLSX file (same columns as the import template).
-#[utoipa::path(get, path = "/api/v1/members/export", tag = "members", params(MemberParams),
+#[utoipa::path(get, path = "/api/v1/members/export", tag = "members", params(MemberFilter),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "XLSX"), (status = 403, body = Problem)))]
-async fn export(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<MemberParams>) -> Result<Response, ApiError> {
-    let bytes = state.app.export_members(&a, p.filter()).await?;
+async fn export(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<MemberFilter>) -> Result<Response, ApiError> {
+    let bytes = state.app.export_members(&a, &p).await?;
     Ok(crate::html::members_xlsx("委员名单.xlsx", bytes))
 }
 
@@ -258,10 +229,7 @@ async fn import_response(outcome: ImportOutcome, what: &str) -> Result<Response,
 #[utoipa::path(get, path = "/api/v1/imports/proposals/template", tag = "proposals",
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "XLSX"), (status = 403, body = Problem)))]
 async fn history_template(State(state): State<AppState>, ApiUser(a): ApiUser) -> Result<Response, ApiError> {
-    if !a.has(eline_domain::Role::Staff) {
-        return Err(ApiError(AppError::Forbidden));
-    }
-    Ok(crate::html::members_xlsx("历史提案导入模板.xlsx", state.app.proposal_history_template()?))
+    Ok(crate::html::members_xlsx("历史提案导入模板.xlsx", state.app.proposal_history_template(&a)?))
 }
 
 /// Import past sessions' proposals from an XLSX or CSV file (office staff): any bad row imports

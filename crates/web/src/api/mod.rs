@@ -4,6 +4,7 @@ mod account;
 pub mod contract;
 mod directory;
 pub mod dto;
+mod links;
 mod members;
 mod proposal_stats;
 mod proposals;
@@ -54,6 +55,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(members::router())
         .merge(proposal_stats::router())
         .merge(proposals::router())
+        .merge(links::router())
         .merge(reply_templates::router())
         .merge(search::router())
         .merge(settings::router())

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use eline_app::AppError;
 use eline_app::proposals::{AssignInput, DraftInput, ProposalFilter};
+use eline_domain::RecordRef;
 use eline_domain::proposal::{Kind, Status};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -378,7 +379,7 @@ async fn upload(
     multipart: crate::html::Upload,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
     let (name, bytes) = crate::html::read_upload(multipart).await?;
-    let f = state.app.attach_to_proposal(&a, id, &p.purpose, &name, &bytes).await?;
+    let f = state.app.attach(&a, RecordRef::proposal(id), &p.purpose, &name, &bytes).await?;
     Ok((
         StatusCode::CREATED,
         Json(AttachmentOut { id: f.id, purpose: f.purpose, file_name: f.file_name, content_type: f.content_type, size: f.size, sha256: f.sha256 }),
@@ -397,6 +398,6 @@ async fn download(
         (Ok(i), Ok(f)) => (i, f),
         _ => return Err(ApiError(AppError::NotFound)),
     };
-    let (att, bytes) = state.app.proposal_file(&a, id, file_id).await?;
+    let (att, bytes) = state.app.record_file(&a, RecordRef::proposal(id), file_id).await?;
     Ok(crate::html::file_response(&att, bytes))
 }

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use eline_app::Page;
+use eline_app::records::{Registry, SHARED_ACTIONS};
 use eline_storage::audit::{Entry, Filter};
 use serde::Deserialize;
 
@@ -27,60 +28,36 @@ struct AuditQuery {
     cursor: Option<String>,
 }
 
-/// Chinese names of the recorded actions.
-pub fn action_label(a: &str) -> &str {
-    match a {
-        "create" => "新建",
-        "update" => "修改",
-        "archive" => "归档",
-        "restore" => "恢复",
-        "import" => "导入",
-        "login" => "登录",
-        "login_failed" => "登录失败",
-        "password_changed" => "修改密码",
-        "password_reset" => "重置密码",
-        "token_created" => "创建令牌",
-        "token_revoked" => "吊销令牌",
-        "tokens_revoked" => "吊销全部令牌",
-        "permission_denied" => "越权被拒",
-        "demo_loaded" => "加载演示数据",
-        "calendar_set" => "调整工作日历",
-        "calendar_cleared" => "撤销日历调整",
-        "settings_changed" => "修改设置",
-        other => eline_domain::proposal::Act::parse(other).map(|a| a.label()).unwrap_or(other),
-    }
-}
-
-const ACTIONS: [&str; 17] = [
-    "create",
-    "update",
-    "archive",
-    "restore",
-    "import",
-    "login",
-    "login_failed",
-    "password_changed",
-    "password_reset",
-    "token_created",
-    "token_revoked",
-    "tokens_revoked",
-    "permission_denied",
-    "demo_loaded",
-    "calendar_set",
-    "calendar_cleared",
-    "settings_changed",
-];
-
 #[derive(Template)]
 #[template(path = "audit_list.html")]
 struct AuditPage {
     l: Layout,
     page: Page<Entry>,
+    /// Per entry of the page: the action's label and the record's (kind label, title link).
+    rows: Vec<Row>,
     action: String,
     target_type: String,
     actor: String,
     actions: Vec<(&'static str, &'static str)>,
     qs: String,
+}
+
+/// How an entry's action and record read on the page.
+struct Row {
+    action: String,
+    target: String,
+    url: Option<String>,
+}
+
+fn row(records: &Registry, e: &Entry) -> Row {
+    let kind = e.target_type.as_str();
+    let target = match (records.get(kind), e.target_id) {
+        (Some(m), Some(id)) => format!("{} #{id}", m.label()),
+        (_, Some(id)) => format!("{kind} #{id}"),
+        (_, None) => kind.to_string(),
+    };
+    let url = e.target_id.and_then(|id| records.get(kind).map(|m| m.url(id)));
+    Row { action: records.action_label(kind, &e.action).to_string(), target, url }
 }
 
 async fn list(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<AuditQuery>) -> Result<Response, PageError> {
@@ -92,13 +69,15 @@ async fn list(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQ
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
+    let rows = page.items.iter().map(|e| row(&state.app.records, e)).collect();
     Ok(render(&AuditPage {
         l,
         page,
+        rows,
         action: filter.action.unwrap_or_default(),
         target_type: filter.target_type.unwrap_or_default(),
         actor: filter.actor.unwrap_or_default(),
-        actions: ACTIONS.iter().map(|a| (*a, action_label(a))).collect(),
+        actions: SHARED_ACTIONS.to_vec(),
         qs: serde_urlencoded::to_string(pairs).unwrap_or_default(),
     }))
 }

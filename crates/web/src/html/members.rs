@@ -9,14 +9,13 @@ use axum::extract::{Multipart, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use eline_app::members::{ImportOutcome, LISTED_ERRORS, RowError};
+use eline_app::members::{ImportOutcome, LISTED_ERRORS, MemberFilter, RowError};
 use eline_app::{AppError, Page};
 use eline_domain::member::{GENDERS, MemberInput, MemberStatus, PARTIES, POSITIONS, gender_label, position_label};
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{Action, Resource, can};
 use eline_storage::directory::Entry;
-use eline_storage::members::{Filter, Member, MemberRow};
-use serde::Deserialize;
+use eline_storage::members::{Member, MemberRow};
 
 use super::{Errors, FormData, Layout, flash, form_errors, render, render_invalid};
 use crate::AppState;
@@ -51,85 +50,44 @@ async fn choices(state: &AppState, user: &PageUser) -> Result<Choices, PageError
     })
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct ListQuery {
-    name: Option<String>,
-    sector_id: Option<String>,
-    work_station_id: Option<String>,
-    committee_id: Option<String>,
-    archived: Option<String>,
-    cursor: Option<String>,
-}
-
-impl ListQuery {
-    fn filter(&self) -> Filter {
-        let id = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse().ok());
-        Filter {
-            sector_id: id(&self.sector_id),
-            work_station_id: id(&self.work_station_id),
-            special_committee_id: id(&self.committee_id),
-            name: self.name.clone().filter(|n| !n.trim().is_empty()),
-            include_archived: self.archived.is_some(),
-            after_id: None,
-        }
-    }
-
-    /// The query string of the filters (for paging and export links).
-    fn query_string(&self) -> String {
-        let pairs: Vec<(&str, String)> = [
-            ("name", self.name.clone()),
-            ("sector_id", self.sector_id.clone()),
-            ("work_station_id", self.work_station_id.clone()),
-            ("committee_id", self.committee_id.clone()),
-            ("archived", self.archived.clone()),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
-        .collect();
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
-    }
-}
-
 #[derive(Template)]
 #[template(path = "members_list.html")]
 struct ListPage {
     l: Layout,
     page: Page<MemberRow>,
-    q: ListQuery,
+    q: MemberFilter,
     qs: String,
     ch: Choices,
     can_manage: bool,
 }
 
-fn selected(v: &Option<String>, id: i64) -> bool {
-    v.as_deref() == Some(id.to_string().as_str())
-}
-
-impl ListQuery {
+impl ListPage {
     fn sector_is(&self, id: &i64) -> bool {
-        selected(&self.sector_id, *id)
+        self.q.sector_id == Some(*id)
     }
     fn station_is(&self, id: &i64) -> bool {
-        selected(&self.work_station_id, *id)
+        self.q.work_station_id == Some(*id)
     }
     fn committee_is(&self, id: &i64) -> bool {
-        selected(&self.committee_id, *id)
+        self.q.committee_id == Some(*id)
     }
-    fn name_value(&self) -> &str {
-        self.name.as_deref().unwrap_or("")
-    }
+}
+
+/// The filter's query string from the first page (paging and export links).
+fn query_string(q: &MemberFilter) -> String {
+    serde_urlencoded::to_string(MemberFilter { cursor: None, limit: None, ..q.clone() }).unwrap_or_default()
 }
 
 fn positions_text(roles: &str) -> String {
     roles.split(',').filter(|r| *r != "member").map(position_label).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("、")
 }
 
-async fn list(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<ListQuery>) -> Result<Response, PageError> {
-    let page = state.app.list_members(&user.actor, q.filter(), q.cursor.as_deref(), 50).await?;
+async fn list(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<MemberFilter>) -> Result<Response, PageError> {
+    let page = state.app.list_members(&user.actor, &q).await?;
     let ch = choices(&state, &user).await?;
     let l = Layout::page(&state, &user, "/members", "委员", &[]).await?;
     let can_manage = can(&user.actor, Action::ManageMembers, Resource::Any);
-    let qs = q.query_string();
+    let qs = query_string(&q);
     Ok(render(&ListPage { l, page, q, qs, ch, can_manage }))
 }
 
@@ -152,7 +110,7 @@ async fn detail(State(state): State<AppState>, user: PageUser, PagePath(id): Pag
     let station = name_of(&ch.stations, m.work_station_id);
     let committees = committee_ids.iter().map(|id| name_of(&ch.committees, Some(*id))).filter(|n| !n.is_empty()).collect();
     let office = can(&user.actor, Action::ManageMembers, Resource::Any);
-    let crumbs: &[(&str, &str)] = if office || user.actor.has(eline_domain::Role::Leader) { &[("委员", "/members")] } else { &[] };
+    let crumbs: &[(&str, &str)] = if can(&user.actor, Action::ViewMember, Resource::Any) { &[("委员", "/members")] } else { &[] };
     let l = Layout::page(&state, &user, &format!("/members/{id}"), format!("委员档案：{}", m.name), crumbs).await?;
     Ok(render(&DetailPage { l, m, sector, station, committees, can_manage: office }))
 }
@@ -380,8 +338,8 @@ async fn template(State(state): State<AppState>, user: PageUser) -> Result<Respo
     Ok(xlsx("委员导入模板.xlsx", state.app.member_template()?))
 }
 
-async fn export(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<ListQuery>) -> Result<Response, PageError> {
-    let bytes = state.app.export_members(&user.actor, q.filter()).await?;
+async fn export(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<MemberFilter>) -> Result<Response, PageError> {
+    let bytes = state.app.export_members(&user.actor, &q).await?;
     Ok(xlsx("委员名单.xlsx", bytes))
 }
 

@@ -273,9 +273,6 @@ impl F {
     pub fn roles(roles: &str) -> String {
         Role::parse_list(roles).unwrap_or_default().iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
     }
-    pub fn action(a: &str) -> &str {
-        audit::action_label(a)
-    }
     pub fn short(hash: &str) -> &str {
         &hash[..hash.len().min(12)]
     }

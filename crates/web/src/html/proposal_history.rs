@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use eline_app::AppError;
 use eline_app::members::{ImportOutcome, LISTED_ERRORS, RowError};
+use eline_domain::policy::{Action, Resource, can};
 
 use super::{Layout, flash, render, render_invalid};
 use crate::AppState;
@@ -30,7 +31,7 @@ async fn layout(state: &AppState, user: &PageUser) -> Result<Layout, PageError> 
 }
 
 async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    if !user.actor.has(eline_domain::Role::Staff) {
+    if !can(&user.actor, Action::ProposalOffice, Resource::Any) {
         return Err(PageError(AppError::Forbidden));
     }
     Ok(render(&ImportPage { l: layout(&state, &user).await?, errors: vec![], message: String::new() }))
@@ -65,8 +66,5 @@ async fn submit(State(state): State<AppState>, user: PageUser, multipart: crate:
 }
 
 async fn template(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    if !user.actor.has(eline_domain::Role::Staff) {
-        return Err(PageError(AppError::Forbidden));
-    }
-    Ok(super::members_xlsx("历史提案导入模板.xlsx", state.app.proposal_history_template()?))
+    Ok(super::members_xlsx("历史提案导入模板.xlsx", state.app.proposal_history_template(&user.actor)?))
 }

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use eline_app::AppError;
-use eline_app::search::{KINDS, MAX_QUERY_CHARS, SearchPage, SearchQuery};
+use eline_app::search::{MAX_QUERY_CHARS, SearchPage, SearchQuery};
 use eline_search::Snippet;
 use serde::Deserialize;
 
@@ -121,7 +121,7 @@ struct SearchView {
     l: Layout,
     q: String,
     kind: String,
-    kinds: &'static [(&'static str, &'static str)],
+    kinds: Vec<(&'static str, &'static str)>,
     max_chars: usize,
     /// None: nothing asked yet.
     page: Option<SearchPage>,
@@ -140,7 +140,7 @@ async fn search(State(state): State<AppState>, user: PageUser, PageQuery(p): Pag
         l,
         q: p.q.trim().to_string(),
         kind: nonempty(&p.kind).unwrap_or_default(),
-        kinds: KINDS,
+        kinds: state.app.records.kinds(),
         max_chars: MAX_QUERY_CHARS,
         page: None,
         items: Vec::new(),

@@ -90,6 +90,8 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/publish",            [404, 200, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/attachments",        [404, 403, 403, 404, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/attachments/{file_id}", [404, 200, 200, 404, 200, 401]),
+    ("GET",   "/api/v1/proposals/{id}/links",              [404, 200, 200, 404, 200, 401]),
+    ("POST",  "/api/v1/proposals/{id}/links",              [403, 201, 403, 403, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/merge-candidates",   [403, 200, 403, 403, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/unit-suggestions",   [403, 200, 403, 403, 403, 401]),
     ("GET",   "/api/v1/search",                            [200, 200, 200, 200, 200, 401]),
@@ -284,6 +286,10 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 if *template == "/api/v1/proposals/assign" {
                     body = json!({"ids": [id], "lead_unit_id": fx.directory["units"]});
                 }
+                if (*method, *template) == ("POST", "/api/v1/proposals/{id}/links") {
+                    let later = filed_proposal(&app, 100_000 + counter).await.0;
+                    body = json!({"to": {"kind": "proposal", "id": later}, "relation": "led_to"});
+                }
                 let res = match (*method, *template) {
                     ("POST", "/api/v1/proposals/{id}/attachments") => {
                         caller.api.upload(&format!("{concrete}?purpose=proposal"), "材料.pdf", b"%PDF-1.4 more".to_vec()).await
@@ -404,7 +410,7 @@ async fn filed_proposal(app: &TestApp, n: usize) -> (i64, i64) {
         ..Default::default()
     };
     let id = a.create_proposal(&member, &draft).await.unwrap().id;
-    let file = a.attach_to_proposal(&member, id, "proposal", "调研材料.pdf", b"%PDF-1.4 matrix").await.unwrap().id;
+    let file = a.attach(&member, eline_domain::RecordRef::proposal(id), "proposal", "调研材料.pdf", b"%PDF-1.4 matrix").await.unwrap().id;
     a.act(&member, id, None, eline_app::proposals::ActionInput::Submit(Default::default())).await.unwrap();
     let review = eline_app::proposals::ActionInput::parse("review", json!({"decision": "file"}).clone()).unwrap();
     a.act(&staff, id, None, review).await.unwrap();

@@ -10,9 +10,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use eline_domain::Actor;
 use eline_domain::policy::{Action, Resource, can};
 use eline_domain::proposal::{Kind, Status};
+use eline_domain::{Actor, RecordRef};
 use serde::Deserialize;
 
 use super::{PagePath, PageQuery, flash, form_errors, render_invalid};
@@ -79,13 +79,7 @@ impl P {
         s.label()
     }
     pub fn action(a: &str) -> &'static str {
-        match a {
-            "create" => "起草",
-            "edit" => "修改",
-            "merge" => "并案",
-            "attach" => "上传附件",
-            other => eline_domain::proposal::Act::parse(other).map(|a| a.label()).unwrap_or(""),
-        }
+        eline_domain::proposal::action_label(a).or_else(|| eline_app::records::shared_action_label(a)).unwrap_or("")
     }
     pub fn days(due: &Option<String>) -> String {
         let Some(d) = due.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else { return String::new() };
@@ -114,7 +108,7 @@ async fn upload(
 ) -> Result<Response, PageError> {
     let purpose = q.purpose.unwrap_or_default();
     let result = match super::read_upload(multipart).await {
-        Ok((name, bytes)) => state.app.attach_to_proposal(&user.actor, id, &purpose, &name, &bytes).await,
+        Ok((name, bytes)) => state.app.attach(&user.actor, RecordRef::proposal(id), &purpose, &name, &bytes).await,
         Err(e) => Err(e),
     };
     match result {
@@ -144,6 +138,6 @@ pub fn file_response(a: &eline_storage::attachments::Attachment, bytes: Vec<u8>)
 }
 
 async fn download(State(state): State<AppState>, user: PageUser, PagePath((id, file)): PagePath<(i64, i64)>) -> Result<Response, PageError> {
-    let (a, bytes) = state.app.proposal_file(&user.actor, id, file).await?;
+    let (a, bytes) = state.app.record_file(&user.actor, RecordRef::proposal(id), file).await?;
     Ok(file_response(&a, bytes))
 }

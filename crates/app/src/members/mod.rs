@@ -1,5 +1,8 @@
 //! Use cases for members (委员): file, list, import from XLSX/CSV (all or nothing), export.
 
+mod filter;
+pub mod record;
+
 use std::collections::HashMap;
 
 use eline_domain::member::{MemberFields, MemberInput, PARTIES, POSITIONS, gender_label, position_label};
@@ -14,6 +17,8 @@ use crate::change::{self, Change, Topic};
 use crate::context::snapshot;
 use crate::spreadsheet::{Sheet, write_xlsx};
 use crate::{App, AppError, AppResult, Page};
+
+pub use filter::MemberFilter;
 
 /// The columns of the import template and the export, in order. A `*` marks required columns.
 pub const COLUMNS: [&str; 14] =
@@ -114,9 +119,11 @@ impl App {
         Ok((m, committees))
     }
 
-    pub async fn list_members(&self, actor: &Actor, filter: Filter, cursor: Option<&str>, limit: i64) -> AppResult<Page<MemberRow>> {
+    /// A page of the members the filter picks (the office and leaders).
+    pub async fn list_members(&self, actor: &Actor, f: &MemberFilter) -> AppResult<Page<MemberRow>> {
         self.require_visible(actor, Action::ViewMember, Resource::Any)?;
-        let filter = Filter { after_id: crate::parse_cursor(cursor)?, ..filter };
+        let limit = crate::limit(f.limit)?;
+        let filter = Filter { after_id: crate::parse_cursor(f.cursor.as_deref())?, ..f.rows() };
         let mut c = self.db.acquire().await?;
         let mut items = members::list(&mut c.ex(), actor.committee_id, &filter, limit + 1).await?;
         Ok(Page::from_overfetch(&mut items, limit, |m| m.member.id.to_string()))
@@ -190,7 +197,8 @@ impl App {
     }
 
     /// All active members matching the filter as an XLSX file (same columns as the template).
-    pub async fn export_members(&self, actor: &Actor, filter: Filter) -> AppResult<Vec<u8>> {
+    pub async fn export_members(&self, actor: &Actor, f: &MemberFilter) -> AppResult<Vec<u8>> {
+        let filter = f.rows();
         self.require(actor, Action::ManageMembers, Resource::Any).await?;
         let mut c = self.db.acquire().await?;
         let committees: HashMap<i64, String> =
