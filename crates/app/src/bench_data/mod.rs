@@ -36,8 +36,6 @@ const CHUNK: u64 = 50_000;
 const MIN_MEMBERS: u64 = 50;
 const UNIT_COUNT: usize = 200;
 
-/// Real published titles (copied from the shared reference data into `bench/data`).
-
 /// (status, share in permille); sums to 1000.
 pub const STATUS_MIX: [(&str, u64); 8] =
     [("draft", 20), ("submitted", 50), ("filed", 50), ("not_filed", 80), ("merged", 20), ("assigned", 200), ("replied", 100), ("closed", 480)];

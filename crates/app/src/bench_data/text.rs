@@ -3,6 +3,7 @@
 
 use super::{UNIT_COUNT, data};
 
+/// Real published titles (copied from the shared reference data into `bench/data`).
 const REAL_TITLES: &str = include_str!("../../../../bench/data/titles.txt");
 
 /// SplitMix64: a tiny, fast, deterministic generator.
