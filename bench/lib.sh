@@ -2,7 +2,7 @@
 # The caller runs `bench_args` (url, addr, duration) and may set SEARCH_DIR (a prebuilt index to reuse).
 
 target="${CARGO_TARGET_DIR:-target}"
-bin="$target/release/eline"
+bin="${ELINE_BIN:-$target/release/eline}"
 [ -x "$bin" ] || bin="$target/debug/eline"
 [ -x "$bin" ] || { echo "build eline first: cargo build --release" >&2; exit 1; }
 

@@ -350,11 +350,18 @@ pub async fn evaluations(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Evalua
 }
 
 /// Users who evaluated in this round.
-pub async fn evaluators(ex: &mut Ex<'_>, proposal_id: i64, round: i64) -> Result<Vec<i64>> {
-    Ok(all!(ex, (i64,), "SELECT user_id FROM proposal_evaluations WHERE proposal_id = $1 AND round = $2", proposal_id, round)?
-        .into_iter()
-        .map(|(u,)| u)
-        .collect())
+/// Who rated the reply of `round`, and who rated the delivery of the promises (`DELIVERY_ROUND`).
+pub async fn evaluators(ex: &mut Ex<'_>, proposal_id: i64, round: i64) -> Result<(Vec<i64>, Vec<i64>)> {
+    let rows = all!(
+        ex,
+        (i64, i64),
+        "SELECT user_id, round FROM proposal_evaluations WHERE proposal_id = $1 AND round IN ($2, $3)",
+        proposal_id,
+        round,
+        DELIVERY_ROUND
+    )?;
+    let (delivery, reply): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(_, r)| *r == DELIVERY_ROUND);
+    Ok((reply.into_iter().map(|(u, _)| u).collect(), delivery.into_iter().map(|(u, _)| u).collect()))
 }
 
 /// The round number under which a proposer rates the delivery of the promises after closing.

@@ -21,7 +21,7 @@ use eline_domain::calendar::{Calendar, DeadlineRules};
 use eline_domain::proposal::{Access, CosignStatus, Facts, Kind, Parties, Standing, Status, UnitPart};
 use eline_domain::{Actor, Role};
 use eline_storage::Ex;
-use eline_storage::proposals::{self, Assignment, Cosigner, Proposal};
+use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Proposal};
 
 pub use actions::ActionInput;
 pub use config::{Config, today};
@@ -47,8 +47,8 @@ pub struct Loaded {
     pub merged_members: Vec<i64>,
     /// Users who evaluated the current round's reply.
     pub evaluators: Vec<i64>,
-    /// (promises, promises not yet delivered).
-    pub promises: (usize, usize),
+    /// The promises of the replies (承诺事项) and their delivery.
+    pub commitments: Vec<Commitment>,
     /// Users who rated the delivery of the promises.
     pub delivery_raters: Vec<i64>,
 }
@@ -56,10 +56,8 @@ pub struct Loaded {
 impl Loaded {
     pub async fn load(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> AppResult<Loaded> {
         let mut l = Loaded::load_for_visibility(&mut *ex, committee_id, id).await?;
-        l.evaluators = proposals::evaluators(&mut *ex, id, l.p.round).await?;
-        let c = proposals::commitments(&mut *ex, id).await?;
-        l.promises = (c.len(), c.iter().filter(|c| c.done_at.is_none()).count());
-        l.delivery_raters = proposals::evaluators(&mut *ex, id, proposals::DELIVERY_ROUND).await?;
+        (l.evaluators, l.delivery_raters) = proposals::evaluators(&mut *ex, id, l.p.round).await?;
+        l.commitments = proposals::commitments(&mut *ex, id).await?;
         Ok(l)
     }
 
@@ -71,9 +69,10 @@ impl Loaded {
             cosigners: proposals::cosigners(&mut *ex, id).await?,
             assignments: proposals::assignments(&mut *ex, id).await?,
             supervisors: proposals::supervisors(&mut *ex, id).await?,
-            merged_members: proposals::merged_members(&mut *ex, id).await?,
+            // Only a filed proposal can have others merged into it.
+            merged_members: if p.status.is_filed() { proposals::merged_members(&mut *ex, id).await? } else { Vec::new() },
             evaluators: Vec::new(),
-            promises: (0, 0),
+            commitments: Vec::new(),
             delivery_raters: Vec::new(),
             p,
         })
@@ -135,7 +134,10 @@ impl Loaded {
             reply_overdue: due_on.is_some_and(|d| today > d),
             dissatisfied_rounds: self.p.dissatisfied_rounds as u32,
             evaluation_window_passed: date(&self.p.evaluation_due_on).is_some_and(|d| today > d),
-            delivery_rating_open: self.status() == Status::Closed && self.promises.0 > 0 && self.promises.1 == 0 && self.delivery_raters.is_empty(),
+            delivery_rating_open: self.status() == Status::Closed
+                && !self.commitments.is_empty()
+                && self.commitments.iter().all(|c| c.done_at.is_some())
+                && self.delivery_raters.is_empty(),
             is_key: self.p.is_key,
         }
     }

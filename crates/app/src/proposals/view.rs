@@ -270,7 +270,7 @@ impl App {
     /// One proposal with everything recorded about it, as the actor may see it.
     pub async fn get_proposal(&self, actor: &Actor, id: i64) -> AppResult<ProposalView> {
         let mut c = self.db.acquire().await?;
-        let l = Loaded::load(&mut c.ex(), actor.committee_id, id).await?;
+        let mut l = Loaded::load(&mut c.ex(), actor.committee_id, id).await?;
         let access = l.access(actor);
         if access == Access::None {
             return Err(AppError::NotFound);
@@ -311,7 +311,7 @@ impl App {
             replies: proposals::replies(&mut c.ex(), id).await?,
             evaluations: proposals::evaluations(&mut c.ex(), id).await?,
             events: eline_storage::timeline::list(&mut c.ex(), RecordRef::proposal(id)).await?,
-            commitments: proposals::commitments(&mut c.ex(), id).await?,
+            commitments: std::mem::take(&mut l.commitments),
             allowed_actions,
             due_label: due.map(|d| days_left_label(today, d)),
             overdue: due.is_some_and(|d| days_left(today, d) < 0),
@@ -327,9 +327,8 @@ impl App {
             supervisors: l.supervisors,
             proposal: l.p,
         };
-        drop(c);
         if access == Access::Full {
-            view.links = self.linked(actor, RecordRef::proposal(id)).await?;
+            view.links = self.linked(&mut c.ex(), actor, RecordRef::proposal(id)).await?;
         }
         Ok(if access == Access::Public { view.public_part() } else { view })
     }

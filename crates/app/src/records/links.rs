@@ -4,7 +4,7 @@
 use eline_domain::policy::{Action, Resource};
 use eline_domain::record::LinkRelation;
 use eline_domain::{Access, Actor, RecordKind, RecordRef};
-use eline_storage::links;
+use eline_storage::{Ex, links};
 use serde::Serialize;
 
 use crate::change::{self, Change};
@@ -35,23 +35,21 @@ impl App {
         if self.see(actor, record).await?.access != Access::Full {
             return Err(AppError::NotFound);
         }
-        self.linked(actor, record).await
+        let mut c = self.db.acquire().await?;
+        self.linked(&mut c.ex(), actor, record).await
     }
 
-    /// The links of a record whose whole record the caller has already found the actor may see.
-    pub(crate) async fn linked(&self, actor: &Actor, record: RecordRef) -> AppResult<Vec<ShownLink>> {
-        let stored = {
-            let mut c = self.db.acquire().await?;
-            links::of(&mut c.ex(), actor.committee_id, record).await?
-        };
+    /// The links of a record whose whole record the caller has already found the actor may see
+    /// (on the caller's connection: a record page reads them with the rest).
+    pub(crate) async fn linked(&self, ex: &mut Ex<'_>, actor: &Actor, record: RecordRef) -> AppResult<Vec<ShownLink>> {
+        let stored = links::of(&mut *ex, actor.committee_id, record).await?;
         let mut out = Vec::with_capacity(stored.len());
         for l in stored {
             let outgoing = l.from_kind == record.kind.as_str() && l.from_id == record.id;
             let (kind, id) = if outgoing { (&l.to_kind, l.to_id) } else { (&l.from_kind, l.from_id) };
             let Some(module) = self.records.get(kind) else { continue };
             let Some(relation) = LinkRelation::parse(&l.relation) else { continue };
-            let other = RecordRef::new(module.kind(), id);
-            let Ok(seen) = self.see(actor, other).await else { continue };
+            let Some(seen) = module.see(&mut *ex, actor, id).await?.filter(|s| s.access != Access::None) else { continue };
             out.push(ShownLink {
                 id: l.id,
                 relation,

@@ -605,10 +605,51 @@ fn random_action_sequences_only_take_the_moves_of_the_table_and_leave_one_audit_
         panic!("{e}");
     }
     rt.block_on(run.search_finds_exactly_what_the_pages_show());
+    rt.block_on(run.lists_hold_exactly_what_their_scope_rule_includes());
     rt.block_on(async move { drop(run) });
 }
 
 impl Run {
+    /// After all the random cases: for every actor and every list the policy gives it, the list
+    /// the database selects is exactly the proposals the list's rule (`ScopeRule::includes`, the
+    /// rule the domain's property tests hold to the page's visibility) includes.
+    async fn lists_hold_exactly_what_their_scope_rule_includes(&self) {
+        use eline_domain::policy::{Scope, proposal_scope};
+        let app = &self.w.app;
+        let mut records = Vec::new();
+        {
+            let mut c = app.db.acquire().await.expect("connection");
+            let max = eline_storage::search_rows::max_proposal_id(&mut c.ex()).await.expect("max id");
+            for id in 1..=max {
+                if let Ok(l) = Loaded::load(&mut c.ex(), self.w.cid, id).await {
+                    records.push(l);
+                }
+            }
+        }
+        let mut checked = 0;
+        for who in EVERYONE {
+            let a = self.actor(who);
+            for scope in Scope::ALL {
+                let Some(rule) = proposal_scope(a, *scope) else { continue };
+                let expected: std::collections::BTreeSet<i64> =
+                    records.iter().filter(|l| rule.includes(l.status(), l.p.published, &l.parties())).map(|l| l.p.id).collect();
+                let mut listed = std::collections::BTreeSet::new();
+                let mut filter = ProposalFilter { scope: Some(*scope), limit: Some(200), ..ProposalFilter::default() };
+                loop {
+                    let page = app.list_proposals(a, &filter).await.expect("list");
+                    listed.extend(page.items.iter().map(|r| r.id));
+                    filter.cursor = page.next_cursor;
+                    if filter.cursor.is_none() {
+                        break;
+                    }
+                }
+                assert_eq!(listed, expected, "{who:?}, list {scope:?} ({rule:?}): the database and the rule disagree");
+                checked += 1;
+            }
+        }
+        assert!(checked >= EVERYONE.len(), "every actor has at least one list");
+    }
+
     /// After all the random cases: for every actor, a search for a word of the proposals' text
     /// finds exactly the proposals whose page that actor may open — never one more (a search
     /// must not reveal a record its page would refuse), never one fewer.
