@@ -64,6 +64,10 @@ pub struct ProposalView {
     pub access: &'static str,
     /// Records this one is linked with (converted to or from, led to), those the actor sees.
     pub links: Vec<crate::records::ShownLink>,
+    /// The committee's proposal rules in force (reply classes, rejection reasons, limits): read
+    /// with the record, so that its page need not read the configuration again.
+    #[serde(skip)]
+    pub rules: eline_domain::proposal::ProposalRules,
 }
 
 impl ProposalView {
@@ -303,6 +307,7 @@ impl App {
         let mut view = ProposalView {
             access: access.as_str(),
             links: Vec::new(),
+            rules: config.rules.clone(),
             status_label: status.label(),
             kind_label: l.kind().label(),
             session_name,
@@ -327,7 +332,8 @@ impl App {
             supervisors: l.supervisors,
             proposal: l.p,
         };
-        if access == Access::Full {
+        // A draft is its author's alone, and only the office links records: drafts have no links.
+        if access == Access::Full && status != Status::Draft {
             view.links = self.linked(&mut c.ex(), actor, RecordRef::proposal(id)).await?;
         }
         Ok(if access == Access::Public { view.public_part() } else { view })

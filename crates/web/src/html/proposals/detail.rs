@@ -100,6 +100,7 @@ async fn detail_with(
         vec![]
     };
     let l = Layout::page(state, user, &format!("/proposals/{id}"), title, &[("提案", "/proposals")]).await?;
+    let rules = v.rules.clone();
     Ok(DetailPage {
         l,
         v,
@@ -108,7 +109,7 @@ async fn detail_with(
         units,
         leaders,
         merge_targets,
-        rules: state.app.current_proposal_rules(&user.actor).await?,
+        rules,
         reply_templates,
         reply_prefill,
         similar,
