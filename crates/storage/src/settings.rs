@@ -18,6 +18,23 @@ pub async fn get(ex: &mut Ex<'_>, committee_id: i64, key: &str, year: i64) -> Re
     .map(|(v,)| v))
 }
 
+/// Every setting of the committee in force in `year` (for each key, the value of the latest year
+/// up to `year`), in one read: the configuration is read on every action.
+pub async fn in_force(ex: &mut Ex<'_>, committee_id: i64, year: i64) -> Result<std::collections::HashMap<String, String>> {
+    let rows = all!(
+        ex,
+        (String, i64, String),
+        "SELECT key, year, value FROM settings WHERE committee_id = $1 AND year <= $2 ORDER BY key, year DESC",
+        committee_id,
+        year
+    )?;
+    let mut out = std::collections::HashMap::new();
+    for (key, _, value) in rows {
+        out.entry(key).or_insert(value);
+    }
+    Ok(out)
+}
+
 pub async fn put(ex: &mut Ex<'_>, committee_id: i64, key: &str, year: i64, value: &str) -> Result<()> {
     let now = now_micros();
     run!(

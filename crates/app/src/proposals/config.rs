@@ -27,12 +27,13 @@ pub fn today() -> NaiveDate {
 impl Config {
     pub async fn load(ex: &mut Ex<'_>, committee_id: i64, year: i32) -> AppResult<Config> {
         let parse_err = |key: &str, e: serde_json::Error| AppError::Internal(format!("setting {key} is not valid: {e}"));
-        let deadlines = match settings::get(&mut *ex, committee_id, DEADLINES_KEY, i64::from(year)).await? {
-            Some(v) => serde_json::from_str(&v).map_err(|e| parse_err(DEADLINES_KEY, e))?,
+        let stored = settings::in_force(&mut *ex, committee_id, i64::from(year)).await?;
+        let deadlines = match stored.get(DEADLINES_KEY) {
+            Some(v) => serde_json::from_str(v).map_err(|e| parse_err(DEADLINES_KEY, e))?,
             None => DeadlineRules::default(),
         };
-        let rules = match settings::get(&mut *ex, committee_id, RULES_KEY, i64::from(year)).await? {
-            Some(v) => serde_json::from_str(&v).map_err(|e| parse_err(RULES_KEY, e))?,
+        let rules = match stored.get(RULES_KEY) {
+            Some(v) => serde_json::from_str(v).map_err(|e| parse_err(RULES_KEY, e))?,
             None => ProposalRules::default(),
         };
         let overrides = settings::calendar_overrides(&mut *ex, committee_id).await?.into_iter().filter_map(|o| {
