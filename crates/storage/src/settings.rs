@@ -3,20 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{Ex, Result, all, now_micros, opt, run};
-
-/// The value stored for `key` in the latest year not after `year`.
-pub async fn get(ex: &mut Ex<'_>, committee_id: i64, key: &str, year: i64) -> Result<Option<String>> {
-    Ok(opt!(
-        ex,
-        (String,),
-        "SELECT value FROM settings WHERE committee_id = $1 AND key = $2 AND year <= $3 ORDER BY year DESC LIMIT 1",
-        committee_id,
-        key,
-        year
-    )?
-    .map(|(v,)| v))
-}
+use crate::{Ex, Result, all, now_micros, run};
 
 /// Every setting of the committee in force in `year` (for each key, the value of the latest year
 /// up to `year`), in one read: the configuration is read on every action.

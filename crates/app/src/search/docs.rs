@@ -16,8 +16,9 @@ use eline_storage::search_rows::{self, Link};
 
 use crate::AppResult;
 
-pub const PROPOSAL: &str = "proposal";
-pub const MEMBER: &str = "member";
+/// The kinds' names in the index (the registry's `RecordKind`s).
+pub const PROPOSAL: &str = eline_domain::RecordKind::PROPOSAL.0;
+pub const MEMBER: &str = eline_domain::RecordKind::MEMBER.0;
 
 /// The grants of an actor, as the index stores them: a document is found when it carries one
 /// of them (`eline_domain::policy::grants`).
