@@ -25,6 +25,8 @@ use crate::AppState;
 #[openapi(
     info(title = "eline 委员e线通 API", version = "1", description = "政协委员履职服务平台接口。错误以 application/problem+json 返回，`code` 字段为机器可读的错误类别。"),
     modifiers(&Security),
+    // Enums used only in query parameters (utoipa collects the bodies' schemas by itself).
+    components(schemas(eline_domain::policy::Scope, eline_domain::proposal::Queue)),
     tags(
         (name = "auth", description = "登录、令牌与本人账号"),
         (name = "users", description = "用户账号（管理员）"),
