@@ -9,6 +9,7 @@ pub mod change;
 mod context;
 pub mod demo;
 pub mod demo_data;
+pub mod device_sessions;
 pub mod directory;
 mod error;
 pub mod files;

@@ -139,9 +139,13 @@ struct ServeArgs {
     /// header names the client; repeat or comma-separate. Without it the header is ignored.
     #[arg(long = "trusted-proxy", env = "ELINE_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<eline_app::net::Cidr>,
-    /// Days an unused API token stays valid (each use moves it on).
+    /// Days an unused API token stays valid (each use moves it on); days a phone app's device
+    /// session stays valid without a refresh.
     #[arg(long, env = "ELINE_TOKEN_TTL_DAYS", default_value_t = 90)]
     token_ttl_days: i64,
+    /// Minutes a device session's access token works before the app must refresh it.
+    #[arg(long, env = "ELINE_ACCESS_TOKEN_MINUTES", default_value_t = 60)]
+    access_token_minutes: i64,
     /// Serve /metrics on the main address to requests with `Authorization: Bearer <token>`.
     #[arg(long, env = "ELINE_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
@@ -290,6 +294,9 @@ async fn main() -> Result<()> {
             if args.token_ttl_days < 1 {
                 bail!("--token-ttl-days must be at least 1");
             }
+            if !(1..=24 * 60).contains(&args.access_token_minutes) {
+                bail!("--access-token-minutes must be between 1 and 1440");
+            }
             let database = db.open().await?;
             let search_dir = search_dir.unwrap_or_else(|| db.data_dir.join("search"));
             let settings = Settings {
@@ -301,6 +308,7 @@ async fn main() -> Result<()> {
                 read_cache_ms,
                 trusted_proxies: args.trusted_proxies.clone(),
                 token_ttl_days: args.token_ttl_days,
+                access_token_minutes: args.access_token_minutes,
                 metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
                 body_timeout_secs: args.body_timeout_secs.max(1),
                 ..Settings::default()

@@ -78,6 +78,7 @@ pub const TABLES: &[&str] = &[
     "member_committees",
     "users",
     "api_tokens",
+    "api_refresh_used",
     "login_throttle",
     "login_known_addresses",
     "audit_log",

@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// Time as RFC 3339 (UTC).
+/// A time as the API writes it: RFC 3339 in Beijing time (`2026-12-01T17:46:02+08:00`).
 pub fn ts(micros: i64) -> String {
-    chrono::DateTime::from_timestamp_micros(micros).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    chrono::DateTime::from_timestamp_micros(micros).map(|t| t.with_timezone(&beijing).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -248,10 +250,23 @@ pub struct TokenOut {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked: bool,
-    /// The token stops working at this time unless used before (each use moves it on).
+    /// A personal token stops working at this time unless used before (each use moves it on); a
+    /// device session ends then unless refreshed before.
     pub expires_at: String,
     /// Neither revoked nor expired.
     pub live: bool,
+    /// `personal` (a token made on the account page or by POST /api/v1/tokens) or `device` (a
+    /// phone app's session, opened by logging in).
+    pub kind: TokenKind,
+    /// The device of a session.
+    pub device: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    Personal,
+    Device,
 }
 
 impl From<&Token> for TokenOut {
@@ -262,8 +277,10 @@ impl From<&Token> for TokenOut {
             created_at: ts(t.created_at),
             last_used_at: t.last_used_at.map(ts),
             revoked: t.revoked_at.is_some(),
-            expires_at: ts(t.expires_at),
-            live: t.revoked_at.is_none() && t.expires_at > eline_storage::now_micros(),
+            expires_at: ts(t.ends_at()),
+            live: t.live(eline_storage::now_micros()),
+            kind: if t.device.is_some() { TokenKind::Device } else { TokenKind::Personal },
+            device: t.device.clone(),
         }
     }
 }

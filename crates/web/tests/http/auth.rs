@@ -15,7 +15,7 @@ async fn a_wrong_password_is_refused_in_chinese_and_audited_as_login_failed() {
     let anon = Api::anon(&app);
     let res = anon.post("/api/v1/auth/login", &json!({"username": "boss", "password": "wrong-password-1"})).await;
     let p = assert_problem(res, 422, "validation_failed").await;
-    assert!(field_errors(&p).iter().any(|(_, m)| m == "用户名或密码错误"), "{p}");
+    assert!(field_errors(&p).iter().any(|(_, m)| m == "用户名（或手机号）或密码错误"), "{p}");
     assert!(p.get("token").is_none());
 
     // An unknown user gets exactly the same answer (no user enumeration).
@@ -227,10 +227,10 @@ async fn an_account_made_by_an_admin_must_change_its_password_in_the_browser_bef
     assert_eq!(created["must_change_password"], true);
     assert_eq!(created["roles"], json!(["staff"]));
 
-    // The API refuses the account until the password is changed on the web.
+    // The API login refuses the account and names the first-login route (tests/http/devices.rs).
     let p =
         assert_problem(Api::anon(&app).post("/api/v1/auth/login", &json!({"username": "newbie", "password": initial})).await, 422, "validation_failed").await;
-    assert!(error_for(&p, "password").contains("网页上修改初始密码"), "{p}");
+    assert!(error_for(&p, "password").contains("/api/v1/auth/first-login"), "{p}");
 
     let mut b = Browser::new(&app);
     let res = b.login("newbie", initial).await;
@@ -295,7 +295,7 @@ async fn a_browser_login_with_a_wrong_password_re_renders_the_form_in_chinese() 
     let res = b.login("clerk", "wrong-password-9").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
-    assert!(html.contains("用户名或密码错误"));
+    assert!(html.contains("用户名（或手机号）或密码错误"));
     assert!(html.contains("value=\"clerk\""), "the username is kept");
     let res = b.get("/").await;
     assert_eq!(location(&res), "/login");

@@ -20,7 +20,7 @@ const WHO: [&str; 6] = ["admin", "staff", "member", "unit", "leader", "anonymous
 /// Policy (crates/domain/src/policy.rs): anyone logged in reads reference data; the office
 /// (staff, admin) manages reference data and members; a member reads only their own file (any
 /// other is 404, as is the member list); leaders read members; only admins manage accounts and
-/// read the audit log (others 403); anonymous callers get 401 everywhere but the login.
+/// read the audit log (others 403); anonymous callers get 401 everywhere but the login routes (login, refresh, first login).
 /// `{id}` of members is a member other than the demo member's own; `{id}` of tokens is a token
 /// of the caller. `POST /api/v1/me/password` is sent with a wrong current password (422 = the
 /// route is open to the caller and checked the password).
@@ -28,6 +28,8 @@ const WHO: [&str; 6] = ["admin", "staff", "member", "unit", "leader", "anonymous
 const API: &[(&str, &str, [u16; 6])] = &[
     //                                                      admin staff member unit leader anon
     ("POST",  "/api/v1/auth/login",                        [200, 200, 200, 200, 200, 200]),
+    ("POST",  "/api/v1/auth/refresh",                      [200, 200, 200, 200, 200, 200]),
+    ("POST",  "/api/v1/auth/first-login",                  [422, 422, 422, 422, 422, 422]),
     ("POST",  "/api/v1/auth/logout",                       [204, 204, 204, 204, 204, 401]),
     ("GET",   "/api/v1/me",                                [200, 200, 200, 200, 200, 401]),
     ("POST",  "/api/v1/me/password",                       [422, 422, 422, 422, 422, 401]),
@@ -305,6 +307,13 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                         let csv = format!("姓名*,界别*\n矩阵导入{counter},{}\n", fx.sector_name);
                         caller.api.upload(&concrete, "import.csv", csv.into_bytes()).await
                     }
+                    ("POST", "/api/v1/auth/refresh") => {
+                        // A refresh token of a session of its own (open route: anonymous callers too).
+                        let who = if caller.who == "anonymous" { "admin" } else { caller.who };
+                        let login = json!({"username": who, "password": DEMO_PASSWORD, "device": format!("矩阵设备{counter}")});
+                        let pair = json_of(Api::anon(&app).post("/api/v1/auth/login", &login).await, 200).await;
+                        caller.api.post(&concrete, &json!({"refresh_token": pair["refresh_token"]})).await
+                    }
                     ("POST", "/api/v1/auth/logout") if caller.who != "anonymous" => {
                         // Log out a token of its own, so that the caller's main token lives on.
                         Api::login(&app, caller.who, DEMO_PASSWORD).await.post(&concrete, &json!({})).await
@@ -340,6 +349,11 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("POST", "/api/v1/auth/login") => {
             let username = if who == "anonymous" { "admin" } else { who };
             json!({"username": username, "password": DEMO_PASSWORD})
+        }
+        ("POST", "/api/v1/auth/first-login") => {
+            // Demo accounts need no first change: the route checks the password, then says so (422).
+            let username = if who == "anonymous" { "admin" } else { who };
+            json!({"username": username, "password": DEMO_PASSWORD, "new_password": "Xinmima2024"})
         }
         ("POST", "/api/v1/me/password") => json!({"current_password": "not-the-password-1", "password": "Xinmima2024", "confirm_password": "Xinmima2024"}),
         ("POST", "/api/v1/tokens") => json!({"name": format!("矩阵令牌{n}")}),

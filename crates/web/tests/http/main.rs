@@ -9,6 +9,7 @@ mod authz;
 mod basics;
 mod cluster;
 mod configuration;
+mod devices;
 mod imports;
 mod overload;
 mod pages;

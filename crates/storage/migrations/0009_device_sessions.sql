@@ -1,0 +1,21 @@
+-- Device sessions for phone apps (docs/api.md "Device sessions"): a login through the API opens
+-- one session per device, a row of api_tokens with the device's name. Its access token (the row's
+-- token_hash) lives briefly (expires_at); its refresh token (refresh_hash) is exchanged on use for
+-- a new pair and keeps the session alive until session_expires_at (sliding). Personal tokens
+-- (created on the account page) keep device, refresh_hash and session_expires_at NULL.
+ALTER TABLE api_tokens ADD COLUMN device TEXT;
+ALTER TABLE api_tokens ADD COLUMN refresh_hash TEXT;
+ALTER TABLE api_tokens ADD COLUMN session_expires_at BIGINT;
+CREATE UNIQUE INDEX api_tokens_refresh ON api_tokens (refresh_hash);
+
+-- Refresh tokens already exchanged. One presented again means it was copied: the session it
+-- belonged to is ended (a thief and the owner cannot both go on refreshing).
+CREATE TABLE api_refresh_used (
+    hash TEXT PRIMARY KEY,
+    token_id BIGINT NOT NULL REFERENCES api_tokens(id),
+    used_at BIGINT NOT NULL
+);
+CREATE INDEX api_refresh_used_token ON api_refresh_used (token_id);
+
+-- Log in with the phone number: members are found by it.
+CREATE INDEX members_phone ON members (phone);
