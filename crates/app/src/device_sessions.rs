@@ -32,14 +32,22 @@ pub fn secret(prefix: &str) -> String {
     format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
-/// The device name to record: trimmed, at most `MAX_DEVICE_CHARS`; a login without one gets a
-/// name of its own (each such login is a separate session).
-pub fn device_name(device: Option<&str>, stamp: &str) -> AppResult<String> {
+/// The device a login names, or none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub name: String,
+    /// Named by the app: a new login on it ends its earlier session. A login without a name gets
+    /// one of its own and is a session apart (scripts logging in several times keep each token).
+    pub named: bool,
+}
+
+/// The device to record: trimmed, at most `MAX_DEVICE_CHARS`, no control characters.
+pub fn device_name(device: Option<&str>, stamp: &str) -> AppResult<Device> {
     match device.map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) if d.chars().count() > MAX_DEVICE_CHARS => Err(AppError::field("device", format!("设备名称不能超过{MAX_DEVICE_CHARS}个字"))),
         Some(d) if d.chars().any(char::is_control) => Err(AppError::field("device", "设备名称不能含控制字符")),
-        Some(d) => Ok(d.to_string()),
-        None => Ok(format!("接口登录 {stamp}")),
+        Some(d) => Ok(Device { name: d.to_string(), named: true }),
+        None => Ok(Device { name: format!("接口登录 {stamp}"), named: false }),
     }
 }
 
@@ -52,13 +60,14 @@ impl App {
     }
 
     /// Opens a session for `actor` on `device`, ending the device's earlier session.
-    pub async fn open_device_session(&self, actor: &Actor, device: &str) -> AppResult<Issued> {
+    pub async fn open_device_session(&self, actor: &Actor, device: &Device) -> AppResult<Issued> {
         let (access, refresh, access_until, session_until) = self.new_pair();
         let (access_hash, refresh_hash) = (token_hash(&access), token_hash(&refresh));
         let pair = SessionPair { access_hash: &access_hash, access_expires_at: access_until, refresh_hash: &refresh_hash, session_expires_at: session_until };
         let mut tx = self.db.begin().await?;
         let user = users::get_by_id(&mut tx.ex(), actor.user_id).await?.ok_or(AppError::NotFound)?;
-        let (session, ended) = users::open_session(&mut tx.ex(), actor.user_id, device, device, &pair).await?;
+        let (session, ended) = users::open_session(&mut tx.ex(), actor.user_id, &device.name, &device.name, device.named, &pair).await?;
+        let device = &device.name;
         let summary = if ended > 0 {
             format!("在设备“{device}”上登录接口（取代该设备先前的会话）")
         } else {
@@ -114,9 +123,9 @@ mod tests {
 
     #[test]
     fn device_names_are_trimmed_bounded_and_defaulted() {
-        assert_eq!(device_name(Some("  张三的手机 "), "x").unwrap(), "张三的手机");
-        assert_eq!(device_name(None, "2026-12-01 09:00").unwrap(), "接口登录 2026-12-01 09:00");
-        assert_eq!(device_name(Some("   "), "s").unwrap(), "接口登录 s");
+        assert_eq!(device_name(Some("  张三的手机 "), "x").unwrap(), Device { name: "张三的手机".into(), named: true });
+        assert_eq!(device_name(None, "2026-12-01 09:00").unwrap(), Device { name: "接口登录 2026-12-01 09:00".into(), named: false });
+        assert_eq!(device_name(Some("   "), "s").unwrap(), Device { name: "接口登录 s".into(), named: false });
         assert!(device_name(Some(&"机".repeat(61)), "s").is_err());
         assert!(device_name(Some("a\u{7}b"), "s").is_err());
     }

@@ -11,7 +11,8 @@ CREATE UNIQUE INDEX api_tokens_refresh ON api_tokens (refresh_hash);
 -- Refresh tokens already exchanged. One presented again means it was copied: the session it
 -- belonged to is ended (a thief and the owner cannot both go on refreshing).
 CREATE TABLE api_refresh_used (
-    hash TEXT PRIMARY KEY,
+    -- The refresh token's SHA-256 (hex).
+    id TEXT PRIMARY KEY,
     token_id BIGINT NOT NULL REFERENCES api_tokens(id),
     used_at BIGINT NOT NULL
 );

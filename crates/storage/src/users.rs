@@ -249,11 +249,15 @@ pub struct SessionPair<'a> {
     pub session_expires_at: i64,
 }
 
-/// Opens a device session; a live session of the same user on the same device is ended (one per
-/// device). Returns the session and how many were ended.
-pub async fn open_session(ex: &mut Ex<'_>, user_id: i64, name: &str, device: &str, pair: &SessionPair<'_>) -> Result<(Token, u64)> {
+/// Opens a device session; with `replace`, a live session of the same user on the same device is
+/// ended (one per device). Returns the session and how many were ended.
+pub async fn open_session(ex: &mut Ex<'_>, user_id: i64, name: &str, device: &str, replace: bool, pair: &SessionPair<'_>) -> Result<(Token, u64)> {
     let now = now_micros();
-    let ended = run!(ex, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND device = $3 AND revoked_at IS NULL", now, user_id, device)?;
+    let ended = if replace {
+        run!(ex, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND device = $3 AND revoked_at IS NULL", now, user_id, device)?
+    } else {
+        0
+    };
     let token = opt!(
         ex,
         Token,
@@ -296,7 +300,7 @@ pub async fn rotate_session(ex: &mut Ex<'_>, old_refresh_hash: &str, pair: &Sess
         old_refresh_hash
     )?;
     if let Some(t) = &token {
-        run!(ex, "INSERT INTO api_refresh_used (hash, token_id, used_at) VALUES ($1, $2, $3)", old_refresh_hash, t.id, now)?;
+        run!(ex, "INSERT INTO api_refresh_used (id, token_id, used_at) VALUES ($1, $2, $3)", old_refresh_hash, t.id, now)?;
     }
     Ok(token)
 }
@@ -304,7 +308,7 @@ pub async fn rotate_session(ex: &mut Ex<'_>, old_refresh_hash: &str, pair: &Sess
 /// The session a refresh token already exchanged belonged to, with its user.
 pub async fn used_refresh(ex: &mut Ex<'_>, hash: &str) -> Result<Option<(i64, i64)>> {
     let row: Option<(i64, i64)> =
-        opt!(ex, (i64, i64), "SELECT t.id, t.user_id FROM api_refresh_used r JOIN api_tokens t ON t.id = r.token_id WHERE r.hash = $1", hash)?;
+        opt!(ex, (i64, i64), "SELECT t.id, t.user_id FROM api_refresh_used r JOIN api_tokens t ON t.id = r.token_id WHERE r.id = $1", hash)?;
     Ok(row)
 }
 

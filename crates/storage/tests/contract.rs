@@ -155,6 +155,11 @@ async fn sample_data(db: &Db) {
     nu.member_id = Some(m.id);
     let u = users::create(&mut ex, &nu).await.unwrap();
     users::create_token(&mut ex, u.id, "导入脚本", "hash-of-token", now_micros() + 1_000_000).await.unwrap();
+    let later = now_micros() + 60_000_000;
+    let first = users::SessionPair { access_hash: "access-1", access_expires_at: later, refresh_hash: "refresh-1", session_expires_at: later };
+    users::open_session(&mut ex, u.id, "手机", "手机", true, &first).await.unwrap();
+    let second = users::SessionPair { access_hash: "access-2", refresh_hash: "refresh-2", ..first };
+    users::rotate_session(&mut ex, "refresh-1", &second).await.unwrap().expect("rotated");
     users::count_attempt(&mut ex, "ip:10.0.0.1", 60_000_000).await.unwrap();
     users::remember_address(&mut ex, u.id, "10.0.0.1").await.unwrap();
     // A proposal with a row in every proposal table.

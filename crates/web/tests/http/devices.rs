@@ -99,6 +99,12 @@ async fn one_session_per_device_and_an_expired_access_token_is_refreshed() {
         .cloned()
         .collect();
     assert_eq!(live.len(), 1, "{live:?}");
+    // Logins that name no device (scripts) are sessions apart: a second one ends nothing.
+    let script = json_of(Api::anon(&app).post("/api/v1/auth/login", &json!({"username": "clerk", "password": PASSWORD})).await, 200).await;
+    let again = json_of(Api::anon(&app).post("/api/v1/auth/login", &json!({"username": "clerk", "password": PASSWORD})).await, 200).await;
+    assert!(script["device"].as_str().unwrap().starts_with("接口登录"), "{script}");
+    bearer(&app, &script).get_json("/api/v1/me").await;
+    bearer(&app, &again).get_json("/api/v1/me").await;
 
     // The access token's short life: once past it the token is refused, and a refresh gives a new one.
     let mut c = app.state.app.db.acquire().await.unwrap();

@@ -1,0 +1,119 @@
+//! Device sessions as storage keeps them (either engine): one per named device, rotation of the
+//! refresh token in one statement, used refresh tokens remembered, phone numbers finding accounts.
+
+use eline_storage::testing::fresh;
+use eline_storage::users::{self, SessionPair};
+use eline_storage::{committees, now_micros};
+
+fn pair<'a>(access: &'a str, refresh: &'a str) -> SessionPair<'a> {
+    let now = now_micros();
+    SessionPair { access_hash: access, access_expires_at: now + 60_000_000, refresh_hash: refresh, session_expires_at: now + 3_600_000_000 }
+}
+
+fn new_user(committee_id: i64, username: &str) -> users::NewUser<'_> {
+    users::NewUser {
+        committee_id,
+        username,
+        display_name: "张三",
+        password_hash: "$argon2id$fake",
+        roles: "member",
+        member_id: None,
+        unit_id: None,
+        organization_id: None,
+        must_change_password: false,
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_rotates_the_pair_once_and_remembers_the_old_token() {
+    let t = fresh().await;
+    let mut c = t.db.acquire().await.unwrap();
+    let mut ex = c.ex();
+    let a = committees::create(&mut ex, None, "清河市政协", "清河市政协", "city").await.unwrap();
+    let u = users::create(&mut ex, &new_user(a, "zhang")).await.unwrap();
+
+    let (s, ended) = users::open_session(&mut ex, u.id, "手机", "手机", true, &pair("a1", "r1")).await.unwrap();
+    assert_eq!(ended, 0);
+    assert_eq!(s.device.as_deref(), Some("手机"));
+    assert!(s.live(now_micros()));
+    assert_eq!(users::token_by_hash(&mut ex, "a1").await.unwrap().map(|t| t.id), Some(s.id));
+
+    let rotated = users::rotate_session(&mut ex, "r1", &pair("a2", "r2")).await.unwrap().expect("rotated");
+    assert_eq!(rotated.id, s.id);
+    assert_eq!(rotated.refresh_hash.as_deref(), Some("r2"));
+    assert_eq!(users::token_by_hash(&mut ex, "a1").await.unwrap(), None, "the old access token is gone");
+    assert!(users::token_by_hash(&mut ex, "a2").await.unwrap().is_some());
+    // The same refresh token cannot rotate twice; it is known as used, with its session.
+    assert_eq!(users::rotate_session(&mut ex, "r1", &pair("a3", "r3")).await.unwrap(), None);
+    assert_eq!(users::used_refresh(&mut ex, "r1").await.unwrap(), Some((s.id, u.id)));
+    assert_eq!(users::used_refresh(&mut ex, "r2").await.unwrap(), None);
+
+    assert!(users::end_token(&mut ex, s.id).await.unwrap());
+    assert!(!users::end_token(&mut ex, s.id).await.unwrap(), "ended twice");
+    assert_eq!(users::rotate_session(&mut ex, "r2", &pair("a4", "r4")).await.unwrap(), None, "an ended session does not refresh");
+}
+
+#[tokio::test]
+async fn a_named_device_has_one_session_and_unnamed_logins_keep_theirs() {
+    let t = fresh().await;
+    let mut c = t.db.acquire().await.unwrap();
+    let mut ex = c.ex();
+    let a = committees::create(&mut ex, None, "清河市政协", "清河市政协", "city").await.unwrap();
+    let u = users::create(&mut ex, &new_user(a, "zhang")).await.unwrap();
+    let other = users::create(&mut ex, &new_user(a, "li")).await.unwrap();
+    users::open_session(&mut ex, u.id, "手机", "手机", true, &pair("a1", "r1")).await.unwrap();
+    users::open_session(&mut ex, other.id, "手机", "手机", true, &pair("b1", "s1")).await.unwrap();
+    let (_, ended) = users::open_session(&mut ex, u.id, "手机", "手机", true, &pair("a2", "r2")).await.unwrap();
+    assert_eq!(ended, 1, "the same user's same device only");
+    assert_eq!(users::token_by_hash(&mut ex, "a1").await.unwrap(), None);
+    assert!(users::token_by_hash(&mut ex, "b1").await.unwrap().is_some(), "another user's device of the same name lives on");
+    users::open_session(&mut ex, u.id, "接口登录", "接口登录", false, &pair("a3", "r3")).await.unwrap();
+    let (_, ended) = users::open_session(&mut ex, u.id, "接口登录", "接口登录", false, &pair("a4", "r4")).await.unwrap();
+    assert_eq!(ended, 0);
+    let live = users::list_tokens(&mut ex, u.id, now_micros()).await.unwrap().into_iter().filter(|t| t.live(now_micros())).count();
+    assert_eq!(live, 3);
+    // A session's access token does not slide with use; a personal token's does.
+    let s = users::token_by_hash(&mut ex, "a4").await.unwrap().unwrap();
+    users::touch_token(&mut ex, s.id, s.expires_at + 1_000_000_000).await.unwrap();
+    assert_eq!(users::token_by_hash(&mut ex, "a4").await.unwrap().unwrap().expires_at, s.expires_at);
+    // Revoking all but one counts live sessions by their session expiry.
+    assert_eq!(users::revoke_tokens(&mut ex, u.id, Some(s.id)).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_phone_number_finds_the_one_account_of_the_member_with_it() {
+    let t = fresh().await;
+    let mut c = t.db.acquire().await.unwrap();
+    let mut ex = c.ex();
+    let a = committees::create(&mut ex, None, "清河市政协", "清河市政协", "city").await.unwrap();
+    let sector = eline_storage::run!(
+        &mut ex,
+        "INSERT INTO sectors (committee_id, name, sort_order, archived, version, created_at, updated_at) VALUES ($1, '经济界', 1, FALSE, 1, 0, 0)",
+        a
+    );
+    assert_eq!(sector.unwrap(), 1);
+    let sector_id = eline_storage::scalar!(&mut ex, i64, "SELECT id FROM sectors WHERE committee_id = $1", a).unwrap();
+    let mut ids = Vec::new();
+    for (name, phone) in [("王", "13800138000"), ("李", "13900139000"), ("赵", "13900139000")] {
+        let id = eline_storage::scalar!(
+            &mut ex,
+            i64,
+            "INSERT INTO members (committee_id, name, sector_id, roles, phone, hk_macao, status, archived, version, created_at, updated_at)
+             VALUES ($1, $2, $3, 'member', $4, FALSE, 'active', FALSE, 1, 0, 0) RETURNING id",
+            a,
+            name,
+            sector_id,
+            phone
+        )
+        .unwrap();
+        ids.push(id);
+    }
+    for (i, username) in ["wang", "li", "zhao"].iter().enumerate() {
+        let mut nu = new_user(a, username);
+        nu.member_id = Some(ids[i]);
+        users::create(&mut ex, &nu).await.unwrap();
+    }
+    assert_eq!(users::get_by_member_phone(&mut ex, "13800138000").await.unwrap().map(|u| u.username), Some("wang".into()));
+    assert_eq!(users::get_by_member_phone(&mut ex, "13900139000").await.unwrap(), None, "two accounts share it");
+    assert_eq!(users::get_by_member_phone(&mut ex, "10000000000").await.unwrap(), None);
+}
