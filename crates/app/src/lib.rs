@@ -24,6 +24,7 @@ pub mod reply_templates;
 pub mod search;
 pub mod settings;
 pub mod spreadsheet;
+pub mod uploads;
 pub mod users;
 pub mod workflow;
 

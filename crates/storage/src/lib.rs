@@ -25,6 +25,7 @@ pub mod sessions;
 pub mod settings;
 pub mod testing;
 pub mod timeline;
+pub mod uploads;
 pub mod users;
 
 pub use db::{Arg, Conn, Db, Engine, Ex, Query, Tx, note_write, now_micros, write_generation};

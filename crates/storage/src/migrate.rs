@@ -79,6 +79,7 @@ pub const TABLES: &[&str] = &[
     "users",
     "api_tokens",
     "api_refresh_used",
+    "uploads",
     "login_throttle",
     "login_known_addresses",
     "audit_log",

@@ -11,6 +11,7 @@ mod proposals;
 mod reply_templates;
 mod search;
 mod settings;
+mod uploads;
 mod users;
 
 use axum::http::HeaderMap;
@@ -33,6 +34,7 @@ use crate::AppState;
         (name = "directory", description = "组织机构：界别、专委会、党派团体、承办单位、委员工作站、届次"),
         (name = "members", description = "委员档案、导入与导出"),
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
+        (name = "uploads", description = "分段上传（可续传）：手机网络不稳时把大文件分段发送，传完后附到记录上"),
         (name = "search", description = "全文检索、相似提案、并案候选与承办单位建议"),
         (name = "audit", description = "审计日志（管理员）"),
         (name = "settings", description = "工作日历与办理期限（管理员）"),
@@ -61,6 +63,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(reply_templates::router())
         .merge(search::router())
         .merge(settings::router())
+        .merge(uploads::router())
         .merge(directory::router())
 }
 

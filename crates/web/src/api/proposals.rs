@@ -367,7 +367,14 @@ pub struct AttachmentOut {
     pub sha256: String,
 }
 
-/// Attach a file to a proposal.
+impl From<eline_storage::attachments::Attachment> for AttachmentOut {
+    fn from(f: eline_storage::attachments::Attachment) -> Self {
+        AttachmentOut { id: f.id, purpose: f.purpose, file_name: f.file_name, content_type: f.content_type, size: f.size, sha256: f.sha256 }
+    }
+}
+
+/// Attach a file to a proposal (in one request; phone apps on weak networks may send it in
+/// pieces instead: POST /api/v1/uploads, then …/attachments/from-upload).
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/attachments", tag = "proposals", params(("id" = i64, Path), PurposeParams),
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = AttachmentOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
@@ -380,10 +387,7 @@ async fn upload(
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
     let (name, bytes) = crate::html::read_upload(multipart).await?;
     let f = state.app.attach(&a, RecordRef::proposal(id), &p.purpose, &name, &bytes).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(AttachmentOut { id: f.id, purpose: f.purpose, file_name: f.file_name, content_type: f.content_type, size: f.size, sha256: f.sha256 }),
-    ))
+    Ok((StatusCode::CREATED, Json(AttachmentOut::from(f))))
 }
 
 /// Download a proposal's file.

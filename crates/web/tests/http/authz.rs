@@ -92,6 +92,10 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/publish",            [404, 200, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/attachments",        [404, 403, 403, 404, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/attachments/{file_id}", [404, 200, 200, 404, 200, 401]),
+    ("POST",  "/api/v1/proposals/{id}/attachments/from-upload", [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/uploads",                           [201, 201, 201, 201, 201, 401]),
+    ("GET",   "/api/v1/uploads/{id}",                      [200, 200, 200, 200, 200, 401]),
+    ("PATCH", "/api/v1/uploads/{id}",                      [200, 200, 200, 200, 200, 401]),
     ("GET",   "/api/v1/proposals/{id}/links",              [404, 200, 200, 404, 200, 401]),
     ("POST",  "/api/v1/proposals/{id}/links",              [403, 201, 403, 403, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/merge-candidates",   [403, 200, 403, 403, 403, 401]),
@@ -278,6 +282,7 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 let concrete = path.replace("{id}", &id.to_string()).replace("{date}", "2027-03-01").replace("{file_id}", &file_id.to_string());
                 let version = if proposal.is_none()
                     && !template.starts_with("/api/v1/reply-templates/")
+                    && !template.starts_with("/api/v1/uploads/")
                     && (*method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore"))
                 {
                     admin.get_json(&record_path(&concrete)).await["version"].clone()
@@ -293,6 +298,16 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     body = json!({"to": {"kind": "proposal", "id": later}, "relation": "led_to"});
                 }
                 let res = match (*method, *template) {
+                    ("POST", "/api/v1/proposals/{id}/attachments/from-upload") => {
+                        // A finished upload of the caller's own (anonymous callers have none).
+                        let upload = finished_upload(&caller.api, b"%PDF-1.4 more").await;
+                        caller.api.post(&concrete, &json!({"upload_id": upload, "purpose": "proposal"})).await
+                    }
+                    ("GET", "/api/v1/uploads/{id}") => caller.api.get(&format!("/api/v1/uploads/{}", started_upload(&caller.api, 4).await)).await,
+                    ("PATCH", "/api/v1/uploads/{id}") => {
+                        let path = format!("/api/v1/uploads/{}", started_upload(&caller.api, 4).await);
+                        caller.api.req(Method::PATCH, &path).header("Upload-Offset", "0").body(b"%PDF".to_vec()).send().await.unwrap()
+                    }
                     ("POST", "/api/v1/proposals/{id}/attachments") => {
                         caller.api.upload(&format!("{concrete}?purpose=proposal"), "材料.pdf", b"%PDF-1.4 more".to_vec()).await
                     }
@@ -343,6 +358,25 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
     assert_audit_chain_ok(&app).await;
 }
 
+/// The id of an upload of `size` bytes the caller started (a made-up one for anonymous callers).
+async fn started_upload(api: &Api, size: i64) -> String {
+    if api.token.is_none() {
+        return "a".repeat(32);
+    }
+    let started = json_of(api.post("/api/v1/uploads", &json!({"file_name": "材料.pdf", "size": size})).await, 201).await;
+    started["id"].as_str().expect("upload id").to_string()
+}
+
+/// The id of an upload of the caller holding `bytes`, all sent.
+async fn finished_upload(api: &Api, bytes: &[u8]) -> String {
+    let id = started_upload(api, bytes.len() as i64).await;
+    if api.token.is_some() {
+        let res = api.req(Method::PATCH, &format!("/api/v1/uploads/{id}")).header("Upload-Offset", "0").body(bytes.to_vec()).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    id
+}
+
 /// A valid body for the route (so that allowed callers succeed), unique where names must be.
 fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usize, version: &Value, fx: &Fixture) -> Value {
     match (method, template) {
@@ -357,6 +391,7 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         }
         ("POST", "/api/v1/me/password") => json!({"current_password": "not-the-password-1", "password": "Xinmima2024", "confirm_password": "Xinmima2024"}),
         ("POST", "/api/v1/tokens") => json!({"name": format!("矩阵令牌{n}")}),
+        ("POST", "/api/v1/uploads") => json!({"file_name": format!("材料{n}.pdf"), "size": 1024}),
         ("POST", "/api/v1/users") => json!({"username": format!("matrix.{n}"), "password": PASSWORD, "display_name": "矩阵用户", "roles": ["leader"]}),
         ("PATCH", "/api/v1/users/{id}") => json!({"display_name": format!("矩阵改名{n}"), "version": version}),
         ("POST", "/api/v1/users/{id}/reset-password") => json!({"password": "Linshi2024"}),

@@ -17,4 +17,5 @@ mod proposals;
 mod search;
 mod security;
 mod tenancy;
+mod uploads;
 mod validation;

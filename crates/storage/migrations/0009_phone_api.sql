@@ -20,3 +20,20 @@ CREATE INDEX api_refresh_used_token ON api_refresh_used (token_id);
 
 -- Log in with the phone number: members are found by it.
 CREATE INDEX members_phone ON members (phone);
+
+-- Resumable uploads (docs/api.md "Uploading in chunks"): a phone on a weak network sends a file
+-- in pieces; each piece is appended at the offset the server has, so a broken connection resumes
+-- where it stopped. The bytes wait in <data-dir>/uploads/<id>.part until attached to a record.
+CREATE TABLE uploads (
+    -- Random and URL-safe: the upload's name in its URL.
+    id TEXT PRIMARY KEY,
+    committee_id BIGINT NOT NULL REFERENCES committees(id),
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    file_name TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    received BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX uploads_user ON uploads (user_id, expires_at);
+CREATE INDEX uploads_expires ON uploads (expires_at);

@@ -1,9 +1,10 @@
 //! Device sessions as storage keeps them (either engine): one per named device, rotation of the
-//! refresh token in one statement, used refresh tokens remembered, phone numbers finding accounts.
+//! refresh token in one statement, used refresh tokens remembered, phone numbers finding accounts,
+//! resumable uploads advancing only from the offset they have.
 
 use eline_storage::testing::fresh;
 use eline_storage::users::{self, SessionPair};
-use eline_storage::{committees, now_micros};
+use eline_storage::{committees, now_micros, uploads};
 
 fn pair<'a>(access: &'a str, refresh: &'a str) -> SessionPair<'a> {
     let now = now_micros();
@@ -116,4 +117,31 @@ async fn a_phone_number_finds_the_one_account_of_the_member_with_it() {
     assert_eq!(users::get_by_member_phone(&mut ex, "13800138000").await.unwrap().map(|u| u.username), Some("wang".into()));
     assert_eq!(users::get_by_member_phone(&mut ex, "13900139000").await.unwrap(), None, "two accounts share it");
     assert_eq!(users::get_by_member_phone(&mut ex, "10000000000").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn an_upload_advances_only_from_the_offset_it_has_and_expires() {
+    let t = fresh().await;
+    let mut c = t.db.acquire().await.unwrap();
+    let mut ex = c.ex();
+    let a = committees::create(&mut ex, None, "清河市政协", "清河市政协", "city").await.unwrap();
+    let u = users::create(&mut ex, &new_user(a, "zhang")).await.unwrap();
+    let other = users::create(&mut ex, &new_user(a, "li")).await.unwrap();
+    let later = now_micros() + 60_000_000;
+    let new = uploads::NewUpload { id: "u1", committee_id: a, user_id: u.id, file_name: "照片.jpg", size: 10, expires_at: later };
+    let up = uploads::create(&mut ex, &new).await.unwrap();
+    assert_eq!((up.received, up.complete()), (0, false));
+    assert_eq!(uploads::get(&mut ex, "u1", other.id).await.unwrap(), None, "someone else's");
+    assert!(uploads::advance(&mut ex, "u1", 0, 6).await.unwrap());
+    assert!(!uploads::advance(&mut ex, "u1", 0, 6).await.unwrap(), "the same piece twice: one wins");
+    assert!(uploads::advance(&mut ex, "u1", 6, 10).await.unwrap());
+    assert!(uploads::get(&mut ex, "u1", u.id).await.unwrap().unwrap().complete());
+    assert_eq!(uploads::count_open(&mut ex, u.id).await.unwrap(), 1);
+
+    let old = uploads::NewUpload { id: "u2", expires_at: now_micros() - 1, ..new };
+    uploads::create(&mut ex, &old).await.unwrap();
+    assert_eq!(uploads::get(&mut ex, "u2", u.id).await.unwrap(), None, "expired");
+    assert_eq!(uploads::expired(&mut ex, now_micros(), 10).await.unwrap(), vec!["u2".to_string()]);
+    assert!(uploads::delete(&mut ex, "u2").await.unwrap());
+    assert!(!uploads::delete(&mut ex, "u2").await.unwrap());
 }
