@@ -67,7 +67,16 @@ pub struct LoginOut {
     pub user: UserOut,
 }
 
-fn issued(state: &AppState, done: eline_app::device_sessions::Issued) -> LoginOut {
+/// `LoginOut.token` is deprecated (docs/api.md "Deprecations"): answers carrying it say so.
+const DEPRECATION: [(&str, &str); 2] = [("deprecation", "@1796083200"), ("sunset", "Tue, 01 Jun 2027 00:00:00 GMT")];
+
+type Issued = ([(&'static str, &'static str); 2], Json<LoginOut>);
+
+fn issued(state: &AppState, done: eline_app::device_sessions::Issued) -> Issued {
+    (DEPRECATION, Json(login_out(state, done)))
+}
+
+fn login_out(state: &AppState, done: eline_app::device_sessions::Issued) -> LoginOut {
     let manage = eline_domain::policy::can(&done.actor, eline_domain::policy::Action::ManageUsers, eline_domain::policy::Resource::Any);
     let user = UserOut::from(&done.user, manage);
     let s = &done.session;
@@ -87,20 +96,17 @@ fn issued(state: &AppState, done: eline_app::device_sessions::Issued) -> LoginOu
 
 /// Log in with a username (or phone number) and password; opens a device session.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()), request_body = LoginIn,
-    responses((status = 200, body = LoginOut), (status = 422, body = Problem, description = "用户名（或手机号）或密码错误；须先修改初始密码的账号见 /api/v1/auth/first-login"),
+    responses((status = 200, body = LoginOut, headers(("Deprecation" = String, description = "LoginOut.token 已弃用（见 docs/api.md）"), ("Sunset" = String))),
+        (status = 422, body = Problem, description = "用户名（或手机号）或密码错误；须先修改初始密码的账号见 /api/v1/auth/first-login"),
         (status = 429, body = Problem)))]
-async fn login(
-    State(state): State<AppState>,
-    crate::auth::ClientIp(client): crate::auth::ClientIp,
-    Body(body): Body<LoginIn>,
-) -> Result<Json<LoginOut>, ApiError> {
+async fn login(State(state): State<AppState>, crate::auth::ClientIp(client): crate::auth::ClientIp, Body(body): Body<LoginIn>) -> Result<Issued, ApiError> {
     let device = eline_app::device_sessions::device_name(body.device.as_deref(), &crate::html::datetime(eline_storage::now_micros()))?;
     let done = state.app.login(&body.username, &body.password, &client).await?;
     if done.user.must_change_password {
         return Err(ApiError(AppError::field("password", "该账号须先修改初始密码：请用 POST /api/v1/auth/first-login 提交初始密码和新密码")));
     }
     let issued_now = state.app.open_device_session(&done.actor, &device).await?;
-    Ok(Json(issued(&state, issued_now)))
+    Ok(issued(&state, issued_now))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -113,10 +119,11 @@ pub struct RefreshIn {
 /// working). 401 when it is unknown, expired or ended; a refresh token used a second time ends its
 /// device's session (log in again).
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", security(()), request_body = RefreshIn,
-    responses((status = 200, body = LoginOut), (status = 401, body = Problem, description = "刷新令牌无效、已过期、已用过或会话已结束")))]
-async fn refresh(State(state): State<AppState>, Body(body): Body<RefreshIn>) -> Result<Json<LoginOut>, ApiError> {
+    responses((status = 200, body = LoginOut, headers(("Deprecation" = String, description = "LoginOut.token 已弃用（见 docs/api.md）"), ("Sunset" = String))),
+        (status = 401, body = Problem, description = "刷新令牌无效、已过期、已用过或会话已结束")))]
+async fn refresh(State(state): State<AppState>, Body(body): Body<RefreshIn>) -> Result<Issued, ApiError> {
     let done = state.app.refresh_device_session(&body.refresh_token).await?;
-    Ok(Json(issued(&state, done)))
+    Ok(issued(&state, done))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -135,12 +142,13 @@ pub struct FirstLoginIn {
 /// First login of an account that must change its initial password: checks the initial password
 /// (throttled like logins), sets the new one and opens a device session.
 #[utoipa::path(post, path = "/api/v1/auth/first-login", tag = "auth", security(()), request_body = FirstLoginIn,
-    responses((status = 200, body = LoginOut), (status = 422, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = LoginOut, headers(("Deprecation" = String, description = "LoginOut.token 已弃用（见 docs/api.md）"), ("Sunset" = String))),
+        (status = 422, body = Problem), (status = 429, body = Problem)))]
 async fn first_login(
     State(state): State<AppState>,
     crate::auth::ClientIp(client): crate::auth::ClientIp,
     Body(body): Body<FirstLoginIn>,
-) -> Result<Json<LoginOut>, ApiError> {
+) -> Result<Issued, ApiError> {
     let device = eline_app::device_sessions::device_name(body.device.as_deref(), &crate::html::datetime(eline_storage::now_micros()))?;
     eline_app::auth::check_new_password(&body.new_password).map_err(|e| match e {
         AppError::Validation(errs) => AppError::Validation(errs.into_iter().map(|e| eline_domain::FieldError::new("new_password", e.message)).collect()),
@@ -152,7 +160,7 @@ async fn first_login(
     }
     state.app.change_password(&done.actor, &body.password, &body.new_password, &body.new_password, None).await?;
     let issued_now = state.app.open_device_session(&done.actor, &device).await?;
-    Ok(Json(issued(&state, issued_now)))
+    Ok(issued(&state, issued_now))
 }
 
 /// Revoke the bearer token this request carries.

@@ -84,7 +84,7 @@ async fn status(State(state): State<AppState>, ApiUser(a): ApiUser, Path(id): Pa
 /// at another offset is refused (409): ask GET /api/v1/uploads/{id} and go on from `received`.
 #[utoipa::path(patch, path = "/api/v1/uploads/{id}", tag = "uploads",
     params(("id" = String, Path), ("Upload-Offset" = i64, Header, description = "这一段在文件中的起始位置（字节）")),
-    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream", description = "这一段的字节（也接受 application/octet-stream）"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "这一段的字节（也接受 tus 的 application/offset+octet-stream）"),
     responses((status = 200, body = UploadOut, headers(("Upload-Offset" = i64, description = "已收到的字节数"))), (status = 404, body = Problem),
         (status = 409, body = Problem, description = "位置与服务器已收到的不符"), (status = 422, body = Problem)))]
 async fn append(State(state): State<AppState>, ApiUser(a): ApiUser, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
