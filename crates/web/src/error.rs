@@ -89,6 +89,10 @@ impl IntoResponse for ApiError {
         if let Some(secs) = retry {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: the scheme to authenticate with (a phone app refreshes its token on this).
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"eline\""));
+        }
         res
     }
 }

@@ -5,6 +5,7 @@ pub mod contract;
 mod directory;
 pub mod dto;
 mod links;
+pub mod location;
 mod members;
 mod proposal_stats;
 mod proposals;
