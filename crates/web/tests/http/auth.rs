@@ -501,3 +501,35 @@ async fn changing_the_password_ends_the_other_browser_sessions_of_the_account() 
     here.page("/").await;
     assert_eq!(location(&there.get("/").await), "/login");
 }
+
+/// A link opened while logged out (a notice in a chat with a proposal's address) survives the
+/// login: the login page carries it and the login returns to it — only to a page of this site.
+#[tokio::test]
+async fn a_deep_link_opened_while_logged_out_is_where_the_login_returns() {
+    let app = spawn_demo_app().await;
+    let mut b = Browser::new(&app);
+    let res = b.get("/proposals?status=submitted").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/login?next=%2Fproposals%3Fstatus%3Dsubmitted");
+    let html = b.page("/login?next=%2Fproposals%3Fstatus%3Dsubmitted").await;
+    assert!(html.contains(r#"name="next" value="/proposals?status=submitted""#), "the form carries the link");
+    let res = b.post_form("/login", &[("username", "staff"), ("password", DEMO_PASSWORD), ("next", "/proposals?status=submitted")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/proposals?status=submitted");
+
+    // Never to another site, never back to the login; a wrong password keeps the link.
+    for evil in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "/login?next=/x", "javascript:alert(1)"] {
+        let mut b = Browser::new(&app);
+        let html = b.page(&format!("/login?next={}", enc(evil))).await;
+        assert!(!html.contains(r#"name="next""#), "{evil} is not carried");
+        let res = b.post_form("/login", &[("username", "staff"), ("password", DEMO_PASSWORD), ("next", evil)]).await;
+        assert_eq!(location(&res), "/", "{evil}");
+    }
+    let mut b = Browser::new(&app);
+    b.page("/login?next=%2Fmembers").await;
+    let res = b.post_form("/login", &[("username", "staff"), ("password", "wrong-pass-1"), ("next", "/members")]).await;
+    assert!(res.text().await.unwrap().contains(r#"name="next" value="/members""#));
+    // A POST is not returned to (only pages to read are).
+    let res = Browser::new(&app).client.post(format!("{}/proposals", app.base_url)).send().await.unwrap();
+    assert!(!location(&res).contains("next="), "{}", location(&res));
+}
