@@ -1,6 +1,7 @@
 //! Use cases of eline: one method of `App` per user action, each one transaction, each asking
 //! the domain policy before it acts and writing the audit log in the same transaction.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod bench_data;

@@ -37,3 +37,18 @@ CREATE TABLE uploads (
 );
 CREATE INDEX uploads_user ON uploads (user_id, expires_at);
 CREATE INDEX uploads_expires ON uploads (expires_at);
+
+-- Accounts opened for the roster at once: the batch keeps each new account's initial password
+-- for its creator to print the account letters and the office's list, for a day; then it is
+-- deleted (the passwords must be changed at first login anyway).
+CREATE TABLE account_batches (
+    -- Random and URL-safe: the batch's name in its URLs.
+    id TEXT PRIMARY KEY,
+    committee_id BIGINT NOT NULL REFERENCES committees(id),
+    created_by BIGINT NOT NULL REFERENCES users(id),
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    -- JSON: [{member_id, user_id, name, sector, username, password}]
+    entries TEXT NOT NULL
+);
+CREATE INDEX account_batches_expires ON account_batches (expires_at);

@@ -1,6 +1,7 @@
 //! Storage of eline on SQLite or PostgreSQL: connection, migrations, repositories, audit log,
 //! session store, copy and backup. Every query is written once and runs on both engines.
 
+pub mod account_batches;
 pub mod attachments;
 pub mod audit;
 pub mod bulk;

@@ -80,6 +80,7 @@ pub const TABLES: &[&str] = &[
     "api_tokens",
     "api_refresh_used",
     "uploads",
+    "account_batches",
     "login_throttle",
     "login_known_addresses",
     "audit_log",

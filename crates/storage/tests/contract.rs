@@ -162,6 +162,7 @@ async fn sample_data(db: &Db) {
     users::rotate_session(&mut ex, "refresh-1", &second).await.unwrap().expect("rotated");
     let upload = eline_storage::uploads::NewUpload { id: "upload-1", committee_id: a, user_id: u.id, file_name: "照片.jpg", size: 10, expires_at: later };
     eline_storage::uploads::create(&mut ex, &upload).await.unwrap();
+    eline_storage::account_batches::create(&mut ex, "batch-1", a, u.id, later, "[]").await.unwrap();
     users::count_attempt(&mut ex, "ip:10.0.0.1", 60_000_000).await.unwrap();
     users::remember_address(&mut ex, u.id, "10.0.0.1").await.unwrap();
     // A proposal with a row in every proposal table.

@@ -145,3 +145,51 @@ async fn an_upload_advances_only_from_the_offset_it_has_and_expires() {
     assert!(uploads::delete(&mut ex, "u2").await.unwrap());
     assert!(!uploads::delete(&mut ex, "u2").await.unwrap());
 }
+
+#[tokio::test]
+async fn an_account_batch_is_its_creators_until_it_expires_and_lists_members_without_accounts() {
+    let t = fresh().await;
+    let mut c = t.db.acquire().await.unwrap();
+    let mut ex = c.ex();
+    let a = committees::create(&mut ex, None, "清河市政协", "清河市政协", "city").await.unwrap();
+    let staff = users::create(&mut ex, &new_user(a, "staff")).await.unwrap();
+    let other = users::create(&mut ex, &new_user(a, "other")).await.unwrap();
+    let later = now_micros() + 60_000_000;
+    eline_storage::account_batches::create(&mut ex, "b1", a, staff.id, later, "[]").await.unwrap();
+    eline_storage::account_batches::create(&mut ex, "b2", a, staff.id, now_micros() - 1, "[]").await.unwrap();
+    assert!(eline_storage::account_batches::get(&mut ex, "b1", staff.id).await.unwrap().is_some());
+    assert_eq!(eline_storage::account_batches::get(&mut ex, "b1", other.id).await.unwrap(), None, "someone else's");
+    assert_eq!(eline_storage::account_batches::get(&mut ex, "b2", staff.id).await.unwrap(), None, "expired");
+    assert_eq!(eline_storage::account_batches::delete_expired(&mut ex, now_micros()).await.unwrap(), 1);
+
+    eline_storage::run!(
+        &mut ex,
+        "INSERT INTO sectors (committee_id, name, sort_order, archived, version, created_at, updated_at) VALUES ($1, '经济界', 1, FALSE, 1, 0, 0)",
+        a
+    )
+    .unwrap();
+    let sector = eline_storage::scalar!(&mut ex, i64, "SELECT id FROM sectors WHERE committee_id = $1", a).unwrap();
+    let mut ids = Vec::new();
+    for (name, status, archived) in [("甲", "active", false), ("乙", "active", false), ("丙", "left", false), ("丁", "active", true)] {
+        let id = eline_storage::scalar!(
+            &mut ex,
+            i64,
+            "INSERT INTO members (committee_id, name, sector_id, roles, hk_macao, status, archived, version, created_at, updated_at)
+             VALUES ($1, $2, $3, 'member', FALSE, $4, $5, 1, 0, 0) RETURNING id",
+            a,
+            name,
+            sector,
+            status,
+            archived
+        )
+        .unwrap();
+        ids.push(id);
+    }
+    let mut with_account = new_user(a, "jia");
+    with_account.member_id = Some(ids[0]);
+    users::create(&mut ex, &with_account).await.unwrap();
+    let without = eline_storage::account_batches::members_without_account(&mut ex, a, None).await.unwrap();
+    assert_eq!(without.iter().map(|l| l.member.name.as_str()).collect::<Vec<_>>(), vec!["乙"], "active, not archived, no account");
+    assert_eq!(without[0].sector_name.as_deref(), Some("经济界"));
+    assert!(eline_storage::account_batches::members_without_account(&mut ex, a, Some(&[ids[0]])).await.unwrap().is_empty());
+}

@@ -313,7 +313,7 @@ macro_rules! gates {
         }
     )*};
 }
-gates!(ManageUsers, ManageMembers, ManageDirectory, ManageSettings);
+gates!(ManageUsers, ManageMembers, ManageDirectory, ManageSettings, OpenMemberAccounts);
 
 /// The API caller, allowed by the policy to take `G`'s action at all (else 403, audited).
 pub struct Allowed<G>(pub Actor, pub std::marker::PhantomData<G>);

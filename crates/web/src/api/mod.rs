@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1, described by the OpenAPI document at /api/openapi.json.
 
 mod account;
+mod accounts;
 pub mod contract;
 mod directory;
 pub mod dto;
@@ -58,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(users::router())
         .merge(members::router())
+        .merge(accounts::router())
         .merge(proposal_stats::router())
         .merge(proposals::router())
         .merge(links::router())

@@ -93,6 +93,8 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/attachments",        [404, 403, 403, 404, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/attachments/{file_id}", [404, 200, 200, 404, 200, 401]),
     ("POST",  "/api/v1/proposals/{id}/attachments/from-upload", [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/members/accounts",                  [201, 201, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/members/accounts/{batch}",          [200, 200, 403, 403, 403, 401]),
     ("POST",  "/api/v1/uploads",                           [201, 201, 201, 201, 201, 401]),
     ("GET",   "/api/v1/uploads/{id}",                      [200, 200, 200, 200, 200, 401]),
     ("PATCH", "/api/v1/uploads/{id}",                      [200, 200, 200, 200, 200, 401]),
@@ -123,6 +125,7 @@ const PAGES: &[(&str, [u16; 6])] = &[
     //                                        admin staff member unit leader anon
     ("/",                                     [200, 200, 200, 200, 200, 303]),
     ("/members",                              [200, 200, 404, 404, 200, 303]),
+    ("/members/accounts",                     [200, 200, 403, 403, 403, 303]),
     ("/members/{id}",                         [200, 200, 404, 404, 200, 303]),
     ("/members/{own}",                        [200, 200, 200, 404, 200, 303]),
     ("/members/{id}/edit",                    [200, 200, 403, 403, 403, 303]),
@@ -303,6 +306,18 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                         let upload = finished_upload(&caller.api, b"%PDF-1.4 more").await;
                         caller.api.post(&concrete, &json!({"upload_id": upload, "purpose": "proposal"})).await
                     }
+                    ("POST", "/api/v1/members/accounts") => {
+                        let fresh = fresh_member(&admin, &fx, counter).await;
+                        caller.api.post(&concrete, &json!({"member_ids": [fresh], "rule": "pinyin"})).await
+                    }
+                    ("GET", "/api/v1/members/accounts/{batch}") => {
+                        // A batch of the caller's own where the caller may open accounts.
+                        let fresh = fresh_member(&admin, &fx, counter).await;
+                        let opened = caller.api.post("/api/v1/members/accounts", &json!({"member_ids": [fresh], "rule": "pinyin"})).await;
+                        let batch =
+                            if opened.status() == 201 { opened.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string() } else { "b".repeat(32) };
+                        caller.api.get(&format!("/api/v1/members/accounts/{batch}")).await
+                    }
                     ("GET", "/api/v1/uploads/{id}") => caller.api.get(&format!("/api/v1/uploads/{}", started_upload(&caller.api, 4).await)).await,
                     ("PATCH", "/api/v1/uploads/{id}") => {
                         let path = format!("/api/v1/uploads/{}", started_upload(&caller.api, 4).await);
@@ -356,6 +371,12 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
     assert!(failures.is_empty(), "{} problems ({checked} requests made):\n{}", failures.len(), failures.join("\n"));
     assert!(checked >= API.len() * WHO.len());
     assert_audit_chain_ok(&app).await;
+}
+
+/// A member made for one request (without an account).
+async fn fresh_member(admin: &Api, fx: &Fixture, n: usize) -> i64 {
+    let body = json!({"name": format!("开户委员{n}"), "sector_id": fx.directory["sectors"]});
+    json_of(admin.post("/api/v1/members", &body).await, 201).await["id"].as_i64().unwrap()
 }
 
 /// The id of an upload of `size` bytes the caller started (a made-up one for anonymous callers).
@@ -494,7 +515,10 @@ async fn every_main_page_answers_every_role_as_the_policy_says() {
                 continue;
             }
             match status {
-                303 if loc != "/login" => failures.push(format!("GET {path} as {who}: redirected to {loc:?}, not /login")),
+                // To the login, which returns to the page asked for.
+                303 if !(loc == "/login" && path == "/") && !(loc.starts_with("/login?next=%2F") && path != "/") => {
+                    failures.push(format!("GET {path} as {who}: redirected to {loc:?}, not to the login returning to the page"))
+                }
                 403 | 404 if !(ct.starts_with("text/html") && has_chinese(&body) && body.contains("<html lang=\"zh-CN\"")) => {
                     failures.push(format!("GET {path} as {who}: {status} should be a Chinese page, got {ct}"))
                 }
