@@ -195,7 +195,16 @@ pub async fn record(tx: &mut Tx, new: NewEntry<'_>) -> Result<i64> {
 pub struct Filter {
     pub action: Option<String>,
     pub target_type: Option<String>,
+    /// The actor's name as recorded (e.g. 系统管理员（admin）).
     pub actor: Option<String>,
+    /// The acting account.
+    pub actor_user_id: Option<i64>,
+    /// Entries at or after this time (µs).
+    pub from: Option<i64>,
+    /// Entries before this time (µs).
+    pub until: Option<i64>,
+    /// Leave out logins (successful and failed) and device logins: the entries that drown the rest.
+    pub hide_logins: bool,
     /// Entries with id below this (cursor).
     pub before_id: Option<i64>,
 }
@@ -211,12 +220,20 @@ pub async fn list(ex: &mut Ex<'_>, committee_id: i64, f: &Filter, limit: i64) ->
            AND (CAST($3 AS TEXT) IS NULL OR target_type = $3)
            AND (CAST($4 AS TEXT) IS NULL OR actor_name = $4)
            AND (CAST($5 AS BIGINT) IS NULL OR id < $5)
-         ORDER BY id DESC LIMIT $6",
+           AND (CAST($6 AS BIGINT) IS NULL OR actor_user_id = $6)
+           AND (CAST($7 AS BIGINT) IS NULL OR at >= $7)
+           AND (CAST($8 AS BIGINT) IS NULL OR at < $8)
+           AND (CAST($9 AS BIGINT) = 0 OR action NOT IN ('login', 'login_failed', 'device_session_opened'))
+         ORDER BY id DESC LIMIT $10",
         committee_id,
         &f.action,
         &f.target_type,
         &f.actor,
         f.before_id,
+        f.actor_user_id,
+        f.from,
+        f.until,
+        i64::from(f.hide_logins),
         limit
     )?)
 }

@@ -423,6 +423,12 @@ pub async fn is_known_address(ex: &mut Ex<'_>, user_id: i64, address: &str, sinc
     Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM login_known_addresses WHERE user_id = $1 AND address = $2 AND last_at >= $3", user_id, address, since)? > 0)
 }
 
+/// (id, display name, username) of every account of the committee, by display name: the
+/// audit log's actor picker (deactivated accounts too: their entries stay).
+pub async fn names(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<(i64, String, String)>> {
+    Ok(all!(ex, (i64, String, String), "SELECT id, display_name, username FROM users WHERE committee_id = $1 ORDER BY display_name, id", committee_id)?)
+}
+
 /// Active users of the committee holding `role`, for pickers (e.g. supervising leaders).
 pub async fn with_role(ex: &mut Ex<'_>, committee_id: i64, role: &str) -> Result<Vec<User>> {
     let users = all!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE committee_id = $1 AND active = TRUE ORDER BY id"), committee_id)?;

@@ -138,7 +138,7 @@ impl Registry {
 }
 
 /// The actions every kind shares (foundation actions, files, links) and those on no record.
-pub const SHARED_ACTIONS: [(&str, &str); 19] = [
+pub const SHARED_ACTIONS: [(&str, &str); 22] = [
     ("create", "新建"),
     ("update", "修改"),
     ("archive", "归档"),
@@ -158,6 +158,9 @@ pub const SHARED_ACTIONS: [(&str, &str); 19] = [
     ("calendar_set", "调整工作日历"),
     ("calendar_cleared", "撤销日历调整"),
     ("settings_changed", "修改设置"),
+    ("device_session_opened", "设备登录"),
+    ("refresh_token_reused", "刷新令牌被重复使用"),
+    ("account_opened", "开通委员账号"),
 ];
 
 pub fn shared_action_label(action: &str) -> Option<&'static str> {

@@ -156,14 +156,34 @@ pub struct AuditParams {
     pub action: Option<String>,
     /// e.g. member, user, sectors
     pub target_type: Option<String>,
+    /// The actor's name as recorded (e.g. 系统管理员（admin）).
     pub actor: Option<String>,
+    /// The acting account's user id.
+    pub actor_user_id: Option<i64>,
+    /// First day (YYYY-MM-DD, Beijing time).
+    pub from: Option<String>,
+    /// Last day, included (YYYY-MM-DD).
+    pub to: Option<String>,
+    /// true: leave out logins (successful, failed, device logins).
+    #[serde(default)]
+    pub hide_logins: bool,
 }
 
 /// The committee's audit log, newest first.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
     responses((status = 200, body = AuditPage), (status = 404, body = Problem)))]
 async fn list_audit(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<AuditParams>) -> Result<Json<AuditPage>, ApiError> {
-    let filter = Filter { action: p.action, target_type: p.target_type, actor: p.actor, before_id: None };
+    let (from, until) = eline_app::audit::day_range(p.from.as_deref(), p.to.as_deref())?;
+    let filter = Filter {
+        action: p.action,
+        target_type: p.target_type,
+        actor: p.actor,
+        actor_user_id: p.actor_user_id,
+        from,
+        until,
+        hide_logins: p.hide_logins,
+        before_id: None,
+    };
     let page = state.app.list_audit(&a, filter, p.cursor.as_deref(), eline_app::limit(p.limit)?).await?;
     Ok(Json(AuditPage { items: page.items.iter().map(AuditOut::from).collect(), next_cursor: page.next_cursor }))
 }

@@ -129,3 +129,54 @@ async fn the_audit_log_pages_newest_first() {
     ids.dedup();
     assert_eq!(ids.len(), len);
 }
+
+/// The audit page as an administrator uses it: pickers for the action, the record type and the
+/// account, whole days, logins hidden on request, record types and actions in Chinese, and the
+/// chain checked by a button.
+#[tokio::test]
+async fn the_audit_page_filters_with_pickers_and_days_and_checks_the_chain() {
+    let app = spawn_demo_app().await;
+    let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
+    let admin = Api::login(&app, "admin", DEMO_PASSWORD).await;
+    let sector = json_of(staff.post("/api/v1/sectors", &json!({"name": "审计测试界"})).await, 201).await;
+    let mut b = Browser::new(&app);
+    b.login_ok("admin", DEMO_PASSWORD).await;
+
+    let html = b.page("/audit").await;
+    assert!(html.contains(r#"<option value="sectors">界别</option>"#), "record types are picked by their Chinese names");
+    assert!(html.contains(r#"<option value="proposal">提案</option>"#));
+    assert!(html.contains(r#"<option value="reply">答复</option>"#) || html.contains("答复</option>"), "the proposal actions are offered");
+    assert!(html.contains("系统管理员（admin）") || html.contains("（admin）</option>"), "accounts are picked from a list");
+    assert!(html.contains("界别 #"), "a record type reads in Chinese in the rows");
+
+    let staff_id = user_id(&app, "staff").await;
+    let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).format("%Y-%m-%d").to_string();
+    let html = b.page(&format!("/audit?target_type=sectors&user={staff_id}&from={today}&to={today}")).await;
+    assert!(html.contains("审计测试界"), "the staff's new sector of today");
+    let html = b.page("/audit?target_type=sectors&from=2020-01-01&to=2020-01-31").await;
+    assert!(html.contains("没有符合条件的日志"), "no entries on those days");
+    let res = b.get("/audit?from=2026-02-30").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("日期格式应为"), "a bad day is said, not ignored");
+
+    // Logins hidden on request (the API the same way).
+    let all = admin.list_all("/api/v1/audit").await;
+    assert!(all.iter().any(|e| e["action"] == "login"));
+    let without = admin.list_all("/api/v1/audit?hide_logins=true").await;
+    assert!(!without.is_empty() && without.iter().all(|e| e["action"] != "login" && e["action"] != "login_failed"));
+    let by_account = admin.list_all(&format!("/api/v1/audit?actor_user_id={staff_id}&target_type=sectors")).await;
+    assert_eq!(by_account.len(), 1);
+    assert_eq!(by_account[0]["target_id"], sector["id"]);
+    let p = assert_problem(admin.get("/api/v1/audit?from=yesterday").await, 422, "validation_failed").await;
+    assert!(error_for(&p, "from").contains("YYYY-MM-DD"));
+
+    // The chain check, on the spot.
+    let res = b.post_form("/audit/verify", &[]).await;
+    assert_eq!(location(&res), "/audit");
+    let html = b.page("/audit").await;
+    assert!(html.contains("哈希链完整"), "the result is shown");
+    // Not for the office.
+    let mut s = Browser::new(&app);
+    s.login_ok("staff", DEMO_PASSWORD).await;
+    assert_eq!(s.post_form("/audit/verify", &[]).await.status(), 403);
+}
