@@ -8,6 +8,7 @@ pub mod committees;
 pub mod copy;
 mod db;
 pub mod directory;
+pub mod idempotency;
 mod error;
 pub mod jobs;
 pub mod links;
