@@ -101,6 +101,26 @@ const BAD_LOGIN: &str = "用户名或密码错误";
 /// How long an address an account logged in from stays known (µs): 90 days.
 pub const KNOWN_ADDRESS_MICROS: i64 = 90 * 24 * 3600 * 1_000_000;
 
+/// The throttle key of an account (lower-cased username) from one client address.
+fn pair_key(account: &str, client_ip: &str) -> String {
+    format!("pair:{account}|{client_ip}")
+}
+
+/// The throttle key of checks of an account's current password.
+fn password_key(user_id: i64) -> String {
+    format!("password:{user_id}")
+}
+
+/// What is left of a throttled action's allowance, for the `RateLimit-*` response headers: the
+/// attempts allowed in a window, those left in the current one, and the seconds until it ends
+/// (0 when no window is running).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub limit: i64,
+    pub remaining: i64,
+    pub reset_secs: i64,
+}
+
 /// The throttle keys one login attempt is counted against (see `Settings`).
 struct LoginKeys {
     pair: String,
@@ -144,7 +164,7 @@ impl App {
             None => false,
         };
         let keys = LoginKeys {
-            pair: format!("pair:{account}|{client_ip}"),
+            pair: pair_key(&account, client_ip),
             address: format!("ip:{client_ip}"),
             account: (!known).then(|| format!("account:{account}")),
         };
@@ -227,6 +247,30 @@ impl App {
         }
     }
 
+    /// The allowance of logins to `username` from `client_ip` (the per-account limit, which is
+    /// the one a user meets first), read from the same counts the login checks.
+    pub async fn login_quota(&self, username: &str, client_ip: &str) -> AppResult<Quota> {
+        self.quota(&pair_key(&username.trim().to_lowercase(), client_ip), self.settings.max_failures_per_account).await
+    }
+
+    /// The allowance of current-password checks when the actor changes their password.
+    pub async fn password_quota(&self, actor: &Actor) -> AppResult<Quota> {
+        self.quota(&password_key(actor.user_id), self.settings.max_failures_per_account).await
+    }
+
+    async fn quota(&self, key: &str, limit: i64) -> AppResult<Quota> {
+        let window = self.settings.throttle_window_secs * 1_000_000;
+        let mut c = self.db.acquire().await?;
+        Ok(match users::attempts(&mut c.ex(), key, window).await? {
+            Some(a) => Quota {
+                limit,
+                remaining: (limit - a.attempts).max(0),
+                reset_secs: ((a.window_start + window - now_micros()).max(0) as u64).div_ceil(1_000_000) as i64,
+            },
+            None => Quota { limit, remaining: limit, reset_secs: 0 },
+        })
+    }
+
     /// The active user behind a session's user id.
     pub async fn user_for_session(&self, user_id: i64) -> AppResult<Option<User>> {
         let mut c = self.db.acquire().await?;
@@ -297,7 +341,7 @@ impl App {
         if new == current {
             return Err(AppError::field("password", "新密码不能与当前密码相同"));
         }
-        let key = format!("password:{}", user.id);
+        let key = password_key(user.id);
         {
             let window = self.settings.throttle_window_secs * 1_000_000;
             let mut tx = self.db.begin().await?;
