@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod api_http;
 mod audit;
 mod auth;
 mod authz;
