@@ -17,7 +17,8 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     /// validation_failed, unauthenticated, forbidden, not_found, invalid_transition,
-    /// version_conflict, rate_limited, payload_too_large, internal
+    /// version_conflict, rate_limited, payload_too_large, internal; for writes sent with an
+    /// Idempotency-Key also idempotency_key_reused (422) and idempotency_in_progress (409)
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ProblemField>>,
