@@ -1,6 +1,6 @@
 //! The API's HTTP conventions for clients on flaky networks (docs/api.md): Idempotency-Key on
-//! writes, ETag / If-None-Match on reads and If-Match with an ETag, and the RateLimit-* headers
-//! of the throttled operations.
+//! writes, ETag / If-None-Match on reads and If-Match with an ETag, CORS for named origins, and
+//! the RateLimit-* headers of the throttled operations.
 
 use eline_app::Settings;
 use eline_app::idempotency::KeyedRequest;
@@ -207,6 +207,53 @@ async fn an_unchanged_read_is_not_sent_again_and_its_etag_is_the_version_for_a_w
     assert_eq!(export.status(), 200);
     assert_eq!(header_str(export.headers(), "content-type"), XLSX);
     assert!(export.headers().get(ETAG).is_none());
+}
+
+async fn preflight(app: &TestApp, path: &str, origin: &str) -> Response {
+    client()
+        .request(Method::OPTIONS, format!("{}{path}", app.base_url))
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "authorization, content-type, idempotency-key")
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn cors_is_off_by_default_and_on_only_for_the_named_origins_on_the_api() {
+    const APP: &str = "https://app.example.org";
+    let off = spawn_demo_app().await;
+    let res = preflight(&off, "/api/v1/proposals", APP).await;
+    assert!(res.headers().keys().all(|k| !k.as_str().starts_with("access-control-")), "{:?}", res.headers());
+
+    let origins = vec![APP.parse().unwrap(), "http://localhost:3000".parse().unwrap()];
+    let app = spawn_demo_app_with(Settings { cors_origins: origins, ..Default::default() }).await;
+    let res = preflight(&app, "/api/v1/proposals", APP).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let h = res.headers();
+    assert_eq!(header_str(h, "access-control-allow-origin"), APP);
+    assert_eq!(header_str(h, "access-control-max-age"), "600");
+    for m in ["GET", "POST", "PATCH", "DELETE", "OPTIONS"] {
+        assert!(header_str(h, "access-control-allow-methods").contains(m), "{h:?}");
+    }
+    for name in ["authorization", "content-type", "if-match", "if-none-match", "idempotency-key"] {
+        assert!(header_str(h, "access-control-allow-headers").to_lowercase().contains(name), "{name}: {h:?}");
+    }
+    assert!(h.get("access-control-allow-credentials").is_none(), "bearer tokens, never cookies");
+    // Another origin, or a page: no CORS at all.
+    for (path, origin) in [("/api/v1/proposals", "https://evil.example.com"), ("/api/v1/proposals", "https://app.example.org.evil.com"), ("/login", APP)] {
+        let res = preflight(&app, path, origin).await;
+        assert!(res.headers().keys().all(|k| !k.as_str().starts_with("access-control-")), "{path} from {origin}: {:?}", res.headers());
+    }
+    // The real request from the allowed origin can read the headers a client needs.
+    let member = Api::login(&app, "member", DEMO_PASSWORD).await;
+    let res = member.req(Method::GET, "/api/v1/me").header("Origin", "http://localhost:3000").send().await.unwrap();
+    assert_eq!(header_str(res.headers(), "access-control-allow-origin"), "http://localhost:3000");
+    let exposed = header_str(res.headers(), "access-control-expose-headers").to_lowercase();
+    for name in ["etag", "location", "retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "deprecation", "sunset", "idempotent-replayed"] {
+        assert!(exposed.contains(name), "{name} in {exposed}");
+    }
 }
 
 fn rate_limit(res: &Response) -> (i64, i64, i64) {
