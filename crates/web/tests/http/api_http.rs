@@ -65,13 +65,20 @@ async fn a_retried_create_gets_the_first_answer_and_creates_nothing_new() {
         let p = assert_problem(keyed(&member, Method::POST, "/api/v1/proposals", bad, &body).await, 422, "validation_failed").await;
         assert!(has_chinese(&error_for(&p, "Idempotency-Key")), "{p}");
     }
-    // Without login the route answers for itself; the login takes no part (each is a new token).
+    // Without login the route answers for itself.
     assert_problem(keyed(&Api::anon(&app), Method::POST, "/api/v1/proposals", "anon-1", &body).await, 401, "unauthenticated").await;
+    // The login (open) and the operations a secret passes through take no part, even when the
+    // caller is known: each answer is new.
     let login = json!({"username": "member", "password": DEMO_PASSWORD});
-    let a = json_of(keyed(&Api::anon(&app), Method::POST, "/api/v1/auth/login", "login-1", &login).await, 200).await;
-    let res = keyed(&Api::anon(&app), Method::POST, "/api/v1/auth/login", "login-1", &login).await;
-    assert!(!replayed(&res));
-    assert_ne!(json_of(res, 200).await["token"], a["token"]);
+    let token = json!({"name": "手机"});
+    for (path, body, field) in [("/api/v1/auth/login", &login, "token"), ("/api/v1/tokens", &token, "secret")] {
+        let a = keyed(&member, Method::POST, path, "secret-1", body).await;
+        let status = a.status().as_u16();
+        let a = json_of(a, status).await;
+        let b = keyed(&member, Method::POST, path, "secret-1", body).await;
+        assert!(!replayed(&b), "{path}");
+        assert_ne!(json_of(b, status).await[field], a[field], "{path}");
+    }
     assert_eq!(proposal_count(&app).await, before + 1);
 }
 
@@ -251,7 +258,8 @@ async fn cors_is_off_by_default_and_on_only_for_the_named_origins_on_the_api() {
     let res = member.req(Method::GET, "/api/v1/me").header("Origin", "http://localhost:3000").send().await.unwrap();
     assert_eq!(header_str(res.headers(), "access-control-allow-origin"), "http://localhost:3000");
     let exposed = header_str(res.headers(), "access-control-expose-headers").to_lowercase();
-    for name in ["etag", "location", "retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "deprecation", "sunset", "idempotent-replayed"] {
+    for name in ["etag", "location", "retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "deprecation", "sunset", "idempotent-replayed"]
+    {
         assert!(exposed.contains(name), "{name} in {exposed}");
     }
 }
