@@ -163,11 +163,8 @@ impl App {
             }
             None => false,
         };
-        let keys = LoginKeys {
-            pair: pair_key(&account, client_ip),
-            address: format!("ip:{client_ip}"),
-            account: (!known).then(|| format!("account:{account}")),
-        };
+        let keys =
+            LoginKeys { pair: pair_key(&account, client_ip), address: format!("ip:{client_ip}"), account: (!known).then(|| format!("account:{account}")) };
         self.count_login_attempt(&keys).await?;
 
         let ok = match &user {

@@ -62,10 +62,11 @@ impl App {
         let mut c = self.db.acquire().await?;
         let now = now_micros();
         let last = LAST_PRUNE.load(Ordering::Relaxed);
-        if now - last > PRUNE_EVERY_MICROS && LAST_PRUNE.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
-            if let Err(e) = idempotency::prune(&mut c.ex(), now).await {
-                tracing::warn!(error = %e, "pruning expired idempotency keys failed");
-            }
+        if now - last > PRUNE_EVERY_MICROS
+            && LAST_PRUNE.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+            && let Err(e) = idempotency::prune(&mut c.ex(), now).await
+        {
+            tracing::warn!(error = %e, "pruning expired idempotency keys failed");
         }
         // A reservation released between the two statements leaves nothing to read: try again.
         for _ in 0..3 {

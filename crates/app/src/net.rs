@@ -184,7 +184,20 @@ mod tests {
         for good in ["https://app.example.org", "http://localhost:3000", "http://127.0.0.1:8080", "https://[::1]:8443", "http://[::1]"] {
             assert_eq!(good.parse::<Origin>().map(|o| o.as_str().to_string()), Ok(good.to_string()));
         }
-        for bad in ["", "app.example.org", "ftp://x.org", "https://x.org/", "https://x.org/app", "https://*.x.org", "*", "https://X.org", "http://x.org:0", "http://x.org:99999", "https://", "https://[zz]"] {
+        for bad in [
+            "",
+            "app.example.org",
+            "ftp://x.org",
+            "https://x.org/",
+            "https://x.org/app",
+            "https://*.x.org",
+            "*",
+            "https://X.org",
+            "http://x.org:0",
+            "http://x.org:99999",
+            "https://",
+            "https://[zz]",
+        ] {
             let e = bad.parse::<Origin>().expect_err(bad);
             assert!(e.contains("来源"), "{e}");
         }

@@ -28,9 +28,7 @@ pub fn layer(origins: &[Origin]) -> Option<CorsLayer> {
             .allow_origin(AllowOrigin::list(list))
             .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE, Method::OPTIONS])
             .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, header::IF_NONE_MATCH, IDEMPOTENCY_KEY])
-            .expose_headers(
-                [header::ETAG, header::LOCATION, header::RETRY_AFTER, IDEMPOTENT_REPLAYED].into_iter().chain(exposed).collect::<Vec<_>>(),
-            )
+            .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER, IDEMPOTENT_REPLAYED].into_iter().chain(exposed).collect::<Vec<_>>())
             .max_age(Duration::from_secs(600)),
     )
 }

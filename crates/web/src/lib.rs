@@ -64,9 +64,8 @@ pub fn router(state: AppState) -> Router {
     let document = api::contract::finish(serde_json::to_value(&openapi).unwrap_or_default());
     // docs/api.md: conditional reads, and writes that run once per Idempotency-Key.
     let keys = api::idempotency::Keys { state: state.clone(), open: Arc::new(api::contract::open_operations(&document)) };
-    let api_router = api_router
-        .layer(axum::middleware::from_fn(api::etag::conditional))
-        .layer(axum::middleware::from_fn_with_state(keys, api::idempotency::idempotent));
+    let api_router =
+        api_router.layer(axum::middleware::from_fn(api::etag::conditional)).layer(axum::middleware::from_fn_with_state(keys, api::idempotency::idempotent));
     let swagger = utoipa_swagger_ui::SwaggerUi::new("/api/docs").external_url_unchecked("/api/openapi.json", document);
 
     let router = Router::new()

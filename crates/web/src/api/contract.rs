@@ -31,7 +31,9 @@ fn description(status: &str) -> &'static str {
         "204" => "成功，无内容",
         "304" => "未修改：If-None-Match 与当前 ETag 相同，无正文",
         "401" => "未登录或令牌无效（unauthenticated）",
-        "409" => "当前状态不允许此操作（invalid_transition）、记录已被他人修改（version_conflict），或同一 Idempotency-Key 的请求正在处理（idempotency_in_progress，见 Retry-After）",
+        "409" => {
+            "当前状态不允许此操作（invalid_transition）、记录已被他人修改（version_conflict），或同一 Idempotency-Key 的请求正在处理（idempotency_in_progress，见 Retry-After）"
+        }
         "413" => "内容过大（payload_too_large）",
         s => COMMON.iter().find(|(c, _)| *c == s).map(|(_, d)| *d).unwrap_or("见说明"),
     }
@@ -74,7 +76,12 @@ pub fn finish(mut doc: Value) -> Value {
                 add_header_parameter(op, "If-None-Match", "上次读取时得到的 ETag（可列多个，或 *）：内容未变时回答 304，不含正文", json!({"type": "string"}));
             }
             if versioned {
-                add_header_parameter(op, "If-Match", "记录的版本号，或读取该记录时得到的 ETag（取“-”前的整数）；与请求体中的 version 二选一", json!({"type": "string"}));
+                add_header_parameter(
+                    op,
+                    "If-Match",
+                    "记录的版本号，或读取该记录时得到的 ETag（取“-”前的整数）；与请求体中的 version 二选一",
+                    json!({"type": "string"}),
+                );
             }
             if keyed {
                 add_header_parameter(
@@ -160,7 +167,11 @@ fn has_property(schema: &Value, name: &str, schemas: &Value, depth: usize) -> bo
         return schemas.get(target).is_some_and(|s| has_property(s, name, schemas, depth + 1));
     }
     schema.get("properties").and_then(|p| p.get(name)).is_some()
-        || ["allOf", "oneOf", "anyOf"].iter().filter_map(|k| schema.get(*k).and_then(Value::as_array)).flatten().any(|s| has_property(s, name, schemas, depth + 1))
+        || ["allOf", "oneOf", "anyOf"]
+            .iter()
+            .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+            .flatten()
+            .any(|s| has_property(s, name, schemas, depth + 1))
 }
 
 fn add_header_parameter(op: &mut Map<String, Value>, name: &str, description: &str, schema: Value) {
@@ -237,7 +248,10 @@ mod tests {
     }
 
     fn header_params(op: &Value) -> Vec<String> {
-        op["parameters"].as_array().map(|ps| ps.iter().filter(|p| p["in"] == "header").map(|p| p["name"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+        op["parameters"]
+            .as_array()
+            .map(|ps| ps.iter().filter(|p| p["in"] == "header").map(|p| p["name"].as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
     }
 
     #[test]

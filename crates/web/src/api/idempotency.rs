@@ -60,9 +60,10 @@ pub async fn idempotent(State(keys): State<Keys>, req: Request, next: Next) -> R
         return next.run(req).await;
     }
     let Some(raw) = req.headers().get(IDEMPOTENCY_KEY).cloned() else { return next.run(req).await };
-    let left_out = req.extensions().get::<MatchedPath>().is_some_and(|p| {
-        keys.open.contains(&(req.method().clone(), p.as_str().to_string())) || WITH_SECRETS.contains(&(req.method().as_str(), p.as_str()))
-    });
+    let left_out = req
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|p| keys.open.contains(&(req.method().clone(), p.as_str().to_string())) || WITH_SECRETS.contains(&(req.method().as_str(), p.as_str())));
     if left_out || is_multipart(req.headers()) {
         return next.run(req).await;
     }
