@@ -96,7 +96,19 @@ pub struct LoggedIn {
     pub actor: Actor,
 }
 
-const BAD_LOGIN: &str = "用户名或密码错误";
+const BAD_LOGIN: &str = "用户名（或手机号）或密码错误";
+
+/// A login name that is a phone number: digits, optionally with spaces or dashes and a leading
+/// +86 / 0086, 7 to 15 digits; returned as the bare digits members' numbers are kept in.
+pub fn phone_number(login: &str) -> Option<String> {
+    let t = login.trim();
+    let t = t.strip_prefix("+86").or_else(|| t.strip_prefix("0086")).unwrap_or(t);
+    if !t.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-') {
+        return None;
+    }
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    (7..=15).contains(&digits.len()).then_some(digits)
+}
 
 /// How long an address an account logged in from stays known (µs): 90 days.
 pub const KNOWN_ADDRESS_MICROS: i64 = 90 * 24 * 3600 * 1_000_000;
@@ -151,11 +163,7 @@ impl App {
         if username.chars().count() > 100 || password.chars().count() > 128 {
             return Err(AppError::Validation(vec![eline_domain::FieldError::new("password", BAD_LOGIN)]));
         }
-        let account = username.to_lowercase();
-        let user = {
-            let mut c = self.db.acquire().await?;
-            users::get_by_username(&mut c.ex(), username).await?
-        };
+        let (user, account) = self.login_account(username).await?;
         let known = match &user {
             Some(u) => {
                 let mut c = self.db.acquire().await?;
@@ -244,10 +252,27 @@ impl App {
         }
     }
 
-    /// The allowance of logins to `username` from `client_ip` (the per-account limit, which is
-    /// the one a user meets first), read from the same counts the login checks.
+    /// The account a login names (by username, else by a member's phone number) and the name
+    /// its attempts are counted under: throttled per account, however it was named.
+    async fn login_account(&self, username: &str) -> AppResult<(Option<User>, String)> {
+        let mut c = self.db.acquire().await?;
+        let user = match users::get_by_username(&mut c.ex(), username).await? {
+            Some(u) => Some(u),
+            None => match phone_number(username) {
+                Some(phone) => users::get_by_member_phone(&mut c.ex(), &phone).await?,
+                None => None,
+            },
+        };
+        let account = user.as_ref().map(|u| u.username.to_lowercase()).unwrap_or_else(|| username.to_lowercase());
+        Ok((user, account))
+    }
+
+    /// The allowance of logins to `username` (or a phone number) from `client_ip` (the
+    /// per-account limit, which is the one a user meets first), read from the same counts the
+    /// login checks.
     pub async fn login_quota(&self, username: &str, client_ip: &str) -> AppResult<Quota> {
-        self.quota(&pair_key(&username.trim().to_lowercase(), client_ip), self.settings.max_failures_per_account).await
+        let (_, account) = self.login_account(username.trim()).await?;
+        self.quota(&pair_key(&account, client_ip), self.settings.max_failures_per_account).await
     }
 
     /// The allowance of current-password checks when the actor changes their password.

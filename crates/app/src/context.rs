@@ -41,8 +41,11 @@ pub struct Settings {
     pub account_backoff_secs: i64,
     /// Throttle window in seconds.
     pub throttle_window_secs: i64,
-    /// An API token stops working after this many days without use (each use moves it on).
+    /// An API token stops working after this many days without use (each use moves it on); a
+    /// device session after this many days without a refresh.
     pub token_ttl_days: i64,
+    /// Minutes a device session's access token works (then the app refreshes it).
+    pub access_token_minutes: i64,
     /// Proxies whose `X-Forwarded-For` names the client (else the connection's address is the client).
     pub trusted_proxies: Vec<crate::net::Cidr>,
     /// `/metrics` needs `Authorization: Bearer <this>` (None: not served on the main address).
@@ -75,6 +78,7 @@ impl Default for Settings {
             account_backoff_secs: 10,
             throttle_window_secs: 15 * 60,
             token_ttl_days: 90,
+            access_token_minutes: 60,
             trusted_proxies: Vec::new(),
             metrics_token: None,
             body_timeout_secs: 10,

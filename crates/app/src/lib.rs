@@ -1,6 +1,7 @@
 //! Use cases of eline: one method of `App` per user action, each one transaction, each asking
 //! the domain policy before it acts and writing the audit log in the same transaction.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod bench_data;
@@ -9,6 +10,7 @@ pub mod change;
 mod context;
 pub mod demo;
 pub mod demo_data;
+pub mod device_sessions;
 pub mod directory;
 mod error;
 pub mod files;
@@ -24,6 +26,7 @@ pub mod reply_templates;
 pub mod search;
 pub mod settings;
 pub mod spreadsheet;
+pub mod uploads;
 pub mod users;
 pub mod workflow;
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// An explicit override of the weekday rule (Mon–Fri work, Sat–Sun rest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// 放假 — no work, even on a weekday.
@@ -193,6 +194,7 @@ impl Calendar {
 /// How a time limit counts. In JSON: `{"unit":"working_days","n":7}`, `{"unit":"calendar_days","n":3}`,
 /// `{"unit":"months","n":3}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "unit", content = "n", rename_all = "snake_case")]
 pub enum Period {
     WorkingDays(u32),
@@ -232,6 +234,7 @@ impl Period {
 /// The proposal time limits (DOMAIN.md defaults), stored per committee and year. A stored config
 /// that lacks a field takes the default for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct DeadlineRules {
     /// 联名确认 — co-signers confirm or decline, from submission.

@@ -9,6 +9,7 @@ use crate::{FieldError, Invalid, text};
 /// The kinds of simple reference records that share one shape: a name, an optional category and
 /// a sort order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DirectoryKind {
     Sector,

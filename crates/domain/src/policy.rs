@@ -32,6 +32,9 @@ pub enum Action {
     ManageMembers,
     /// Create and edit user accounts, reset passwords.
     ManageUsers,
+    /// Open accounts for members of the roster who have none (member accounts only, with
+    /// initial passwords to be changed at first login): the office.
+    OpenMemberAccounts,
     /// Browse the audit log.
     ViewAudit,
     /// Edit the working-day calendar and the time limits (configuration).
@@ -60,7 +63,7 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
         Action::PickMembers => member || actor.has(Role::Staff),
         Action::ManageReplyTemplates => actor.has(Role::Unit) && actor.unit_id.is_some(),
         Action::ViewDirectory => !actor.roles.is_empty(),
-        Action::ManageDirectory | Action::ManageMembers => office,
+        Action::ManageDirectory | Action::ManageMembers | Action::OpenMemberAccounts => office,
         Action::ViewMember => match resource {
             _ if office || actor.has(Role::Leader) => true,
             Resource::Member(id) => actor.has(Role::Member) && actor.member_id == Some(id),

@@ -94,8 +94,8 @@ async fn login_page_shows_demo_accounts_and_rejects_a_bad_password() {
     }
 
     browser.submit_login(&base, "admin", "not-the-password").await;
-    let error = browser.wait_for_text(".error", DEFAULT_WAIT, |text| text.contains("用户名或密码错误")).await;
-    assert!(error.contains("用户名或密码错误"), "error text: {error:?}");
+    let error = browser.wait_for_text(".error", DEFAULT_WAIT, |text| text.contains("用户名（或手机号）或密码错误")).await;
+    assert!(error.contains("用户名（或手机号）或密码错误"), "error text: {error:?}");
     assert_eq!(browser.current_path().await, "/login", "a wrong password must keep the user on the login page");
     // The form is shown again, ready for another try.
     let still_login = browser.find_all(By::Css("form#login-form")).await.map(|forms| !forms.is_empty()).unwrap_or(false);

@@ -11,7 +11,7 @@ mod support;
 use eline_e2e::{Browser, DEFAULT_WAIT, browser_tools};
 use eline_web::testing::spawn_demo_app;
 use serde_json::json;
-use support::{Api, DESKTOP, PHONE, log_in, no_sideways_scroll};
+use support::{Api, DEMO_PASSWORD, DESKTOP, PHONE, log_in, no_sideways_scroll};
 
 const TITLE: &str = "关于规范电动自行车停放充电管理的提案";
 const BODY: &str = "近年来我市电动自行车保有量快速增长，楼道停放、飞线充电等现象屡禁不止，火灾隐患突出。\n\
@@ -73,15 +73,23 @@ async fn a_member_sees_their_tokens_and_an_administrator_revokes_them_all() {
     let phone = Api::login(&base, "member").await;
     let member_user = phone.get("/api/v1/me").await["user_id"].as_i64().expect("user id");
 
-    let browser = Browser::launch(&tools, PHONE.0, PHONE.1).await;
-    log_in(&browser, &base, "member").await;
-    browser.goto(format!("{base}/account")).await.expect("open /account");
-    let text = browser.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("接口令牌")).await;
-    assert!(text.contains("接口登录") && text.contains("有效至"), "the account page lists the phone's token with its expiry: {text}");
-    no_sideways_scroll(&browser, "/account").await;
-    browser.eval("document.getElementById('tokens').scrollIntoView(); return true;").await;
-    browser.screenshot("security-account-tokens-360.png").await;
-    browser.quit().await;
+    // And the phone app, which names its device.
+    let device = json!({"username": "member", "password": DEMO_PASSWORD, "device": "王委员的手机"});
+    let res = reqwest::Client::new().post(format!("{base}/api/v1/auth/login")).json(&device).send().await.expect("device login");
+    assert_eq!(res.status(), 200);
+
+    for (width, height) in [PHONE, DESKTOP] {
+        let browser = Browser::launch(&tools, width, height).await;
+        log_in(&browser, &base, "member").await;
+        browser.goto(format!("{base}/account")).await.expect("open /account");
+        let text = browser.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("已登录的设备")).await;
+        assert!(text.contains("接口登录") && text.contains("有效至"), "the account page lists the script's session with its expiry: {text}");
+        assert!(text.contains("王委员的手机") && text.contains("已登录设备"), "the named device is listed as one: {text}");
+        no_sideways_scroll(&browser, "/account").await;
+        browser.eval("document.getElementById('tokens').scrollIntoView(); return true;").await;
+        browser.screenshot(&format!("security-account-tokens-{width}.png")).await;
+        browser.quit().await;
+    }
 
     for (width, height) in [PHONE, DESKTOP] {
         let browser = Browser::launch(&tools, width, height).await;
@@ -97,7 +105,7 @@ async fn a_member_sees_their_tokens_and_an_administrator_revokes_them_all() {
             let button = browser.wait_for_element("form[action$='/revoke-tokens'] button[type=submit]", DEFAULT_WAIT).await;
             browser.click(&button, "吊销全部接口令牌").await;
             let text = browser.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("已吊销")).await;
-            assert!(text.contains("已吊销该账号的全部接口令牌（1个）"), "{text}");
+            assert!(text.contains("已吊销该账号的全部接口令牌（2个）"), "{text}");
             browser.screenshot("security-user-tokens-revoked-1280.png").await;
         }
         browser.quit().await;

@@ -143,9 +143,13 @@ struct ServeArgs {
     /// sends it, e.g. https://app.example.org; repeat or comma-separate. Without it CORS is off.
     #[arg(long = "cors-origin", env = "ELINE_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<eline_app::net::Origin>,
-    /// Days an unused API token stays valid (each use moves it on).
+    /// Days an unused API token stays valid (each use moves it on); days a phone app's device
+    /// session stays valid without a refresh.
     #[arg(long, env = "ELINE_TOKEN_TTL_DAYS", default_value_t = 90)]
     token_ttl_days: i64,
+    /// Minutes a device session's access token works before the app must refresh it.
+    #[arg(long, env = "ELINE_ACCESS_TOKEN_MINUTES", default_value_t = 60)]
+    access_token_minutes: i64,
     /// Serve /metrics on the main address to requests with `Authorization: Bearer <token>`.
     #[arg(long, env = "ELINE_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
@@ -294,6 +298,9 @@ async fn main() -> Result<()> {
             if args.token_ttl_days < 1 {
                 bail!("--token-ttl-days must be at least 1");
             }
+            if !(1..=24 * 60).contains(&args.access_token_minutes) {
+                bail!("--access-token-minutes must be between 1 and 1440");
+            }
             let database = db.open().await?;
             let search_dir = search_dir.unwrap_or_else(|| db.data_dir.join("search"));
             let settings = Settings {
@@ -306,6 +313,7 @@ async fn main() -> Result<()> {
                 trusted_proxies: args.trusted_proxies.clone(),
                 cors_origins: args.cors_origins.clone(),
                 token_ttl_days: args.token_ttl_days,
+                access_token_minutes: args.access_token_minutes,
                 metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
                 body_timeout_secs: args.body_timeout_secs.max(1),
                 ..Settings::default()

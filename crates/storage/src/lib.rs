@@ -1,6 +1,7 @@
 //! Storage of eline on SQLite or PostgreSQL: connection, migrations, repositories, audit log,
 //! session store, copy and backup. Every query is written once and runs on both engines.
 
+pub mod account_batches;
 pub mod attachments;
 pub mod audit;
 pub mod bulk;
@@ -26,6 +27,7 @@ pub mod sessions;
 pub mod settings;
 pub mod testing;
 pub mod timeline;
+pub mod uploads;
 pub mod users;
 
 pub use db::{Arg, Conn, Db, Engine, Ex, Query, Tx, note_write, now_micros, write_generation};

@@ -81,6 +81,14 @@ pub async fn get_by_username(ex: &mut Ex<'_>, username: &str) -> Result<Option<U
     Ok(opt!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE username = $1"), username)?)
 }
 
+/// The account of the member with this phone number, when exactly one account has it (a number
+/// shared by two accounts logs in neither: the username must be used).
+pub async fn get_by_member_phone(ex: &mut Ex<'_>, phone: &str) -> Result<Option<User>> {
+    let mut found =
+        all!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE member_id IN (SELECT id FROM members WHERE phone = $1) LIMIT 2"), phone)?;
+    Ok(if found.len() == 1 { found.pop() } else { None })
+}
+
 pub async fn list(ex: &mut Ex<'_>, committee_id: i64, after_id: i64, limit: i64) -> Result<Vec<User>> {
     Ok(all!(
         ex,
@@ -167,13 +175,31 @@ pub struct Token {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
-    /// Moves on with each use (sliding); the token stops working after it.
+    /// A personal token: moves on with each use (sliding); the token stops working after it.
+    /// A device session: when its current access token stops working (refresh for a new one).
     pub expires_at: i64,
+    /// The device a session was opened on (None: a personal token).
+    pub device: Option<String>,
+    #[serde(skip)]
+    pub refresh_hash: Option<String>,
+    /// A device session ends then unless refreshed before (each refresh moves it on).
+    pub session_expires_at: Option<i64>,
+}
+
+impl Token {
+    /// When the token or session stops working for good (unless used or refreshed before).
+    pub fn ends_at(&self) -> i64 {
+        self.session_expires_at.unwrap_or(self.expires_at)
+    }
+
+    pub fn live(&self, now: i64) -> bool {
+        self.revoked_at.is_none() && self.ends_at() > now
+    }
 }
 
 macro_rules! token_columns {
     () => {
-        "id, user_id, name, token_hash, created_at, last_used_at, revoked_at, expires_at"
+        "id, user_id, name, token_hash, created_at, last_used_at, revoked_at, expires_at, device, refresh_hash, session_expires_at"
     };
 }
 
@@ -202,10 +228,93 @@ pub async fn token_by_hash(ex: &mut Ex<'_>, token_hash: &str) -> Result<Option<T
     )?)
 }
 
-/// Records a use and moves the expiry on.
+/// Records a use and moves a personal token's expiry on (a device session's access token keeps
+/// its short life: the session moves on when refreshed).
 pub async fn touch_token(ex: &mut Ex<'_>, id: i64, expires_at: i64) -> Result<()> {
-    run!(ex, "UPDATE api_tokens SET last_used_at = $1, expires_at = $2 WHERE id = $3", now_micros(), expires_at, id)?;
+    run!(
+        ex,
+        "UPDATE api_tokens SET last_used_at = $1, expires_at = CASE WHEN device IS NULL THEN $2 ELSE expires_at END WHERE id = $3",
+        now_micros(),
+        expires_at,
+        id
+    )?;
     Ok(())
+}
+
+/// The hashes and expiries of a device session's token pair.
+pub struct SessionPair<'a> {
+    pub access_hash: &'a str,
+    pub access_expires_at: i64,
+    pub refresh_hash: &'a str,
+    pub session_expires_at: i64,
+}
+
+/// Opens a device session; with `replace`, a live session of the same user on the same device is
+/// ended (one per device). Returns the session and how many were ended.
+pub async fn open_session(ex: &mut Ex<'_>, user_id: i64, name: &str, device: &str, replace: bool, pair: &SessionPair<'_>) -> Result<(Token, u64)> {
+    let now = now_micros();
+    let ended = if replace {
+        run!(ex, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND device = $3 AND revoked_at IS NULL", now, user_id, device)?
+    } else {
+        0
+    };
+    let token = opt!(
+        ex,
+        Token,
+        concat!(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, device, refresh_hash, session_expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ",
+            token_columns!()
+        ),
+        user_id,
+        name,
+        pair.access_hash,
+        now,
+        pair.access_expires_at,
+        device,
+        pair.refresh_hash,
+        pair.session_expires_at
+    )?
+    .ok_or(StorageError::NotFound)?;
+    Ok((token, ended))
+}
+
+/// Exchanges a live session's refresh token for a new pair, in one statement (of two
+/// concurrent exchanges of the same token only one succeeds); the old refresh token is kept as
+/// used. None when no live session has this refresh token.
+pub async fn rotate_session(ex: &mut Ex<'_>, old_refresh_hash: &str, pair: &SessionPair<'_>) -> Result<Option<Token>> {
+    let now = now_micros();
+    let token = opt!(
+        ex,
+        Token,
+        concat!(
+            "UPDATE api_tokens SET token_hash = $1, expires_at = $2, refresh_hash = $3, session_expires_at = $4, last_used_at = $5
+             WHERE refresh_hash = $6 AND revoked_at IS NULL AND session_expires_at > $5 RETURNING ",
+            token_columns!()
+        ),
+        pair.access_hash,
+        pair.access_expires_at,
+        pair.refresh_hash,
+        pair.session_expires_at,
+        now,
+        old_refresh_hash
+    )?;
+    if let Some(t) = &token {
+        run!(ex, "INSERT INTO api_refresh_used (id, token_id, used_at) VALUES ($1, $2, $3)", old_refresh_hash, t.id, now)?;
+    }
+    Ok(token)
+}
+
+/// The session a refresh token already exchanged belonged to, with its user.
+pub async fn used_refresh(ex: &mut Ex<'_>, hash: &str) -> Result<Option<(i64, i64)>> {
+    let row: Option<(i64, i64)> =
+        opt!(ex, (i64, i64), "SELECT t.id, t.user_id FROM api_refresh_used r JOIN api_tokens t ON t.id = r.token_id WHERE r.id = $1", hash)?;
+    Ok(row)
+}
+
+/// Ends a session or token whoever owns it (a reused refresh token); false when already ended.
+pub async fn end_token(ex: &mut Ex<'_>, token_id: i64) -> Result<bool> {
+    Ok(run!(ex, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", now_micros(), token_id)? == 1)
 }
 
 /// Every live token of the user, and those revoked or expired since `ended_since` (µs): live
@@ -217,8 +326,10 @@ pub async fn list_tokens(ex: &mut Ex<'_>, user_id: i64, ended_since: i64) -> Res
         concat!(
             "SELECT ",
             token_columns!(),
-            " FROM api_tokens WHERE user_id = $1 AND ((revoked_at IS NULL AND expires_at > $2) OR COALESCE(revoked_at, expires_at) >= $3)
-             ORDER BY CASE WHEN revoked_at IS NULL AND expires_at > $2 THEN 0 ELSE 1 END, id DESC"
+            " FROM api_tokens
+             WHERE user_id = $1 AND ((revoked_at IS NULL AND COALESCE(session_expires_at, expires_at) > $2)
+                   OR COALESCE(revoked_at, session_expires_at, expires_at) >= $3)
+             ORDER BY CASE WHEN revoked_at IS NULL AND COALESCE(session_expires_at, expires_at) > $2 THEN 0 ELSE 1 END, id DESC"
         ),
         user_id,
         now_micros(),
@@ -235,7 +346,7 @@ pub async fn revoke_token(ex: &mut Ex<'_>, user_id: i64, token_id: i64) -> Resul
 pub async fn revoke_tokens(ex: &mut Ex<'_>, user_id: i64, keep: Option<i64>) -> Result<u64> {
     Ok(run!(
         ex,
-        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > $1 AND id <> $3",
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND COALESCE(session_expires_at, expires_at) > $1 AND id <> $3",
         now_micros(),
         user_id,
         keep.unwrap_or(0)

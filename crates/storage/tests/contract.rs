@@ -159,6 +159,14 @@ async fn sample_data(db: &Db) {
     let ticket = idempotency::reserve(&mut ex, u.id, "key-1", "POST /api/v1/proposals", "abc", now, now + 1_000_000, now).await.unwrap().unwrap();
     let answer = idempotency::Answer { status: 201, content_type: Some("application/json"), location: None, etag: None, body: "{\"id\":1}" };
     assert!(idempotency::complete(&mut ex, ticket, &answer).await.unwrap());
+    let later = now_micros() + 60_000_000;
+    let first = users::SessionPair { access_hash: "access-1", access_expires_at: later, refresh_hash: "refresh-1", session_expires_at: later };
+    users::open_session(&mut ex, u.id, "手机", "手机", true, &first).await.unwrap();
+    let second = users::SessionPair { access_hash: "access-2", refresh_hash: "refresh-2", ..first };
+    users::rotate_session(&mut ex, "refresh-1", &second).await.unwrap().expect("rotated");
+    let upload = eline_storage::uploads::NewUpload { id: "upload-1", committee_id: a, user_id: u.id, file_name: "照片.jpg", size: 10, expires_at: later };
+    eline_storage::uploads::create(&mut ex, &upload).await.unwrap();
+    eline_storage::account_batches::create(&mut ex, "batch-1", a, u.id, later, "[]").await.unwrap();
     users::count_attempt(&mut ex, "ip:10.0.0.1", 60_000_000).await.unwrap();
     users::remember_address(&mut ex, u.id, "10.0.0.1").await.unwrap();
     // A proposal with a row in every proposal table.

@@ -192,9 +192,33 @@ impl FromRequestParts<AppState> for PageUser {
                 let large_text = crate::html::large_text(&parts.headers);
                 Ok(PageUser { actor, session, csrf, large_text })
             }
-            None => Err(PageRejection::Redirect(Redirect::to("/login"))),
+            None => Err(PageRejection::Redirect(Redirect::to(&login_url(parts)))),
         }
     }
+}
+
+/// The login page, returning to the page asked for (`?next=`) when it was a page to read.
+fn login_url(parts: &Parts) -> String {
+    let wanted = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    match safe_next(wanted) {
+        Some(next) if parts.method == axum::http::Method::GET && next != "/" => {
+            format!("/login?{}", serde_urlencoded::to_string([("next", next)]).unwrap_or_default())
+        }
+        _ => "/login".to_string(),
+    }
+}
+
+/// A place to return to after logging in: a path on this site (never another host, never the
+/// login page itself), else None.
+pub fn safe_next(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.len() <= 2000
+        && !next.chars().any(|c| c.is_control() || c == '\\')
+        && !next.starts_with("/login")
+        && !next.starts_with("/logout");
+    ok.then_some(next)
 }
 
 /// Refuses unsafe requests that carry the session cookie but not the session's CSRF token (in
@@ -289,7 +313,7 @@ macro_rules! gates {
         }
     )*};
 }
-gates!(ManageUsers, ManageMembers, ManageDirectory, ManageSettings);
+gates!(ManageUsers, ManageMembers, ManageDirectory, ManageSettings, OpenMemberAccounts);
 
 /// The API caller, allowed by the policy to take `G`'s action at all (else 403, audited).
 pub struct Allowed<G>(pub Actor, pub std::marker::PhantomData<G>);

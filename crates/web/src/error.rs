@@ -16,18 +16,63 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// validation_failed, unauthenticated, forbidden, not_found, invalid_transition,
-    /// version_conflict, rate_limited, payload_too_large, internal; for writes sent with an
-    /// Idempotency-Key also idempotency_key_reused (422) and idempotency_in_progress (409)
+    /// The kind of error, for programs (机器可读的错误类别).
+    #[schema(value_type = ProblemCode)]
     pub code: String,
+    /// validation_failed: the fields in error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ProblemField>>,
+    /// A rejected import: how many problems the file has (`errors` lists the first of them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_errors: Option<usize>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemField {
+    /// The field as the request named it (`title`, `to.kind`, `body`, or `第3行·姓名` in an import).
     pub field: String,
     pub message: String,
+    /// A rejected import: the file's row (1 = the header row) …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// … and the column's heading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+}
+
+/// Every `code` a problem may carry (the schema of `Problem.code`; the server writes the names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ProblemCode {
+    /// 422: the input has errors (`errors` lists them).
+    ValidationFailed,
+    /// 401: no valid token or session.
+    Unauthenticated,
+    /// 403
+    Forbidden,
+    /// 404: no such record, or one the caller may not see.
+    NotFound,
+    /// 409: the record's state does not allow the action.
+    InvalidTransition,
+    /// 409: the record changed since the caller read it (send the current `version`).
+    VersionConflict,
+    /// 429: see Retry-After.
+    RateLimited,
+    /// 413
+    PayloadTooLarge,
+    /// 408: the request body did not arrive in time.
+    RequestTimeout,
+    /// 503: too many requests at once; see Retry-After.
+    Overloaded,
+    /// 503: a service the server needs is unavailable; see Retry-After.
+    Unavailable,
+    /// 500
+    Internal,
+    /// 422: the `Idempotency-Key` was used for another request (method, path or body).
+    IdempotencyKeyReused,
+    /// 409: the request first sent with this `Idempotency-Key` is still running; see Retry-After.
+    IdempotencyInProgress,
 }
 
 /// (status, code, title) of an error.
@@ -53,7 +98,8 @@ pub fn problem_response(status: StatusCode, code: &str, title: &str, detail: Str
         status: status.as_u16(),
         detail,
         code: code.to_string(),
-        errors: errors.map(|es| es.into_iter().map(|e| ProblemField { field: e.field, message: e.message }).collect()),
+        errors: errors.map(|es| es.into_iter().map(|e| ProblemField { field: e.field, message: e.message, row: None, column: None }).collect()),
+        total_errors: None,
     };
     let mut res = (status, serde_json::to_string(&body).unwrap_or_default()).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
@@ -89,6 +135,10 @@ impl IntoResponse for ApiError {
         let mut res = problem_response(status, code, title, detail, errors);
         if let Some(secs) = retry {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: the scheme to authenticate with (a phone app refreshes its token on this).
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"eline\""));
         }
         res
     }
@@ -131,6 +181,55 @@ impl IntoResponse for PageError {
                 let (status, _, title) = classify(other);
                 error_page(status, title, &other.to_string())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes the server writes (`classify`, the admission layer's own answers) are the ones
+    /// `ProblemCode` lists for the OpenAPI document.
+    #[test]
+    fn every_code_written_is_a_listed_problem_code() {
+        let errors = [
+            AppError::Validation(vec![]),
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::InvalidTransition(String::new()),
+            AppError::VersionConflict,
+            AppError::RateLimited { retry_after_secs: 1 },
+            AppError::PayloadTooLarge,
+            AppError::Unavailable(String::new()),
+            AppError::Internal(String::new()),
+        ];
+        let listed: Vec<String> = [
+            ProblemCode::ValidationFailed,
+            ProblemCode::Unauthenticated,
+            ProblemCode::Forbidden,
+            ProblemCode::NotFound,
+            ProblemCode::InvalidTransition,
+            ProblemCode::VersionConflict,
+            ProblemCode::RateLimited,
+            ProblemCode::PayloadTooLarge,
+            ProblemCode::RequestTimeout,
+            ProblemCode::Overloaded,
+            ProblemCode::Unavailable,
+            ProblemCode::Internal,
+            ProblemCode::IdempotencyKeyReused,
+            ProblemCode::IdempotencyInProgress,
+        ]
+        .iter()
+        .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_string())
+        .collect();
+        for e in &errors {
+            let (_, code, _) = classify(e);
+            assert!(listed.iter().any(|l| l == code), "{code} is not a ProblemCode");
+        }
+        for code in ["overloaded", "request_timeout", "payload_too_large", "forbidden", "not_found", "idempotency_key_reused", "idempotency_in_progress"] {
+            assert!(listed.iter().any(|l| l == code), "{code} is not a ProblemCode");
         }
     }
 }

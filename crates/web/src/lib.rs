@@ -70,13 +70,14 @@ pub fn router(state: AppState) -> Router {
 
     let router = Router::new()
         .merge(html::router())
-        .merge(api_router)
+        .merge(api_router.layer(axum::middleware::from_fn(api::location::on_create)))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .merge(swagger)
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .merge(assets::router())
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -149,6 +150,16 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
         error::problem_response(StatusCode::NOT_FOUND, "not_found", "记录不存在", "没有这个接口或记录".into(), None)
     } else {
         error::error_page(StatusCode::NOT_FOUND, "页面不存在", "您访问的页面不存在。请检查地址，或从首页重新进入。")
+    }
+}
+
+/// A known path with a method it does not have: a problem document under /api (the `Allow`
+/// header is added by the router), the error page elsewhere.
+async fn method_not_allowed(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        error::problem_response(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "不支持此方法", "这个接口不支持该请求方法，见 Allow 头".into(), None)
+    } else {
+        error::error_page(StatusCode::METHOD_NOT_ALLOWED, "不支持此操作", "这个页面不支持该操作。请从页面上的按钮或链接进入。")
     }
 }
 

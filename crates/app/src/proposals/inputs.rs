@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 /// 提交 (the proposer).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"version": 1})))]
 pub struct SubmitInput {
     pub version: Option<i64>,
 }
@@ -36,6 +37,7 @@ pub struct WithdrawInput {
 /// 审查 (the office): file, reject, merge or return.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"decision": "reject", "reason": "没有具体建议", "convert_to": "opinion", "comment": "建议补充具体措施后作为社情民意信息报送", "version": 2})))]
 pub struct ReviewInput {
     /// file (立案) | reject (不立案) | merge (并案) | return (退回修改)
     #[cfg_attr(feature = "openapi", schema(value_type = eline_domain::proposal::Decision))]
@@ -49,6 +51,7 @@ pub struct ReviewInput {
     pub comment: Option<String>,
     /// With the proposer's consent, what a rejected proposal becomes: opinion (社情民意) |
     /// suggestion (意见建议) | letter (委员来信).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<eline_domain::proposal::Conversion>))]
     pub convert_to: Option<String>,
     pub version: Option<i64>,
 }
@@ -56,6 +59,7 @@ pub struct ReviewInput {
 /// 交办 / 重新交办 (the office): a lead unit with co-units, or two or more split units.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"lead_unit_id": 2, "co_unit_ids": [5], "comment": "请发展改革局主办，财政局会办", "version": 3})))]
 pub struct AssignInput {
     /// 主办 — with co-units (会办); or leave empty and give split units (分办).
     pub lead_unit_id: Option<i64>,
@@ -134,12 +138,20 @@ pub struct CommitmentInput {
     #[serde(default)]
     pub promise: String,
     /// YYYY-MM-DD
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub due_on: Option<String>,
 }
 
 /// 答复 (the lead unit, or each split unit).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "class": "B",
+    "text": "经认真研究，现答复如下：我局已将社区养老服务设施建设纳入年度工作计划，正会同民政局推进落实。",
+    "signer": "李明",
+    "commitments": [{"promise": "2027年6月底前完成首批10个社区养老服务站建设", "due_on": "2027-06-30"}],
+    "version": 5
+})))]
 pub struct ReplyInput {
     /// A reply class code of the committee's configuration (default A, B, C).
     #[serde(default)]
@@ -157,6 +169,7 @@ pub struct ReplyInput {
 /// 评价 (the proposer; co-signers' ratings are recorded).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"satisfaction": "dissatisfied", "comment": "答复未提出具体措施和时间安排", "version": 6})))]
 pub struct EvaluateInput {
     /// satisfied (满意) | basically_satisfied (基本满意) | dissatisfied (不满意)
     #[cfg_attr(feature = "openapi", schema(value_type = eline_domain::proposal::Satisfaction))]
@@ -183,6 +196,7 @@ pub struct FollowUpInput {
     /// A promise to register …
     pub promise: Option<String>,
     /// … due on YYYY-MM-DD;
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub due_on: Option<String>,
     /// or the promise fulfilled …
     pub commitment_id: Option<i64>,

@@ -104,6 +104,18 @@ crate::labeled! {
 }
 
 crate::labeled! {
+    /// What a rejected proposal becomes with its proposer's consent (不立案后转办).
+    pub enum Conversion {
+        /// 社情民意信息
+        Opinion = "opinion" / "社情民意信息",
+        /// 意见建议
+        Suggestion = "suggestion" / "意见建议",
+        /// 委员来信
+        Letter = "letter" / "委员来信",
+    }
+}
+
+crate::labeled! {
     /// Every action a proposal knows; the name is the API's action name.
     pub enum Act {
         Submit = "submit" / "提交",

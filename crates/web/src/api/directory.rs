@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::dto::{DirectoryOut, DirectoryPage, ListParams, SessionOut, SessionPage, VersionIn};
+use super::dto::{DirectoryCategory, DirectoryOut, DirectoryPage, ListParams, SessionOut, SessionPage, VersionIn};
 use super::{Body, Id, Params, from_json, merge_patch, version_of};
 use crate::AppState;
 use crate::auth::{Allowed, ApiUser, ManageDirectory};
@@ -39,9 +39,12 @@ fn manager(a: &eline_domain::Actor) -> bool {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"name": "清河市民政局", "category": "government", "note": "0512-12345678", "sort_order": 10}))]
 pub struct DirectoryIn {
     pub name: String,
     /// organizations: party | people | other; units: government | judicial | enterprise | other
+    /// (required for those two kinds; the others have none).
+    #[schema(value_type = Option<DirectoryCategory>)]
     pub category: Option<String>,
     /// work-stations: town; units: phone
     pub note: Option<String>,
@@ -161,11 +164,13 @@ async fn restore(
 // ---- sessions ----
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"term_number": 13, "session_number": 5, "year": 2027, "opens_on": "2027-01-12"}))]
 pub struct SessionIn {
     pub term_number: i64,
     pub session_number: i64,
     pub year: i64,
     /// YYYY-MM-DD
+    #[schema(format = Date)]
     pub opens_on: Option<String>,
 }
 

@@ -2,6 +2,7 @@
 
 use eline_domain::Role;
 use eline_domain::member::MemberStatus;
+use eline_domain::org::DirectoryKind;
 use eline_storage::audit::Entry as AuditEntry;
 use eline_storage::directory::{Entry, Session};
 use eline_storage::members::{Member, MemberRow};
@@ -9,9 +10,10 @@ use eline_storage::users::{Token, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// Time as RFC 3339 (UTC).
+/// A time as the API writes it: RFC 3339 in Beijing time (`2026-12-01T17:46:02+08:00`).
 pub fn ts(micros: i64) -> String {
-    chrono::DateTime::from_timestamp_micros(micros).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    chrono::DateTime::from_timestamp_micros(micros).map(|t| t.with_timezone(&beijing).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -32,15 +34,16 @@ pub struct UserOut {
     pub version: i64,
     pub username: String,
     pub display_name: String,
-    /// admin, staff, member, unit, leader
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
     /// The organisation this account submits collective proposals (集体提案) for.
     pub organization_id: Option<i64>,
     pub active: bool,
     pub must_change_password: bool,
+    #[schema(format = DateTime)]
     pub last_login_at: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
     pub allowed_actions: Vec<String>,
 }
@@ -52,7 +55,7 @@ impl UserOut {
             version: u.version,
             username: u.username.clone(),
             display_name: u.display_name.clone(),
-            roles: Role::parse_list(&u.roles).unwrap_or_default().iter().map(|r| r.as_str().to_string()).collect(),
+            roles: Role::parse_list(&u.roles).unwrap_or_default(),
             member_id: u.member_id,
             unit_id: u.unit_id,
             organization_id: u.organization_id,
@@ -75,14 +78,18 @@ pub struct UserPage {
 pub struct DirectoryOut {
     pub id: i64,
     pub version: i64,
-    /// sector, special_committee, organization, unit, work_station
-    pub kind: String,
+    pub kind: DirectoryKind,
     pub name: String,
+    /// organization: party | people | other; unit: government | judicial | enterprise | other
+    #[schema(value_type = Option<DirectoryCategory>)]
     pub category: Option<String>,
+    /// work_station: its town; unit: its phone
     pub note: Option<String>,
     pub sort_order: i64,
     pub archived: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
     pub allowed_actions: Vec<String>,
 }
@@ -96,11 +103,11 @@ pub fn archive_actions(can_manage: bool, archived: bool) -> Vec<String> {
 }
 
 impl DirectoryOut {
-    pub fn from(kind: eline_domain::org::DirectoryKind, e: &Entry, can_manage: bool) -> DirectoryOut {
+    pub fn from(kind: DirectoryKind, e: &Entry, can_manage: bool) -> DirectoryOut {
         DirectoryOut {
             id: e.id,
             version: e.version,
-            kind: serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            kind,
             name: e.name.clone(),
             category: e.category.clone(),
             note: e.note.clone(),
@@ -128,6 +135,7 @@ pub struct SessionOut {
     pub term_number: i64,
     pub session_number: i64,
     pub year: i64,
+    #[schema(format = Date)]
     pub opens_on: Option<String>,
     pub archived: bool,
     pub allowed_actions: Vec<String>,
@@ -155,29 +163,42 @@ pub struct SessionPage {
     pub next_cursor: Option<String>,
 }
 
+/// A member's file (委员档案).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MemberOut {
     pub id: i64,
+    /// Send it back with a change (or as If-Match): 版本号，修改时带回。
     pub version: i64,
+    /// 姓名
     pub name: String,
-    /// male | female
+    /// 性别
+    #[schema(value_type = Option<Gender>)]
     pub gender: Option<String>,
     pub birth_year: Option<i64>,
+    /// 政治面貌 (中共党员, 民盟盟员, 无党派人士, 群众 …)
     pub party: Option<String>,
+    /// 界别
     pub sector_id: i64,
     pub sector_name: Option<String>,
+    /// 委员工作站
     pub work_station_id: Option<i64>,
+    /// 所在专委会 (empty in lists: GET the member for them).
     pub committee_ids: Vec<i64>,
-    /// chair, vice_chair, secretary_general, standing, member
+    /// 职务: positions in the committee; `member` always.
+    #[schema(value_type = Vec<Position>)]
     pub roles: Vec<String>,
+    /// 届别 (e.g. 13 for 十三届)
     pub term_number: Option<i64>,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// 港澳委员
     pub hk_macao: bool,
-    /// active | left
-    pub status: String,
+    /// 在任 (active) or 已离任 (left).
+    pub status: MemberStatus,
+    /// Archived files are kept for the record and left out of lists unless asked for.
     pub archived: bool,
+    /// What the caller may do with the file now: edit, archive, restore.
     pub allowed_actions: Vec<String>,
 }
 
@@ -200,7 +221,7 @@ impl MemberOut {
             email: m.email.clone(),
             address: m.address.clone(),
             hk_macao: m.hk_macao,
-            status: MemberStatus::parse(&m.status).map(|s| s.as_str()).unwrap_or("active").to_string(),
+            status: MemberStatus::parse(&m.status).unwrap_or(MemberStatus::Active),
             archived: m.archived,
             allowed_actions: archive_actions(can_manage, m.archived),
         }
@@ -218,24 +239,47 @@ pub struct MemberPage {
     pub next_cursor: Option<String>,
 }
 
-/// A member as created or edited.
+/// A member as created or edited (PATCH: only the fields to change).
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "name": "王建华",
+    "gender": "male",
+    "birth_year": 1968,
+    "party": "民盟盟员",
+    "sector_id": 3,
+    "work_station_id": 1,
+    "committee_ids": [2],
+    "roles": ["standing", "member"],
+    "term_number": 13,
+    "phone": "13800000001",
+    "email": "wangjianhua@example.cn",
+    "address": "清河市人民路88号",
+    "hk_macao": false,
+    "status": "active"
+}))]
 #[allow(dead_code)]
 pub struct MemberIn {
     #[serde(default)]
     pub name: String,
+    /// male | female (男、女 are accepted too).
+    #[schema(value_type = Option<Gender>)]
     pub gender: Option<String>,
     pub birth_year: Option<i64>,
+    /// 政治面貌, as written in member files (中共党员, 民盟盟员, 无党派人士, 群众 …).
     pub party: Option<String>,
     pub sector_id: Option<i64>,
     pub work_station_id: Option<i64>,
     pub committee_ids: Option<Vec<i64>>,
+    /// Positions (the Chinese names are accepted too); `member` is implied.
+    #[schema(value_type = Option<Vec<Position>>)]
     pub roles: Option<Vec<String>>,
     pub term_number: Option<i64>,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
     pub hk_macao: Option<bool>,
+    /// active (default) | left (在任、已离任 are accepted too).
+    #[schema(value_type = Option<MemberStatus>)]
     pub status: Option<String>,
     /// Required on PATCH (or If-Match).
     pub version: Option<i64>,
@@ -245,13 +289,29 @@ pub struct MemberIn {
 pub struct TokenOut {
     pub id: i64,
     pub name: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub last_used_at: Option<String>,
     pub revoked: bool,
-    /// The token stops working at this time unless used before (each use moves it on).
+    /// A personal token stops working at this time unless used before (each use moves it on); a
+    /// device session ends then unless refreshed before.
+    #[schema(format = DateTime)]
     pub expires_at: String,
     /// Neither revoked nor expired.
     pub live: bool,
+    /// `personal` (a token made on the account page or by POST /api/v1/tokens) or `device` (a
+    /// phone app's session, opened by logging in).
+    pub kind: TokenKind,
+    /// The device of a session.
+    pub device: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    Personal,
+    Device,
 }
 
 impl From<&Token> for TokenOut {
@@ -262,8 +322,10 @@ impl From<&Token> for TokenOut {
             created_at: ts(t.created_at),
             last_used_at: t.last_used_at.map(ts),
             revoked: t.revoked_at.is_some(),
-            expires_at: ts(t.expires_at),
-            live: t.revoked_at.is_none() && t.expires_at > eline_storage::now_micros(),
+            expires_at: ts(t.ends_at()),
+            live: t.live(eline_storage::now_micros()),
+            kind: if t.device.is_some() { TokenKind::Device } else { TokenKind::Personal },
+            device: t.device.clone(),
         }
     }
 }
@@ -271,6 +333,7 @@ impl From<&Token> for TokenOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditOut {
     pub id: i64,
+    #[schema(format = DateTime)]
     pub at: String,
     pub actor_user_id: Option<i64>,
     pub actor_name: String,
@@ -311,4 +374,82 @@ pub struct AuditPage {
 #[derive(Debug, Deserialize, ToSchema, Default)]
 pub struct VersionIn {
     pub version: Option<i64>,
+}
+
+/// 性别 (the schema of the members' `gender`; the file keeps the name).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum Gender {
+    /// 男
+    Male,
+    /// 女
+    Female,
+}
+
+/// 职务 — a member's position in the committee (the schema of the members' `roles`).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum Position {
+    /// 主席
+    Chair,
+    /// 副主席
+    ViceChair,
+    /// 秘书长
+    SecretaryGeneral,
+    /// 常委
+    Standing,
+    /// 委员
+    Member,
+}
+
+/// 类别 of a reference record: organization — party (民主党派), people (人民团体), other;
+/// unit — government (政府部门), judicial (司法机关), enterprise (企事业单位), other.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum DirectoryCategory {
+    Party,
+    People,
+    Government,
+    Judicial,
+    Enterprise,
+    Other,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names<T: Serialize>(values: &[T]) -> Vec<String> {
+        let mut v: Vec<String> = values.iter().map(|x| serde_json::to_value(x).unwrap().as_str().unwrap().to_string()).collect();
+        v.sort();
+        v
+    }
+
+    fn sorted(values: impl Iterator<Item = &'static str>) -> Vec<String> {
+        let mut v: Vec<String> = values.map(String::from).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The schema-only enums list exactly the names the domain accepts and stores.
+    #[test]
+    fn schema_enums_name_what_the_domain_knows() {
+        use eline_domain::member::{GENDERS, POSITIONS};
+        assert_eq!(names(&[Gender::Male, Gender::Female]), sorted(GENDERS.iter().map(|(v, _)| *v)));
+        let positions = [Position::Chair, Position::ViceChair, Position::SecretaryGeneral, Position::Standing, Position::Member];
+        assert_eq!(names(&positions), sorted(POSITIONS.iter().map(|(v, _)| *v)));
+        let categories = [
+            DirectoryCategory::Party,
+            DirectoryCategory::People,
+            DirectoryCategory::Government,
+            DirectoryCategory::Judicial,
+            DirectoryCategory::Enterprise,
+            DirectoryCategory::Other,
+        ];
+        assert_eq!(names(&categories), sorted(DirectoryKind::ALL.iter().flat_map(|k| k.categories().iter().map(|(v, _)| *v))));
+    }
 }

@@ -13,10 +13,12 @@
 //!   and a retry runs again.
 //! - Not taking part (the header is ignored there): routes open without login (the login: there
 //!   is no account to scope the key to), callers that are not authenticated (they get their 401
-//!   as usual), multipart uploads (the body is not held in memory to be hashed), and the
+//!   as usual), bodies that are not JSON — multipart uploads and the pieces of a resumable upload
+//!   (not held in memory to be hashed; a piece carries its own `Upload-Offset`) — and the
 //!   operations in `WITH_SECRETS`, whose body holds a password or whose answer holds a token's
-//!   secret: a key's row would keep a fast hash of the password (open to guessing, where the
-//!   account keeps only an argon2id hash) or the secret itself (where only its hash is kept).
+//!   secret or initial passwords: a key's row would keep a fast hash of the password (open to
+//!   guessing, where the account keeps only an argon2id hash) or the secret itself (where only its
+//!   hash is kept).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -40,8 +42,13 @@ pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-
 
 /// Operations that do not take part because a password or a secret passes through them
 /// (method, path template as in the OpenAPI document, which leaves `Idempotency-Key` off them).
-pub const WITH_SECRETS: [(&str, &str); 4] =
-    [("POST", "/api/v1/me/password"), ("POST", "/api/v1/users"), ("POST", "/api/v1/users/{id}/reset-password"), ("POST", "/api/v1/tokens")];
+pub const WITH_SECRETS: [(&str, &str); 5] = [
+    ("POST", "/api/v1/me/password"),
+    ("POST", "/api/v1/users"),
+    ("POST", "/api/v1/users/{id}/reset-password"),
+    ("POST", "/api/v1/tokens"),
+    ("POST", "/api/v1/members/accounts"),
+];
 
 /// Answers larger than this are not kept (none of the API's writes comes near it).
 const MAX_KEPT: usize = 1024 * 1024;
@@ -64,7 +71,7 @@ pub async fn idempotent(State(keys): State<Keys>, req: Request, next: Next) -> R
         .extensions()
         .get::<MatchedPath>()
         .is_some_and(|p| keys.open.contains(&(req.method().clone(), p.as_str().to_string())) || WITH_SECRETS.contains(&(req.method().as_str(), p.as_str())));
-    if left_out || is_multipart(req.headers()) {
+    if left_out || !json_or_none(req.headers()) {
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
@@ -123,8 +130,15 @@ pub fn valid_key(raw: &HeaderValue) -> Result<&str, AppError> {
     raw.to_str().map_err(|_| AppError::field("Idempotency-Key", "Idempotency-Key 无法读取"))
 }
 
-fn is_multipart(headers: &HeaderMap) -> bool {
-    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("multipart/"))
+/// Whether the request's body is JSON, or it has no `Content-Type` (an action without a body).
+fn json_or_none(headers: &HeaderMap) -> bool {
+    match headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("")) {
+        None => true,
+        Some(ct) => {
+            let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            essence == "application/json" || essence.ends_with("+json")
+        }
+    }
 }
 
 /// Stores the answer when it is to be kept, else gives the reservation up; the answer goes on.
@@ -242,6 +256,24 @@ mod tests {
             let Err(AppError::Validation(errors)) = valid_key(&b) else { panic!("{b:?} should be refused") };
             assert_eq!(errors[0].field, "Idempotency-Key");
             assert!(errors[0].message.contains("可见"), "{}", errors[0].message);
+        }
+    }
+
+    #[test]
+    fn only_json_bodies_and_empty_ones_take_part() {
+        let mut h = HeaderMap::new();
+        assert!(json_or_none(&h), "an action without a body");
+        for (ct, takes_part) in [
+            ("application/json", true),
+            ("application/json; charset=utf-8", true),
+            ("application/merge-patch+json", true),
+            ("multipart/form-data; boundary=x", false),
+            ("application/octet-stream", false),
+            ("application/offset+octet-stream", false),
+            ("text/plain", false),
+        ] {
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+            assert_eq!(json_or_none(&h), takes_part, "{ct}");
         }
     }
 

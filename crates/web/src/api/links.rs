@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use eline_app::records::ShownLink;
 use eline_domain::record::LinkRelation;
 use eline_domain::{RecordKind, RecordRef};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -48,8 +48,13 @@ impl RecordIn {
     }
 }
 
-async fn links(state: &AppState, a: &eline_domain::Actor, record: RecordRef) -> Result<Json<Vec<ShownLink>>, ApiError> {
-    Ok(Json(state.app.links_of(a, record).await?))
+/// A record's links, oldest first (a JSON array).
+#[derive(Serialize, ToSchema)]
+#[serde(transparent)]
+pub struct LinkList(pub Vec<ShownLink>);
+
+async fn links(state: &AppState, a: &eline_domain::Actor, record: RecordRef) -> Result<Json<LinkList>, ApiError> {
+    Ok(Json(LinkList(state.app.links_of(a, record).await?)))
 }
 
 async fn link(state: &AppState, a: &eline_domain::Actor, from: RecordRef, b: LinkIn) -> Result<(StatusCode, Json<ShownLink>), ApiError> {
@@ -59,8 +64,8 @@ async fn link(state: &AppState, a: &eline_domain::Actor, from: RecordRef, b: Lin
 
 /// The records a proposal is linked with (both directions), for those who see its whole record.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/links", tag = "proposals", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ShownLink>), (status = 404, body = Problem)))]
-async fn proposal_links(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id) -> Result<Json<Vec<ShownLink>>, ApiError> {
+    responses((status = 200, body = LinkList), (status = 404, body = Problem)))]
+async fn proposal_links(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id) -> Result<Json<LinkList>, ApiError> {
     links(&state, &a, RecordRef::new(RecordKind::PROPOSAL, id)).await
 }
 

@@ -1,18 +1,22 @@
 //! The JSON API under /api/v1, described by the OpenAPI document at /api/openapi.json.
 
 mod account;
+mod accounts;
 pub mod contract;
 mod directory;
 pub mod dto;
 pub mod etag;
 pub mod idempotency;
 mod links;
+pub mod location;
 mod members;
+mod proposal_dto;
 mod proposal_stats;
 mod proposals;
 mod reply_templates;
 mod search;
 mod settings;
+mod uploads;
 mod users;
 
 use axum::http::HeaderMap;
@@ -25,7 +29,7 @@ use crate::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "eline 委员e线通 API", version = "1", description = "政协委员履职服务平台接口。错误以 application/problem+json 返回，`code` 字段为机器可读的错误类别。"),
+    info(title = "eline 委员e线通 API", version = "1", description = "政协委员履职服务平台接口。错误以 application/problem+json 返回，`code` 字段为机器可读的错误类别。时间为 RFC 3339 格式的北京时间（如 2026-12-01T17:46:02+08:00），日期为 YYYY-MM-DD（注明 microseconds 的时间字段为 Unix 微秒整数）。Times are RFC 3339 in Beijing time (+08:00), dates YYYY-MM-DD (time fields described as microseconds are integers since the Unix epoch)."),
     modifiers(&Security),
     // Enums used only in query parameters (utoipa collects the bodies' schemas by itself).
     components(schemas(eline_domain::policy::Scope, eline_domain::proposal::Queue)),
@@ -35,6 +39,7 @@ use crate::AppState;
         (name = "directory", description = "组织机构：界别、专委会、党派团体、承办单位、委员工作站、届次"),
         (name = "members", description = "委员档案、导入与导出"),
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
+        (name = "uploads", description = "分段上传（可续传）：手机网络不稳时把大文件分段发送，传完后附到记录上"),
         (name = "search", description = "全文检索、相似提案、并案候选与承办单位建议"),
         (name = "audit", description = "审计日志（管理员）"),
         (name = "settings", description = "工作日历与办理期限（管理员）"),
@@ -57,12 +62,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(users::router())
         .merge(members::router())
+        .merge(accounts::router())
         .merge(proposal_stats::router())
         .merge(proposals::router())
         .merge(links::router())
         .merge(reply_templates::router())
         .merge(search::router())
         .merge(settings::router())
+        .merge(uploads::router())
         .merge(directory::router())
 }
 

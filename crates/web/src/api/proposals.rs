@@ -12,110 +12,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::proposal_dto::ProposalOut;
 use super::{Body, Id, Params, version_of};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
-
-/// A proposal as the API shows it: the record, its people and units, replies, evaluations,
-/// timeline, and the actions the caller may take now.
-#[derive(Serialize, ToSchema)]
-pub struct ProposalOut {
-    pub id: i64,
-    pub version: i64,
-    pub status: Status,
-    pub status_label: String,
-    pub number: Option<i64>,
-    pub session_id: i64,
-    pub session_name: String,
-    pub title: String,
-    pub body: String,
-    pub kind: Kind,
-    pub proposer_member_id: Option<i64>,
-    pub proposer_name: Option<String>,
-    pub organization_id: Option<i64>,
-    pub organization_name: Option<String>,
-    pub is_key: bool,
-    pub published: bool,
-    pub merged_into_id: Option<i64>,
-    pub review_note: Option<String>,
-    pub converted_to: Option<String>,
-    pub assigned_on: Option<String>,
-    pub due_on: Option<String>,
-    pub due_label: Option<String>,
-    pub overdue: bool,
-    pub objection_open: bool,
-    pub extension_requested: bool,
-    pub extended: bool,
-    pub evaluation_due_on: Option<String>,
-    #[schema(value_type = Vec<Object>)]
-    pub cosigners: serde_json::Value,
-    #[schema(value_type = Vec<Object>)]
-    pub units: serde_json::Value,
-    #[schema(value_type = Vec<Object>)]
-    pub replies: serde_json::Value,
-    #[schema(value_type = Vec<Object>)]
-    pub evaluations: serde_json::Value,
-    #[schema(value_type = Vec<Object>)]
-    pub timeline: serde_json::Value,
-    #[schema(value_type = Vec<Object>)]
-    pub commitments: serde_json::Value,
-    #[schema(value_type = Vec<Object>)]
-    pub supervisors: serde_json::Value,
-    pub allowed_actions: Vec<String>,
-    /// full: the caller takes part in the proposal and sees its whole record; public: a
-    /// published proposal seen by anyone else — its text, proposer, units and replies only
-    /// (timeline, evaluations, files and commitments are empty).
-    pub access: String,
-}
-
-fn json<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
-}
-
-impl From<eline_app::proposals::ProposalView> for ProposalOut {
-    fn from(v: eline_app::proposals::ProposalView) -> Self {
-        let p = &v.proposal;
-        ProposalOut {
-            id: p.id,
-            version: p.version,
-            status: p.status,
-            status_label: v.status_label.to_string(),
-            number: p.number,
-            session_id: p.session_id,
-            session_name: v.session_name.clone(),
-            title: p.title.clone(),
-            body: p.body.clone(),
-            kind: p.kind,
-            proposer_member_id: p.proposer_member_id,
-            proposer_name: v.proposer_name.clone(),
-            organization_id: p.organization_id,
-            organization_name: v.organization_name.clone(),
-            is_key: p.is_key,
-            published: p.published,
-            merged_into_id: p.merged_into_id,
-            review_note: p.review_note.clone(),
-            converted_to: p.converted_to.clone(),
-            assigned_on: p.assigned_on.clone(),
-            due_on: p.due_on.clone(),
-            due_label: v.due_label.clone(),
-            overdue: v.overdue,
-            objection_open: p.objection_open,
-            extension_requested: p.extension_requested,
-            extended: p.extended,
-            evaluation_due_on: p.evaluation_due_on.clone(),
-            cosigners: json(&v.cosigners),
-            units: json(&v.assignments),
-            replies: json(&v.replies),
-            evaluations: json(&v.evaluations),
-            timeline: json(&v.events),
-            commitments: json(&v.commitments),
-            supervisors: json(&v.supervisors.iter().map(|(id, name)| serde_json::json!({"user_id": id, "name": name})).collect::<Vec<_>>()),
-            allowed_actions: v.allowed_actions.iter().map(|a| a.to_string()).collect(),
-            access: v.access.to_string(),
-        }
-    }
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct ProposalRowOut {
@@ -127,6 +28,8 @@ pub struct ProposalRowOut {
     pub kind: Kind,
     pub status: Status,
     pub is_key: bool,
+    /// 答复期限
+    #[schema(format = Date)]
     pub due_on: Option<String>,
     pub proposer_name: Option<String>,
     pub organization_name: Option<String>,
@@ -175,11 +78,21 @@ async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Params(f): Par
     }))
 }
 
+/// A draft as written (POST) or changed (PATCH: only the fields to change, with `version`).
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({
+    "title": "关于加强社区养老服务设施建设的提案",
+    "body": "近年来我市老龄化程度不断加深，社区养老服务设施供给不足、分布不均。\n为此建议：一是统筹规划社区养老服务用房；二是加大财政投入；三是鼓励社会力量参与运营。",
+    "kind": "joint",
+    "cosigner_ids": [12, 17]
+}))]
 pub struct ProposalIn {
+    /// 案由 (the committee's rules limit its length).
     pub title: String,
+    /// 正文
     pub body: String,
-    /// individual | joint | collective
+    /// individual (default) | joint | collective
+    #[schema(value_type = Option<Kind>)]
     pub kind: Option<String>,
     /// Joint: the co-signing members.
     pub cosigner_ids: Option<Vec<i64>>,
@@ -367,7 +280,14 @@ pub struct AttachmentOut {
     pub sha256: String,
 }
 
-/// Attach a file to a proposal.
+impl From<eline_storage::attachments::Attachment> for AttachmentOut {
+    fn from(f: eline_storage::attachments::Attachment) -> Self {
+        AttachmentOut { id: f.id, purpose: f.purpose, file_name: f.file_name, content_type: f.content_type, size: f.size, sha256: f.sha256 }
+    }
+}
+
+/// Attach a file to a proposal (in one request; phone apps on weak networks may send it in
+/// pieces instead: POST /api/v1/uploads, then …/attachments/from-upload).
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/attachments", tag = "proposals", params(("id" = i64, Path), PurposeParams),
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = AttachmentOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
@@ -380,10 +300,7 @@ async fn upload(
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
     let (name, bytes) = crate::html::read_upload(multipart).await?;
     let f = state.app.attach(&a, RecordRef::proposal(id), &p.purpose, &name, &bytes).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(AttachmentOut { id: f.id, purpose: f.purpose, file_name: f.file_name, content_type: f.content_type, size: f.size, sha256: f.sha256 }),
-    ))
+    Ok((StatusCode::CREATED, Json(AttachmentOut::from(f))))
 }
 
 /// Download a proposal's file.

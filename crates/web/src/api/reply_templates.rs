@@ -35,7 +35,7 @@ fn out(t: eline_storage::reply_templates::ReplyTemplate) -> TemplateOut {
 }
 
 /// The caller's unit's reply templates.
-#[utoipa::path(get, path = "/api/v1/reply-templates", tag = "proposals", responses((status = 200, body = TemplateList), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/reply-templates", tag = "proposals", operation_id = "reply_templates.list", responses((status = 200, body = TemplateList), (status = 403, body = Problem)))]
 async fn list(State(state): State<AppState>, ApiUser(a): ApiUser) -> Result<Json<TemplateList>, ApiError> {
     Ok(Json(TemplateList { items: state.app.reply_templates(&a).await?.into_iter().map(out).collect() }))
 }
@@ -47,14 +47,14 @@ pub struct TemplateIn {
 }
 
 /// Save a reply template for the caller's unit.
-#[utoipa::path(post, path = "/api/v1/reply-templates", tag = "proposals", request_body = TemplateIn,
+#[utoipa::path(post, path = "/api/v1/reply-templates", tag = "proposals", operation_id = "reply_templates.create", request_body = TemplateIn,
     responses((status = 201, body = TemplateOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<TemplateIn>) -> Result<(StatusCode, Json<TemplateOut>), ApiError> {
     Ok((StatusCode::CREATED, Json(out(state.app.create_reply_template(&a, &b.name, &b.text).await?))))
 }
 
 /// Archive one of the unit's templates.
-#[utoipa::path(post, path = "/api/v1/reply-templates/{id}/archive", tag = "proposals", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/reply-templates/{id}/archive", tag = "proposals", operation_id = "reply_templates.archive", params(("id" = i64, Path)),
     responses((status = 200, body = TemplateOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn archive(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id) -> Result<Json<TemplateOut>, ApiError> {
     Ok(Json(out(state.app.archive_reply_template(&a, id).await?)))

@@ -22,11 +22,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct SearchParams {
     /// What to look for (up to 100 characters; traditional characters find simplified text too).
     #[serde(default)]
+    #[param(example = "社区养老")]
     pub q: String,
     /// `proposal` or `member`.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", example = "proposal")]
     pub kind: Option<String>,
+    #[param(example = 2026)]
     pub year: Option<i64>,
     pub status: Option<String>,
     /// Handling unit id.

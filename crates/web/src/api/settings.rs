@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Datelike;
-use eline_domain::calendar::DeadlineRules;
+use eline_domain::calendar::{DayKind, DeadlineRules};
 use eline_domain::proposal::ProposalRules;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,11 +38,35 @@ fn year(p: &YearParams) -> i32 {
 #[derive(Serialize, ToSchema)]
 pub struct CalendarOut {
     pub year: i32,
-    /// Days that differ from Monday–Friday: {date, kind: holiday|workday, name, local}.
-    #[schema(value_type = Vec<Object>)]
-    pub days: serde_json::Value,
+    /// Days that differ from Monday–Friday (放假 on a weekday, 调休上班 on a weekend), in date order.
+    pub days: Vec<SpecialDayOut>,
+    /// The national schedule of this year is derived, not yet checked against the State
+    /// Council's notice (国务院办公厅通知).
     pub provisional: bool,
+    /// No national schedule is known for this year: only weekends and this committee's changes count.
     pub missing: bool,
+}
+
+/// One day of the calendar that differs from the Monday–Friday rule.
+// Fields in alphabetical order: the JSON keys' order from before this type, when the days went
+// through `serde_json::Value`.
+#[derive(Serialize, ToSchema)]
+pub struct SpecialDayOut {
+    /// YYYY-MM-DD
+    #[schema(format = Date)]
+    pub date: String,
+    #[schema(value_type = DayKind)]
+    pub kind: &'static str,
+    /// Set by this committee (else from the national schedule).
+    pub local: bool,
+    /// e.g. 春节, 春节调休
+    pub name: String,
+}
+
+impl From<eline_app::settings::SpecialDay> for SpecialDayOut {
+    fn from(d: eline_app::settings::SpecialDay) -> Self {
+        SpecialDayOut { date: d.date, kind: d.kind, local: d.local, name: d.name }
+    }
 }
 
 /// A year's holidays and make-up working days (national schedule plus this committee's changes).
@@ -50,19 +74,21 @@ pub struct CalendarOut {
     responses((status = 200, body = CalendarOut), (status = 403, body = Problem)))]
 async fn calendar(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<YearParams>) -> Result<Json<CalendarOut>, ApiError> {
     let c = state.app.calendar_year(&a, year(&p)).await?;
-    Ok(Json(CalendarOut { year: c.year, days: serde_json::to_value(&c.days).unwrap_or_default(), provisional: c.provisional, missing: c.missing }))
+    Ok(Json(CalendarOut { year: c.year, days: c.days.into_iter().map(SpecialDayOut::from).collect(), provisional: c.provisional, missing: c.missing }))
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"kind": "holiday", "name": "春节"}))]
 pub struct DayIn {
-    /// holiday | workday
+    /// holiday (放假) | workday (上班)
+    #[schema(value_type = DayKind)]
     pub kind: String,
     /// e.g. 春节, 春节调休
     pub name: String,
 }
 
 /// Make a day a holiday or a working day for this committee.
-#[utoipa::path(put, path = "/api/v1/calendar/{date}", tag = "settings", params(("date" = String, Path, description = "YYYY-MM-DD")), request_body = DayIn,
+#[utoipa::path(put, path = "/api/v1/calendar/{date}", tag = "settings", params(("date" = String, Path, format = Date, description = "YYYY-MM-DD")), request_body = DayIn,
     responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn set_day(
     State(state): State<AppState>,
@@ -75,7 +101,7 @@ async fn set_day(
 }
 
 /// Remove this committee's change for a day.
-#[utoipa::path(delete, path = "/api/v1/calendar/{date}", tag = "settings", params(("date" = String, Path, description = "YYYY-MM-DD")),
+#[utoipa::path(delete, path = "/api/v1/calendar/{date}", tag = "settings", params(("date" = String, Path, format = Date, description = "YYYY-MM-DD")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn clear_day(State(state): State<AppState>, ApiUser(a): ApiUser, Path(date): Path<String>) -> Result<StatusCode, ApiError> {
     state.app.clear_calendar_day(&a, &date).await?;
@@ -84,13 +110,22 @@ async fn clear_day(State(state): State<AppState>, ApiUser(a): ApiUser, Path(date
 
 /// The proposal time limits in force for a year: each `{unit: working_days|calendar_days|months, n}`.
 #[utoipa::path(get, path = "/api/v1/settings/proposal-deadlines", tag = "settings", params(YearParams),
-    responses((status = 200, body = Object), (status = 403, body = Problem)))]
+    responses((status = 200, body = DeadlineRules), (status = 403, body = Problem)))]
 async fn get_deadlines(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<YearParams>) -> Result<Json<DeadlineRules>, ApiError> {
     Ok(Json(state.app.deadline_rules(&a, year(&p)).await?))
 }
 
 /// Set the time limits that apply from a year on (fields left out keep their defaults).
-#[utoipa::path(put, path = "/api/v1/settings/proposal-deadlines", tag = "settings", params(YearParams), request_body = Object,
+#[utoipa::path(put, path = "/api/v1/settings/proposal-deadlines", tag = "settings", params(YearParams),
+    request_body(content = DeadlineRules, example = json!({
+        "cosign_window": {"unit": "calendar_days", "n": 3},
+        "objection_window": {"unit": "working_days", "n": 7},
+        "reply": {"unit": "months", "n": 3},
+        "extended_reply": {"unit": "months", "n": 6},
+        "co_opinion": {"unit": "months", "n": 1},
+        "evaluation_window": {"unit": "working_days", "n": 15},
+        "rehandling": {"unit": "months", "n": 3}
+    })),
     responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn put_deadlines(
     State(state): State<AppState>,

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use eline_app::users::{UserInput, UserUpdate};
+use eline_domain::Role;
 use eline_storage::audit::Filter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -31,7 +32,7 @@ pub struct UserIn {
     /// At least 8 characters with letters and digits; the user must change it at first login.
     pub password: String,
     pub display_name: String,
-    /// admin, staff, member, unit, leader
+    #[schema(value_type = Vec<Role>)]
     pub roles: Vec<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
@@ -79,6 +80,7 @@ async fn get_user(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id
 #[allow(dead_code)]
 pub struct UserPatch {
     pub display_name: Option<String>,
+    #[schema(value_type = Option<Vec<Role>>)]
     pub roles: Option<Vec<String>>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,

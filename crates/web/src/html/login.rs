@@ -26,22 +26,36 @@ struct LoginPage {
     l: Layout,
     username: String,
     error: String,
+    /// The page to return to after logging in (a safe local path, or empty).
+    next: String,
     demo: Vec<(&'static str, &'static str)>,
     demo_password: &'static str,
 }
 
-async fn page(state: &AppState, form: &FormToken, headers: &HeaderMap, username: String, error: String) -> Result<LoginPage, PageError> {
+async fn page(state: &AppState, form: &FormToken, headers: &HeaderMap, username: String, error: String, next: &str) -> Result<LoginPage, PageError> {
     let committee = match state.app.db.acquire().await {
         Ok(mut c) => eline_storage::committees::first(&mut c.ex()).await?.map(|c| c.short_name).unwrap_or_default(),
         Err(e) => return Err(PageError(e.into())),
     };
     let csrf = form.token.clone();
     let demo = if state.app.settings.demo { DEMO_ACCOUNTS.iter().map(|(u, d, _)| (*u, *d)).collect() } else { vec![] };
-    Ok(LoginPage { l: Layout::public("登录", committee, csrf, large_text(headers)), username, error, demo, demo_password: DEMO_PASSWORD })
+    let next = crate::auth::safe_next(next).unwrap_or("").to_string();
+    Ok(LoginPage { l: Layout::public("登录", committee, csrf, large_text(headers)), username, error, next, demo, demo_password: DEMO_PASSWORD })
 }
 
-async fn login_page(State(state): State<AppState>, form: FormToken, headers: HeaderMap) -> Result<Response, PageError> {
-    Ok(form.apply(render(&page(&state, &form, &headers, String::new(), String::new()).await?)))
+#[derive(Deserialize)]
+struct NextParam {
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    form: FormToken,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<NextParam>,
+) -> Result<Response, PageError> {
+    Ok(form.apply(render(&page(&state, &form, &headers, String::new(), String::new(), &q.next).await?)))
 }
 
 #[derive(Deserialize)]
@@ -50,6 +64,8 @@ struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 async fn login_submit(
@@ -63,12 +79,13 @@ async fn login_submit(
     match state.app.login(&form.username, &form.password, &client).await {
         Ok(done) => {
             start_session(&session, done.user.id, done.user.must_change_password).await?;
-            let target = if done.user.must_change_password { "/account/password" } else { "/" };
+            let back = crate::auth::safe_next(&form.next).unwrap_or("/");
+            let target = if done.user.must_change_password { "/account/password" } else { back };
             Ok(Redirect::to(target).into_response())
         }
         Err(AppError::Validation(errors)) => {
             let msg = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
-            Ok(token.apply(render_invalid(&page(&state, &token, &headers, form.username, msg).await?)))
+            Ok(token.apply(render_invalid(&page(&state, &token, &headers, form.username, msg, &form.next).await?)))
         }
         Err(AppError::RateLimited { retry_after_secs }) => {
             let mins = retry_after_secs.div_ceil(60);

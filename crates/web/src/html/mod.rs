@@ -2,6 +2,7 @@
 //! re-render with Chinese field errors on bad input, and redirect after success.
 
 mod account;
+mod accounts;
 mod audit;
 mod directory;
 mod home;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(directory::router())
         .merge(members::router())
+        .merge(accounts::router())
         .merge(proposal_stats::router())
         .merge(proposal_history::router())
         .merge(proposals::router())

@@ -273,10 +273,14 @@ fn rate_limit(res: &Response) -> (i64, i64, i64) {
 async fn the_login_and_the_password_change_say_how_many_attempts_are_left() {
     let app = spawn_demo_app_with(Settings { max_failures_per_account: 3, ..Default::default() }).await;
     let anon = Api::anon(&app);
-    let wrong = json!({"username": "member", "password": "不是这个密码1"});
+    // The member can also log in with the phone number of their file: the same allowance.
+    let office = Api::login(&app, "staff", DEMO_PASSWORD).await;
+    let member_id = Api::login(&app, "member", DEMO_PASSWORD).await.get_json("/api/v1/me").await["member_id"].as_i64().unwrap();
+    let file = office.get_json(&format!("/api/v1/members/{member_id}")).await;
+    json_of(office.patch(&format!("/api/v1/members/{member_id}"), &json!({"phone": "13912345678", "version": file["version"]})).await, 200).await;
     let mut seen = Vec::new();
-    for _ in 0..3 {
-        let res = anon.post("/api/v1/auth/login", &wrong).await;
+    for name in ["13912345678", "member", "member"] {
+        let res = anon.post("/api/v1/auth/login", &json!({"username": name, "password": "不是这个密码1"})).await;
         seen.push(rate_limit(&res));
         assert_problem(res, 422, "validation_failed").await;
     }

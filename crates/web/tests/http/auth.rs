@@ -15,7 +15,7 @@ async fn a_wrong_password_is_refused_in_chinese_and_audited_as_login_failed() {
     let anon = Api::anon(&app);
     let res = anon.post("/api/v1/auth/login", &json!({"username": "boss", "password": "wrong-password-1"})).await;
     let p = assert_problem(res, 422, "validation_failed").await;
-    assert!(field_errors(&p).iter().any(|(_, m)| m == "用户名或密码错误"), "{p}");
+    assert!(field_errors(&p).iter().any(|(_, m)| m == "用户名（或手机号）或密码错误"), "{p}");
     assert!(p.get("token").is_none());
 
     // An unknown user gets exactly the same answer (no user enumeration).
@@ -227,10 +227,10 @@ async fn an_account_made_by_an_admin_must_change_its_password_in_the_browser_bef
     assert_eq!(created["must_change_password"], true);
     assert_eq!(created["roles"], json!(["staff"]));
 
-    // The API refuses the account until the password is changed on the web.
+    // The API login refuses the account and names the first-login route (tests/http/devices.rs).
     let p =
         assert_problem(Api::anon(&app).post("/api/v1/auth/login", &json!({"username": "newbie", "password": initial})).await, 422, "validation_failed").await;
-    assert!(error_for(&p, "password").contains("网页上修改初始密码"), "{p}");
+    assert!(error_for(&p, "password").contains("/api/v1/auth/first-login"), "{p}");
 
     let mut b = Browser::new(&app);
     let res = b.login("newbie", initial).await;
@@ -295,7 +295,7 @@ async fn a_browser_login_with_a_wrong_password_re_renders_the_form_in_chinese() 
     let res = b.login("clerk", "wrong-password-9").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
-    assert!(html.contains("用户名或密码错误"));
+    assert!(html.contains("用户名（或手机号）或密码错误"));
     assert!(html.contains("value=\"clerk\""), "the username is kept");
     let res = b.get("/").await;
     assert_eq!(location(&res), "/login");
@@ -500,4 +500,36 @@ async fn changing_the_password_ends_the_other_browser_sessions_of_the_account() 
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     here.page("/").await;
     assert_eq!(location(&there.get("/").await), "/login");
+}
+
+/// A link opened while logged out (a notice in a chat with a proposal's address) survives the
+/// login: the login page carries it and the login returns to it — only to a page of this site.
+#[tokio::test]
+async fn a_deep_link_opened_while_logged_out_is_where_the_login_returns() {
+    let app = spawn_demo_app().await;
+    let mut b = Browser::new(&app);
+    let res = b.get("/proposals?status=submitted").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/login?next=%2Fproposals%3Fstatus%3Dsubmitted");
+    let html = b.page("/login?next=%2Fproposals%3Fstatus%3Dsubmitted").await;
+    assert!(html.contains(r#"name="next" value="/proposals?status=submitted""#), "the form carries the link");
+    let res = b.post_form("/login", &[("username", "staff"), ("password", DEMO_PASSWORD), ("next", "/proposals?status=submitted")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/proposals?status=submitted");
+
+    // Never to another site, never back to the login; a wrong password keeps the link.
+    for evil in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "/login?next=/x", "javascript:alert(1)"] {
+        let mut b = Browser::new(&app);
+        let html = b.page(&format!("/login?next={}", enc(evil))).await;
+        assert!(!html.contains(r#"name="next""#), "{evil} is not carried");
+        let res = b.post_form("/login", &[("username", "staff"), ("password", DEMO_PASSWORD), ("next", evil)]).await;
+        assert_eq!(location(&res), "/", "{evil}");
+    }
+    let mut b = Browser::new(&app);
+    b.page("/login?next=%2Fmembers").await;
+    let res = b.post_form("/login", &[("username", "staff"), ("password", "wrong-pass-1"), ("next", "/members")]).await;
+    assert!(res.text().await.unwrap().contains(r#"name="next" value="/members""#));
+    // A POST is not returned to (only pages to read are).
+    let res = Browser::new(&app).client.post(format!("{}/proposals", app.base_url)).send().await.unwrap();
+    assert!(!location(&res).contains("next="), "{}", location(&res));
 }

@@ -20,7 +20,7 @@ const WHO: [&str; 6] = ["admin", "staff", "member", "unit", "leader", "anonymous
 /// Policy (crates/domain/src/policy.rs): anyone logged in reads reference data; the office
 /// (staff, admin) manages reference data and members; a member reads only their own file (any
 /// other is 404, as is the member list); leaders read members; only admins manage accounts and
-/// read the audit log (others 403); anonymous callers get 401 everywhere but the login.
+/// read the audit log (others 403); anonymous callers get 401 everywhere but the login routes (login, refresh, first login).
 /// `{id}` of members is a member other than the demo member's own; `{id}` of tokens is a token
 /// of the caller. `POST /api/v1/me/password` is sent with a wrong current password (422 = the
 /// route is open to the caller and checked the password).
@@ -28,6 +28,8 @@ const WHO: [&str; 6] = ["admin", "staff", "member", "unit", "leader", "anonymous
 const API: &[(&str, &str, [u16; 6])] = &[
     //                                                      admin staff member unit leader anon
     ("POST",  "/api/v1/auth/login",                        [200, 200, 200, 200, 200, 200]),
+    ("POST",  "/api/v1/auth/refresh",                      [200, 200, 200, 200, 200, 200]),
+    ("POST",  "/api/v1/auth/first-login",                  [422, 422, 422, 422, 422, 422]),
     ("POST",  "/api/v1/auth/logout",                       [204, 204, 204, 204, 204, 401]),
     ("GET",   "/api/v1/me",                                [200, 200, 200, 200, 200, 401]),
     ("POST",  "/api/v1/me/password",                       [422, 422, 422, 422, 422, 401]),
@@ -90,6 +92,12 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/publish",            [404, 200, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/attachments",        [404, 403, 403, 404, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/attachments/{file_id}", [404, 200, 200, 404, 200, 401]),
+    ("POST",  "/api/v1/proposals/{id}/attachments/from-upload", [404, 403, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/members/accounts",                  [201, 201, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/members/accounts/{batch}",          [200, 200, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/uploads",                           [201, 201, 201, 201, 201, 401]),
+    ("GET",   "/api/v1/uploads/{id}",                      [200, 200, 200, 200, 200, 401]),
+    ("PATCH", "/api/v1/uploads/{id}",                      [200, 200, 200, 200, 200, 401]),
     ("GET",   "/api/v1/proposals/{id}/links",              [404, 200, 200, 404, 200, 401]),
     ("POST",  "/api/v1/proposals/{id}/links",              [403, 201, 403, 403, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/merge-candidates",   [403, 200, 403, 403, 403, 401]),
@@ -117,6 +125,7 @@ const PAGES: &[(&str, [u16; 6])] = &[
     //                                        admin staff member unit leader anon
     ("/",                                     [200, 200, 200, 200, 200, 303]),
     ("/members",                              [200, 200, 404, 404, 200, 303]),
+    ("/members/accounts",                     [200, 200, 403, 403, 403, 303]),
     ("/members/{id}",                         [200, 200, 404, 404, 200, 303]),
     ("/members/{own}",                        [200, 200, 200, 404, 200, 303]),
     ("/members/{id}/edit",                    [200, 200, 403, 403, 403, 303]),
@@ -276,6 +285,7 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 let concrete = path.replace("{id}", &id.to_string()).replace("{date}", "2027-03-01").replace("{file_id}", &file_id.to_string());
                 let version = if proposal.is_none()
                     && !template.starts_with("/api/v1/reply-templates/")
+                    && !template.starts_with("/api/v1/uploads/")
                     && (*method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore"))
                 {
                     admin.get_json(&record_path(&concrete)).await["version"].clone()
@@ -291,6 +301,28 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     body = json!({"to": {"kind": "proposal", "id": later}, "relation": "led_to"});
                 }
                 let res = match (*method, *template) {
+                    ("POST", "/api/v1/proposals/{id}/attachments/from-upload") => {
+                        // A finished upload of the caller's own (anonymous callers have none).
+                        let upload = finished_upload(&caller.api, b"%PDF-1.4 more").await;
+                        caller.api.post(&concrete, &json!({"upload_id": upload, "purpose": "proposal"})).await
+                    }
+                    ("POST", "/api/v1/members/accounts") => {
+                        let fresh = fresh_member(&admin, &fx, counter).await;
+                        caller.api.post(&concrete, &json!({"member_ids": [fresh], "rule": "pinyin"})).await
+                    }
+                    ("GET", "/api/v1/members/accounts/{batch}") => {
+                        // A batch of the caller's own where the caller may open accounts.
+                        let fresh = fresh_member(&admin, &fx, counter).await;
+                        let opened = caller.api.post("/api/v1/members/accounts", &json!({"member_ids": [fresh], "rule": "pinyin"})).await;
+                        let batch =
+                            if opened.status() == 201 { opened.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string() } else { "b".repeat(32) };
+                        caller.api.get(&format!("/api/v1/members/accounts/{batch}")).await
+                    }
+                    ("GET", "/api/v1/uploads/{id}") => caller.api.get(&format!("/api/v1/uploads/{}", started_upload(&caller.api, 4).await)).await,
+                    ("PATCH", "/api/v1/uploads/{id}") => {
+                        let path = format!("/api/v1/uploads/{}", started_upload(&caller.api, 4).await);
+                        caller.api.req(Method::PATCH, &path).header("Upload-Offset", "0").body(b"%PDF".to_vec()).send().await.unwrap()
+                    }
                     ("POST", "/api/v1/proposals/{id}/attachments") => {
                         caller.api.upload(&format!("{concrete}?purpose=proposal"), "材料.pdf", b"%PDF-1.4 more".to_vec()).await
                     }
@@ -304,6 +336,13 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     ("POST", "/api/v1/imports/members") => {
                         let csv = format!("姓名*,界别*\n矩阵导入{counter},{}\n", fx.sector_name);
                         caller.api.upload(&concrete, "import.csv", csv.into_bytes()).await
+                    }
+                    ("POST", "/api/v1/auth/refresh") => {
+                        // A refresh token of a session of its own (open route: anonymous callers too).
+                        let who = if caller.who == "anonymous" { "admin" } else { caller.who };
+                        let login = json!({"username": who, "password": DEMO_PASSWORD, "device": format!("矩阵设备{counter}")});
+                        let pair = json_of(Api::anon(&app).post("/api/v1/auth/login", &login).await, 200).await;
+                        caller.api.post(&concrete, &json!({"refresh_token": pair["refresh_token"]})).await
                     }
                     ("POST", "/api/v1/auth/logout") if caller.who != "anonymous" => {
                         // Log out a token of its own, so that the caller's main token lives on.
@@ -334,6 +373,31 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
     assert_audit_chain_ok(&app).await;
 }
 
+/// A member made for one request (without an account).
+async fn fresh_member(admin: &Api, fx: &Fixture, n: usize) -> i64 {
+    let body = json!({"name": format!("开户委员{n}"), "sector_id": fx.directory["sectors"]});
+    json_of(admin.post("/api/v1/members", &body).await, 201).await["id"].as_i64().unwrap()
+}
+
+/// The id of an upload of `size` bytes the caller started (a made-up one for anonymous callers).
+async fn started_upload(api: &Api, size: i64) -> String {
+    if api.token.is_none() {
+        return "a".repeat(32);
+    }
+    let started = json_of(api.post("/api/v1/uploads", &json!({"file_name": "材料.pdf", "size": size})).await, 201).await;
+    started["id"].as_str().expect("upload id").to_string()
+}
+
+/// The id of an upload of the caller holding `bytes`, all sent.
+async fn finished_upload(api: &Api, bytes: &[u8]) -> String {
+    let id = started_upload(api, bytes.len() as i64).await;
+    if api.token.is_some() {
+        let res = api.req(Method::PATCH, &format!("/api/v1/uploads/{id}")).header("Upload-Offset", "0").body(bytes.to_vec()).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    id
+}
+
 /// A valid body for the route (so that allowed callers succeed), unique where names must be.
 fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usize, version: &Value, fx: &Fixture) -> Value {
     match (method, template) {
@@ -341,8 +405,14 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
             let username = if who == "anonymous" { "admin" } else { who };
             json!({"username": username, "password": DEMO_PASSWORD})
         }
+        ("POST", "/api/v1/auth/first-login") => {
+            // Demo accounts need no first change: the route checks the password, then says so (422).
+            let username = if who == "anonymous" { "admin" } else { who };
+            json!({"username": username, "password": DEMO_PASSWORD, "new_password": "Xinmima2024"})
+        }
         ("POST", "/api/v1/me/password") => json!({"current_password": "not-the-password-1", "password": "Xinmima2024", "confirm_password": "Xinmima2024"}),
         ("POST", "/api/v1/tokens") => json!({"name": format!("矩阵令牌{n}")}),
+        ("POST", "/api/v1/uploads") => json!({"file_name": format!("材料{n}.pdf"), "size": 1024}),
         ("POST", "/api/v1/users") => json!({"username": format!("matrix.{n}"), "password": PASSWORD, "display_name": "矩阵用户", "roles": ["leader"]}),
         ("PATCH", "/api/v1/users/{id}") => json!({"display_name": format!("矩阵改名{n}"), "version": version}),
         ("POST", "/api/v1/users/{id}/reset-password") => json!({"password": "Linshi2024"}),
@@ -445,7 +515,10 @@ async fn every_main_page_answers_every_role_as_the_policy_says() {
                 continue;
             }
             match status {
-                303 if loc != "/login" => failures.push(format!("GET {path} as {who}: redirected to {loc:?}, not /login")),
+                // To the login, which returns to the page asked for.
+                303 if !(loc == "/login" && path == "/") && !(loc.starts_with("/login?next=%2F") && path != "/") => {
+                    failures.push(format!("GET {path} as {who}: redirected to {loc:?}, not to the login returning to the page"))
+                }
                 403 | 404 if !(ct.starts_with("text/html") && has_chinese(&body) && body.contains("<html lang=\"zh-CN\"")) => {
                     failures.push(format!("GET {path} as {who}: {status} should be a Chinese page, got {ct}"))
                 }

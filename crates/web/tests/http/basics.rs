@@ -234,3 +234,37 @@ async fn the_session_cookie_is_http_only_and_same_site() {
     assert!(cookie.contains("SameSite=Lax") || cookie.contains("SameSite=Strict"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
 }
+
+/// What a client generated from the document meets at the edges: a method a path lacks is a
+/// problem with `Allow`; a 401 names the Bearer scheme; a create names the new record; every
+/// operation has a readable id and a summary.
+#[tokio::test]
+async fn the_api_answers_wrong_methods_missing_tokens_and_creates_as_documented() {
+    let app = spawn_demo_app().await;
+    let anon = Api::anon(&app);
+    let res = anon.req(reqwest::Method::DELETE, "/api/v1/me").send().await.unwrap();
+    assert_eq!(header_str(res.headers(), "allow"), "GET,HEAD");
+    assert_problem(res, 405, "method_not_allowed").await;
+    let res = anon.get("/api/v1/me").await;
+    assert_eq!(header_str(res.headers(), "www-authenticate"), "Bearer realm=\"eline\"");
+
+    let member = Api::login(&app, "member", DEMO_PASSWORD).await;
+    let body = serde_json::json!({"title": "关于地址头的提案", "body": "情况分析和具体建议。".repeat(10), "kind": "individual"});
+    let res = member.post("/api/v1/proposals", &body).await;
+    let at = location(&res);
+    let created = json_of(res, 201).await;
+    assert_eq!(at, format!("/api/v1/proposals/{}", created["id"]));
+    assert_eq!(member.get_json(&at).await["title"], "关于地址头的提案");
+    // A create without a record to read (a token) names none.
+    let res = member.post("/api/v1/tokens", &serde_json::json!({"name": "脚本"})).await;
+    assert!(res.headers().get("location").is_none());
+
+    let doc: Value = json_of(anon.get("/api/openapi.json").await, 200).await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or("");
+            assert!(id.contains('.') && !id.ends_with("_2"), "{method} {path}: operation id {id}");
+            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{method} {path}: no summary");
+        }
+    }
+}

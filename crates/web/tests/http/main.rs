@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod accounts;
 mod api_http;
 mod audit;
 mod auth;
@@ -10,6 +11,7 @@ mod authz;
 mod basics;
 mod cluster;
 mod configuration;
+mod devices;
 mod imports;
 mod overload;
 mod pages;
@@ -17,4 +19,5 @@ mod proposals;
 mod search;
 mod security;
 mod tenancy;
+mod uploads;
 mod validation;

@@ -260,7 +260,7 @@ async fn a_deactivated_account_loses_its_tokens_and_cannot_log_in() {
     assert_problem(leaving.get("/api/v1/me").await, 401, "unauthenticated").await;
     let p =
         assert_problem(Api::anon(&app).post("/api/v1/auth/login", &json!({"username": "leaving", "password": PASSWORD})).await, 422, "validation_failed").await;
-    assert_eq!(error_for(&p, "password"), "用户名或密码错误");
+    assert_eq!(error_for(&p, "password"), "用户名（或手机号）或密码错误");
 }
 
 #[tokio::test]

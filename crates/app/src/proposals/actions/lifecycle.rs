@@ -1,7 +1,7 @@
 //! Submitting, co-signing, withdrawing and the office's review (立案, 不立案, 并案, 退回修改).
 
 use eline_domain::RecordRef;
-use eline_domain::proposal::{Act, CosignStatus, Decision, Status, Step};
+use eline_domain::proposal::{Act, Conversion, CosignStatus, Decision, Status, Step};
 use eline_storage::proposals;
 
 use super::super::config::fmt_date;
@@ -107,15 +107,13 @@ fn reject(cx: &mut Cx<'_, ProposalFlow>, r: &ReviewInput) -> AppResult<String> {
     }
     let conversion = match optional(&r.convert_to) {
         None => None,
-        Some("opinion") => Some(("opinion", "；经提案人同意，转为社情民意信息")),
-        Some("suggestion") => Some(("suggestion", "；经提案人同意，转为意见建议")),
-        Some("letter") => Some(("letter", "；经提案人同意，转为委员来信")),
-        Some(_) => return Err(AppError::field("convert_to", "转办方式应为社情民意、意见建议或委员来信")),
+        Some(c) => Some(Conversion::parse(c).ok_or_else(|| AppError::field("convert_to", "转办方式应为社情民意、意见建议或委员来信"))?),
     };
     let standard = cx.loaded.config.rules.rejection_reasons.iter().any(|x| x == reason);
     cx.loaded.p.review_note = Some(reason.to_string());
-    cx.loaded.p.converted_to = conversion.map(|(c, _)| c.to_string());
-    Ok(format!("不立案（{}{reason}）{}", if standard { "" } else { "其他：" }, conversion.map(|(_, n)| n).unwrap_or("")))
+    cx.loaded.p.converted_to = conversion.map(|c| c.as_str().to_string());
+    let note = conversion.map(|c| format!("；经提案人同意，转为{}", c.label())).unwrap_or_default();
+    Ok(format!("不立案（{}{reason}）{note}", if standard { "" } else { "其他：" }))
 }
 
 /// 并案 into a filed proposal of the committee; the target's timeline tells of it too.

@@ -1,0 +1,47 @@
+//! `Location` on creates: a `201 Created` answer of a collection whose records are read at
+//! `<collection>/{id}` names the new record's URL (RFC 9110), taken from the body's `id`.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Collections whose records are at `<collection>/{id}` (a create answers the record).
+const COLLECTIONS: [&str; 9] = [
+    "/api/v1/proposals",
+    "/api/v1/members",
+    "/api/v1/users",
+    "/api/v1/sessions",
+    "/api/v1/sectors",
+    "/api/v1/committees",
+    "/api/v1/organizations",
+    "/api/v1/units",
+    "/api/v1/work-stations",
+];
+
+/// A create answer's body is one record: small.
+const MAX_BODY: usize = 1024 * 1024;
+
+pub async fn on_create(req: Request, next: Next) -> Response {
+    let collection = (req.method() == Method::POST).then(|| req.uri().path().trim_end_matches('/').to_string()).filter(|p| COLLECTIONS.contains(&p.as_str()));
+    let res = next.run(req).await;
+    let Some(collection) = collection else { return res };
+    if res.status() != StatusCode::CREATED || res.headers().contains_key(header::LOCATION) {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    #[derive(serde::Deserialize)]
+    struct Created {
+        id: Option<i64>,
+    }
+    if let Ok(Created { id: Some(id) }) = serde_json::from_slice::<Created>(&bytes)
+        && let Ok(v) = HeaderValue::from_str(&format!("{collection}/{id}"))
+    {
+        parts.headers.insert(header::LOCATION, v);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
