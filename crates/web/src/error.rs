@@ -63,6 +63,8 @@ pub enum ProblemCode {
     PayloadTooLarge,
     /// 408: the request body did not arrive in time.
     RequestTimeout,
+    /// 405: the path has no such method (see Allow).
+    MethodNotAllowed,
     /// 503: too many requests at once; see Retry-After.
     Overloaded,
     /// 503: a service the server needs is unavailable; see Retry-After.
@@ -215,6 +217,7 @@ mod tests {
             ProblemCode::RateLimited,
             ProblemCode::PayloadTooLarge,
             ProblemCode::RequestTimeout,
+            ProblemCode::MethodNotAllowed,
             ProblemCode::Overloaded,
             ProblemCode::Unavailable,
             ProblemCode::Internal,
@@ -228,7 +231,16 @@ mod tests {
             let (_, code, _) = classify(e);
             assert!(listed.iter().any(|l| l == code), "{code} is not a ProblemCode");
         }
-        for code in ["overloaded", "request_timeout", "payload_too_large", "forbidden", "not_found", "idempotency_key_reused", "idempotency_in_progress"] {
+        for code in [
+            "overloaded",
+            "request_timeout",
+            "payload_too_large",
+            "forbidden",
+            "not_found",
+            "method_not_allowed",
+            "idempotency_key_reused",
+            "idempotency_in_progress",
+        ] {
             assert!(listed.iter().any(|l| l == code), "{code} is not a ProblemCode");
         }
     }

@@ -185,6 +185,7 @@ pub struct MeOut {
     pub user_id: i64,
     pub username: String,
     pub display_name: String,
+    #[schema(value_type = Vec<eline_domain::Role>)]
     pub roles: Vec<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,

@@ -48,18 +48,51 @@ impl RecordIn {
     }
 }
 
+/// A link as one of its ends shows it.
+#[derive(Serialize, ToSchema)]
+pub struct LinkOut {
+    pub id: i64,
+    pub relation: LinkRelation,
+    /// How this end names the other ("转为", or "转自" from the later record).
+    pub label: &'static str,
+    /// The other end's kind (`proposal`, …), id, label, title and page.
+    pub kind: String,
+    pub record_id: i64,
+    pub kind_label: &'static str,
+    pub title: String,
+    pub url: String,
+    #[schema(format = DateTime)]
+    pub at: String,
+}
+
+impl From<ShownLink> for LinkOut {
+    fn from(l: ShownLink) -> Self {
+        LinkOut {
+            id: l.id,
+            relation: l.relation,
+            label: l.label,
+            kind: l.kind,
+            record_id: l.record_id,
+            kind_label: l.kind_label,
+            title: l.title,
+            url: l.url,
+            at: super::dto::ts(l.at),
+        }
+    }
+}
+
 /// A record's links, oldest first (a JSON array).
 #[derive(Serialize, ToSchema)]
 #[serde(transparent)]
-pub struct LinkList(pub Vec<ShownLink>);
+pub struct LinkList(pub Vec<LinkOut>);
 
 async fn links(state: &AppState, a: &eline_domain::Actor, record: RecordRef) -> Result<Json<LinkList>, ApiError> {
-    Ok(Json(LinkList(state.app.links_of(a, record).await?)))
+    Ok(Json(LinkList(state.app.links_of(a, record).await?.into_iter().map(LinkOut::from).collect())))
 }
 
-async fn link(state: &AppState, a: &eline_domain::Actor, from: RecordRef, b: LinkIn) -> Result<(StatusCode, Json<ShownLink>), ApiError> {
+async fn link(state: &AppState, a: &eline_domain::Actor, from: RecordRef, b: LinkIn) -> Result<(StatusCode, Json<LinkOut>), ApiError> {
     let to = b.to.record(state)?;
-    Ok((StatusCode::CREATED, Json(state.app.link_records(a, from, to, b.relation).await?)))
+    Ok((StatusCode::CREATED, Json(state.app.link_records(a, from, to, b.relation).await?.into())))
 }
 
 /// The records a proposal is linked with (both directions), for those who see its whole record.
@@ -71,12 +104,7 @@ async fn proposal_links(State(state): State<AppState>, ApiUser(a): ApiUser, Id(i
 
 /// Link a proposal to a later record (the office): shown at both ends, on both timelines.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/links", tag = "proposals", params(("id" = i64, Path)), request_body = LinkIn,
-    responses((status = 201, body = ShownLink), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn link_proposal(
-    State(state): State<AppState>,
-    ApiUser(a): ApiUser,
-    Id(id): Id,
-    Body(b): Body<LinkIn>,
-) -> Result<(StatusCode, Json<ShownLink>), ApiError> {
+    responses((status = 201, body = LinkOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn link_proposal(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, Body(b): Body<LinkIn>) -> Result<(StatusCode, Json<LinkOut>), ApiError> {
     link(&state, &a, RecordRef::new(RecordKind::PROPOSAL, id), b).await
 }

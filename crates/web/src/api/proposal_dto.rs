@@ -5,14 +5,16 @@
 //! The parts' JSON is what serialising the storage rows gave before these types: the same names
 //! and values, the keys in alphabetical order (the parts went through `serde_json::Value`),
 //! which is why their fields are declared alphabetically. Their times (`at`, `answered_at`,
-//! `done_at`) are integers — microseconds since the Unix epoch — unlike the RFC 3339 strings of
-//! the rest of the API; clients rely on them as they are.
+//! `done_at`) are RFC 3339 in Beijing time like every time of the API (until the API became a
+//! product they were microseconds since the epoch; docs/api.md "Times and dates").
 
 use eline_app::proposals::ProposalView;
 use eline_domain::proposal::{Conversion, CosignStatus, Kind, Satisfaction, Status, UnitRole};
 use eline_storage::proposals::{Assignment, Commitment, Cosigner, Evaluation, Reply};
 use eline_storage::timeline::Event;
 use serde::Serialize;
+
+use super::dto::ts;
 use utoipa::ToSchema;
 
 /// A proposal (提案) as the API shows it: the record, its people and units, replies,
@@ -109,9 +111,9 @@ pub enum ProposalAccess {
 /// 联名人 — a member asked to co-sign a joint proposal.
 #[derive(Serialize, ToSchema)]
 pub struct CosignerOut {
-    /// When the member answered (or lapsed): microseconds since the Unix epoch; null while pending.
-    #[schema(format = Int64)]
-    pub answered_at: Option<i64>,
+    /// When the member answered (or lapsed); null while pending.
+    #[schema(format = DateTime)]
+    pub answered_at: Option<String>,
     pub member_id: i64,
     pub name: String,
     pub status: CosignStatus,
@@ -141,9 +143,8 @@ pub struct ProposalUnitOut {
 /// 答复 — a unit's reply.
 #[derive(Serialize, ToSchema)]
 pub struct ReplyOut {
-    /// Microseconds since the Unix epoch.
-    #[schema(format = Int64)]
-    pub at: i64,
+    #[schema(format = DateTime)]
+    pub at: String,
     /// 答复类别: a reply class code of the committee's rules (default A, B, C).
     pub class: String,
     pub id: i64,
@@ -159,9 +160,8 @@ pub struct ReplyOut {
 /// 评价 — a rating of a reply by the proposer or a co-signer.
 #[derive(Serialize, ToSchema)]
 pub struct EvaluationOut {
-    /// Microseconds since the Unix epoch.
-    #[schema(format = Int64)]
-    pub at: i64,
+    #[schema(format = DateTime)]
+    pub at: String,
     pub comment: Option<String>,
     /// The proposer's rating, the one that counts (co-signers' are recorded beside it).
     pub decisive: bool,
@@ -180,9 +180,8 @@ pub struct TimelineEventOut {
     /// assign, reply, evaluate …).
     pub action: String,
     pub actor_name: String,
-    /// Microseconds since the Unix epoch.
-    #[schema(format = Int64)]
-    pub at: i64,
+    #[schema(format = DateTime)]
+    pub at: String,
     pub id: i64,
     /// What happened, in Chinese (e.g. 立案，编号第0010号).
     pub note: String,
@@ -194,9 +193,9 @@ pub struct TimelineEventOut {
 /// 承诺事项 — a promise a unit made in a reply, followed up after closing.
 #[derive(Serialize, ToSchema)]
 pub struct CommitmentOut {
-    /// When it was reported fulfilled: microseconds since the Unix epoch; null while open.
-    #[schema(format = Int64)]
-    pub done_at: Option<i64>,
+    /// When it was reported fulfilled; null while open.
+    #[schema(format = DateTime)]
+    pub done_at: Option<String>,
     /// 完成时限
     #[schema(format = Date)]
     pub due_on: Option<String>,
@@ -216,7 +215,7 @@ pub struct SupervisorOut {
 
 impl From<Cosigner> for CosignerOut {
     fn from(c: Cosigner) -> Self {
-        CosignerOut { answered_at: c.answered_at, member_id: c.member_id, name: c.name, status: c.status }
+        CosignerOut { answered_at: c.answered_at.map(ts), member_id: c.member_id, name: c.name, status: c.status }
     }
 }
 
@@ -239,14 +238,14 @@ impl From<Assignment> for ProposalUnitOut {
 
 impl From<Reply> for ReplyOut {
     fn from(r: Reply) -> Self {
-        ReplyOut { at: r.at, class: r.class, id: r.id, round: r.round, signer: r.signer, text: r.text, unit_id: r.unit_id, unit_name: r.unit_name }
+        ReplyOut { at: ts(r.at), class: r.class, id: r.id, round: r.round, signer: r.signer, text: r.text, unit_id: r.unit_id, unit_name: r.unit_name }
     }
 }
 
 impl From<Evaluation> for EvaluationOut {
     fn from(e: Evaluation) -> Self {
         EvaluationOut {
-            at: e.at,
+            at: ts(e.at),
             comment: e.comment,
             decisive: e.decisive,
             id: e.id,
@@ -260,13 +259,13 @@ impl From<Evaluation> for EvaluationOut {
 
 impl From<Event> for TimelineEventOut {
     fn from(e: Event) -> Self {
-        TimelineEventOut { action: e.action, actor_name: e.actor_name, at: e.at, id: e.id, note: e.note, status_after: e.status_after }
+        TimelineEventOut { action: e.action, actor_name: e.actor_name, at: ts(e.at), id: e.id, note: e.note, status_after: e.status_after }
     }
 }
 
 impl From<Commitment> for CommitmentOut {
     fn from(c: Commitment) -> Self {
-        CommitmentOut { done_at: c.done_at, due_on: c.due_on, evidence: c.evidence, id: c.id, promise: c.promise, unit_id: c.unit_id }
+        CommitmentOut { done_at: c.done_at.map(ts), due_on: c.due_on, evidence: c.evidence, id: c.id, promise: c.promise, unit_id: c.unit_id }
     }
 }
 
