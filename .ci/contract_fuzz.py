@@ -181,6 +181,15 @@ ODD_STRINGS = [
     "null",
     "W/\"1\"",
 ]
+# Header parameters (If-None-Match, If-Match, Idempotency-Key) get the odd strings an HTTP header
+# can carry — visible ASCII, no surrounding whitespace, no control characters: the others cannot be
+# sent (the client refuses them) or are refused by hyper's parser before the application (400) —
+# and the entity-tag and key shapes the server parses.
+HEADER_STRINGS = [s for s in ODD_STRINGS if s and s.isascii() and s.isprintable() and s == s.strip()] + [
+    '"1-0123456789abcdef"', 'W/"1-0123456789abcdef"', '"x", W/"1-0123456789abcdef"', '"a,b"', '"unterminated', '"1-"', '"-1-00"',
+    '"1-zz"', '"9223372036854775808-00"', "0", "1", "-1", "k" * 255, "k" * 256, '"' + "9" * 300 + '"',
+]
+HEADER_PARAMETERS = ["If-None-Match", "If-Match", "Idempotency-Key"]
 # Long, but short enough that a URL carrying one stays under hyper's 64 KiB limit (else 414).
 # Page cursors are opaque strings in the document, numbers (ids, offsets) in the server.
 CURSORS = [
@@ -253,6 +262,7 @@ def write_config(path: Path, hooks: Path | None) -> None:
         '[parameters."query.limit"]',
         'dictionary = "extreme_integers"',
         "probability = 0.5",
+        *[line for name in HEADER_PARAMETERS for line in (f'[parameters."header.{name}"]', 'dictionary = "header_strings"', "probability = 0.35")],
         "",
         "[dictionaries.cursors]",
         f"values = {toml_list(CURSORS)}",
@@ -262,6 +272,8 @@ def write_config(path: Path, hooks: Path | None) -> None:
         f"values = {toml_list(EXTREME_NUMBERS)}",
         "[dictionaries.odd_strings]",
         f"values = {toml_list(ODD_STRINGS + LONG_STRINGS)}",
+        "[dictionaries.header_strings]",
+        f"values = {toml_list(HEADER_STRINGS)}",
         "",
         # Off: it would hide query parameters such as `session` from the reproduction commands.
         "[output.sanitization]",

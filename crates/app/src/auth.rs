@@ -113,6 +113,26 @@ pub fn phone_number(login: &str) -> Option<String> {
 /// How long an address an account logged in from stays known (µs): 90 days.
 pub const KNOWN_ADDRESS_MICROS: i64 = 90 * 24 * 3600 * 1_000_000;
 
+/// The throttle key of an account (lower-cased username) from one client address.
+fn pair_key(account: &str, client_ip: &str) -> String {
+    format!("pair:{account}|{client_ip}")
+}
+
+/// The throttle key of checks of an account's current password.
+fn password_key(user_id: i64) -> String {
+    format!("password:{user_id}")
+}
+
+/// What is left of a throttled action's allowance, for the `RateLimit-*` response headers: the
+/// attempts allowed in a window, those left in the current one, and the seconds until it ends
+/// (0 when no window is running).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub limit: i64,
+    pub remaining: i64,
+    pub reset_secs: i64,
+}
+
 /// The throttle keys one login attempt is counted against (see `Settings`).
 struct LoginKeys {
     pair: String,
@@ -143,18 +163,7 @@ impl App {
         if username.chars().count() > 100 || password.chars().count() > 128 {
             return Err(AppError::Validation(vec![eline_domain::FieldError::new("password", BAD_LOGIN)]));
         }
-        let user = {
-            let mut c = self.db.acquire().await?;
-            match users::get_by_username(&mut c.ex(), username).await? {
-                Some(u) => Some(u),
-                None => match phone_number(username) {
-                    Some(phone) => users::get_by_member_phone(&mut c.ex(), &phone).await?,
-                    None => None,
-                },
-            }
-        };
-        // Throttled per account, however it was named (username or phone number).
-        let account = user.as_ref().map(|u| u.username.to_lowercase()).unwrap_or_else(|| username.to_lowercase());
+        let (user, account) = self.login_account(username).await?;
         let known = match &user {
             Some(u) => {
                 let mut c = self.db.acquire().await?;
@@ -162,11 +171,8 @@ impl App {
             }
             None => false,
         };
-        let keys = LoginKeys {
-            pair: format!("pair:{account}|{client_ip}"),
-            address: format!("ip:{client_ip}"),
-            account: (!known).then(|| format!("account:{account}")),
-        };
+        let keys =
+            LoginKeys { pair: pair_key(&account, client_ip), address: format!("ip:{client_ip}"), account: (!known).then(|| format!("account:{account}")) };
         self.count_login_attempt(&keys).await?;
 
         let ok = match &user {
@@ -246,6 +252,47 @@ impl App {
         }
     }
 
+    /// The account a login names (by username, else by a member's phone number) and the name
+    /// its attempts are counted under: throttled per account, however it was named.
+    async fn login_account(&self, username: &str) -> AppResult<(Option<User>, String)> {
+        let mut c = self.db.acquire().await?;
+        let user = match users::get_by_username(&mut c.ex(), username).await? {
+            Some(u) => Some(u),
+            None => match phone_number(username) {
+                Some(phone) => users::get_by_member_phone(&mut c.ex(), &phone).await?,
+                None => None,
+            },
+        };
+        let account = user.as_ref().map(|u| u.username.to_lowercase()).unwrap_or_else(|| username.to_lowercase());
+        Ok((user, account))
+    }
+
+    /// The allowance of logins to `username` (or a phone number) from `client_ip` (the
+    /// per-account limit, which is the one a user meets first), read from the same counts the
+    /// login checks.
+    pub async fn login_quota(&self, username: &str, client_ip: &str) -> AppResult<Quota> {
+        let (_, account) = self.login_account(username.trim()).await?;
+        self.quota(&pair_key(&account, client_ip), self.settings.max_failures_per_account).await
+    }
+
+    /// The allowance of current-password checks when the actor changes their password.
+    pub async fn password_quota(&self, actor: &Actor) -> AppResult<Quota> {
+        self.quota(&password_key(actor.user_id), self.settings.max_failures_per_account).await
+    }
+
+    async fn quota(&self, key: &str, limit: i64) -> AppResult<Quota> {
+        let window = self.settings.throttle_window_secs * 1_000_000;
+        let mut c = self.db.acquire().await?;
+        Ok(match users::attempts(&mut c.ex(), key, window).await? {
+            Some(a) => Quota {
+                limit,
+                remaining: (limit - a.attempts).max(0),
+                reset_secs: ((a.window_start + window - now_micros()).max(0) as u64).div_ceil(1_000_000) as i64,
+            },
+            None => Quota { limit, remaining: limit, reset_secs: 0 },
+        })
+    }
+
     /// The active user behind a session's user id.
     pub async fn user_for_session(&self, user_id: i64) -> AppResult<Option<User>> {
         let mut c = self.db.acquire().await?;
@@ -316,7 +363,7 @@ impl App {
         if new == current {
             return Err(AppError::field("password", "新密码不能与当前密码相同"));
         }
-        let key = format!("password:{}", user.id);
+        let key = password_key(user.id);
         {
             let window = self.settings.throttle_window_secs * 1_000_000;
             let mut tx = self.db.begin().await?;

@@ -64,6 +64,8 @@ pub struct Settings {
     pub max_in_flight: usize,
     /// How long a cached list page or picker may be served (0: no cache); see `cache.rs`.
     pub read_cache_ms: u64,
+    /// Web origins whose pages may call the API from a browser (CORS; none: CORS is off).
+    pub cors_origins: Vec<crate::net::Origin>,
 }
 
 impl Default for Settings {
@@ -85,6 +87,7 @@ impl Default for Settings {
             search_dir: None,
             max_in_flight: 256,
             read_cache_ms: 1000,
+            cors_origins: Vec::new(),
         }
     }
 }

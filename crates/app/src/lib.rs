@@ -15,6 +15,7 @@ pub mod directory;
 mod error;
 pub mod files;
 pub mod home;
+pub mod idempotency;
 pub mod members;
 pub mod net;
 mod page;

@@ -48,6 +48,59 @@ impl FromStr for Cidr {
     }
 }
 
+/// A web origin a browser may call the API from (`--cors-origin`): `scheme://host[:port]`,
+/// exactly as a browser sends it in its `Origin` header (lower-case, no path, no trailing slash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin(String);
+
+impl Origin {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Origin {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Origin, String> {
+        let s = s.trim();
+        let bad = |why: &str| format!("“{s}”不是有效的来源（{why}；例：https://app.example.org、http://localhost:3000）");
+        let (scheme, rest) = s.split_once("://").ok_or_else(|| bad("应以 http:// 或 https:// 开头"))?;
+        if scheme != "http" && scheme != "https" {
+            return Err(bad("应以 http:// 或 https:// 开头"));
+        }
+        if rest.contains(['/', '?', '#', '@', '*']) {
+            return Err(bad("只写协议、主机和端口，不带路径、斜杠或通配符"));
+        }
+        let port = if let Some(bracketed) = rest.strip_prefix('[') {
+            // An IPv6 address: [::1] or [::1]:8443.
+            let (v6, tail) = bracketed.split_once(']').ok_or_else(|| bad("IPv6 地址应写在方括号内"))?;
+            if v6.parse::<std::net::Ipv6Addr>().is_err() {
+                return Err(bad("IPv6 地址无效"));
+            }
+            match tail {
+                "" => None,
+                t => Some(t.strip_prefix(':').ok_or_else(|| bad("端口应写在冒号后"))?),
+            }
+        } else {
+            let (host, port) = match rest.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (rest, None),
+            };
+            if host.is_empty() || !host.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.') {
+                return Err(bad("主机名只能含小写字母、数字、“-”和“.”"));
+            }
+            port
+        };
+        if let Some(p) = port
+            && !p.parse::<u16>().is_ok_and(|p| p > 0)
+        {
+            return Err(bad("端口应为 1–65535"));
+        }
+        Ok(Origin(s.to_string()))
+    }
+}
+
 /// IPv4 addresses seen through an IPv6 socket (`::ffff:1.2.3.4`) are IPv4 addresses.
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
@@ -123,6 +176,30 @@ mod tests {
         assert!(all.contains(ip("8.8.8.8")));
         for bad in ["", "10.0.0.0/33", "::1/129", "10.0.0/8", "abc", "10.0.0.0/-1"] {
             assert!(bad.parse::<Cidr>().is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_as_a_browser_sends_them() {
+        for good in ["https://app.example.org", "http://localhost:3000", "http://127.0.0.1:8080", "https://[::1]:8443", "http://[::1]"] {
+            assert_eq!(good.parse::<Origin>().map(|o| o.as_str().to_string()), Ok(good.to_string()));
+        }
+        for bad in [
+            "",
+            "app.example.org",
+            "ftp://x.org",
+            "https://x.org/",
+            "https://x.org/app",
+            "https://*.x.org",
+            "*",
+            "https://X.org",
+            "http://x.org:0",
+            "http://x.org:99999",
+            "https://",
+            "https://[zz]",
+        ] {
+            let e = bad.parse::<Origin>().expect_err(bad);
+            assert!(e.contains("来源"), "{e}");
         }
     }
 }

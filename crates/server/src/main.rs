@@ -139,6 +139,10 @@ struct ServeArgs {
     /// header names the client; repeat or comma-separate. Without it the header is ignored.
     #[arg(long = "trusted-proxy", env = "ELINE_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<eline_app::net::Cidr>,
+    /// A web origin whose pages may call /api/ from a browser (CORS), exactly as the browser
+    /// sends it, e.g. https://app.example.org; repeat or comma-separate. Without it CORS is off.
+    #[arg(long = "cors-origin", env = "ELINE_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<eline_app::net::Origin>,
     /// Days an unused API token stays valid (each use moves it on); days a phone app's device
     /// session stays valid without a refresh.
     #[arg(long, env = "ELINE_TOKEN_TTL_DAYS", default_value_t = 90)]
@@ -307,6 +311,7 @@ async fn main() -> Result<()> {
                 max_in_flight,
                 read_cache_ms,
                 trusted_proxies: args.trusted_proxies.clone(),
+                cors_origins: args.cors_origins.clone(),
                 token_ttl_days: args.token_ttl_days,
                 access_token_minutes: args.access_token_minutes,
                 metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),

@@ -10,6 +10,7 @@ pub mod copy;
 mod db;
 pub mod directory;
 mod error;
+pub mod idempotency;
 pub mod jobs;
 pub mod links;
 pub mod members;

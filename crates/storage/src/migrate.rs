@@ -100,4 +100,5 @@ pub const TABLES: &[&str] = &[
     "settings",
     "calendar_days",
     "reply_templates",
+    "idempotency_keys",
 ];

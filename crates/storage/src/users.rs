@@ -386,6 +386,12 @@ pub async fn count_attempt(ex: &mut Ex<'_>, key: &str, window: i64) -> Result<At
     .ok_or(StorageError::NotFound)
 }
 
+/// The attempts counted for `key` in its current window and when that window started, in one
+/// read that counts nothing (None: no attempt counted, or its window is over).
+pub async fn attempts(ex: &mut Ex<'_>, key: &str, window: i64) -> Result<Option<Attempt>> {
+    Ok(opt!(ex, Attempt, "SELECT attempts, window_start, previous_at FROM login_throttle WHERE id = $1 AND window_start > $2", key, now_micros() - window)?)
+}
+
 /// Gives back one attempt of `key` (a success does not count against an address).
 pub async fn refund_attempt(ex: &mut Ex<'_>, key: &str) -> Result<()> {
     run!(ex, "UPDATE login_throttle SET attempts = attempts - 1 WHERE id = $1 AND attempts > 0", key)?;

@@ -10,7 +10,7 @@ use eline_domain::org::{DirectoryFields, DirectoryKind, SessionFields};
 use eline_storage::directory::Cursor;
 use eline_storage::migrate::TABLES;
 use eline_storage::sessions::DbSessionStore;
-use eline_storage::{Db, Ex, StorageError, audit, committees, copy, directory, members, migrate, now_micros, run, scalar, testing, users};
+use eline_storage::{Db, Ex, StorageError, audit, committees, copy, directory, idempotency, members, migrate, now_micros, run, scalar, testing, users};
 use serde_json::json;
 use sqlx::AssertSqlSafe;
 use tower_sessions::session::{Id, Record};
@@ -132,8 +132,8 @@ fn is_chinese(s: &str) -> bool {
 }
 
 /// A data set touching every table: two committees, records of every kind (one archived), a
-/// session, a member with special committees, a user with a token, a login failure, an outbox
-/// row, a browser session and audit entries.
+/// session, a member with special committees, a user with a token and an answered idempotency
+/// key, a login failure, an outbox row, a browser session and audit entries.
 async fn sample_data(db: &Db) {
     let mut c = db.acquire().await.expect("acquire");
     let mut ex = c.ex();
@@ -155,6 +155,10 @@ async fn sample_data(db: &Db) {
     nu.member_id = Some(m.id);
     let u = users::create(&mut ex, &nu).await.unwrap();
     users::create_token(&mut ex, u.id, "导入脚本", "hash-of-token", now_micros() + 1_000_000).await.unwrap();
+    let now = now_micros();
+    let ticket = idempotency::reserve(&mut ex, u.id, "key-1", "POST /api/v1/proposals", "abc", now, now + 1_000_000, now).await.unwrap().unwrap();
+    let answer = idempotency::Answer { status: 201, content_type: Some("application/json"), location: None, etag: None, body: "{\"id\":1}" };
+    assert!(idempotency::complete(&mut ex, ticket, &answer).await.unwrap());
     let later = now_micros() + 60_000_000;
     let first = users::SessionPair { access_hash: "access-1", access_expires_at: later, refresh_hash: "refresh-1", session_expires_at: later };
     users::open_session(&mut ex, u.id, "手机", "手机", true, &first).await.unwrap();
@@ -1066,6 +1070,10 @@ async fn assert_same_sample(a: &Db, b: &Db) {
     assert_eq!(members::committee_ids(&mut ca.ex(), x[0].member.id).await.unwrap(), members::committee_ids(&mut cb.ex(), y[0].member.id).await.unwrap());
     let ua = users::get_by_username(&mut ca.ex(), "wangjh").await.unwrap();
     assert_eq!(users::get_by_username(&mut cb.ex(), "wangjh").await.unwrap(), ua);
+    let user_id = ua.expect("the sample's user").id;
+    let key = idempotency::find(&mut ca.ex(), user_id, "key-1").await.unwrap();
+    assert!(key.as_ref().is_some_and(|k| k.state == "done" && k.body.as_deref() == Some("{\"id\":1}")));
+    assert_eq!(idempotency::find(&mut cb.ex(), user_id, "key-1").await.unwrap(), key);
     let af = audit::Filter::default();
     assert_eq!(audit::list(&mut ca.ex(), committee.id, &af, 100).await.unwrap(), audit::list(&mut cb.ex(), committee.id, &af, 100).await.unwrap());
 }

@@ -71,6 +71,10 @@ pub enum ProblemCode {
     Unavailable,
     /// 500
     Internal,
+    /// 422: the `Idempotency-Key` was used for another request (method, path or body).
+    IdempotencyKeyReused,
+    /// 409: the request first sent with this `Idempotency-Key` is still running; see Retry-After.
+    IdempotencyInProgress,
 }
 
 /// (status, code, title) of an error.
@@ -217,6 +221,8 @@ mod tests {
             ProblemCode::Overloaded,
             ProblemCode::Unavailable,
             ProblemCode::Internal,
+            ProblemCode::IdempotencyKeyReused,
+            ProblemCode::IdempotencyInProgress,
         ]
         .iter()
         .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_string())
@@ -225,7 +231,16 @@ mod tests {
             let (_, code, _) = classify(e);
             assert!(listed.iter().any(|l| l == code), "{code} is not a ProblemCode");
         }
-        for code in ["overloaded", "request_timeout", "payload_too_large", "forbidden", "not_found", "method_not_allowed"] {
+        for code in [
+            "overloaded",
+            "request_timeout",
+            "payload_too_large",
+            "forbidden",
+            "not_found",
+            "method_not_allowed",
+            "idempotency_key_reused",
+            "idempotency_in_progress",
+        ] {
             assert!(listed.iter().any(|l| l == code), "{code} is not a ProblemCode");
         }
     }

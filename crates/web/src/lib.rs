@@ -5,6 +5,7 @@ pub mod admission;
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod cors;
 pub mod error;
 mod form;
 mod headers;
@@ -61,9 +62,13 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
     let (api_router, openapi) = api::router().split_for_parts();
     let document = api::contract::finish(serde_json::to_value(&openapi).unwrap_or_default());
+    // docs/api.md: conditional reads, and writes that run once per Idempotency-Key.
+    let keys = api::idempotency::Keys { state: state.clone(), open: Arc::new(api::contract::open_operations(&document)) };
+    let api_router =
+        api_router.layer(axum::middleware::from_fn(api::etag::conditional)).layer(axum::middleware::from_fn_with_state(keys, api::idempotency::idempotent));
     let swagger = utoipa_swagger_ui::SwaggerUi::new("/api/docs").external_url_unchecked("/api/openapi.json", document);
 
-    Router::new()
+    let router = Router::new()
         .merge(html::router())
         .merge(api_router.layer(axum::middleware::from_fn(api::location::on_create)))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
@@ -81,7 +86,16 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         // One count for the whole server (a layer of the router wraps each route, but they
         // share this semaphore), after the body has arrived or been given its deadline.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), admission::admit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), admission::admit));
+    // Outside admission, so that its 503 and 408 answers reach a browser app too.
+    let router = match cors::layer(&state.app.settings.cors_origins) {
+        Some(rules) => {
+            let origins = Arc::new(state.app.settings.cors_origins.clone());
+            router.layer(axum::middleware::from_fn_with_state(cors::Cors { rules, origins }, cors::api_only))
+        }
+        None => router,
+    };
+    router
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -2,8 +2,10 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use eline_app::AppError;
+use eline_app::auth::Quota;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -99,14 +101,19 @@ fn login_out(state: &AppState, done: eline_app::device_sessions::Issued) -> Logi
     responses((status = 200, body = LoginOut, headers(("Deprecation" = String, description = "LoginOut.token 已弃用（见 docs/api.md）"), ("Sunset" = String))),
         (status = 422, body = Problem, description = "用户名（或手机号）或密码错误；须先修改初始密码的账号见 /api/v1/auth/first-login"),
         (status = 429, body = Problem)))]
-async fn login(State(state): State<AppState>, crate::auth::ClientIp(client): crate::auth::ClientIp, Body(body): Body<LoginIn>) -> Result<Issued, ApiError> {
+async fn login(State(state): State<AppState>, crate::auth::ClientIp(client): crate::auth::ClientIp, Body(body): Body<LoginIn>) -> Response {
+    let answer = log_in(&state, &body, &client).await.into_response();
+    with_rate_limit(answer, state.app.login_quota(&body.username, &client).await)
+}
+
+async fn log_in(state: &AppState, body: &LoginIn, client: &str) -> Result<Issued, ApiError> {
     let device = eline_app::device_sessions::device_name(body.device.as_deref(), &crate::html::datetime(eline_storage::now_micros()))?;
-    let done = state.app.login(&body.username, &body.password, &client).await?;
+    let done = state.app.login(&body.username, &body.password, client).await?;
     if done.user.must_change_password {
         return Err(ApiError(AppError::field("password", "该账号须先修改初始密码：请用 POST /api/v1/auth/first-login 提交初始密码和新密码")));
     }
     let issued_now = state.app.open_device_session(&done.actor, &device).await?;
-    Ok(issued(&state, issued_now))
+    Ok(issued(state, issued_now))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -144,23 +151,24 @@ pub struct FirstLoginIn {
 #[utoipa::path(post, path = "/api/v1/auth/first-login", tag = "auth", security(()), request_body = FirstLoginIn,
     responses((status = 200, body = LoginOut, headers(("Deprecation" = String, description = "LoginOut.token 已弃用（见 docs/api.md）"), ("Sunset" = String))),
         (status = 422, body = Problem), (status = 429, body = Problem)))]
-async fn first_login(
-    State(state): State<AppState>,
-    crate::auth::ClientIp(client): crate::auth::ClientIp,
-    Body(body): Body<FirstLoginIn>,
-) -> Result<Issued, ApiError> {
+async fn first_login(State(state): State<AppState>, crate::auth::ClientIp(client): crate::auth::ClientIp, Body(body): Body<FirstLoginIn>) -> Response {
+    let answer = first_log_in(&state, &body, &client).await.into_response();
+    with_rate_limit(answer, state.app.login_quota(&body.username, &client).await)
+}
+
+async fn first_log_in(state: &AppState, body: &FirstLoginIn, client: &str) -> Result<Issued, ApiError> {
     let device = eline_app::device_sessions::device_name(body.device.as_deref(), &crate::html::datetime(eline_storage::now_micros()))?;
     eline_app::auth::check_new_password(&body.new_password).map_err(|e| match e {
         AppError::Validation(errs) => AppError::Validation(errs.into_iter().map(|e| eline_domain::FieldError::new("new_password", e.message)).collect()),
         other => other,
     })?;
-    let done = state.app.login(&body.username, &body.password, &client).await?;
+    let done = state.app.login(&body.username, &body.password, client).await?;
     if !done.user.must_change_password {
         return Err(ApiError(AppError::field("username", "该账号无须修改初始密码，请直接登录（POST /api/v1/auth/login）")));
     }
     state.app.change_password(&done.actor, &body.password, &body.new_password, &body.new_password, None).await?;
     let issued_now = state.app.open_device_session(&done.actor, &device).await?;
-    Ok(issued(&state, issued_now))
+    Ok(issued(state, issued_now))
 }
 
 /// Revoke the bearer token this request carries.
@@ -210,13 +218,41 @@ pub struct PasswordIn {
 /// logins (429).
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordIn,
     responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-async fn change_password(State(state): State<AppState>, headers: HeaderMap, ApiUser(a): ApiUser, Body(b): Body<PasswordIn>) -> Result<StatusCode, ApiError> {
-    let keep = match crate::auth::bearer_secret(&headers) {
-        Some(secret) => state.app.actor_for_token(secret).await?.map(|(_, t)| t.id),
-        None => None,
+async fn change_password(State(state): State<AppState>, headers: HeaderMap, ApiUser(a): ApiUser, Body(b): Body<PasswordIn>) -> Response {
+    let answer = async {
+        let keep = match crate::auth::bearer_secret(&headers) {
+            Some(secret) => state.app.actor_for_token(secret).await?.map(|(_, t)| t.id),
+            None => None,
+        };
+        state.app.change_password(&a, &b.current_password, &b.password, &b.confirm_password, keep).await?;
+        Ok::<_, ApiError>(StatusCode::NO_CONTENT)
+    }
+    .await
+    .into_response();
+    with_rate_limit(answer, state.app.password_quota(&a).await)
+}
+
+/// Adds `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) to a throttled
+/// operation's answer (docs/api.md "Rate limits"). A 429 may come from another of the login's
+/// limits (the address's, the account's back-off): it says nothing is left until `Retry-After`.
+fn with_rate_limit(mut res: Response, quota: Result<Quota, AppError>) -> Response {
+    let quota = match quota {
+        Ok(q) => q,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the rate limit for its headers failed");
+            return res;
+        }
     };
-    state.app.change_password(&a, &b.current_password, &b.password, &b.confirm_password, keep).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let (mut remaining, mut reset) = (quota.remaining, quota.reset_secs);
+    if res.status() == StatusCode::TOO_MANY_REQUESTS {
+        let retry_after = res.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        (remaining, reset) = (0, reset.max(retry_after));
+    }
+    let h = res.headers_mut();
+    for (name, value) in [("ratelimit-limit", quota.limit), ("ratelimit-remaining", remaining), ("ratelimit-reset", reset)] {
+        h.insert(HeaderName::from_static(name), HeaderValue::from(value.max(0)));
+    }
+    res
 }
 
 #[derive(Serialize, ToSchema)]

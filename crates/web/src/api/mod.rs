@@ -5,6 +5,8 @@ mod accounts;
 pub mod contract;
 mod directory;
 pub mod dto;
+pub mod etag;
+pub mod idempotency;
 mod links;
 pub mod location;
 mod members;
@@ -73,13 +75,26 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The version a write must carry: `If-Match` header or the body's `version`.
 pub fn version_of(headers: &HeaderMap, body: Option<i64>) -> Result<i64, AppError> {
-    let header =
-        headers.get(axum::http::header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().trim_matches('"').trim_start_matches("W/").trim_matches('"'));
-    let from_header = match header {
-        Some(h) => Some(h.parse::<i64>().map_err(|_| AppError::field("version", "If-Match 中的版本号无效"))?),
-        None => None,
-    };
-    eline_domain::org::version(from_header.or(body)).map_err(|e| AppError::Validation(vec![e]))
+    eline_domain::org::version(header_version(headers)?.or(body)).map_err(|e| AppError::Validation(vec![e]))
+}
+
+/// The version an `If-Match` header names: a bare version number (`7`, `"7"`), or the ETag a
+/// read of the record gave (`"7-0123456789abcdef"`, also weak `W/"…"`): the integer before the
+/// `-`. `*` (any version) and a header that is no text name none.
+pub fn header_version(headers: &HeaderMap) -> Result<Option<i64>, AppError> {
+    let Some(value) = headers.get(axum::http::header::IF_MATCH).and_then(|v| v.to_str().ok()) else { return Ok(None) };
+    if value.trim() == "*" {
+        return Ok(None);
+    }
+    let bad = || AppError::field("version", "If-Match 中的版本号无效：应为版本号，或读取该记录时得到的 ETag（只写一个）");
+    let tag = value.trim().trim_matches('"').trim_start_matches("W/").trim_matches('"');
+    if let Ok(n) = tag.parse::<i64>() {
+        return Ok(Some(n));
+    }
+    match tag.split_once('-') {
+        Some((n, hash)) if !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit()) => n.parse::<i64>().map(Some).map_err(|_| bad()),
+        _ => Err(bad()),
+    }
 }
 
 /// Merges the given JSON object over the current state (for PATCH), refusing unknown fields.
@@ -199,5 +214,34 @@ pub fn chinese_serde(m: &str) -> String {
         "不是有效的 JSON".to_string()
     } else {
         m.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn if_match(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(axum::http::header::IF_MATCH, v.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn if_match_takes_a_version_number_or_a_records_etag() {
+        for (given, version) in [("7", 7), ("\"7\"", 7), ("W/\"7\"", 7), ("\"7-0123456789abcdef\"", 7), ("W/\"12-0123456789abcdef\"", 12), (" 3-ab ", 3)] {
+            assert_eq!(header_version(&if_match(given)).unwrap(), Some(version), "{given}");
+            assert_eq!(version_of(&if_match(given), Some(99)).unwrap(), version, "the header wins over the body: {given}");
+        }
+        assert_eq!(header_version(&HeaderMap::new()).unwrap(), None);
+        assert_eq!(header_version(&if_match("*")).unwrap(), None, "any version: the body's is used");
+        assert_eq!(version_of(&if_match("*"), Some(4)).unwrap(), 4);
+        for bad in ["abc", "\"7-\"", "\"7-xyz\"", "\"3-ab\", \"4-cd\"", "\"x-0123\"", "\"-1-0123\""] {
+            let Err(AppError::Validation(e)) = header_version(&if_match(bad)) else { panic!("{bad} should be refused") };
+            assert_eq!(e[0].field, "version");
+            assert!(e[0].message.contains("If-Match"), "{}", e[0].message);
+        }
+        // A number below 1 is read as before and refused as a version.
+        assert!(version_of(&if_match("-1"), None).is_err() && version_of(&if_match("0"), Some(3)).is_err());
     }
 }

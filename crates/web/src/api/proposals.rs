@@ -232,7 +232,7 @@ mod actions {
 
 /// The version an action must find: `If-Match`, else the body's `version`; none: not checked.
 fn action_version(headers: &HeaderMap, body: Option<i64>) -> Result<Option<i64>, ApiError> {
-    if headers.get(axum::http::header::IF_MATCH).is_some() || body.is_some() { Ok(Some(version_of(headers, body)?)) } else { Ok(None) }
+    if super::header_version(headers)?.is_some() || body.is_some() { Ok(Some(version_of(headers, body)?)) } else { Ok(None) }
 }
 
 /// An action's JSON body as its typed input; an empty body is the input's defaults (`submit`

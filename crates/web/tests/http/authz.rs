@@ -514,11 +514,10 @@ async fn every_main_page_answers_every_role_as_the_policy_says() {
                 failures.push(format!("GET {path} as {who}: got {status} (location {loc:?}), expected {want}"));
                 continue;
             }
+            let to_login = (loc == "/login" && path == "/") || (loc.starts_with("/login?next=%2F") && path != "/");
             match status {
                 // To the login, which returns to the page asked for.
-                303 if !(loc == "/login" && path == "/") && !(loc.starts_with("/login?next=%2F") && path != "/") => {
-                    failures.push(format!("GET {path} as {who}: redirected to {loc:?}, not to the login returning to the page"))
-                }
+                303 if !to_login => failures.push(format!("GET {path} as {who}: redirected to {loc:?}, not to the login returning to the page")),
                 403 | 404 if !(ct.starts_with("text/html") && has_chinese(&body) && body.contains("<html lang=\"zh-CN\"")) => {
                     failures.push(format!("GET {path} as {who}: {status} should be a Chinese page, got {ct}"))
                 }
