@@ -240,6 +240,11 @@ def write_config(path: Path, hooks: Path | None) -> None:
         "[cache]",
         "enabled = false",
         "",
+        # The anonymous run must stay anonymous: schemathesis would otherwise take an operation
+        # named like a sign-up (POST /api/v1/users, …/accounts) for one and try to register.
+        "[auth]",
+        "auto-signup = false",
+        "",
         "[generation]",
         'mode = "all"',
         "allow-x00 = true",
