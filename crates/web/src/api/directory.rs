@@ -34,6 +34,19 @@ fn kind_of(slug: &str) -> Result<DirectoryKind, ApiError> {
     DirectoryKind::from_slug(slug).ok_or(ApiError(AppError::NotFound))
 }
 
+/// The path's `{kind}`, known — checked before the caller's role and the body are, so that a
+/// request to a collection that does not exist is 404 whoever sends it and whatever it carries.
+pub struct KnownKind(pub DirectoryKind);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for KnownKind {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state).await.map_err(|_| ApiError(AppError::NotFound))?;
+        params.iter().find(|(k, _)| k == "kind").and_then(|(_, v)| DirectoryKind::from_slug(v)).map(KnownKind).ok_or(ApiError(AppError::NotFound))
+    }
+}
+
 fn manager(a: &eline_domain::Actor) -> bool {
     can(a, Action::ManageDirectory, Resource::Any)
 }
@@ -73,11 +86,10 @@ async fn list(
     responses((status = 201, body = DirectoryOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create(
     State(state): State<AppState>,
+    KnownKind(kind): KnownKind,
     Allowed(a, _): Allowed<ManageDirectory>,
-    Path(slug): Path<String>,
     Body(b): Body<DirectoryIn>,
 ) -> Result<(StatusCode, Json<DirectoryOut>), ApiError> {
-    let kind = kind_of(&slug)?;
     let input = DirectoryInput { name: b.name, category: b.category, note: b.note, sort_order: b.sort_order, version: None };
     let e = state.app.create_directory(&a, kind, &input).await?;
     Ok((StatusCode::CREATED, Json(DirectoryOut::from(kind, &e, true))))
@@ -100,12 +112,12 @@ async fn get_one(State(state): State<AppState>, ApiUser(a): ApiUser, Path((slug,
     responses((status = 200, body = DirectoryOut), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch(
     State(state): State<AppState>,
+    KnownKind(kind): KnownKind,
     Allowed(a, _): Allowed<ManageDirectory>,
-    Path((slug, id)): Path<(String, String)>,
+    Path((_slug, id)): Path<(String, String)>,
     headers: HeaderMap,
     Body(b): Body<serde_json::Value>,
 ) -> Result<Json<DirectoryOut>, ApiError> {
-    let kind = kind_of(&slug)?;
     let id: i64 = id.parse().map_err(|_| ApiError(AppError::NotFound))?;
     let version = version_of(&headers, b.get("version").and_then(|v| v.as_i64()))?;
     let cur = state.app.get_directory(&a, kind, id).await?;
@@ -139,6 +151,7 @@ async fn set_archived(
     responses((status = 200, body = DirectoryOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn archive(
     State(state): State<AppState>,
+    KnownKind(_kind): KnownKind,
     ApiUser(a): ApiUser,
     Path((slug, id)): Path<(String, String)>,
     headers: HeaderMap,
@@ -153,6 +166,7 @@ async fn archive(
     responses((status = 200, body = DirectoryOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn restore(
     State(state): State<AppState>,
+    KnownKind(_kind): KnownKind,
     ApiUser(a): ApiUser,
     Path((slug, id)): Path<(String, String)>,
     headers: HeaderMap,

@@ -327,3 +327,24 @@ async fn an_import_file_over_the_size_limit_is_a_413_problem() {
     assert_problem(res, 413, "payload_too_large").await;
     assert_eq!(member_count(&app, app.committee_id).await, before);
 }
+
+/// A collection that does not exist is 404 whoever asks and whatever the body — not a 422 about
+/// a missing field, nor a 403 about a role (issue 12, point 4).
+#[tokio::test]
+async fn an_unknown_collection_is_not_found_before_anything_else() {
+    let app = eline_web::testing::spawn_demo_app().await;
+    for who in ["staff", "member"] {
+        let api = Api::login(&app, who, DEMO_PASSWORD).await;
+        for body in [serde_json::json!({}), serde_json::json!({"name": "甲"}), serde_json::json!("not an object")] {
+            assert_problem(api.post("/api/v1/widgets", &body).await, 404, "not_found").await;
+            assert_problem(api.patch("/api/v1/widgets/1", &body).await, 404, "not_found").await;
+            assert_problem(api.post("/api/v1/widgets/1/archive", &body).await, 404, "not_found").await;
+        }
+        assert_problem(api.get("/api/v1/widgets").await, 404, "not_found").await;
+    }
+    // A known collection still checks the role, then the body.
+    let member = Api::login(&app, "member", DEMO_PASSWORD).await;
+    assert_problem(member.post("/api/v1/sectors", &serde_json::json!({})).await, 403, "forbidden").await;
+    let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
+    assert_problem(staff.post("/api/v1/sectors", &serde_json::json!({})).await, 422, "validation_failed").await;
+}
