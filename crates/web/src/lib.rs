@@ -64,13 +64,12 @@ pub fn router(state: AppState) -> Router {
     let document = api::contract::finish(serde_json::to_value(&openapi).unwrap_or_default());
     // docs/api.md: conditional reads, and writes that run once per Idempotency-Key.
     let keys = api::idempotency::Keys { state: state.clone(), open: Arc::new(api::contract::open_operations(&document)) };
-    let api_router =
-        api_router.layer(axum::middleware::from_fn(api::etag::conditional)).layer(axum::middleware::from_fn_with_state(keys, api::idempotency::idempotent));
+    let api_router = api_router.layer(axum::middleware::from_fn_with_state(Arc::new(keys), api::edges));
     let swagger = utoipa_swagger_ui::SwaggerUi::new("/api/docs").external_url_unchecked("/api/openapi.json", document);
 
     let router = Router::new()
         .merge(html::router())
-        .merge(api_router.layer(axum::middleware::from_fn(api::location::on_create)))
+        .merge(api_router)
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .merge(swagger)
         .route("/healthz", get(healthz))

@@ -24,7 +24,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::body::{Body, HttpBody};
-use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Request};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -62,7 +62,7 @@ pub struct Keys {
 }
 
 /// Runs a keyed write once (see the module's documentation).
-pub async fn idempotent(State(keys): State<Keys>, req: Request, next: Next) -> Response {
+pub async fn idempotent(keys: &Keys, req: Request, next: Next) -> Response {
     if req.method() != Method::POST && req.method() != Method::PATCH {
         return next.run(req).await;
     }

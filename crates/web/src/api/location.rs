@@ -4,7 +4,6 @@
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
 
 /// Collections whose records are at `<collection>/{id}` (a create answers the record).
@@ -23,10 +22,17 @@ const COLLECTIONS: [&str; 9] = [
 /// A create answer's body is one record: small.
 const MAX_BODY: usize = 1024 * 1024;
 
-pub async fn on_create(req: Request, next: Next) -> Response {
-    let collection = (req.method() == Method::POST).then(|| req.uri().path().trim_end_matches('/').to_string()).filter(|p| COLLECTIONS.contains(&p.as_str()));
-    let res = next.run(req).await;
-    let Some(collection) = collection else { return res };
+/// The collection a POST creates in, when its records are read at `<collection>/{id}`.
+pub fn created_in(req: &Request) -> Option<&'static str> {
+    if req.method() != Method::POST {
+        return None;
+    }
+    let path = req.uri().path().trim_end_matches('/');
+    COLLECTIONS.iter().find(|c| **c == path).copied()
+}
+
+/// Names the new record of a `201 Created` answer of `collection` (from the body's `id`).
+pub async fn name_created(collection: &str, res: Response) -> Response {
     if res.status() != StatusCode::CREATED || res.headers().contains_key(header::LOCATION) {
         return res;
     }
