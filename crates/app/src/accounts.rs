@@ -138,7 +138,7 @@ impl App {
         let (members, mut taken) = {
             let mut c = self.db.acquire().await?;
             let members = account_batches::members_without_account(&mut c.ex(), actor.committee_id, only).await?;
-            let taken: HashSet<String> = account_batches::taken_usernames(&mut c.ex(), "").await?.into_iter().collect();
+            let taken: HashSet<String> = account_batches::taken_usernames(&mut c.ex()).await?.into_iter().collect();
             (members, taken)
         };
         if members.is_empty() {
@@ -188,9 +188,7 @@ impl App {
             entries.push(Opened { member_id: m.id, user_id: user.id, name: m.name.clone(), sector, phone: m.phone.clone(), username, password });
         }
         account_batches::delete_expired(&mut tx.ex(), now_micros()).await?;
-        let mut bytes = [0u8; 24];
-        rand::fill(&mut bytes);
-        let id = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
+        let id = crate::device_sessions::random_id();
         let json = serde_json::to_string(&entries).map_err(|e| AppError::Internal(e.to_string()))?;
         let batch = account_batches::create(&mut tx.ex(), &id, actor.committee_id, actor.user_id, now_micros() + BATCH_LIFETIME, &json).await?;
         let committee = eline_storage::committees::get(&mut tx.ex(), actor.committee_id).await?.map(|c| c.name).unwrap_or_default();
@@ -201,7 +199,7 @@ impl App {
     /// A batch the actor opened, within its day (404 for anyone else's or an expired one).
     pub async fn account_batch(&self, actor: &Actor, id: &str) -> AppResult<AccountBatch> {
         self.require(actor, Action::OpenMemberAccounts, Resource::Any).await?;
-        if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if !crate::device_sessions::is_random_id(id) {
             return Err(AppError::NotFound);
         }
         let mut c = self.db.acquire().await?;

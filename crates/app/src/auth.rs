@@ -3,7 +3,6 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
-use base64::Engine as _;
 use eline_domain::{Actor, Role};
 use eline_storage::users::{self, Token, User};
 use eline_storage::{now_micros, sessions};
@@ -299,16 +298,14 @@ impl App {
         Ok(users::get_by_id(&mut c.ex(), user_id).await?.filter(|u| u.active))
     }
 
-    fn token_expiry(&self) -> i64 {
+    pub(crate) fn token_expiry(&self) -> i64 {
         now_micros() + self.settings.token_ttl_days.max(1) * 24 * 3600 * 1_000_000
     }
 
     /// Issues a new API token for the user; the secret is returned once and stored hashed.
     pub async fn create_token(&self, actor: &Actor, name: &str) -> AppResult<(Token, String)> {
         let name = eline_domain::text::required("name", "令牌名称", name, 60).map_err(|e| AppError::Validation(vec![e]))?;
-        let mut bytes = [0u8; 32];
-        rand::fill(&mut bytes);
-        let secret = format!("eline_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+        let secret = crate::device_sessions::secret("eline_");
         let mut tx = self.db.begin().await?;
         let token = users::create_token(&mut tx.ex(), actor.user_id, &name, &token_hash(&secret), self.token_expiry()).await?;
         audit_write(&mut tx, Some(actor), "token_created", "api_token", Some(token.id), format!("创建接口令牌“{name}”"), None, snapshot(&token)).await?;

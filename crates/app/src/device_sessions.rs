@@ -32,6 +32,18 @@ pub fn secret(prefix: &str) -> String {
     format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// A random URL-safe name for a short-lived record (an upload, an account batch): 32 characters.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 24];
+    rand::fill(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Whether `id` can be one `random_id` made (anything else is simply not found).
+pub fn is_random_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The device a login names, or none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Device {
@@ -53,10 +65,8 @@ pub fn device_name(device: Option<&str>, stamp: &str) -> AppResult<Device> {
 
 impl App {
     fn new_pair(&self) -> (String, String, i64, i64) {
-        let now = now_micros();
-        let access_until = now + self.settings.access_token_minutes.max(1) * 60 * 1_000_000;
-        let session_until = now + self.settings.token_ttl_days.max(1) * 24 * 3600 * 1_000_000;
-        (secret("eline_"), secret("eline_r_"), access_until, session_until)
+        let access_until = now_micros() + self.settings.access_token_minutes.max(1) * 60 * 1_000_000;
+        (secret("eline_"), secret("eline_r_"), access_until, self.token_expiry())
     }
 
     /// Opens a session for `actor` on `device`, ending the device's earlier session.

@@ -6,13 +6,13 @@
 
 use std::path::PathBuf;
 
-use base64::Engine as _;
 use eline_domain::{Actor, RecordRef};
 use eline_storage::attachments::Attachment;
 use eline_storage::now_micros;
 use eline_storage::uploads::{self, NewUpload, Upload};
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
+use crate::device_sessions::{is_random_id, random_id};
 use crate::files::MAX_BYTES;
 use crate::{App, AppError, AppResult};
 
@@ -20,10 +20,6 @@ use crate::{App, AppError, AppResult};
 pub const UPLOAD_LIFETIME: i64 = 24 * 3600 * 1_000_000;
 /// Uploads one account may have waiting at once.
 pub const MAX_OPEN_UPLOADS: i64 = 20;
-
-fn is_upload_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
 
 impl App {
     fn upload_dir(&self) -> PathBuf {
@@ -52,9 +48,7 @@ impl App {
             return Err(AppError::Validation(errors));
         }
         self.prune_uploads().await;
-        let mut bytes = [0u8; 24];
-        rand::fill(&mut bytes);
-        let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        let id = random_id();
         tokio::fs::create_dir_all(self.upload_dir()).await.map_err(|e| AppError::Internal(format!("upload dir: {e}")))?;
         tokio::fs::File::create(self.part_path(&id)).await.map_err(|e| AppError::Internal(format!("upload file: {e}")))?;
         let mut tx = self.db.begin().await?;
@@ -72,7 +66,7 @@ impl App {
 
     /// The actor's own upload in progress (404 for anyone else's, an expired or unknown one).
     pub async fn upload(&self, actor: &Actor, id: &str) -> AppResult<Upload> {
-        if !is_upload_id(id) {
+        if !is_random_id(id) {
             return Err(AppError::NotFound);
         }
         let mut c = self.db.acquire().await?;
@@ -153,11 +147,9 @@ mod tests {
 
     #[test]
     fn upload_ids_are_32_url_safe_characters() {
-        let mut bytes = [0u8; 24];
-        rand::fill(&mut bytes);
-        assert!(is_upload_id(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)));
-        assert!(!is_upload_id("../../etc/passwd"));
-        assert!(!is_upload_id(&"a".repeat(31)));
-        assert!(!is_upload_id(&format!("{}/", "a".repeat(31))));
+        assert!(is_random_id(&random_id()));
+        assert!(!is_random_id("../../etc/passwd"));
+        assert!(!is_random_id(&"a".repeat(31)));
+        assert!(!is_random_id(&format!("{}/", "a".repeat(31))));
     }
 }

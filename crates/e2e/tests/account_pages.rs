@@ -53,6 +53,10 @@ async fn the_office_opens_accounts_and_prints_one_letter_page_per_member() {
     // A clerk on a phone reads the letter too (the page reflows; nothing scrolls sideways).
     let phone = Browser::launch(&tools, PHONE.0, PHONE.1).await;
     log_in(&phone, &base, "staff").await;
+    phone.goto(format!("{base}/members/accounts")).await.expect("open the accounts page");
+    phone.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("开通委员账号")).await;
+    no_sideways_scroll(&phone, "the accounts page").await;
+    phone.screenshot("accounts-pick-360.png").await;
     phone.goto(format!("{base}{batch_path}")).await.expect("open the batch");
     phone.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("初始密码")).await;
     no_sideways_scroll(&phone, "the batch").await;
