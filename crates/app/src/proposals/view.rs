@@ -377,24 +377,6 @@ impl App {
 }
 
 impl App {
-    /// Active members as (id, name), for choosing co-signers.
-    pub async fn member_choices(&self, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
-        if !can(actor, Action::PickMembers, Resource::Any) {
-            return Err(AppError::Forbidden);
-        }
-        let mut c = self.db.acquire().await?;
-        let mut out = Vec::new();
-        let mut after = 0;
-        loop {
-            let f = eline_storage::members::Filter { after_id: Some(after), ..Default::default() };
-            let page = eline_storage::members::list(&mut c.ex(), actor.committee_id, &f, 1000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.member.id;
-            out.extend(page.into_iter().map(|r| (r.member.id, format!("{}（{}）", r.member.name, r.sector_name))));
-        }
-        Ok(out)
-    }
-
     /// The filed proposals of a session a proposal may be merged into (newest 200; office staff).
     pub async fn merge_targets(&self, actor: &Actor, session_id: i64) -> AppResult<Vec<Row>> {
         if !can(actor, Action::ProposalOffice, Resource::Any) {

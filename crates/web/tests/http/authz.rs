@@ -104,6 +104,8 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("GET",   "/api/v1/proposals/{id}/unit-suggestions",   [403, 200, 403, 403, 403, 401]),
     ("GET",   "/api/v1/search",                            [200, 200, 200, 200, 200, 401]),
     ("GET",   "/api/v1/search/similar",                    [200, 200, 200, 200, 200, 401]),
+    ("GET",   "/api/v1/pickers/members",                   [200, 200, 200, 403, 403, 401]),
+    ("GET",   "/api/v1/pickers/units",                     [200, 200, 200, 200, 200, 401]),
     ("GET",   "/api/v1/reply-templates",                   [403, 403, 403, 200, 403, 401]),
     ("POST",  "/api/v1/reply-templates",                   [403, 403, 403, 201, 403, 401]),
     ("POST",  "/api/v1/reply-templates/{id}/archive",      [403, 403, 403, 200, 403, 401]),
