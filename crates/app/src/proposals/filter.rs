@@ -4,7 +4,7 @@
 //! allows the actor.
 
 use eline_domain::policy::Scope;
-use eline_domain::proposal::{Kind, Queue, Status};
+use eline_domain::proposal::{Kind, ListSort, Queue, Status};
 use serde::{Deserialize, Serialize};
 
 use crate::params::{blank, flag, is_false};
@@ -31,6 +31,16 @@ pub struct ProposalFilter {
     /// Part of the title.
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    /// Proposals with this active handling unit (lead, co or split).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<i64>,
+    /// Proposals whose proposer is of this 界别 (sector id).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub sector_id: Option<i64>,
+    /// The order: newest | number (编号) | due (days left to reply). A session's list is by 编号
+    /// unless another order is asked for; otherwise newest first.
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub sort: Option<ListSort>,
     /// One of the office's work queues: objection | extension | to_close | lookback.
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub queue: Option<Queue>,
@@ -52,6 +62,12 @@ impl ProposalFilter {
     pub fn narrowed(&self) -> bool {
         let plain = ProposalFilter { scope: self.scope, cursor: None, limit: None, ..ProposalFilter::default() };
         ProposalFilter { cursor: None, limit: None, ..self.clone() } != plain
+    }
+
+    /// The order the list is read in: the one asked for; else by 编号 within a session, newest
+    /// first otherwise.
+    pub fn order(&self) -> ListSort {
+        self.sort.unwrap_or(if self.session_id.is_some() { ListSort::Number } else { ListSort::Newest })
     }
 
     /// The same list from its first page (links, the filter form's hidden fields).

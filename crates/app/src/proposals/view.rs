@@ -345,6 +345,7 @@ impl App {
         let limit = crate::limit(q.limit)?;
         let scope = q.scope.unwrap_or_else(|| policy::default_scope(actor));
         let rule = policy::proposal_scope(actor, scope).ok_or_else(|| AppError::field("scope", format!("无法查看“{}”", scope.label())))?;
+        let sort = q.order();
         let f = Filter {
             scope: Some(rule),
             status: q.status,
@@ -355,10 +356,21 @@ impl App {
             q: q.q.clone(),
             queue: q.queue,
             today: Some(super::config::fmt_date(super::today())),
-            before_id: crate::parse_cursor(q.cursor.as_deref())?,
+            unit_id: q.unit_id,
+            sector_id: q.sector_id,
+            sort,
+            before_id: None,
+            after: None,
+        };
+        let f = match q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => f,
+            Some(raw) => match sort.parse_cursor(raw).map_err(|e| AppError::Validation(vec![e]))? {
+                (None, id) => Filter { before_id: Some(id), ..f },
+                (Some(key), id) => Filter { after: Some((key, id)), ..f },
+            },
         };
         let mut items = self.list_rows(actor.committee_id, &f, limit + 1).await?;
-        Ok(Page::from_overfetch(&mut items, limit, |r| r.id.to_string()))
+        Ok(Page::from_overfetch(&mut items, limit, |r| sort.cursor(r.id, r.number, r.due_on.as_deref())))
     }
 
     /// The rows of a list through the read cache (`cache.rs`): the key is the filter after the

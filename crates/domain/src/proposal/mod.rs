@@ -31,11 +31,13 @@ mod enums;
 mod machine;
 mod parties;
 mod rules;
+mod sort;
 
 pub use enums::*;
 pub use machine::*;
 pub use parties::*;
 pub use rules::*;
+pub use sort::*;
 
 #[cfg(test)]
 pub(crate) mod fixtures {

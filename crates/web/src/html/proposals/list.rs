@@ -10,7 +10,7 @@ use eline_app::{AppError, Page};
 use eline_domain::FieldError;
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{self, Action, Resource, Scope, can};
-use eline_domain::proposal::{Kind, Queue, Status};
+use eline_domain::proposal::{Kind, ListSort, Queue, Status};
 use eline_storage::directory::{Entry, Session};
 use eline_storage::proposals::Row;
 
@@ -36,7 +36,9 @@ struct ListPage {
     f: ProposalFilter,
     scopes: Vec<(Scope, &'static str)>,
     sessions: Vec<Session>,
+    /// The handling units and sectors the filter offers.
     units: Vec<Entry>,
+    sectors: Vec<Entry>,
     office: bool,
     stats: bool,
     can_write: bool,
@@ -68,6 +70,22 @@ impl ListPage {
     fn due_is(&self, days: i64) -> bool {
         self.f.due_within_days == Some(days)
     }
+    fn unit_is(&self, id: &i64) -> bool {
+        self.f.unit_id == Some(*id)
+    }
+    fn sector_is(&self, id: &i64) -> bool {
+        self.f.sector_id == Some(*id)
+    }
+    fn sorts(&self) -> &'static [ListSort] {
+        ListSort::ALL
+    }
+    fn sort_is(&self, s: &ListSort) -> bool {
+        self.f.order() == *s
+    }
+    /// The same list in another order, from its first page.
+    fn sorted(&self, s: &ListSort) -> String {
+        proposals_href(&ProposalFilter { sort: Some(*s), ..self.f.first_page() })
+    }
     fn text(&self) -> &str {
         self.f.q.as_deref().unwrap_or("")
     }
@@ -80,7 +98,8 @@ async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, err
     f.scope = Some(f.scope.unwrap_or_else(|| policy::default_scope(actor)));
     let page = state.app.list_proposals(actor, &f).await?;
     let office = office(actor);
-    let units = if office { state.app.directory_choices(actor, DirectoryKind::Unit).await? } else { vec![] };
+    let units = state.app.directory_choices(actor, DirectoryKind::Unit).await?;
+    let sectors = state.app.directory_choices(actor, DirectoryKind::Sector).await?;
     let sessions = state.app.list_sessions(actor, false, None, 50).await?.items;
     let l = Layout::page(state, user, "/proposals", "提案", &[]).await?;
     Ok(ListPage {
@@ -89,6 +108,7 @@ async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, err
         scopes: policy::proposal_scopes(actor),
         sessions,
         units,
+        sectors,
         office,
         stats: can(actor, Action::ViewProposalStats, Resource::Any),
         can_write: Kind::ALL.iter().any(|k| can(actor, Action::WriteProposal(*k), Resource::Any)),
