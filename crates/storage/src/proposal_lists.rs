@@ -235,6 +235,23 @@ pub async fn queues(ex: &mut Ex<'_>, committee_id: i64, unit_id: Option<i64>, to
     .unwrap_or_default())
 }
 
+/// Handling units with proposals overdue today (lead or split, not yet replied), most first:
+/// (unit id, unit name, overdue proposals).
+pub async fn overdue_units(ex: &mut Ex<'_>, committee_id: i64, today: &str, limit: i64) -> Result<Vec<(i64, String, i64)>> {
+    Ok(all!(
+        ex,
+        (i64, String, i64),
+        "SELECT u.id, u.name, COUNT(*) AS n
+         FROM proposal_units a JOIN proposals p ON p.id = a.proposal_id JOIN units u ON u.id = a.unit_id
+         WHERE p.committee_id = $1 AND a.active = TRUE AND a.role <> 'co' AND (a.replied_round IS NULL OR a.replied_round < p.round)
+           AND p.status IN ('assigned', 'rehandling') AND p.due_on < $2
+         GROUP BY u.id, u.name ORDER BY n DESC, u.name LIMIT $3",
+        committee_id,
+        today,
+        limit
+    )?)
+}
+
 /// Proposals waiting for a member's answer as co-signer, and replies waiting for their evaluation.
 pub async fn member_todo(ex: &mut Ex<'_>, member_id: i64) -> Result<(i64, i64)> {
     Ok(opt!(

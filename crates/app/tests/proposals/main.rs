@@ -3,6 +3,7 @@
 //! SQLite, or on PostgreSQL when ELINE_TEST_DATABASE_URL is set.
 
 mod lists;
+mod overview;
 mod property;
 mod story;
 mod support;
