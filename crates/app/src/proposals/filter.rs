@@ -58,12 +58,6 @@ impl ProposalFilter {
         ProposalFilter { scope: Some(scope), ..ProposalFilter::default() }
     }
 
-    /// Whether anything narrows the list beyond its scope (the page opens its filter box).
-    pub fn narrowed(&self) -> bool {
-        let plain = ProposalFilter { scope: self.scope, cursor: None, limit: None, ..ProposalFilter::default() };
-        ProposalFilter { cursor: None, limit: None, ..self.clone() } != plain
-    }
-
     /// The order the list is read in: the one asked for; else by 编号 within a session, newest
     /// first otherwise.
     pub fn order(&self) -> ListSort {

@@ -55,7 +55,8 @@ impl App {
         drop(c);
         let session_id = current.as_ref().map(|s| s.id);
         let stats = self.proposal_stats(actor, session_id).await?;
-        let key_list = ProposalFilter { scope: Some(Scope::All), key_only: true, session_id, sort: Some(ListSort::Due), limit: Some(200), ..Default::default() };
+        let key_list =
+            ProposalFilter { scope: Some(Scope::All), key_only: true, session_id, sort: Some(ListSort::Due), limit: Some(200), ..Default::default() };
         let mut key = self.list_proposals(actor, &key_list).await?.items;
         let key_total = key.len();
         key.truncate(10);

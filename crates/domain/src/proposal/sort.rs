@@ -81,7 +81,9 @@ mod tests {
 
     #[test]
     fn a_forged_cursor_is_refused_in_chinese() {
-        for (sort, raw) in [(ListSort::Number, "x~1"), (ListSort::Number, "12"), (ListSort::Due, "2026-13-01~1"), (ListSort::Due, "'; --~1"), (ListSort::Newest, "1~2")] {
+        for (sort, raw) in
+            [(ListSort::Number, "x~1"), (ListSort::Number, "12"), (ListSort::Due, "2026-13-01~1"), (ListSort::Due, "'; --~1"), (ListSort::Newest, "1~2")]
+        {
             assert_eq!(sort.parse_cursor(raw).unwrap_err().message, "分页游标无效", "{raw}");
         }
     }

@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use eline_app::home::HomeCounts;
-use eline_domain::Role;
 use eline_app::proposals::{LeaderOverview, ProposalFilter};
+use eline_domain::Role;
 use eline_domain::policy::{self, Action, Resource, Scope, can};
 use eline_domain::proposal::{ListSort, Status};
 

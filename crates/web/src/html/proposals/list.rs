@@ -86,6 +86,34 @@ impl ListPage {
     fn sorted(&self, s: &ListSort) -> String {
         proposals_href(&ProposalFilter { sort: Some(*s), ..self.f.first_page() })
     }
+    /// What narrows the list, as the closed filter box's summary says it ("届次：十三届五次会议 · 重点提案").
+    fn filter_summary(&self) -> String {
+        let f = &self.f;
+        let name = |list: &[Entry], id: Option<i64>| id.and_then(|id| list.iter().find(|e| e.id == id)).map(|e| e.name.clone());
+        let mut parts = Vec::new();
+        if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            parts.push(format!("标题含“{}”", q.trim()));
+        }
+        if let Some(s) = f.status {
+            parts.push(s.label().to_string());
+        }
+        if let Some(s) = f.session_id.and_then(|id| self.sessions.iter().find(|s| s.id == id)) {
+            parts.push(s.name());
+        }
+        if let Some(u) = name(&self.units, f.unit_id) {
+            parts.push(u);
+        }
+        if let Some(s) = name(&self.sectors, f.sector_id) {
+            parts.push(s);
+        }
+        if let Some(d) = f.due_within_days {
+            parts.push(if d <= 0 { "已超期".to_string() } else { format!("{d}天内到期") });
+        }
+        if f.key_only {
+            parts.push("重点提案".into());
+        }
+        parts.join(" · ")
+    }
     fn text(&self) -> &str {
         self.f.q.as_deref().unwrap_or("")
     }
