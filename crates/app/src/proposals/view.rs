@@ -271,6 +271,39 @@ impl App {
         Ok(after)
     }
 
+    /// Deletes one of the actor's own drafts (删除草稿): nobody else has seen it, so it goes with
+    /// its co-signer invitations, files and timeline; the audit log keeps its last text. A
+    /// submitted proposal is withdrawn (撤回), never deleted. `version` None: as it is now.
+    pub async fn delete_draft(&self, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<()> {
+        let mut tx = self.db.begin().await?;
+        let l = Loaded::load(&mut tx.ex(), actor.committee_id, id).await?;
+        if !l.visible_to(actor) {
+            return Err(AppError::NotFound);
+        }
+        if !l.standing(actor).proposer {
+            return Err(AppError::Forbidden);
+        }
+        if l.status() != Status::Draft {
+            return Err(AppError::InvalidTransition("只有草稿可以删除；已提交的提案可以撤回".into()));
+        }
+        let expected = version.unwrap_or(l.p.version);
+        if !proposals::delete_draft(&mut tx.ex(), actor.committee_id, id, expected).await? {
+            return Err(AppError::VersionConflict);
+        }
+        let change = Change {
+            record: RecordRef::proposal(id),
+            action: "delete",
+            summary: format!("删除草稿“{}”", l.p.title),
+            before: snapshot(&l.p),
+            after: None,
+            timeline: None,
+            topics: ProposalFlow::TOPICS,
+        };
+        change::record(&mut tx, actor, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// One proposal with everything recorded about it, as the actor may see it.
     pub async fn get_proposal(&self, actor: &Actor, id: i64) -> AppResult<ProposalView> {
         let mut c = self.db.acquire().await?;
@@ -302,7 +335,7 @@ impl App {
         // Units see co-units' opinions and their own part; proposers see units and replies.
         let mut allowed_actions: Vec<&'static str> = allowed(&facts, &who).into_iter().map(Act::as_str).collect();
         if status == Status::Draft && who.proposer {
-            allowed_actions.push("edit");
+            allowed_actions.extend(["edit", "delete"]);
         }
         let mut view = ProposalView {
             access: access.as_str(),

@@ -66,7 +66,7 @@ async fn an_individual_proposal_goes_from_draft_through_filing_assignment_and_re
     let roles: Vec<(i64, &str, bool)> = v.assignments.iter().map(|a| (a.unit_id, a.role.as_str(), a.active)).collect();
     assert_eq!(roles, [(lead, "lead", true), (co, "co", true)]);
     let (lead_name, co_name) = (v.assignments[0].unit_name.clone(), v.assignments[1].unit_name.clone());
-    assert_eq!(w.last_note(id).await, format!("交办：{lead_name}（主办）、{co_name}（会办）；答复期限{due_on}（3个月）；请抓紧办理"));
+    assert_eq!(w.last_note(id).await, format!("交办至{lead_name}（主办）、{co_name}（会办），答复期限{due_on}（3个月）；请抓紧办理"));
     assert_eq!(w.allowed(&w.unit, id).await, ["object", "contact", "request_extension", "reply"]);
     assert_eq!(w.allowed(&w.unit_b, id).await, ["object", "contact", "co_opinion"]);
     assert_eq!(w.view(&w.unit_b, id).await.my_unit_role.as_deref(), Some("co"));
@@ -477,7 +477,7 @@ async fn a_unit_objects_within_the_window_and_after_reassignment_only_the_new_un
     let rows: Vec<(i64, bool)> = v.assignments.iter().map(|a| (a.unit_id, a.active)).collect();
     assert_eq!(rows, [(new, true), (w.uid(&w.unit), false)]);
     let new_name = v.assignments[0].unit_name.clone();
-    assert_eq!(w.last_note(id).await, format!("重新交办：{new_name}（主办）；答复期限{due_on}（3个月）"));
+    assert_eq!(w.last_note(id).await, format!("重新交办至{new_name}（主办），答复期限{due_on}（3个月）"));
 
     // The old unit still reads what it handled, but has nothing left to do.
     let old_view = w.view(&w.unit, id).await;

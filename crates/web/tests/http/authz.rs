@@ -72,6 +72,7 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("GET",   "/api/v1/proposals/stats",                   [403, 200, 403, 403, 200, 401]),
     ("GET",   "/api/v1/proposals/{id}",                    [404, 200, 200, 404, 200, 401]),
     ("PATCH", "/api/v1/proposals/{id}",                    [404, 403, 409, 404, 403, 401]),
+    ("DELETE","/api/v1/proposals/{id}",                    [404, 403, 409, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/submit",             [404, 403, 409, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/cosign",             [404, 403, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/withdraw",           [404, 403, 409, 404, 403, 401]),

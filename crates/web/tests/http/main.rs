@@ -14,6 +14,7 @@ mod configuration;
 mod devices;
 mod homes;
 mod imports;
+mod messages;
 mod overload;
 mod pages;
 mod pickers;

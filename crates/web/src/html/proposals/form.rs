@@ -169,3 +169,12 @@ pub(super) async fn update(State(state): State<AppState>, user: PageUser, PagePa
         Err(e) => Ok(render_invalid(&form_page(&state, &user, Some(id), f, form_errors(e)?).await?)),
     }
 }
+
+/// 删除草稿: the proposer's own draft, after the page's confirmation.
+pub(super) async fn delete(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let title = state.app.get_proposal(&user.actor, id).await?.proposal.title;
+    state.app.delete_draft(&user.actor, id, f.get("version").parse().ok()).await?;
+    flash(&user.session, &format!("已删除草稿“{title}”")).await;
+    Ok(Redirect::to("/proposals?scope=mine").into_response())
+}
