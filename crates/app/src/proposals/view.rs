@@ -233,16 +233,7 @@ impl App {
     /// Edits a draft (only its proposer, only while a draft).
     pub async fn update_draft(&self, actor: &Actor, id: i64, version: i64, input: &DraftInput) -> AppResult<Proposal> {
         let mut tx = self.db.begin().await?;
-        let l = Loaded::load(&mut tx.ex(), actor.committee_id, id).await?;
-        if !l.visible_to(actor) {
-            return Err(AppError::NotFound);
-        }
-        if !l.standing(actor).proposer {
-            return Err(AppError::Forbidden);
-        }
-        if l.status() != Status::Draft {
-            return Err(AppError::InvalidTransition("只有草稿可以修改；已提交的提案请先联系政协机关退回".into()));
-        }
+        let l = own_draft(&mut tx.ex(), actor, id, "只有草稿可以修改；已提交的提案请先联系政协机关退回").await?;
         let kind = l.kind();
         let (config, _) = Config::load_today(&mut tx.ex(), actor.committee_id).await?;
         let input = DraftInput { kind: Some(kind.as_str().into()), organization_id: input.organization_id.or(l.p.organization_id), ..input.clone() };
@@ -276,16 +267,7 @@ impl App {
     /// submitted proposal is withdrawn (撤回), never deleted. `version` None: as it is now.
     pub async fn delete_draft(&self, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<()> {
         let mut tx = self.db.begin().await?;
-        let l = Loaded::load(&mut tx.ex(), actor.committee_id, id).await?;
-        if !l.visible_to(actor) {
-            return Err(AppError::NotFound);
-        }
-        if !l.standing(actor).proposer {
-            return Err(AppError::Forbidden);
-        }
-        if l.status() != Status::Draft {
-            return Err(AppError::InvalidTransition("只有草稿可以删除；已提交的提案可以撤回".into()));
-        }
+        let l = own_draft(&mut tx.ex(), actor, id, "只有草稿可以删除；已提交的提案可以撤回").await?;
         let expected = version.unwrap_or(l.p.version);
         if !proposals::delete_draft(&mut tx.ex(), actor.committee_id, id, expected).await? {
             return Err(AppError::VersionConflict);
@@ -419,6 +401,22 @@ impl App {
             .await?;
         Ok(rows.as_ref().clone())
     }
+}
+
+/// The actor's own draft: not found unless they may see it, forbidden unless they wrote it,
+/// `refusal` once it is no longer a draft.
+async fn own_draft(ex: &mut eline_storage::Ex<'_>, actor: &Actor, id: i64, refusal: &str) -> AppResult<Loaded> {
+    let l = Loaded::load(ex, actor.committee_id, id).await?;
+    if !l.visible_to(actor) {
+        return Err(AppError::NotFound);
+    }
+    if !l.standing(actor).proposer {
+        return Err(AppError::Forbidden);
+    }
+    if l.status() != Status::Draft {
+        return Err(AppError::InvalidTransition(refusal.into()));
+    }
+    Ok(l)
 }
 
 impl App {
