@@ -32,7 +32,7 @@ pub use flow::ProposalFlow;
 pub use history::COLUMNS as HISTORY_COLUMNS;
 pub use inputs::*;
 pub use letter::Letter;
-pub use overview::{LeaderOverview, OverdueUnit};
+pub use overview::{LeaderOverview, OverdueUnit, StatusTally};
 pub use public::PublicProposal;
 pub use stats::{Catalogue, CatalogueItem, ClassCount, Figures, GroupStats, ProposalStats, StatusCount, UnitStats, percent, rate};
 pub use view::{DraftInput, ProposalHome, ProposalView};

@@ -63,3 +63,27 @@ impl App {
         Ok(LeaderOverview { session_id, session_name: stats.scope_name, figures: stats.totals, overdue, overdue_units, key, key_total })
     }
 }
+
+/// How many proposals of a session are in one status (drafts left out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusTally {
+    pub status: eline_domain::proposal::Status,
+    pub count: i64,
+}
+
+impl App {
+    /// A session's proposals by status, in the order of the workflow (the office's list shows it
+    /// as one line above the table); refused to those who do not read statistics.
+    pub async fn session_tally(&self, actor: &Actor, session_id: i64) -> AppResult<Vec<StatusTally>> {
+        if !can(actor, Action::ViewProposalStats, Resource::Any) {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.acquire().await?;
+        let counts = eline_storage::proposals::count_by_status(&mut c.ex(), actor.committee_id, Some(session_id)).await?;
+        Ok(eline_domain::proposal::Status::ALL
+            .iter()
+            .filter(|s| **s != eline_domain::proposal::Status::Draft)
+            .filter_map(|s| counts.iter().find(|(name, _)| name == s.as_str()).map(|(_, n)| StatusTally { status: *s, count: *n }))
+            .collect())
+    }
+}

@@ -79,6 +79,14 @@ async fn a_session_lists_by_number_and_every_order_pages_without_gaps_or_repeats
         assert!(of_sector.iter().any(|r| r.id == p.id));
     }
     assert!(of_sector.iter().all(|r| r.proposer_name.is_some()), "collective proposals have no proposer's 界别");
+    // The office's one-line tally of the session agrees with the list, status by status.
+    let tally = w.app.session_tally(&w.staff, session).await.expect("tally");
+    assert!(tally.iter().any(|t| t.status == eline_domain::proposal::Status::Assigned && t.count >= 2));
+    for t in &tally {
+        let listed = walk(&w, &w.staff, ProposalFilter { status: Some(t.status), ..in_session.clone() }, 200).await.len();
+        assert_eq!(listed as i64, t.count, "{:?}", t.status);
+    }
+    assert!(w.app.session_tally(&w.member, session).await.is_err(), "members do not read the office's tally");
     // A forged cursor is a Chinese refusal, not an error page.
     let bad = ProposalFilter { sort: Some(ListSort::Number), cursor: Some("1 OR 1=1".into()), ..Default::default() };
     let e = w.app.list_proposals(&w.staff, &bad).await.unwrap_err();

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use eline_app::proposals::{AssignInput, ProposalFilter};
+use eline_app::proposals::{AssignInput, ProposalFilter, StatusTally};
 use eline_app::{AppError, Page};
 use eline_domain::FieldError;
 use eline_domain::org::DirectoryKind;
@@ -40,6 +40,8 @@ struct ListPage {
     units: Vec<Entry>,
     sectors: Vec<Entry>,
     office: bool,
+    /// The session's proposals by status (the office, a session chosen): one line above the table.
+    tally: Vec<StatusTally>,
     stats: bool,
     can_write: bool,
     errors: Errors,
@@ -87,6 +89,13 @@ impl ListPage {
         proposals_href(&ProposalFilter { sort: Some(*s), ..self.f.first_page() })
     }
     /// What narrows the list, as the closed filter box's summary says it ("届次：十三届五次会议 · 重点提案").
+    /// The list narrowed to one status (the tally's links).
+    fn with_status(&self, s: &Status) -> String {
+        proposals_href(&ProposalFilter { status: Some(*s), ..self.f.first_page() })
+    }
+    fn tally_total(&self) -> i64 {
+        self.tally.iter().map(|t| t.count).sum()
+    }
     fn filter_summary(&self) -> String {
         let f = &self.f;
         let name = |list: &[Entry], id: Option<i64>| id.and_then(|id| list.iter().find(|e| e.id == id)).map(|e| e.name.clone());
@@ -128,6 +137,12 @@ async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, err
     let office = office(actor);
     let units = state.app.directory_choices(actor, DirectoryKind::Unit).await?;
     let sectors = state.app.directory_choices(actor, DirectoryKind::Sector).await?;
+    let stats = can(actor, Action::ViewProposalStats, Resource::Any);
+    // The office's whole list of a session (leaders' lists leave out what is not filed).
+    let tally = match f.session_id {
+        Some(s) if office && f.scope == Some(Scope::All) => state.app.session_tally(actor, s).await?,
+        _ => vec![],
+    };
     let sessions = state.app.list_sessions(actor, false, None, 50).await?.items;
     let l = Layout::page(state, user, "/proposals", "提案", &[]).await?;
     Ok(ListPage {
@@ -138,7 +153,8 @@ async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, err
         units,
         sectors,
         office,
-        stats: can(actor, Action::ViewProposalStats, Resource::Any),
+        tally,
+        stats,
         can_write: Kind::ALL.iter().any(|k| can(actor, Action::WriteProposal(*k), Resource::Any)),
         errors,
         f,
