@@ -41,6 +41,8 @@ pub struct Filter {
     pub due_by: Option<String>,
     /// Part of the title.
     pub q: Option<String>,
+    /// 提案分类 (exactly).
+    pub category: Option<String>,
     /// One of the office's work queues.
     pub queue: Option<Queue>,
     /// Today (YYYY-MM-DD), for the to_close queue.
@@ -128,6 +130,9 @@ fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
     }
     if let Some(words) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         q.sql(" AND p.title LIKE ").arg(Arg::Text(format!("%{}%", words.replace(['%', '_'], ""))));
+    }
+    if let Some(v) = &f.category {
+        q.sql(" AND p.category = ").arg(Arg::Text(v.clone()));
     }
     if let Some(v) = f.before_id {
         q.sql(if by_unit { " AND a.proposal_id < " } else { " AND p.id < " }).arg(Arg::I64(v));
