@@ -31,6 +31,8 @@ struct FormPage {
     errors: Errors,
     hint: Option<&'static str>,
     rules: ProposalRules,
+    /// The unit directory, for the suggested units (建议承办单位).
+    units: Vec<Entry>,
 }
 
 impl FormPage {
@@ -62,7 +64,8 @@ async fn form_page(state: &AppState, user: &PageUser, id: Option<i64>, f: FormDa
     let sessions = state.app.list_sessions(&user.actor, false, None, 20).await?.items;
     let hint = eline_domain::proposal::Text { title: f.get("title").to_string(), body: String::new() }.one_matter_hint();
     let rules = state.app.current_proposal_rules(&user.actor).await?;
-    Ok(FormPage { l, id, f, members, organizations, sessions, collective, errors, hint, rules })
+    let units = state.app.directory_choices(&user.actor, DirectoryKind::Unit).await?;
+    Ok(FormPage { l, id, f, members, organizations, sessions, collective, errors, hint, rules, units })
 }
 
 fn draft_of(f: &FormData) -> DraftInput {
@@ -73,12 +76,22 @@ fn draft_of(f: &FormData) -> DraftInput {
         cosigner_ids: f.ints("cosigner_ids"),
         organization_id: f.get("organization_id").parse().ok(),
         session_id: f.get("session_id").parse().ok(),
+        category: f.opt("category"),
+        occasion: f.opt("occasion"),
+        suggested_unit_ids: f.ints("suggested_unit_ids"),
+        publish_consent: match f.get("publish_consent") {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
     }
 }
 
 pub(super) async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     let kind = if can(&user.actor, Action::WriteProposal(Kind::Individual), Resource::Any) { Kind::Individual } else { Kind::Collective };
-    Ok(render(&form_page(&state, &user, None, FormData(vec![("kind".into(), kind.as_str().into())]), Errors::default()).await?))
+    // A new proposal is a plenary one (大会提案) unless the proposer says otherwise.
+    let start = FormData(vec![("kind".into(), kind.as_str().into()), ("occasion".into(), "plenary".into())]);
+    Ok(render(&form_page(&state, &user, None, start, Errors::default()).await?))
 }
 
 pub(super) async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
@@ -115,6 +128,10 @@ pub(super) async fn edit_form(State(state): State<AppState>, user: PageUser, Pag
         pairs.push(("organization_id".into(), o.to_string()));
     }
     pairs.extend(v.cosigners.iter().map(|c| ("cosigner_ids".to_string(), c.member_id.to_string())));
+    pairs.extend(v.suggested_units.iter().map(|(u, _)| ("suggested_unit_ids".to_string(), u.to_string())));
+    pairs.extend(v.proposal.category.iter().map(|c| ("category".to_string(), c.clone())));
+    pairs.extend(v.proposal.occasion.iter().map(|o| ("occasion".to_string(), o.clone())));
+    pairs.extend(v.proposal.publish_consent.map(|c| ("publish_consent".to_string(), c.to_string())));
     Ok(render(&form_page(&state, &user, Some(id), FormData(pairs), Errors::default()).await?))
 }
 
