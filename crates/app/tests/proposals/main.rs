@@ -2,6 +2,7 @@
 //! machine (`story`), and random action sequences checked against the table (`property`). Runs on
 //! SQLite, or on PostgreSQL when ELINE_TEST_DATABASE_URL is set.
 
+mod fields;
 mod property;
 mod story;
 mod support;
