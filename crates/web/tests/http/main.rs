@@ -15,6 +15,7 @@ mod devices;
 mod imports;
 mod overload;
 mod pages;
+mod proposal_fields;
 mod proposals;
 mod search;
 mod security;
