@@ -324,13 +324,7 @@ async fn the_reply_rate_counts_assigned_proposals_and_the_survey_gives_contact_a
     let survey = |before: &str, during: &str| json!({"contact_before": before, "contact_during": during, "attitude": "satisfied", "result": "satisfied"});
     // 1 and 2 were rated without the table: they stay outside the base of both rates.
     let categorized = async |title: &str, category: &str| {
-        let input = DraftInput {
-            title: title.into(),
-            body: BODY.into(),
-            session_id: Some(w.session),
-            category: Some(category.into()),
-            ..Default::default()
-        };
+        let input = DraftInput { title: title.into(), body: BODY.into(), session_id: Some(w.session), category: Some(category.into()), ..Default::default() };
         let id = w.app.create_proposal(&w.member, &input).await.expect("draft").id;
         w.act(&w.member, id, "submit", json!({})).await;
         w.file(id).await;

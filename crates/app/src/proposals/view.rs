@@ -361,7 +361,9 @@ impl App {
         let text = Text { title: l.p.title.clone(), body: String::new() };
         // The proposer's contact details: the office and the units handling it, no one else.
         let proposer_contact = match l.p.proposer_member_id {
-            Some(m) if access == Access::Full && (who.staff || who.unit_role.is_some()) => proposals::proposer_contact(&mut c.ex(), actor.committee_id, m).await?,
+            Some(m) if access == Access::Full && (who.staff || who.unit_role.is_some()) => {
+                proposals::proposer_contact(&mut c.ex(), actor.committee_id, m).await?
+            }
             _ => None,
         };
         let suggested_units = proposals::suggested_units(&mut c.ex(), id).await?;

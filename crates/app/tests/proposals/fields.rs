@@ -131,7 +131,7 @@ async fn a_lead_unit_replying_before_a_co_units_opinion_is_warned_and_must_confi
     let w = World::new().await;
     let p = w.assigned("关于推进垃圾分类的提案").await;
     let co_name = w.view(&w.staff, p.id).await.assignments[1].unit_name.clone();
-    assert_eq!(w.view(&w.unit, p.id).await.pending_co_opinions, [co_name.clone()]);
+    assert_eq!(w.view(&w.unit, p.id).await.pending_co_opinions, std::slice::from_ref(&co_name));
     let plain = json!({"class": "A", "text": "经研究，答复如下……", "signer": SIGNER});
     let err = w.refused(&w.unit, p.id, "reply", plain.clone()).await;
     assert!(

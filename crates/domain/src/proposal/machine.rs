@@ -33,7 +33,9 @@ pub struct Facts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     Submit,
-    Cosign { accept: bool },
+    Cosign {
+        accept: bool,
+    },
     Withdraw,
     Review(Decision),
     Assign,

@@ -84,11 +84,9 @@ impl StatsPage {
     /// The list of the category's proposals (this session).
     fn category_href(&self, name: &str) -> String {
         match self.all {
-            Some(_) if name != "未分类" => proposals_href(&ProposalFilter {
-                category: Some(name.to_string()),
-                session_id: self.s.session_id,
-                ..ProposalFilter::scope(Scope::All)
-            }),
+            Some(_) if name != "未分类" => {
+                proposals_href(&ProposalFilter { category: Some(name.to_string()), session_id: self.s.session_id, ..ProposalFilter::scope(Scope::All) })
+            }
             _ => String::new(),
         }
     }

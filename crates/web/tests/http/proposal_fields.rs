@@ -52,10 +52,14 @@ async fn a_proposal_carries_its_category_occasion_suggested_units_consent_and_th
     let mut confirmed = reply.clone();
     confirmed["confirm_without_co_opinions"] = json!(true);
     json_of(unit.post(&format!("/api/v1/proposals/{id}/reply"), &confirmed).await, 200).await;
-    let survey = json!({"satisfaction": "satisfied", "contact_before": "face_to_face", "contact_during": "none", "attitude": "satisfied", "result": "satisfied"});
+    let survey =
+        json!({"satisfaction": "satisfied", "contact_before": "face_to_face", "contact_during": "none", "attitude": "satisfied", "result": "satisfied"});
     let v = json_of(member.post(&format!("/api/v1/proposals/{id}/evaluate"), &survey).await, 200).await;
     let e = &v["evaluations"][0];
-    assert_eq!((&e["contact_before"], &e["contact_during"], &e["attitude"], &e["result"]), (&json!("face_to_face"), &json!("none"), &json!("satisfied"), &json!("satisfied")));
+    assert_eq!(
+        (&e["contact_before"], &e["contact_during"], &e["attitude"], &e["result"]),
+        (&json!("face_to_face"), &json!("none"), &json!("satisfied"), &json!("satisfied"))
+    );
     assert!(v["proposer_contact"].is_null());
 }
 

@@ -137,8 +137,7 @@ impl ProposalAction for KeepAssignmentInput {
     /// objection's reason stays in the timeline.
     async fn apply(&self, cx: &mut Cx<'_, ProposalFlow>) -> AppResult<String> {
         let reason = required("reason", "维持原交办的理由", &self.reason, 500)?;
-        let objecting: Vec<String> =
-            cx.loaded.l.assignments.iter().filter(|a| a.active && a.objection_reason.is_some()).map(|a| a.unit_name.clone()).collect();
+        let objecting: Vec<String> = cx.loaded.l.assignments.iter().filter(|a| a.active && a.objection_reason.is_some()).map(|a| a.unit_name.clone()).collect();
         proposals::clear_objections(&mut cx.tx.ex(), cx.loaded.p.id).await?;
         cx.loaded.p.objection_open = false;
         let due = cx.loaded.p.due_on.clone().unwrap_or_default();
