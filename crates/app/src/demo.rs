@@ -183,7 +183,17 @@ impl App {
             let body = format!(
                 "{title}。\n近年来，我市在这方面做了大量工作，取得了一定成效，但仍存在统筹不够、投入不足、机制不健全等问题，群众反映较多。\n为此建议：一是加强统筹规划，明确牵头部门和时间表；二是加大资金和政策支持力度；三是建立健全考核评估和公众参与机制，定期通报进展。"
             );
-            let draft = DraftInput { title: title.to_string(), body, kind: Some("individual".into()), ..Default::default() };
+            let categories = ["经济建设", "社会建设", "生态文明建设", "文化建设", "政治建设"];
+            let draft = DraftInput {
+                title: title.to_string(),
+                body,
+                kind: Some("individual".into()),
+                category: Some(categories[i % categories.len()].into()),
+                occasion: Some(if i % 4 == 3 { "regular" } else { "plenary" }.into()),
+                suggested_unit_ids: vec![unit_id],
+                publish_consent: Some(i % 5 != 4),
+                ..Default::default()
+            };
             let id = self.create_proposal(&member, &draft).await?.id;
             let stage = i % 7;
             if stage == 0 {
@@ -209,7 +219,14 @@ impl App {
                 continue; // waiting for the member's evaluation
             }
             let satisfaction = if stage == 5 { "satisfied" } else { "basically_satisfied" };
-            let evaluation = EvaluateInput { satisfaction: satisfaction.into(), ..Default::default() };
+            let evaluation = EvaluateInput {
+                satisfaction: satisfaction.into(),
+                contact_before: Some(if i % 2 == 0 { "face_to_face" } else { "phone" }.into()),
+                contact_during: Some("phone".into()),
+                attitude: Some("satisfied".into()),
+                result: Some(satisfaction.into()),
+                ..Default::default()
+            };
             self.act(&member, id, None, ActionInput::Evaluate(evaluation)).await?;
         }
         Ok(titles.len())

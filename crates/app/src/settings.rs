@@ -166,13 +166,14 @@ impl App {
         let rules = ProposalRules {
             reply_classes: rules.reply_classes.iter().map(|(c, w)| (c.trim().to_string(), w.trim().to_string())).collect(),
             rejection_reasons: rules.rejection_reasons.iter().map(|r| r.trim().to_string()).collect(),
+            categories: rules.categories.iter().map(|c| c.trim().to_string()).collect(),
             ..rules.clone()
         };
         rules.check()?;
         let value = serde_json::to_string(&rules).map_err(|e| AppError::Internal(e.to_string()))?;
         let mut tx = self.db.begin().await?;
         settings::put(&mut tx.ex(), actor.committee_id, RULES_KEY, i64::from(year), &value).await?;
-        let summary = format!("修改{year}年起的提案答复类别、不立案理由和字数要求");
+        let summary = format!("修改{year}年起的提案答复类别、不立案理由、提案分类和字数要求");
         audit_write(&mut tx, Some(actor), "settings_changed", "settings", None, summary, None, serde_json::from_str(&value).ok()).await?;
         tx.commit().await?;
         Ok(())

@@ -50,6 +50,8 @@ async fn past_proposals_come_in_closed_with_numbers_units_classes_and_satisfacti
             ("主办单位", demo_data::UNITS[3]),
             ("答复类别", "A"),
             ("满意度", "满意"),
+            ("提案分类", "社会建设"),
+            ("提案性质", "平时提案"),
         ]),
         row(&[
             ("届次*", "十三届二次会议"),
@@ -86,6 +88,8 @@ async fn past_proposals_come_in_closed_with_numbers_units_classes_and_satisfacti
     assert_eq!((v.evaluations[0].satisfaction.as_str(), v.evaluations[0].decisive), ("satisfied", true));
     assert_eq!(v.events.len(), 1);
     assert!(v.events[0].note.starts_with("导入历史提案"));
+    // The optional columns of issue 12: category and occasion when given; consent unknown.
+    assert_eq!((v.proposal.category.as_deref(), v.proposal.occasion.as_deref(), v.proposal.publish_consent), (Some("社会建设"), Some("regular"), None));
     let joint = app.get_proposal(&staff, list.iter().find(|r| r.title == titles[1]).unwrap().id).await.unwrap();
     assert_eq!(joint.cosigners[0].status, "confirmed");
     assert_eq!(joint.assignments.len(), 2);
@@ -122,8 +126,13 @@ async fn a_file_with_an_unknown_unit_or_a_duplicate_number_imports_nothing() {
         ("主办单位", "不存在的局"),
         ("答复类别", "A"),
     ]);
-    let rows = vec![good("1", &titles[0]), bad_unit, good("1", &titles[2])];
+    let mut bad_category = good("3", &titles[3]);
+    bad_category[HISTORY_COLUMNS.iter().position(|c| *c == "提案分类").unwrap()] = "党的建设".into();
+    bad_category[HISTORY_COLUMNS.iter().position(|c| *c == "提案性质").unwrap()] = "临时提案".into();
+    let rows = vec![good("1", &titles[0]), bad_unit, good("1", &titles[2]), bad_category];
     let ImportOutcome::Rejected(errors) = app.import_proposal_history(&staff, "x.xlsx", &xlsx(rows)).await.unwrap() else { panic!("imported") };
+    assert!(errors.iter().any(|e| e.row == 5 && e.column == "提案分类" && e.message.contains("党的建设")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.row == 5 && e.column == "提案性质"), "{errors:?}");
     assert!(errors.iter().any(|e| e.row == 3 && e.column == "主办单位" && e.message.contains("不存在的局")), "{errors:?}");
     assert!(errors.iter().any(|e| e.row == 4 && e.column == "编号"), "{errors:?}");
     assert!(app.list_proposals(&staff, &ProposalFilter::default()).await.unwrap().items.is_empty(), "nothing was imported");

@@ -79,6 +79,7 @@ impl World {
             cosigner_ids: cosigners,
             organization_id: (kind == "collective").then_some(self.org),
             session_id: Some(session),
+            ..Default::default()
         };
         self.app.create_proposal(who, &input).await.expect("create draft")
     }
@@ -98,7 +99,8 @@ impl World {
     }
 
     async fn reply(&self, id: i64, class: &str) {
-        self.act(&self.unit, id, "reply", json!({"class": class, "text": "经研究，具体答复如下……", "signer": "王建国"})).await;
+        let body = json!({"class": class, "text": "经研究，具体答复如下……", "signer": "王建国", "confirm_without_co_opinions": true});
+        self.act(&self.unit, id, "reply", body).await;
     }
 
     /// Moves the due date (as an earlier assignment would have), without an action.
@@ -310,4 +312,72 @@ async fn a_reply_is_on_time_until_midnight_beijing_time_of_the_due_date() {
     assert_eq!((s.totals.replied, s.totals.on_time), (2, 1), "{:?}", s.totals);
     let u = s.units.iter().find(|u| u.unit_id == w.units[0]).expect("the unit's row");
     assert_eq!((u.replied, u.on_time), (2, 1));
+}
+
+/// 办复率 is measured against the assigned proposals (a filed one waiting for assignment does not
+/// lower it); 沟通率 and 见面率 come from the proposers' 测评表 (ratings without one are left
+/// out); categories are counted in the committee's order; the default scope is the current session.
+#[tokio::test]
+async fn the_reply_rate_counts_assigned_proposals_and_the_survey_gives_contact_and_meeting_rates() {
+    let w = World::new().await;
+    session_with_known_outcomes(&w).await;
+    let survey = |before: &str, during: &str| json!({"contact_before": before, "contact_during": during, "attitude": "satisfied", "result": "satisfied"});
+    // 1 and 2 were rated without the table: they stay outside the base of both rates.
+    let categorized = async |title: &str, category: &str| {
+        let input = DraftInput { title: title.into(), body: BODY.into(), session_id: Some(w.session), category: Some(category.into()), ..Default::default() };
+        let id = w.app.create_proposal(&w.member, &input).await.expect("draft").id;
+        w.act(&w.member, id, "submit", json!({})).await;
+        w.file(id).await;
+        id
+    };
+    let p7 = categorized("关于推进垃圾分类的提案", "生态文明建设").await;
+    let p8 = categorized("关于建设城市书房的提案", "文化建设").await;
+    let p9 = categorized("关于加强河道治理的提案", "生态文明建设").await;
+    for (id, before, during) in [(p7, "face_to_face", "phone"), (p8, "none", "written")] {
+        w.act(&w.staff, id, "assign", json!({"lead_unit_id": w.units[0]})).await;
+        w.reply(id, "A").await;
+        let mut body = survey(before, during);
+        body["satisfaction"] = json!("satisfied");
+        w.act(&w.member, id, "evaluate", body).await;
+    }
+    // p9 stays filed, not assigned: it counts for 立案 but not for 办复率's base.
+    let t = w.stats(Some(w.session)).await;
+    let f = &t.totals;
+    assert_eq!((f.filed, f.assigned, f.replied), (6, 5, 4), "{f:?}");
+    assert_eq!(percent(f.reply_rate), "80.0%", "replied ÷ assigned, not ÷ filed (66.7%)");
+    assert_eq!(percent(f.on_time_rate), "60.0%");
+    assert_eq!((f.evaluated, f.surveyed, f.contacted, f.met), (4, 2, 2, 1), "{f:?}");
+    assert_eq!((percent(f.contact_rate), percent(f.meeting_rate)), ("100.0%".into(), "50.0%".into()));
+    // One more, where the unit never contacted the proposer.
+    let p10 = categorized("关于规范共享单车停放的提案", "社会建设").await;
+    w.act(&w.staff, p10, "assign", json!({"lead_unit_id": w.units[0]})).await;
+    w.reply(p10, "C").await;
+    let mut body = survey("none", "none");
+    body["satisfaction"] = json!("dissatisfied");
+    body["comment"] = json!("办理前后均未与我联系");
+    w.act(&w.member, p10, "evaluate", body).await;
+    let f = w.stats(Some(w.session)).await.totals;
+    assert_eq!((f.surveyed, f.contacted, f.met), (3, 2, 1));
+    assert_eq!((percent(f.contact_rate), percent(f.meeting_rate)), ("66.7%".into(), "33.3%".into()));
+
+    let s = w.stats(Some(w.session)).await;
+    let names: Vec<&str> = s.categories.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["经济建设", "政治建设", "文化建设", "社会建设", "生态文明建设", "其他", "未分类"]);
+    let eco = group(&s.categories, "生态文明建设");
+    assert_eq!((eco.submitted, eco.filed, eco.assigned, eco.replied, percent(eco.reply_rate)), (2, 2, 1, 1, "100.0%".into()));
+    assert_eq!(group(&s.categories, "未分类").submitted, 6);
+    assert_eq!(group(&s.categories, "经济建设").submitted, 0);
+    let listed: Vec<i64> = w
+        .app
+        .list_proposals(&w.staff, &serde_json::from_value(json!({"category": "生态文明建设"})).unwrap())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(listed, [p9, p7], "the list filter by category");
+
+    // The current session is the latest one: what pages and the API show by default.
+    assert_eq!(w.app.current_session_id(&w.staff).await.unwrap(), Some(w.other_session));
 }

@@ -281,6 +281,10 @@ async fn a_member_submits_staff_file_and_assign_the_unit_replies_and_the_member_
     wait_for_status(&browser, "已答复").await;
     let evaluate = action_form(id, "evaluate");
     let evaluate_form = browser.wait_for_element(&evaluate, DEFAULT_WAIT).await;
+    // The 测评表 first (办前/办中沟通, 办理态度, 办理结果), then the overall rating.
+    for (field, value) in [("contact_before", "face_to_face"), ("contact_during", "phone"), ("attitude", "satisfied"), ("result", "satisfied")] {
+        choose_radio(&browser, &format!("{evaluate} input[name={field}][value={value}]"), field).await;
+    }
     choose_radio(&browser, &format!("{evaluate} input[name=satisfaction][value=satisfied]"), "the 满意 radio").await;
     scroll_to(&browser, &evaluate_form).await;
     checkpoint(&browser, "10-member-rates").await;

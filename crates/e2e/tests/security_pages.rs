@@ -30,7 +30,8 @@ async fn published_proposal(base: &str) -> i64 {
     let reply = "经研究，我局已将集中充电设施建设列入年度民生实事，年内新建充电端口两万个，并会同消防部门开展联合整治。";
     unit.post(&format!("/api/v1/proposals/{id}/reply"), json!({"class": "B", "text": reply, "signer": "李明"})).await;
     member.post(&format!("/api/v1/proposals/{id}/evaluate"), json!({"satisfaction": "basically_satisfied", "comment": "希望加快进度"})).await;
-    staff.post(&format!("/api/v1/proposals/{id}/publish"), json!({"published": true})).await;
+    // The proposer did not state a 公开意愿: the office publishes with its reason.
+    staff.post(&format!("/api/v1/proposals/{id}/publish"), json!({"published": true, "override_reason": "作为办理范例公开"})).await;
     id
 }
 

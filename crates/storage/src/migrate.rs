@@ -94,6 +94,7 @@ pub const TABLES: &[&str] = &[
     "proposal_evaluations",
     "proposal_commitments",
     "proposal_supervisors",
+    "proposal_suggested_units",
     "attachments",
     "record_events",
     "record_links",

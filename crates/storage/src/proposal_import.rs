@@ -26,7 +26,7 @@ pub struct PastProposal {
 }
 
 /// The columns of `proposals`, in the order of `proposal_values`.
-const PROPOSAL_COLUMNS: [&str; 34] = [
+const PROPOSAL_COLUMNS: [&str; 37] = [
     "id",
     "committee_id",
     "session_id",
@@ -61,9 +61,12 @@ const PROPOSAL_COLUMNS: [&str; 34] = [
     "version",
     "created_at",
     "updated_at",
+    "category",
+    "occasion",
+    "publish_consent",
 ];
 
-fn proposal_values(p: &Proposal) -> [Val; 34] {
+fn proposal_values(p: &Proposal) -> [Val; 37] {
     [
         Val::Int(p.id),
         Val::Int(p.committee_id),
@@ -99,6 +102,9 @@ fn proposal_values(p: &Proposal) -> [Val; 34] {
         Val::Int(p.version),
         Val::Int(p.created_at),
         Val::Int(p.updated_at),
+        Val::OptText(p.category.clone()),
+        Val::OptText(p.occasion.clone()),
+        Val::OptBool(p.publish_consent),
     ]
 }
 

@@ -41,6 +41,8 @@ pub struct Filter {
     pub due_by: Option<String>,
     /// Part of the title.
     pub q: Option<String>,
+    /// 提案分类 (exactly).
+    pub category: Option<String>,
     /// One of the office's work queues.
     pub queue: Option<Queue>,
     /// Today (YYYY-MM-DD), for the to_close queue.
@@ -137,6 +139,9 @@ fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
     }
     if let Some(words) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         q.sql(" AND p.title LIKE ").arg(Arg::Text(format!("%{}%", words.replace(['%', '_'], ""))));
+    }
+    if let Some(v) = &f.category {
+        q.sql(" AND p.category = ").arg(Arg::Text(v.clone()));
     }
     if let Some(v) = f.unit_id {
         q.with(" AND EXISTS (SELECT 1 FROM proposal_units fu WHERE fu.proposal_id = p.id AND fu.unit_id = ? AND fu.active = TRUE)", Arg::I64(v));

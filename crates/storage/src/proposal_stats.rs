@@ -20,6 +20,8 @@ pub struct CountRow {
     /// The submitting organisation (collective proposals).
     pub organization_id: Option<i64>,
     pub organization_name: Option<String>,
+    /// 提案分类 (None: not classified).
+    pub category: Option<String>,
     pub n: i64,
 }
 
@@ -27,17 +29,18 @@ pub struct CountRow {
 /// their names as well took a second more).
 pub async fn counts(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<CountRow>> {
     let mut q = Query::new(
-        "SELECT g.status, g.kind, g.is_key, g.has_reply, s.id AS sector_id, s.name AS sector_name, o.id AS organization_id, o.name AS organization_name, g.n
+        "SELECT g.status, g.kind, g.is_key, g.has_reply, s.id AS sector_id, s.name AS sector_name, o.id AS organization_id, o.name AS organization_name,
+            g.category, g.n
          FROM (SELECT p.status, p.kind,
                  CAST(CASE WHEN p.is_key = TRUE THEN 1 ELSE 0 END AS BIGINT) AS is_key,
                  CAST(CASE WHEN EXISTS (SELECT 1 FROM proposal_replies r WHERE r.proposal_id = p.id) THEN 1 ELSE 0 END AS BIGINT) AS has_reply,
-                 m.sector_id, p.organization_id, COUNT(*) AS n
+                 m.sector_id, p.organization_id, p.category, COUNT(*) AS n
                FROM proposals p
                LEFT JOIN members m ON m.id = p.proposer_member_id",
     );
     scope(&mut q, " WHERE p.committee_id = ", committee_id, session_id);
     q.sql(
-        " GROUP BY 1, 2, 3, 4, 5, 6) g
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7) g
          LEFT JOIN sectors s ON s.id = g.sector_id
          LEFT JOIN organizations o ON o.id = g.organization_id
          ORDER BY g.status, g.kind",
@@ -133,17 +136,37 @@ pub async fn unit_assignments(ex: &mut Ex<'_>, committee_id: i64, session_id: Op
     Ok(q.fetch_all(ex).await?)
 }
 
+/// Evaluated proposals counted by the satisfaction of their latest decisive evaluation and what
+/// its 测评表 says of the contacts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct EvaluationGroup {
+    /// satisfied | basically_satisfied | dissatisfied
+    pub satisfaction: String,
+    /// 1 when the evaluation came with the 测评表.
+    pub surveyed: i64,
+    /// 1 when the unit contacted the proposer before or during handling (any way).
+    pub contacted: i64,
+    /// 1 when it met the proposer face to face (当面) before or during handling.
+    pub met: i64,
+    pub n: i64,
+}
+
 /// The latest decisive evaluation (the proposer's) of each evaluated proposal, counted by
-/// satisfaction (satisfied | basically_satisfied | dissatisfied).
-pub async fn evaluation_counts(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<(String, i64)>> {
+/// satisfaction (satisfied | basically_satisfied | dissatisfied) and its contacts.
+pub async fn evaluation_counts(ex: &mut Ex<'_>, committee_id: i64, session_id: Option<i64>) -> Result<Vec<EvaluationGroup>> {
     let mut q = Query::new(
-        "SELECT e.satisfaction, COUNT(*) AS n
+        "SELECT e.satisfaction,
+            CAST(CASE WHEN e.contact_before IS NOT NULL AND e.contact_during IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS surveyed,
+            CAST(CASE WHEN e.contact_before IN ('face_to_face', 'phone', 'written') OR e.contact_during IN ('face_to_face', 'phone', 'written')
+                 THEN 1 ELSE 0 END AS BIGINT) AS contacted,
+            CAST(CASE WHEN e.contact_before = 'face_to_face' OR e.contact_during = 'face_to_face' THEN 1 ELSE 0 END AS BIGINT) AS met,
+            COUNT(*) AS n
          FROM proposal_evaluations e
          JOIN (SELECT e2.proposal_id, MAX(e2.id) AS last_id
                FROM proposal_evaluations e2 JOIN proposals p ON p.id = e2.proposal_id",
     );
     scope(&mut q, " WHERE e2.decisive = TRUE AND p.committee_id = ", committee_id, session_id);
-    q.sql(" GROUP BY e2.proposal_id) l ON l.last_id = e.id GROUP BY e.satisfaction ORDER BY e.satisfaction");
+    q.sql(" GROUP BY e2.proposal_id) l ON l.last_id = e.id GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
     Ok(q.fetch_all(ex).await?)
 }
 

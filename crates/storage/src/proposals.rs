@@ -46,6 +46,12 @@ pub struct Proposal {
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// 提案分类, one of the committee's categories (`ProposalRules::categories`).
+    pub category: Option<String>,
+    /// plenary (大会提案) | regular (平时提案) — `eline_domain::proposal::Occasion`.
+    pub occasion: Option<String>,
+    /// 公开意愿: the proposer agrees to publication; None: not stated (older and imported ones).
+    pub publish_consent: Option<bool>,
 }
 
 pub struct NewProposal<'a> {
@@ -57,6 +63,9 @@ pub struct NewProposal<'a> {
     pub proposer_member_id: Option<i64>,
     pub organization_id: Option<i64>,
     pub created_by: i64,
+    pub category: Option<&'a str>,
+    pub occasion: Option<&'a str>,
+    pub publish_consent: Option<bool>,
 }
 
 pub async fn create(ex: &mut Ex<'_>, p: &NewProposal<'_>) -> Result<Proposal> {
@@ -64,8 +73,9 @@ pub async fn create(ex: &mut Ex<'_>, p: &NewProposal<'_>) -> Result<Proposal> {
     opt!(
         ex,
         Proposal,
-        "INSERT INTO proposals (committee_id, session_id, title, body, kind, proposer_member_id, organization_id, created_by, status, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', 1, $9, $9) RETURNING *",
+        "INSERT INTO proposals (committee_id, session_id, title, body, kind, proposer_member_id, organization_id, created_by, status, version, created_at, updated_at,
+            category, occasion, publish_consent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', 1, $9, $9, $10, $11, $12) RETURNING *",
         p.committee_id,
         p.session_id,
         p.title,
@@ -74,7 +84,10 @@ pub async fn create(ex: &mut Ex<'_>, p: &NewProposal<'_>) -> Result<Proposal> {
         p.proposer_member_id,
         p.organization_id,
         p.created_by,
-        now
+        now,
+        p.category,
+        p.occasion,
+        p.publish_consent
     )?
     .ok_or(StorageError::NotFound)
 }
@@ -92,7 +105,7 @@ pub async fn save(ex: &mut Ex<'_>, p: &Proposal, expected: i64) -> Result<Propos
             is_key = $9, published = $10, merged_into_id = $11, review_note = $12, converted_to = $13, handling_mode = $14, assigned_on = $15,
             due_on = $16, objection_open = $17, extension_requested = $18, extension_reason = $19, extended = $20, round = $21,
             dissatisfied_rounds = $22, cosign_due_on = $23, evaluation_due_on = $24, replied_on = $25, submitted_at = $26, filed_at = $27,
-            closed_at = $28, version = version + 1, updated_at = $29
+            closed_at = $28, version = version + 1, updated_at = $29, category = $33, occasion = $34, publish_consent = $35
          WHERE id = $30 AND committee_id = $31 AND version = $32 RETURNING *",
         p.session_id,
         p.number,
@@ -125,7 +138,10 @@ pub async fn save(ex: &mut Ex<'_>, p: &Proposal, expected: i64) -> Result<Propos
         now_micros(),
         p.id,
         p.committee_id,
-        expected
+        expected,
+        &p.category,
+        &p.occasion,
+        p.publish_consent
     )?;
     match row {
         Some(r) => Ok(r),
@@ -249,6 +265,12 @@ pub async fn set_objection(ex: &mut Ex<'_>, assignment_id: i64, reason: &str) ->
     Ok(())
 }
 
+/// Closes the objections of the current assignments (维持原交办); the timeline keeps their reasons.
+pub async fn clear_objections(ex: &mut Ex<'_>, proposal_id: i64) -> Result<()> {
+    run!(ex, "UPDATE proposal_units SET objection_reason = NULL WHERE proposal_id = $1 AND active = TRUE", proposal_id)?;
+    Ok(())
+}
+
 pub async fn set_replied(ex: &mut Ex<'_>, assignment_id: i64, round: i64) -> Result<()> {
     run!(ex, "UPDATE proposal_units SET replied_round = $1 WHERE id = $2", round, assignment_id)?;
     Ok(())
@@ -311,6 +333,26 @@ pub struct Evaluation {
     pub comment: Option<String>,
     pub decisive: bool,
     pub at: i64,
+    /// The 测评表 (`eline_domain::proposal::ContactWay` names, then `Satisfaction` names); all
+    /// None when the rating was given without it.
+    pub contact_before: Option<String>,
+    pub contact_during: Option<String>,
+    pub attitude: Option<String>,
+    pub result: Option<String>,
+}
+
+/// Stores the 测评表 of an evaluation just added.
+pub async fn set_survey(ex: &mut Ex<'_>, evaluation_id: i64, s: &eline_domain::proposal::Survey) -> Result<()> {
+    run!(
+        ex,
+        "UPDATE proposal_evaluations SET contact_before = $1, contact_during = $2, attitude = $3, result = $4 WHERE id = $5",
+        s.contact_before.as_str(),
+        s.contact_during.as_str(),
+        s.attitude.as_str(),
+        s.result.as_str(),
+        evaluation_id
+    )?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -343,7 +385,8 @@ pub async fn evaluations(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Evalua
     Ok(all!(
         ex,
         Evaluation,
-        "SELECT e.id, e.member_id, m.name AS member_name, e.round, e.satisfaction, e.comment, e.decisive, e.at FROM proposal_evaluations e
+        "SELECT e.id, e.member_id, m.name AS member_name, e.round, e.satisfaction, e.comment, e.decisive, e.at,
+            e.contact_before, e.contact_during, e.attitude, e.result FROM proposal_evaluations e
          LEFT JOIN members m ON m.id = e.member_id WHERE e.proposal_id = $1 ORDER BY e.id",
         proposal_id
     )?)
@@ -426,6 +469,67 @@ pub async fn supervisors(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<(i64, 
         (i64, String),
         "SELECT s.user_id, u.display_name FROM proposal_supervisors s JOIN users u ON u.id = s.user_id WHERE s.proposal_id = $1 ORDER BY s.id",
         proposal_id
+    )?)
+}
+
+// ---- units suggested by the proposer (建议承办单位) ----
+
+/// Sets the units the proposer suggests, in the order given.
+pub async fn set_suggested_units(ex: &mut Ex<'_>, proposal_id: i64, unit_ids: &[i64]) -> Result<()> {
+    run!(&mut *ex, "DELETE FROM proposal_suggested_units WHERE proposal_id = $1", proposal_id)?;
+    for u in unit_ids {
+        run!(&mut *ex, "INSERT INTO proposal_suggested_units (proposal_id, unit_id) VALUES ($1, $2)", proposal_id, *u)?;
+    }
+    Ok(())
+}
+
+/// (unit id, unit name) the proposer suggests, in the order given.
+pub async fn suggested_units(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(all!(
+        ex,
+        (i64, String),
+        "SELECT s.unit_id, u.name FROM proposal_suggested_units s JOIN units u ON u.id = s.unit_id WHERE s.proposal_id = $1 ORDER BY s.id",
+        proposal_id
+    )?)
+}
+
+/// The first proposer's contact details (from the member record), for the office and the
+/// assigned units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProposerContact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+pub async fn proposer_contact(ex: &mut Ex<'_>, committee_id: i64, member_id: i64) -> Result<Option<ProposerContact>> {
+    Ok(opt!(ex, ProposerContact, "SELECT name, phone, email, address FROM members WHERE id = $1 AND committee_id = $2", member_id, committee_id)?)
+}
+
+/// Key proposals a leader supervises that were closed (办结), the latest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SupervisedClosing {
+    pub id: i64,
+    pub number: Option<i64>,
+    pub title: String,
+    pub closed_at: Option<i64>,
+    /// The proposer's latest rating of the reply (satisfied | basically_satisfied | dissatisfied).
+    pub satisfaction: Option<String>,
+}
+
+pub async fn supervised_closings(ex: &mut Ex<'_>, committee_id: i64, user_id: i64, limit: i64) -> Result<Vec<SupervisedClosing>> {
+    Ok(all!(
+        ex,
+        SupervisedClosing,
+        "SELECT p.id, p.number, p.title, p.closed_at,
+            (SELECT e.satisfaction FROM proposal_evaluations e WHERE e.proposal_id = p.id AND e.decisive = TRUE ORDER BY e.id DESC LIMIT 1) AS satisfaction
+         FROM proposal_supervisors s JOIN proposals p ON p.id = s.proposal_id
+         WHERE s.user_id = $1 AND p.committee_id = $2 AND p.status = 'closed'
+         ORDER BY p.closed_at DESC, p.id DESC LIMIT $3",
+        user_id,
+        committee_id,
+        limit
     )?)
 }
 

@@ -181,11 +181,15 @@ async fn sample_data(db: &Db) {
             proposer_member_id: Some(m.id),
             organization_id: None,
             created_by: u.id,
+            category: Some("社会建设"),
+            occasion: Some("plenary"),
+            publish_consent: Some(true),
         },
     )
     .await
     .unwrap();
     let unit = ids[&DirectoryKind::Unit];
+    eline_storage::proposals::set_suggested_units(&mut ex, p.id, &[unit]).await.unwrap();
     eline_storage::proposals::set_cosigners(&mut ex, p.id, &[m.id]).await.unwrap();
     eline_storage::proposals::add_assignment(&mut ex, p.id, unit, eline_domain::proposal::UnitRole::Lead, "2023-03-01").await.unwrap();
     eline_storage::proposals::add_reply(&mut ex, p.id, unit, 0, "B", "正在解决。", "李明", u.id).await.unwrap();

@@ -31,6 +31,11 @@ pub const ACCOUNTS: [(&str, &str, &str); 5] = [
     ("bench-leader", "基准分管领导", "leader"),
 ];
 /// Proposals generated and written per batch.
+/// The default categories (提案分类), as a committee's rules name them.
+const CATEGORIES: [&str; 6] = ["经济建设", "政治建设", "文化建设", "社会建设", "生态文明建设", "其他"];
+/// How units contacted proposers, weighted: half face to face, then phone, written, none.
+const CONTACTS: [&str; 10] = ["face_to_face", "face_to_face", "face_to_face", "face_to_face", "face_to_face", "phone", "phone", "phone", "written", "none"];
+
 const CHUNK: u64 = 50_000;
 /// Members: N/100 but at least this many.
 const MIN_MEMBERS: u64 = 50;
@@ -311,18 +316,43 @@ impl App {
                     "closed_at",
                     "created_at",
                     "updated_at",
+                    "category",
+                    "occasion",
+                    "publish_consent",
                 ],
             );
             let mut plinks = Rows::new("proposal_units", &["id", "proposal_id", "unit_id", "role", "assigned_on", "replied_round", "created_at"]);
             let mut replies = Rows::new("proposal_replies", &["id", "proposal_id", "unit_id", "round", "class", "text", "signer", "replied_by", "at"]);
-            let mut evals =
-                Rows::new("proposal_evaluations", &["id", "proposal_id", "member_id", "user_id", "round", "satisfaction", "comment", "decisive", "at"]);
+            let mut evals = Rows::new(
+                "proposal_evaluations",
+                &[
+                    "id",
+                    "proposal_id",
+                    "member_id",
+                    "user_id",
+                    "round",
+                    "satisfaction",
+                    "comment",
+                    "decisive",
+                    "at",
+                    "contact_before",
+                    "contact_during",
+                    "attitude",
+                    "result",
+                ],
+            );
             let mut events = Rows::new(
                 "record_events",
                 &["id", "committee_id", "record_kind", "record_id", "at", "actor_user_id", "actor_name", "action", "status_after", "note"],
             );
             for i in start..end {
                 let mut r = Rng::for_index(1, i);
+                // The fields of issue 12 from a stream of their own, so that the rest of the data
+                // stays what it was before they existed.
+                let mut f = Rng::for_index(2, i);
+                let category = CATEGORIES[f.below(CATEGORIES.len() as u64) as usize];
+                let occasion = if f.below(4) == 0 { "regular" } else { "plenary" };
+                let consent = f.below(5) != 0;
                 let status = status_of(i);
                 let s = ((i * sess.len() as u64) / scale.max(1)) as usize;
                 let id = ids.proposal + i as i64 + 1;
@@ -366,6 +396,8 @@ impl App {
                 };
                 let lead = b("units") + r.below(unit_count) as i64 + 1;
                 let author = if collective { staff } else { member_user };
+                let is_key = filed_ok && r.below(30) == 0;
+                let published = status == "closed" && r.below(2) == 0;
                 props.push([
                     Val::Int(id),
                     Val::Int(cid),
@@ -378,8 +410,8 @@ impl App {
                     Val::OptInt(org),
                     Val::Int(author),
                     Val::Static(status),
-                    Val::Bool(filed_ok && r.below(30) == 0),
-                    Val::Bool(status == "closed" && r.below(2) == 0),
+                    Val::Bool(is_key),
+                    Val::Bool(published),
                     Val::OptText(review_note),
                     Val::OptText(assigned.then(|| "lead".to_string())),
                     Val::OptText(assigned.then(|| date_of(assigned_at))),
@@ -391,6 +423,10 @@ impl App {
                     Val::OptInt(closed_at),
                     Val::Int(created),
                     Val::Int(updated),
+                    Val::Static(category),
+                    Val::Static(occasion),
+                    // Published ones had their proposer's consent.
+                    Val::Bool(consent || published),
                 ]);
 
                 // Timeline: 2–5 events along the path the proposal took.
@@ -475,6 +511,10 @@ impl App {
                         Val::OptText(None),
                         Val::Bool(true),
                         Val::Int(at),
+                        Val::Static(CONTACTS[f.below(10) as usize]),
+                        Val::Static(CONTACTS[f.below(10) as usize]),
+                        Val::Static(if satisfaction == "dissatisfied" { "basically_satisfied" } else { "satisfied" }),
+                        Val::Static(satisfaction),
                     ]);
                     path.push((at, author, "evaluate", "closed", "评价办理结果并办结"));
                     if path.len() > 5 {

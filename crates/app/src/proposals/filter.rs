@@ -41,6 +41,9 @@ pub struct ProposalFilter {
     /// unless another order is asked for; otherwise newest first.
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub sort: Option<ListSort>,
+    /// 提案分类: one of the committee's categories (e.g. 经济建设).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     /// One of the office's work queues: objection | extension | to_close | lookback.
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub queue: Option<Queue>,

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{Action, Resource, can};
-use eline_domain::proposal::{Kind, ProposalRules, Satisfaction, Status, UnitRole};
+use eline_domain::proposal::{Kind, Occasion, ProposalRules, Satisfaction, Status, UnitRole};
 use eline_domain::{Actor, RecordKind};
 use eline_storage::proposal_import::{self, PastProposal};
 use eline_storage::proposals::{self, Proposal};
@@ -18,8 +18,23 @@ use crate::members::{ImportOutcome, RowError};
 use crate::spreadsheet::{Sheet, write_xlsx};
 use crate::{App, AppError, AppResult};
 
-pub const COLUMNS: [&str; 13] =
-    ["届次*", "编号", "标题*", "类型*", "提案者*", "联名委员", "正文", "状态", "主办单位", "会办单位", "答复类别", "满意度", "不立案理由"];
+pub const COLUMNS: [&str; 15] = [
+    "届次*",
+    "编号",
+    "标题*",
+    "类型*",
+    "提案者*",
+    "联名委员",
+    "正文",
+    "状态",
+    "主办单位",
+    "会办单位",
+    "答复类别",
+    "满意度",
+    "不立案理由",
+    "提案分类",
+    "提案性质",
+];
 
 const NO_BODY: &str = "（历史提案，正文未导入）";
 const NO_REPLY: &str = "（历史答复，正文未导入）";
@@ -41,6 +56,8 @@ struct Row {
     class: Option<String>,
     satisfaction: Option<Satisfaction>,
     reason: Option<String>,
+    category: Option<String>,
+    occasion: Option<Occasion>,
 }
 
 struct Names {
@@ -102,6 +119,10 @@ fn past_proposal(r: &Row, actor: &Actor, note: &str) -> PastProposal {
         version: 1,
         created_at: now,
         updated_at: now,
+        category: r.category.clone(),
+        occasion: r.occasion.map(|o| o.as_str().to_string()),
+        // Past proposals' 公开意愿 is not known: publishing one needs the office's reason.
+        publish_consent: None,
     };
     let lead = r.lead.filter(|_| r.closed);
     let mut units: Vec<(i64, UnitRole)> = lead.map(|l| (l, UnitRole::Lead)).into_iter().collect();
@@ -141,6 +162,8 @@ impl App {
             ("答复类别", "已办结时必填：A、B或C"),
             ("满意度", "满意、基本满意或不满意，可留空"),
             ("不立案理由", "不立案时必填"),
+            ("提案分类", "可留空；填写时应为本会的提案分类之一，如“经济建设”"),
+            ("提案性质", "大会提案或平时提案，可留空"),
         ];
         write_xlsx(&[
             Sheet { name: "导入", headers: COLUMNS.iter().map(|c| c.to_string()).collect(), rows: vec![] },
@@ -390,6 +413,22 @@ fn parse(header: &[String], body: &[Vec<String>], names: &mut Names) -> (Vec<Row
         if !closed && reason.is_none() {
             err("不立案理由", "不立案的提案请填写理由".into());
         }
+        let category = match rules.category(Some(cell("提案分类"))) {
+            Ok(c) => c,
+            Err(e) => {
+                err("提案分类", e.message);
+                None
+            }
+        };
+        let occasion = match cell("提案性质") {
+            "" => None,
+            "大会提案" | "大会" => Some(Occasion::Plenary),
+            "平时提案" | "平时" => Some(Occasion::Regular),
+            other => {
+                err("提案性质", format!("“{other}”应为大会提案或平时提案"));
+                None
+            }
+        };
         let body = match cell("正文") {
             "" => NO_BODY.to_string(),
             b => b.to_string(),
@@ -411,6 +450,8 @@ fn parse(header: &[String], body: &[Vec<String>], names: &mut Names) -> (Vec<Row
                 class,
                 satisfaction,
                 reason,
+                category,
+                occasion,
             });
         }
     }

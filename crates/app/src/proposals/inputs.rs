@@ -77,6 +77,17 @@ pub struct AssignInput {
 #[serde(transparent)]
 pub struct ReassignInput(pub AssignInput);
 
+/// 维持原交办 (the office): answers an objection by keeping the assignment; the reason is told
+/// to the units in the timeline.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "该事项属于贵单位职责范围，请按期办理", "version": 4})))]
+pub struct KeepAssignmentInput {
+    #[serde(default)]
+    pub reason: String,
+    pub version: Option<i64>,
+}
+
 /// 申请调整 (an assigned unit, within the window).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -163,13 +174,26 @@ pub struct ReplyInput {
     pub signer: String,
     #[serde(default)]
     pub commitments: Vec<CommitmentInput>,
+    /// The lead unit replies although a co-unit has not sent its opinion (会办意见) yet: without
+    /// this the reply is refused with a warning naming the co-units (field
+    /// `confirm_without_co_opinions`).
+    #[serde(default)]
+    pub confirm_without_co_opinions: bool,
     pub version: Option<i64>,
 }
 
 /// 评价 (the proposer; co-signers' ratings are recorded).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"satisfaction": "dissatisfied", "comment": "答复未提出具体措施和时间安排", "version": 6})))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "satisfaction": "basically_satisfied",
+    "contact_before": "face_to_face",
+    "contact_during": "phone",
+    "attitude": "satisfied",
+    "result": "basically_satisfied",
+    "comment": "答复的措施较具体，希望加快落实",
+    "version": 6
+})))]
 pub struct EvaluateInput {
     /// satisfied (满意) | basically_satisfied (基本满意) | dissatisfied (不满意)
     #[cfg_attr(feature = "openapi", schema(value_type = eline_domain::proposal::Satisfaction))]
@@ -177,6 +201,19 @@ pub struct EvaluateInput {
     pub satisfaction: String,
     /// Required when dissatisfied.
     pub comment: Option<String>,
+    /// 测评表 (all four or none): contact before handling (办前沟通) —
+    /// face_to_face (当面) | phone (电话) | written (书面) | none (未联系).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<eline_domain::proposal::ContactWay>))]
+    pub contact_before: Option<String>,
+    /// Contact during handling (办中沟通), the same choices.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<eline_domain::proposal::ContactWay>))]
+    pub contact_during: Option<String>,
+    /// The unit's attitude (办理态度): satisfied | basically_satisfied | dissatisfied.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<eline_domain::proposal::Satisfaction>))]
+    pub attitude: Option<String>,
+    /// The result (办理结果): the same choices.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<eline_domain::proposal::Satisfaction>))]
+    pub result: Option<String>,
     pub version: Option<i64>,
 }
 
@@ -217,12 +254,16 @@ pub struct MarkKeyInput {
     pub version: Option<i64>,
 }
 
-/// 公开设置 (the office).
+/// 公开设置 (the office). Publishing needs the proposer's consent (公开意愿); without it the office
+/// gives the reason it publishes anyway, recorded in the timeline and the audit log.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"published": true, "override_reason": "经主席会议研究，作为典型案例公开", "version": 9})))]
 pub struct PublishInput {
     #[serde(default = "yes")]
     pub published: bool,
+    /// Required to publish when the proposer did not agree to publication (or did not say).
+    pub override_reason: Option<String>,
     pub version: Option<i64>,
 }
 
@@ -238,7 +279,7 @@ impl Default for MarkKeyInput {
 
 impl Default for PublishInput {
     fn default() -> Self {
-        PublishInput { published: true, version: None }
+        PublishInput { published: true, override_reason: None, version: None }
     }
 }
 
@@ -264,6 +305,7 @@ versioned!(
     ReviewInput,
     AssignInput,
     ObjectInput,
+    KeepAssignmentInput,
     ContactInput,
     CoOpinionInput,
     RequestExtensionInput,

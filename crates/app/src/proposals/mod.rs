@@ -15,11 +15,12 @@ mod overview;
 mod public;
 pub mod record;
 mod stats;
+mod stats_sheets;
 mod view;
 
 use chrono::NaiveDate;
 use eline_domain::calendar::{Calendar, DeadlineRules};
-use eline_domain::proposal::{Access, CosignStatus, Facts, Kind, Parties, Standing, Status, UnitPart};
+use eline_domain::proposal::{Access, CosignStatus, Facts, Kind, Parties, Standing, Status, UnitPart, UnitRole};
 use eline_domain::{Actor, Role};
 use eline_storage::Ex;
 use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Proposal};
@@ -35,6 +36,7 @@ pub use letter::Letter;
 pub use overview::{LeaderOverview, OverdueUnit, StatusTally};
 pub use public::PublicProposal;
 pub use stats::{Catalogue, CatalogueItem, ClassCount, Figures, GroupStats, ProposalStats, StatusCount, UnitStats, percent, rate};
+pub use stats_sheets::DEFINITIONS as STATS_DEFINITIONS;
 pub use view::{DraftInput, ProposalHome, ProposalView};
 
 use crate::{AppError, AppResult};
@@ -95,6 +97,11 @@ impl Loaded {
             return None;
         }
         self.assignments.iter().find(|a| a.active && a.unit_id == unit)
+    }
+
+    /// The active co-units (会办) that have not sent their opinion to the lead unit yet.
+    pub fn pending_co_opinions(&self) -> Vec<String> {
+        self.assignments.iter().filter(|a| a.active && a.role == UnitRole::Co && a.co_opinion.is_none()).map(|a| a.unit_name.clone()).collect()
     }
 
     /// Who takes part in the proposal, as its records say.

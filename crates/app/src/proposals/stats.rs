@@ -5,17 +5,29 @@
 //! - submitted (提交): every proposal past drafting — not draft, awaiting_cosigners or withdrawn;
 //! - filed (立案): filed, assigned, replied, rehandling or closed; filing rate = filed / submitted;
 //! - kinds and key proposals are counted among the submitted ones;
+//! - assigned (已交办): a filed proposal that was assigned to handling units — assigned, replied,
+//!   rehandling or closed (filed ones waiting for assignment are not counted);
 //! - replied (已答复): a filed proposal with at least one recorded reply (so one being re-handled
-//!   after a reply still counts); reply rate (办复率) = replied / filed;
+//!   after a reply still counts); reply rate (办复率) = replied / assigned: the units answer for
+//!   what they were given, not for what still waits for assignment;
 //! - on time (按期答复): the proposal's first reply, as a Beijing date, is on or before its due date
 //!   (`proposal_replies.at` against `proposals.due_on`, which includes a granted extension). The
 //!   due date is the current one: for a proposal sent back for re-handling it is the new one, so
 //!   its first reply is measured against that later date. On-time reply rate (按期办复率) =
-//!   on time / filed;
+//!   on time / assigned;
 //! - satisfaction: the latest decisive (the proposer's) evaluation of each proposal; satisfaction
 //!   rate (满意率) = satisfied / evaluated, basic satisfaction rate (基本满意率) = (satisfied +
 //!   basically satisfied) / evaluated;
-//! - class distribution: the class of each unit's latest reply to each proposal.
+//! - contact (沟通) and meeting (见面), from the 测评表 of the same latest decisive evaluation:
+//!   surveyed = evaluations with the table; contacted = the unit contacted the proposer before or
+//!   during handling in any way (当面, 电话, 书面); met = face to face (当面) before or during.
+//!   沟通率 = contacted / surveyed, 见面率 = met / surveyed (ratings without the table are left
+//!   out of both rates);
+//! - class distribution: the class of each unit's latest reply to each proposal;
+//! - categories (提案分类): the committee's categories in their configured order, then any other
+//!   stored, then 未分类; counted like sectors.
+//!
+//! The scope is one session or all; pages and the API default to the current (latest) session.
 //!
 //! Per handling unit the same figures use the unit's own replies and its current assignments
 //! (assigned = as lead or split unit; co-units are counted apart and do not reply).
@@ -60,6 +72,8 @@ pub struct ProposalStats {
     /// Reply classes in the configured order, then any other class found.
     pub classes: Vec<ClassCount>,
     pub units: Vec<UnitStats>,
+    /// Per category (提案分类); `id` is the position in the list, from 1.
+    pub categories: Vec<GroupStats>,
     pub sectors: Vec<GroupStats>,
     pub organizations: Vec<GroupStats>,
 }
@@ -77,9 +91,13 @@ pub struct Figures {
     pub joint: i64,
     pub collective: i64,
     pub key: i64,
+    /// Assigned to handling units (assigned, replied, rehandling, closed).
+    pub assigned: i64,
     pub replied: i64,
+    /// replied / assigned
     pub reply_rate: Option<f64>,
     pub on_time: i64,
+    /// on time / assigned
     pub on_time_rate: Option<f64>,
     pub evaluated: i64,
     pub satisfied: i64,
@@ -87,6 +105,16 @@ pub struct Figures {
     pub dissatisfied: i64,
     pub satisfaction_rate: Option<f64>,
     pub basic_satisfaction_rate: Option<f64>,
+    /// Evaluated with the 测评表.
+    pub surveyed: i64,
+    /// … where the unit contacted the proposer before or during handling.
+    pub contacted: i64,
+    /// … where it met the proposer face to face.
+    pub met: i64,
+    /// 沟通率 = contacted / surveyed
+    pub contact_rate: Option<f64>,
+    /// 见面率 = met / surveyed
+    pub meeting_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -138,7 +166,9 @@ pub struct GroupStats {
     pub not_filed: i64,
     pub merged: i64,
     pub key: i64,
+    pub assigned: i64,
     pub replied: i64,
+    /// replied / assigned
     pub reply_rate: Option<f64>,
 }
 
@@ -151,6 +181,7 @@ struct Tally {
     not_filed: i64,
     merged: i64,
     key: i64,
+    assigned: i64,
     replied: i64,
     kinds: [i64; 3],
 }
@@ -168,6 +199,9 @@ impl Tally {
             Status::Merged => self.merged += r.n,
             s if s.is_filed() => {
                 self.filed += r.n;
+                if s != Status::Filed {
+                    self.assigned += r.n;
+                }
                 if r.has_reply == 1 {
                     self.replied += r.n;
                 }
@@ -195,8 +229,9 @@ impl Tally {
             not_filed: self.not_filed,
             merged: self.merged,
             key: self.key,
+            assigned: self.assigned,
             replied: self.replied,
-            reply_rate: rate(self.replied, self.filed),
+            reply_rate: rate(self.replied, self.assigned),
         }
     }
 }
@@ -263,7 +298,9 @@ impl App {
         let mut statuses: HashMap<String, i64> = HashMap::new();
         let mut sectors: BTreeMap<(i64, String), Tally> = BTreeMap::new();
         let mut organizations: BTreeMap<(i64, String), Tally> = BTreeMap::new();
+        let mut categories: HashMap<Option<String>, Tally> = HashMap::new();
         for r in &rows {
+            categories.entry(r.category.clone()).or_default().add(r);
             total.add(r);
             *statuses.entry(r.status.clone()).or_default() += r.n;
             if let (Some(id), Some(name)) = (r.sector_id, &r.sector_name) {
@@ -302,8 +339,12 @@ impl App {
         codes.extend(others.into_iter().map(|c| (c.clone(), String::new())));
 
         let mut marks = Marks::default();
-        for (s, n) in &evaluations {
-            marks.add(Some(s), *n);
+        let (mut surveyed, mut contacted, mut met) = (0, 0, 0);
+        for g in &evaluations {
+            marks.add(Some(&g.satisfaction), g.n);
+            surveyed += g.surveyed * g.n;
+            contacted += g.surveyed * g.contacted * g.n;
+            met += g.surveyed * g.met * g.n;
         }
         let (satisfaction_rate, basic_satisfaction_rate) = marks.rates();
         let totals = Figures {
@@ -317,16 +358,22 @@ impl App {
             joint: total.kinds[1],
             collective: total.kinds[2],
             key: total.key,
+            assigned: total.assigned,
             replied: total.replied,
-            reply_rate: rate(total.replied, total.filed),
+            reply_rate: rate(total.replied, total.assigned),
             on_time: on_time_count,
-            on_time_rate: rate(on_time_count, total.filed),
+            on_time_rate: rate(on_time_count, total.assigned),
             evaluated: marks.evaluated,
             satisfied: marks.satisfied,
             basically_satisfied: marks.basically_satisfied,
             dissatisfied: marks.dissatisfied,
             satisfaction_rate,
             basic_satisfaction_rate,
+            surveyed,
+            contacted,
+            met,
+            contact_rate: rate(contacted, surveyed),
+            meeting_rate: rate(met, surveyed),
         };
 
         let by_status = Status::ALL
@@ -348,9 +395,35 @@ impl App {
             by_status,
             classes: class_counts(&codes, &class_totals),
             units,
+            categories: category_groups(&config.rules.categories, categories),
             sectors: groups(sectors),
             organizations: groups(organizations),
         })
+    }
+}
+
+/// The committee's categories in their order (each, counted or not), then other stored ones by
+/// name, then the proposals without a category (未分类) when there are any.
+fn category_groups(configured: &[String], mut counts: HashMap<Option<String>, Tally>) -> Vec<GroupStats> {
+    let mut names: Vec<String> = configured.to_vec();
+    let mut others: Vec<String> = counts.keys().flatten().filter(|c| !configured.contains(c)).cloned().collect();
+    others.sort();
+    names.extend(others);
+    let mut out: Vec<GroupStats> = names.into_iter().map(|n| (counts.remove(&Some(n.clone())).unwrap_or_default(), n)).map(|(t, n)| t.group(0, n)).collect();
+    if let Some(t) = counts.remove(&None).filter(|t| t.submitted > 0) {
+        out.push(t.group(0, "未分类".into()));
+    }
+    for (i, g) in out.iter_mut().enumerate() {
+        g.id = i as i64 + 1;
+    }
+    out
+}
+
+impl App {
+    /// The current session (the latest one not archived): what statistics show by default.
+    pub async fn current_session_id(&self, actor: &Actor) -> AppResult<Option<i64>> {
+        let mut c = self.db.acquire().await?;
+        Ok(directory::list_sessions(&mut c.ex(), actor.committee_id, false, None, 1).await?.first().map(|s| s.id))
     }
 }
 
@@ -463,89 +536,6 @@ impl App {
             })
             .collect();
         Ok(Catalogue { session_id, session_name, items })
-    }
-
-    /// The statistics as a workbook: one sheet per table, Chinese headers.
-    pub async fn proposal_stats_xlsx(&self, actor: &Actor, session_id: Option<i64>) -> AppResult<Vec<u8>> {
-        let s = self.proposal_stats(actor, session_id).await?;
-        let t = &s.totals;
-        let n = |v: i64| v.to_string();
-        let figures: Vec<(&str, String)> = vec![
-            ("统计范围", s.scope_name.clone()),
-            ("提交提案（件）", n(t.submitted)),
-            ("待审查（件）", n(t.pending_review)),
-            ("立案（件）", n(t.filed)),
-            ("立案率", percent(t.filing_rate)),
-            ("不立案（件）", n(t.not_filed)),
-            ("并案（件）", n(t.merged)),
-            ("个人提案（件）", n(t.individual)),
-            ("联名提案（件）", n(t.joint)),
-            ("集体提案（件）", n(t.collective)),
-            ("重点提案（件）", n(t.key)),
-            ("已答复（件）", n(t.replied)),
-            ("办复率", percent(t.reply_rate)),
-            ("按期答复（件）", n(t.on_time)),
-            ("按期办复率", percent(t.on_time_rate)),
-            ("已评价（件）", n(t.evaluated)),
-            ("满意（件）", n(t.satisfied)),
-            ("基本满意（件）", n(t.basically_satisfied)),
-            ("不满意（件）", n(t.dissatisfied)),
-            ("满意率", percent(t.satisfaction_rate)),
-            ("基本满意率", percent(t.basic_satisfaction_rate)),
-        ];
-        let class_headers: Vec<String> = s.classes.iter().map(|c| format!("{}类", c.class)).collect();
-        let mut unit_headers: Vec<String> =
-            ["承办单位", "主办/分办（件）", "会办（件）", "已答复", "办复率", "按期答复", "按期办复率"].map(String::from).to_vec();
-        unit_headers.extend(class_headers);
-        unit_headers.extend(["已评价", "满意", "基本满意", "满意率", "基本满意率"].map(String::from));
-        let unit_rows = s
-            .units
-            .iter()
-            .map(|u| {
-                let mut row = vec![u.name.clone(), n(u.assigned), n(u.co_handled), n(u.replied), percent(u.reply_rate), n(u.on_time), percent(u.on_time_rate)];
-                row.extend(u.classes.iter().map(|c| n(c.count)));
-                row.extend([n(u.evaluated), n(u.satisfied), n(u.basically_satisfied), percent(u.satisfaction_rate), percent(u.basic_satisfaction_rate)]);
-                row
-            })
-            .collect();
-        let group_sheet = |name: &'static str, first: &str, groups: &[GroupStats]| Sheet {
-            name,
-            headers: [first, "提交", "立案", "立案率", "不立案", "并案", "重点提案", "已答复", "办复率"].map(String::from).to_vec(),
-            rows: groups
-                .iter()
-                .map(|g| {
-                    vec![
-                        g.name.clone(),
-                        n(g.submitted),
-                        n(g.filed),
-                        percent(g.filing_rate),
-                        n(g.not_filed),
-                        n(g.merged),
-                        n(g.key),
-                        n(g.replied),
-                        percent(g.reply_rate),
-                    ]
-                })
-                .collect(),
-        };
-        write_xlsx(&[
-            Sheet {
-                name: "总体情况", headers: vec!["指标".into(), "数值".into()], rows: figures.into_iter().map(|(k, v)| vec![k.to_string(), v]).collect()
-            },
-            Sheet {
-                name: "提案状态",
-                headers: vec!["状态".into(), "件数".into()],
-                rows: s.by_status.iter().map(|x| vec![x.label.to_string(), n(x.count)]).collect(),
-            },
-            Sheet {
-                name: "答复类别",
-                headers: vec!["类别".into(), "说明".into(), "件数".into()],
-                rows: s.classes.iter().map(|c| vec![format!("{}类", c.class), c.label.clone(), n(c.count)]).collect(),
-            },
-            Sheet { name: "承办单位", headers: unit_headers, rows: unit_rows },
-            group_sheet("界别", "界别", &s.sectors),
-            group_sheet("党派团体", "党派团体", &s.organizations),
-        ])
     }
 
     /// The catalogue as a workbook (提案目录).

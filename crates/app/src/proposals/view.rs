@@ -3,10 +3,12 @@
 use chrono::NaiveDate;
 use eline_domain::calendar::{days_left, days_left_label};
 use eline_domain::policy::{self, Action, Resource, Scope, ScopeRule, can};
-use eline_domain::proposal::{Access, Act, Kind, Status, Text, allowed};
+use eline_domain::proposal::{Access, Act, Kind, Occasion, ProposalRules, Status, Text, allowed};
 use eline_domain::{Actor, RecordRef, Role};
 use eline_storage::directory;
-use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Evaluation, Filter, NewProposal, Proposal, Reply, Row};
+use eline_storage::proposals::{
+    self, Assignment, Commitment, Cosigner, Evaluation, Filter, NewProposal, Proposal, ProposerContact, Reply, Row, SupervisedClosing,
+};
 use eline_storage::timeline::Event;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +29,44 @@ pub struct DraftInput {
     pub organization_id: Option<i64>,
     /// Defaults to the latest session.
     pub session_id: Option<i64>,
+    /// 提案分类: one of the committee's categories.
+    pub category: Option<String>,
+    /// plenary (大会提案) | regular (平时提案).
+    pub occasion: Option<String>,
+    /// 建议承办单位: units the proposer suggests (the office sees them when assigning).
+    #[serde(default)]
+    pub suggested_unit_ids: Vec<i64>,
+    /// 公开意愿: the proposer agrees to publication of the proposal and its reply.
+    pub publish_consent: Option<bool>,
+}
+
+/// The office's fields of a draft, checked (`DraftInput::category` …).
+struct DraftFields {
+    category: Option<String>,
+    occasion: Option<Occasion>,
+    suggested_unit_ids: Vec<i64>,
+}
+
+/// At most this many suggested units (建议承办单位).
+const MAX_SUGGESTED_UNITS: usize = 5;
+
+async fn draft_fields(ex: &mut eline_storage::Ex<'_>, actor: &Actor, input: &DraftInput, rules: &ProposalRules) -> AppResult<DraftFields> {
+    let category = rules.category(input.category.as_deref()).map_err(|e| AppError::Validation(vec![e]))?;
+    let occasion = match input.occasion.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        None => None,
+        Some(o) => Some(Occasion::parse(o).ok_or_else(|| AppError::field("occasion", "提案性质应为大会提案或平时提案"))?),
+    };
+    let mut units = input.suggested_unit_ids.clone();
+    units.sort_unstable();
+    units.dedup();
+    if units.len() != input.suggested_unit_ids.len() {
+        return Err(AppError::field("suggested_unit_ids", "建议承办单位不能重复选择"));
+    }
+    if units.len() > MAX_SUGGESTED_UNITS {
+        return Err(AppError::field("suggested_unit_ids", format!("建议承办单位最多选择{MAX_SUGGESTED_UNITS}个")));
+    }
+    super::check_units(ex, actor.committee_id, &units, "suggested_unit_ids").await?;
+    Ok(DraftFields { category, occasion, suggested_unit_ids: input.suggested_unit_ids.clone() })
 }
 
 /// Everything a proposal's page and its API record show.
@@ -64,6 +104,14 @@ pub struct ProposalView {
     pub access: &'static str,
     /// Records this one is linked with (converted to or from, led to), those the actor sees.
     pub links: Vec<crate::records::ShownLink>,
+    /// 大会提案 / 平时提案
+    pub occasion_label: Option<&'static str>,
+    /// 建议承办单位 as (unit id, name): for the proposer and the office.
+    pub suggested_units: Vec<(i64, String)>,
+    /// The first proposer's contact details: for the office and the assigned units only.
+    pub proposer_contact: Option<ProposerContact>,
+    /// Active co-units without a 会办意见 yet (the lead unit is warned before replying).
+    pub pending_co_opinions: Vec<String>,
     /// The committee's proposal rules in force (reply classes, rejection reasons, limits): read
     /// with the record, so that its page need not read the configuration again.
     #[serde(skip)]
@@ -87,6 +135,7 @@ impl ProposalView {
             cosign_due_on: None,
             evaluation_due_on: None,
             dissatisfied_rounds: 0,
+            publish_consent: None,
             ..p
         };
         ProposalView {
@@ -108,6 +157,9 @@ impl ProposalView {
             attachments: Vec::new(),
             can_attach: Vec::new(),
             links: Vec::new(),
+            suggested_units: Vec::new(),
+            proposer_contact: None,
+            pending_co_opinions: Vec::new(),
             ..self
         }
     }
@@ -185,6 +237,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let (config, _) = Config::load_today(&mut tx.ex(), actor.committee_id).await?;
         let text = self.check_draft(&mut tx.ex(), actor, kind, input, &config.rules).await?;
+        let fields = draft_fields(&mut tx.ex(), actor, input, &config.rules).await?;
         let session_id = match input.session_id {
             Some(id) => {
                 directory::get_session(&mut tx.ex(), actor.committee_id, id)
@@ -210,12 +263,16 @@ impl App {
                 proposer_member_id: if kind == Kind::Collective { None } else { actor.member_id },
                 organization_id: if kind == Kind::Collective { input.organization_id.or(actor.organization_id) } else { None },
                 created_by: actor.user_id,
+                category: fields.category.as_deref(),
+                occasion: fields.occasion.map(Occasion::as_str),
+                publish_consent: input.publish_consent,
             },
         )
         .await?;
         if kind == Kind::Joint {
             proposals::set_cosigners(&mut tx.ex(), p.id, &input.cosigner_ids).await?;
         }
+        proposals::set_suggested_units(&mut tx.ex(), p.id, &fields.suggested_unit_ids).await?;
         let change = Change {
             record: RecordRef::proposal(p.id),
             action: "create",
@@ -238,9 +295,13 @@ impl App {
         let (config, _) = Config::load_today(&mut tx.ex(), actor.committee_id).await?;
         let input = DraftInput { kind: Some(kind.as_str().into()), organization_id: input.organization_id.or(l.p.organization_id), ..input.clone() };
         let text = self.check_draft(&mut tx.ex(), actor, kind, &input, &config.rules).await?;
+        let fields = draft_fields(&mut tx.ex(), actor, &input, &config.rules).await?;
         let mut p = l.p.clone();
         p.title = text.title;
         p.body = text.body;
+        p.category = fields.category;
+        p.occasion = fields.occasion.map(|o| o.as_str().to_string());
+        p.publish_consent = input.publish_consent;
         if kind == Kind::Collective {
             p.organization_id = input.organization_id;
         }
@@ -248,6 +309,7 @@ impl App {
         if kind == Kind::Joint {
             proposals::set_cosigners(&mut tx.ex(), id, &input.cosigner_ids).await?;
         }
+        proposals::set_suggested_units(&mut tx.ex(), id, &fields.suggested_unit_ids).await?;
         let change = Change {
             record: RecordRef::proposal(id),
             action: "update",
@@ -312,6 +374,15 @@ impl App {
             None => None,
         };
         let text = Text { title: l.p.title.clone(), body: String::new() };
+        // The proposer's contact details: the office and the units handling it, no one else.
+        let proposer_contact = match l.p.proposer_member_id {
+            Some(m) if access == Access::Full && (who.staff || who.unit_role.is_some()) => {
+                proposals::proposer_contact(&mut c.ex(), actor.committee_id, m).await?
+            }
+            _ => None,
+        };
+        let suggested_units = proposals::suggested_units(&mut c.ex(), id).await?;
+        let pending_co_opinions = if status.awaits_reply() { l.pending_co_opinions() } else { Vec::new() };
         let can_attach = super::files::purposes(&l, actor);
         let attachments = eline_storage::attachments::of(&mut c.ex(), actor.committee_id, RecordRef::proposal(id)).await?;
         // Units see co-units' opinions and their own part; proposers see units and replies.
@@ -323,6 +394,10 @@ impl App {
             access: access.as_str(),
             links: Vec::new(),
             rules: config.rules.clone(),
+            occasion_label: l.p.occasion.as_deref().and_then(Occasion::parse).map(Occasion::label),
+            suggested_units,
+            proposer_contact,
+            pending_co_opinions,
             status_label: status.label(),
             kind_label: l.kind().label(),
             session_name,
@@ -369,6 +444,7 @@ impl App {
             key_only: q.key_only,
             due_by: q.due_within_days.map(|days| super::config::fmt_date(super::today() + chrono::Duration::days(days.clamp(-3650, 3650)))),
             q: q.q.clone(),
+            category: q.category.clone(),
             queue: q.queue,
             today: Some(super::config::fmt_date(super::today())),
             unit_id: q.unit_id,
@@ -445,6 +521,8 @@ pub struct ProposalHome {
     pub to_evaluate: i64,
     /// Member: own proposals; unit: assignments by due date; leader: supervised ones.
     pub items: Vec<Row>,
+    /// Leader: the key proposals the leader supervises that were closed (办结), latest first.
+    pub closings: Vec<SupervisedClosing>,
 }
 
 impl App {
@@ -468,7 +546,11 @@ impl App {
                 (h.cosign_requests, h.to_evaluate) = proposals::member_todo(&mut c.ex(), actor.member_id.unwrap_or_default()).await?;
                 Scope::Mine
             }
-            Role::Leader => Scope::Supervised,
+            Role::Leader => {
+                let mut c = self.db.acquire().await?;
+                h.closings = proposals::supervised_closings(&mut c.ex(), actor.committee_id, actor.user_id, 10).await?;
+                Scope::Supervised
+            }
             _ => return Ok(h),
         };
         let mut items = self.list_proposals(actor, &ProposalFilter::scope(scope)).await?.items;

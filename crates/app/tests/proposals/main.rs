@@ -5,6 +5,7 @@
 mod drafts;
 mod lists;
 mod overview;
+mod fields;
 mod property;
 mod story;
 mod support;

@@ -46,6 +46,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("filed", "publish", "filed"),
     ("assigned", "object", "assigned"),
     ("assigned", "reassign", "assigned"),
+    ("assigned", "keep_assignment", "assigned"),
     ("assigned", "contact", "assigned"),
     ("assigned", "co_opinion", "assigned"),
     ("assigned", "request_extension", "assigned"),
@@ -137,6 +138,7 @@ enum Action {
     Assign(Units),
     Object(&'static str),
     Reassign(Units),
+    KeepAssignment(&'static str),
     Contact(&'static str),
     CoOpinion(&'static str),
     RequestExtension(&'static str),
@@ -221,6 +223,7 @@ fn action() -> impl Strategy<Value = Action> {
         units().prop_map(Action::Assign),
         text().prop_map(Action::Object),
         units().prop_map(Action::Reassign),
+        text().prop_map(Action::KeepAssignment),
         text().prop_map(Action::Contact),
         text().prop_map(Action::CoOpinion),
         text().prop_map(Action::RequestExtension),
@@ -325,6 +328,7 @@ impl Run {
             Action::Assign(u) => ActionInput::Assign(self.assign_input(*u)),
             Action::Object(t) => ActionInput::Object(ObjectInput { reason: s(t), ..Default::default() }),
             Action::Reassign(u) => ActionInput::Reassign(ReassignInput(self.assign_input(*u))),
+            Action::KeepAssignment(t) => ActionInput::KeepAssignment(KeepAssignmentInput { reason: s(t), ..Default::default() }),
             Action::Contact(t) => ActionInput::Contact(ContactInput { text: s(t), ..Default::default() }),
             Action::CoOpinion(t) => ActionInput::CoOpinion(CoOpinionInput { text: s(t), ..Default::default() }),
             Action::RequestExtension(t) => ActionInput::RequestExtension(RequestExtensionInput { reason: s(t), ..Default::default() }),
@@ -334,6 +338,8 @@ impl Run {
                 text: s(text),
                 signer: s(SIGNER),
                 commitments: commitment.map(|d| vec![CommitmentInput { promise: s("年内完成整改"), due_on: Some(s(d)) }]).unwrap_or_default(),
+                // The co-unit's opinion may be missing; the lead unit confirms it replies anyway.
+                confirm_without_co_opinions: true,
                 ..Default::default()
             }),
             Action::Evaluate(sat, comment) => ActionInput::Evaluate(EvaluateInput { satisfaction: s(sat), comment: comment.map(s), ..Default::default() }),
@@ -356,7 +362,8 @@ impl Run {
                 version: None,
             }),
             Action::Supervise(t) => ActionInput::Supervise(SuperviseInput { text: s(t), ..Default::default() }),
-            Action::Publish(p) => ActionInput::Publish(PublishInput { published: *p, version: None }),
+            // The proposals here do not state the proposer's 公开意愿: the office gives its reason.
+            Action::Publish(p) => ActionInput::Publish(PublishInput { published: *p, override_reason: Some(s("机关决定公开")), version: None }),
         }
     }
 
@@ -370,7 +377,7 @@ impl Run {
         match act {
             "submit" | "withdraw" => proposer,
             "cosign" => cosign("pending"),
-            "review" | "assign" | "reassign" | "decide_extension" | "close" | "mark_key" | "publish" => staff,
+            "review" | "assign" | "reassign" | "keep_assignment" | "decide_extension" | "close" | "mark_key" | "publish" => staff,
             "object" | "contact" => unit(&["lead", "co", "split"]),
             "co_opinion" => unit(&["co"]),
             "request_extension" | "reply" => unit(&["lead", "split"]),
@@ -547,6 +554,7 @@ fn plausible(status: &str, seed: u8) -> Action {
         "assign" => nth(&[Action::Assign(Units::LeadAndCo), Action::Assign(Units::Split), Action::Assign(Units::Other)]),
         "object" => Action::Object("不属于本单位职责"),
         "reassign" => nth(&[Action::Reassign(Units::Other), Action::Reassign(Units::LeadAndCo), Action::Reassign(Units::Split)]),
+        "keep_assignment" => Action::KeepAssignment("属于本单位职责，请继续办理"),
         "contact" => Action::Contact("已电话联系提案人"),
         "co_opinion" => Action::CoOpinion("同意主办单位意见"),
         "request_extension" => Action::RequestExtension("涉及多部门协调"),

@@ -794,9 +794,10 @@ async fn a_published_filed_proposal_can_be_read_by_anyone_signed_in() {
     let w = World::new().await;
     let p = w.replied("关于建设城市书房的建议").await;
     assert!(matches!(w.app.get_proposal(&w.other_member, p.id).await, Err(AppError::NotFound)));
-    let q = w.ok(&w.staff, p.id, "publish", json!({})).await;
+    // The proposer did not state a 公开意愿: the office publishes with its reason.
+    let q = w.ok(&w.staff, p.id, "publish", json!({"override_reason": "作为办理范例公开"})).await;
     assert!(q.published);
-    assert_eq!(w.last_note(p.id).await, "公开提案及答复");
+    assert_eq!(w.last_note(p.id).await, "公开提案及答复（提案人未表明公开意愿，机关决定公开，理由：作为办理范例公开）");
     let v = w.view(&w.other_member, p.id).await;
     assert_eq!(v.replies.len(), 1);
     assert!(v.allowed_actions.is_empty());

@@ -299,7 +299,8 @@ impl World {
 }
 
 pub fn reply(class: &str) -> Value {
-    json!({"class": class, "text": "经研究，我局已会同相关部门制定工作方案，具体答复如下……", "signer": SIGNER})
+    // The co-unit of `assigned` has not sent its opinion: the lead unit confirms it replies anyway.
+    json!({"class": class, "text": "经研究，我局已会同相关部门制定工作方案，具体答复如下……", "signer": SIGNER, "confirm_without_co_opinions": true})
 }
 
 pub fn date(s: &str) -> NaiveDate {

@@ -65,6 +65,61 @@ crate::labeled! {
 }
 
 crate::labeled! {
+    /// When a proposal was made: during the plenary session or between sessions.
+    pub enum Occasion {
+        /// 大会提案 — submitted for the plenary (全体会议) session.
+        Plenary = "plenary" / "大会提案",
+        /// 平时提案 — submitted between plenary sessions.
+        Regular = "regular" / "平时提案",
+    }
+}
+
+crate::labeled! {
+    /// How a handling unit contacted the proposer (办前/办中沟通), as the proposer rates it.
+    pub enum ContactWay {
+        /// 当面 — a meeting (见面).
+        FaceToFace = "face_to_face" / "当面",
+        Phone = "phone" / "电话",
+        Written = "written" / "书面",
+        /// 未联系 — no contact.
+        NoContact = "none" / "未联系",
+    }
+}
+
+impl ContactWay {
+    /// Any contact at all (沟通).
+    pub fn contacted(self) -> bool {
+        self != ContactWay::NoContact
+    }
+}
+
+/// The proposer's 测评表 (征询意见表) of a reply: contact before and during handling, the unit's
+/// attitude and the result, beside the overall satisfaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Survey {
+    /// 办前沟通
+    pub contact_before: ContactWay,
+    /// 办中沟通
+    pub contact_during: ContactWay,
+    /// 办理态度
+    pub attitude: Satisfaction,
+    /// 办理结果
+    pub result: Satisfaction,
+}
+
+impl Survey {
+    /// The unit contacted the proposer before or during handling (counts for 沟通率).
+    pub fn contacted(&self) -> bool {
+        self.contact_before.contacted() || self.contact_during.contacted()
+    }
+
+    /// The unit met the proposer face to face (counts for 见面率).
+    pub fn met(&self) -> bool {
+        self.contact_before == ContactWay::FaceToFace || self.contact_during == ContactWay::FaceToFace
+    }
+}
+
+crate::labeled! {
     /// How a unit takes part in handling.
     pub enum UnitRole {
         /// 主办 — replies for all units
@@ -125,6 +180,7 @@ crate::labeled! {
         Assign = "assign" / "交办",
         Object = "object" / "申请调整",
         Reassign = "reassign" / "重新交办",
+        KeepAssignment = "keep_assignment" / "维持原交办",
         Contact = "contact" / "沟通记录",
         CoOpinion = "co_opinion" / "会办意见",
         RequestExtension = "request_extension" / "申请延期",

@@ -33,12 +33,16 @@ pub struct Facts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     Submit,
-    Cosign { accept: bool },
+    Cosign {
+        accept: bool,
+    },
     Withdraw,
     Review(Decision),
     Assign,
     Object,
     Reassign,
+    /// 维持原交办: the office answers an objection by keeping the assignment.
+    KeepAssignment,
     Contact,
     CoOpinion,
     RequestExtension,
@@ -62,6 +66,7 @@ impl Step {
             Step::Assign => Act::Assign,
             Step::Object => Act::Object,
             Step::Reassign => Act::Reassign,
+            Step::KeepAssignment => Act::KeepAssignment,
             Step::Contact => Act::Contact,
             Step::CoOpinion => Act::CoOpinion,
             Step::RequestExtension => Act::RequestExtension,
@@ -82,7 +87,7 @@ fn may(act: Act, who: &Standing) -> bool {
     match act {
         Act::Submit | Act::Withdraw => who.proposer,
         Act::Cosign => who.pending_cosigner,
-        Act::Review | Act::Assign | Act::Reassign | Act::DecideExtension | Act::Close | Act::MarkKey | Act::Publish => who.staff,
+        Act::Review | Act::Assign | Act::Reassign | Act::KeepAssignment | Act::DecideExtension | Act::Close | Act::MarkKey | Act::Publish => who.staff,
         Act::Object | Act::Contact => who.unit_role.is_some(),
         Act::CoOpinion => who.unit_role == Some(UnitRole::Co),
         Act::RequestExtension | Act::Reply => who.unit_role.is_some_and(UnitRole::replies),
@@ -144,6 +149,11 @@ pub fn transition(f: &Facts, who: &Standing, step: Step) -> Result<Status, Refus
         Step::Reassign => match s {
             S::Assigned => Ok(S::Assigned),
             _ => Err(not_now("只有办理中的提案才能重新交办")),
+        },
+        Step::KeepAssignment => match s {
+            S::Assigned if f.objection_open => Ok(S::Assigned),
+            S::Assigned => Err(not_now("没有待处理的调整申请")),
+            _ => Err(not_now("只有办理中的提案才能处理调整申请")),
         },
         Step::Contact | Step::CoOpinion => match s {
             S::Assigned | S::Rehandling => Ok(s),
@@ -212,6 +222,7 @@ pub fn allowed(f: &Facts, who: &Standing) -> Vec<Act> {
             Act::Assign => Step::Assign,
             Act::Object => Step::Object,
             Act::Reassign => Step::Reassign,
+            Act::KeepAssignment => Step::KeepAssignment,
             Act::Contact => Step::Contact,
             Act::CoOpinion => Step::CoOpinion,
             Act::RequestExtension => Step::RequestExtension,
@@ -304,6 +315,20 @@ mod tests {
         assert!(matches!(transition(&f, &lead, Step::Reply), Err(Refusal::NotNow(_))));
         assert!(matches!(transition(&f, &lead, Step::Object), Err(Refusal::NotNow(_))));
         assert_eq!(transition(&f, &STAFF, Step::Reassign), Ok(Status::Assigned));
+        assert_eq!(transition(&f, &STAFF, Step::KeepAssignment), Ok(Status::Assigned));
+    }
+
+    #[test]
+    fn keeping_the_assignment_answers_an_open_objection_only_and_only_the_office_decides() {
+        let open = Facts { objection_open: true, ..facts(Status::Assigned) };
+        assert_eq!(transition(&open, &STAFF, Step::KeepAssignment), Ok(Status::Assigned));
+        let lead = Standing { unit_role: Some(UnitRole::Lead), ..NOBODY };
+        assert_eq!(transition(&open, &lead, Step::KeepAssignment), Err(Refusal::Forbidden));
+        let none = facts(Status::Assigned);
+        assert_eq!(transition(&none, &STAFF, Step::KeepAssignment), Err(Refusal::NotNow("没有待处理的调整申请".into())));
+        assert!(!allowed(&none, &STAFF).contains(&Act::KeepAssignment));
+        assert!(allowed(&open, &STAFF).contains(&Act::KeepAssignment));
+        assert!(matches!(transition(&facts(Status::Replied), &STAFF, Step::KeepAssignment), Err(Refusal::NotNow(_))));
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! | filed | assign (交办) | assigned | staff |
 //! | assigned | object (申请调整), within the window | assigned, objection open | a handling unit |
 //! | assigned | reassign | assigned, objection closed | staff |
+//! | assigned, objection open | keep_assignment (维持原交办, with a reason) | assigned, objection closed | staff |
 //! | assigned, rehandling | contact (沟通) | same | a handling unit |
 //! | assigned, rehandling | co_opinion (会办意见) | same | a co-unit |
 //! | assigned | request_extension (before the due date) | same | a replying unit |

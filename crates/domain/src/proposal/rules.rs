@@ -1,5 +1,5 @@
-//! The committee's configurable lists (reply classes, rejection reasons, limits) and the text
-//! of a proposal as written.
+//! The committee's configurable lists (reply classes, rejection reasons, categories, limits) and
+//! the text of a proposal as written.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,14 @@ pub struct ProposalRules {
     pub title_max_chars: usize,
     pub body_min_chars: usize,
     pub body_max_chars: usize,
+    /// 提案分类: the categories a proposal is filed under (default 经济建设, 政治建设, 文化建设,
+    /// 社会建设, 生态文明建设, 其他). Rules stored before categories existed get the defaults.
+    #[serde(default = "default_categories")]
+    pub categories: Vec<String>,
+}
+
+fn default_categories() -> Vec<String> {
+    ["经济建设", "政治建设", "文化建设", "社会建设", "生态文明建设", "其他"].into_iter().map(String::from).collect()
 }
 
 impl Default for ProposalRules {
@@ -44,6 +52,7 @@ impl Default for ProposalRules {
             title_max_chars: 60,
             body_min_chars: 50,
             body_max_chars: 20_000,
+            categories: default_categories(),
         }
     }
 }
@@ -51,6 +60,15 @@ impl Default for ProposalRules {
 impl ProposalRules {
     pub fn reply_class_label(&self, code: &str) -> Option<&str> {
         self.reply_classes.iter().find(|(c, _)| c == code).map(|(_, l)| l.as_str())
+    }
+
+    /// A category as given (trimmed; empty is none), checked against the committee's list.
+    pub fn category(&self, raw: Option<&str>) -> Result<Option<String>, crate::FieldError> {
+        match raw.map(str::trim).filter(|c| !c.is_empty()) {
+            None => Ok(None),
+            Some(c) if self.categories.iter().any(|k| k == c) => Ok(Some(c.to_string())),
+            Some(c) => Err(crate::FieldError::new("category", format!("提案分类“{c}”不在本会的分类中，应为{}之一", self.categories.join("、")))),
+        }
     }
 
     /// Checks a committee's rules before they are stored: every error at once, against its field.
@@ -82,6 +100,18 @@ impl ProposalRules {
                 err("rejection_reasons", format!("不立案理由“{r}”应为1到60个字"));
             } else if !reasons.insert(r.trim()) {
                 err("rejection_reasons", format!("不立案理由“{r}”重复"));
+            }
+        }
+        if !(1..=30).contains(&self.categories.len()) {
+            err("categories", "提案分类应有1到30个".into());
+        }
+        let mut categories = std::collections::HashSet::new();
+        for c in &self.categories {
+            let n = c.chars().count();
+            if n == 0 || n > 20 || c.trim() != c {
+                err("categories", format!("提案分类“{c}”应为1到20个字，前后不留空格"));
+            } else if !categories.insert(c.as_str()) {
+                err("categories", format!("提案分类“{c}”重复"));
             }
         }
         if !(20..=200).contains(&self.title_max_chars) {
@@ -140,11 +170,29 @@ mod tests {
             title_max_chars: 5,
             body_min_chars: 100,
             body_max_chars: 50,
+            categories: vec!["经济建设".into(), "经济建设".into()],
         };
         let fields: Vec<String> = bad.check().unwrap_err().0.into_iter().map(|e| e.field).collect();
-        for f in ["reply_classes", "rejection_reasons", "title_max_chars", "body_max_chars"] {
+        for f in ["reply_classes", "rejection_reasons", "title_max_chars", "body_max_chars", "categories"] {
             assert!(fields.iter().any(|x| x == f), "{f} in {fields:?}");
         }
+    }
+
+    #[test]
+    fn a_category_is_one_of_the_committees_list_and_old_rules_get_the_defaults() {
+        let rules = ProposalRules::default();
+        assert_eq!(rules.category(Some(" 生态文明建设 ")), Ok(Some("生态文明建设".into())));
+        assert_eq!(rules.category(Some("")), Ok(None));
+        assert_eq!(rules.category(None), Ok(None));
+        let e = rules.category(Some("党的建设")).unwrap_err();
+        assert_eq!(e.field, "category");
+        assert!(e.message.contains("经济建设"), "{}", e.message);
+        let own = ProposalRules { categories: vec!["党的建设".into()], ..ProposalRules::default() };
+        assert_eq!(own.category(Some("党的建设")), Ok(Some("党的建设".into())));
+        let mut stored = serde_json::to_value(ProposalRules::default()).unwrap();
+        stored.as_object_mut().unwrap().remove("categories");
+        let old: ProposalRules = serde_json::from_value(stored).unwrap();
+        assert_eq!(old.categories.len(), 6);
     }
 
     #[test]

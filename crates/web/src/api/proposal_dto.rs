@@ -9,7 +9,7 @@
 //! product they were microseconds since the epoch; docs/api.md "Times and dates").
 
 use eline_app::proposals::ProposalView;
-use eline_domain::proposal::{Conversion, CosignStatus, Kind, Satisfaction, Status, UnitRole};
+use eline_domain::proposal::{ContactWay, Conversion, CosignStatus, Kind, Occasion, Satisfaction, Status, UnitRole};
 use eline_storage::proposals::{Assignment, Commitment, Cosigner, Evaluation, Reply};
 use eline_storage::timeline::Event;
 use serde::Serialize;
@@ -45,6 +45,22 @@ pub struct ProposalOut {
     /// 提案单位 of a collective proposal (集体提案).
     pub organization_id: Option<i64>,
     pub organization_name: Option<String>,
+    /// 提案分类: one of the committee's categories (GET /api/v1/settings … proposal rules).
+    pub category: Option<String>,
+    /// 大会提案 (plenary) or 平时提案 (regular).
+    #[schema(value_type = Option<Occasion>)]
+    pub occasion: Option<String>,
+    /// 公开意愿: the proposer agrees to publication; null when not stated (older or imported
+    /// proposals). Publishing without consent needs the office's `override_reason`.
+    pub publish_consent: Option<bool>,
+    /// 建议承办单位: the units the proposer suggests (for the proposer and the office).
+    pub suggested_units: Vec<SuggestedUnitOut>,
+    /// The first proposer's contact details: only for the office and the assigned units (null
+    /// for everyone else, and for collective proposals).
+    pub proposer_contact: Option<ProposerContactOut>,
+    /// Active co-units (会办) that have not sent their opinion yet: a lead unit replying before
+    /// they have must send `confirm_without_co_opinions: true`.
+    pub pending_co_opinions: Vec<String>,
     /// 重点提案 (supervised by the leaders in `supervisors`).
     pub is_key: bool,
     /// 已公开: anyone may read its text, proposer, units and replies.
@@ -106,6 +122,23 @@ pub enum ProposalAccess {
     Full,
     /// What the public sees of a published proposal.
     Public,
+}
+
+/// 建议承办单位 — a unit the proposer suggests.
+#[derive(Serialize, ToSchema)]
+pub struct SuggestedUnitOut {
+    pub unit_id: i64,
+    pub name: String,
+}
+
+/// The proposer's contact details from the member record (委员联系方式).
+#[derive(Serialize, ToSchema)]
+pub struct ProposerContactOut {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// 通讯地址 / 工作单位地址
+    pub address: Option<String>,
 }
 
 /// 联名人 — a member asked to co-sign a joint proposal.
@@ -170,7 +203,20 @@ pub struct EvaluationOut {
     pub member_name: Option<String>,
     /// The reply round rated; -1: the rating of the promises' delivery after closing.
     pub round: i64,
+    /// The overall rating (总体评价).
     pub satisfaction: Satisfaction,
+    /// 测评表 (null when rated without it): 办前沟通.
+    #[schema(value_type = Option<ContactWay>)]
+    pub contact_before: Option<String>,
+    /// 办中沟通
+    #[schema(value_type = Option<ContactWay>)]
+    pub contact_during: Option<String>,
+    /// 办理态度
+    #[schema(value_type = Option<Satisfaction>)]
+    pub attitude: Option<String>,
+    /// 办理结果
+    #[schema(value_type = Option<Satisfaction>)]
+    pub result: Option<String>,
 }
 
 /// An entry of the proposal's timeline (办理过程).
@@ -253,6 +299,10 @@ impl From<Evaluation> for EvaluationOut {
             member_name: e.member_name,
             round: e.round,
             satisfaction: e.satisfaction,
+            contact_before: e.contact_before,
+            contact_during: e.contact_during,
+            attitude: e.attitude,
+            result: e.result,
         }
     }
 }
@@ -291,6 +341,12 @@ impl From<ProposalView> for ProposalOut {
             proposer_name: v.proposer_name,
             organization_id: p.organization_id,
             organization_name: v.organization_name,
+            category: p.category,
+            occasion: p.occasion,
+            publish_consent: p.publish_consent,
+            suggested_units: v.suggested_units.into_iter().map(|(unit_id, name)| SuggestedUnitOut { unit_id, name }).collect(),
+            proposer_contact: v.proposer_contact.map(|c| ProposerContactOut { name: c.name, phone: c.phone, email: c.email, address: c.address }),
+            pending_co_opinions: v.pending_co_opinions,
             is_key: p.is_key,
             published: p.published,
             merged_into_id: p.merged_into_id,

@@ -84,7 +84,11 @@ async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Params(f): Par
     "title": "关于加强社区养老服务设施建设的提案",
     "body": "近年来我市老龄化程度不断加深，社区养老服务设施供给不足、分布不均。\n为此建议：一是统筹规划社区养老服务用房；二是加大财政投入；三是鼓励社会力量参与运营。",
     "kind": "joint",
-    "cosigner_ids": [12, 17]
+    "cosigner_ids": [12, 17],
+    "category": "社会建设",
+    "occasion": "plenary",
+    "suggested_unit_ids": [3],
+    "publish_consent": true
 }))]
 pub struct ProposalIn {
     /// 案由 (the committee's rules limit its length).
@@ -100,6 +104,16 @@ pub struct ProposalIn {
     pub organization_id: Option<i64>,
     /// Defaults to the latest session.
     pub session_id: Option<i64>,
+    /// 提案分类: one of the committee's categories (default 经济建设, 政治建设, 文化建设, 社会建设,
+    /// 生态文明建设, 其他).
+    pub category: Option<String>,
+    /// plenary (大会提案) | regular (平时提案)
+    #[schema(value_type = Option<eline_domain::proposal::Occasion>)]
+    pub occasion: Option<String>,
+    /// 建议承办单位: up to 5 units of the directory.
+    pub suggested_unit_ids: Option<Vec<i64>>,
+    /// 公开意愿: whether the proposer agrees to publication.
+    pub publish_consent: Option<bool>,
     /// PATCH only (or If-Match).
     pub version: Option<i64>,
 }
@@ -113,6 +127,10 @@ impl From<ProposalIn> for DraftInput {
             cosigner_ids: b.cosigner_ids.unwrap_or_default(),
             organization_id: b.organization_id,
             session_id: b.session_id,
+            category: b.category,
+            occasion: b.occasion,
+            suggested_unit_ids: b.suggested_unit_ids.unwrap_or_default(),
+            publish_consent: b.publish_consent,
         }
     }
 }
@@ -149,8 +167,13 @@ async fn patch(
         "body": cur.proposal.body,
         "cosigner_ids": cur.cosigners.iter().map(|c| c.member_id).collect::<Vec<_>>(),
         "organization_id": cur.proposal.organization_id,
+        "category": cur.proposal.category,
+        "occasion": cur.proposal.occasion,
+        "suggested_unit_ids": cur.suggested_units.iter().map(|(u, _)| *u).collect::<Vec<_>>(),
+        "publish_consent": cur.proposal.publish_consent,
     });
-    let merged = super::merge_patch(base, &b, &["title", "body", "cosigner_ids", "organization_id"])?;
+    let fields = ["title", "body", "cosigner_ids", "organization_id", "category", "occasion", "suggested_unit_ids", "publish_consent"];
+    let merged = super::merge_patch(base, &b, &fields)?;
     let input: ProposalIn = super::from_json(merged)?;
     state.app.update_draft(&a, id, version, &input.into()).await?;
     Ok(Json(state.app.get_proposal(&a, id).await?.into()))

@@ -63,6 +63,9 @@ impl RulesForm {
     fn reasons_text(&self) -> String {
         self.rules.rejection_reasons.join("\n")
     }
+    fn categories_text(&self) -> String {
+        self.rules.categories.join("\n")
+    }
 }
 
 fn rows(r: &DeadlineRules) -> Vec<RuleRow> {
@@ -190,6 +193,7 @@ fn proposal_rules_from_form(f: &FormData) -> Result<ProposalRules, AppError> {
     let rules = ProposalRules {
         reply_classes,
         rejection_reasons: lines("rejection_reasons"),
+        categories: lines("categories"),
         title_max_chars: number("title_max_chars", "标题最多字数"),
         body_min_chars: number("body_min_chars", "正文最少字数"),
         body_max_chars: number("body_max_chars", "正文最多字数"),

@@ -80,6 +80,7 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/assign",             [404, 200, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/object",             [404, 403, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/reassign",           [404, 409, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/proposals/{id}/keep_assignment",    [404, 409, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/contact",            [404, 403, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/co_opinion",         [404, 403, 403, 404, 403, 401]),
     ("POST",  "/api/v1/proposals/{id}/request_extension",  [404, 403, 403, 404, 403, 401]),
@@ -439,7 +440,9 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("POST", "/api/v1/proposals/{id}/cosign") => json!({"accept": true}),
         ("POST", "/api/v1/proposals/{id}/review") => json!({"decision": "file"}),
         ("POST", "/api/v1/proposals/{id}/assign") | ("POST", "/api/v1/proposals/{id}/reassign") => json!({"lead_unit_id": fx.directory["units"]}),
-        ("POST", "/api/v1/proposals/{id}/object") | ("POST", "/api/v1/proposals/{id}/request_extension") => json!({"reason": "矩阵测试理由"}),
+        ("POST", "/api/v1/proposals/{id}/object")
+        | ("POST", "/api/v1/proposals/{id}/request_extension")
+        | ("POST", "/api/v1/proposals/{id}/keep_assignment") => json!({"reason": "矩阵测试理由"}),
         ("POST", "/api/v1/proposals/{id}/contact") | ("POST", "/api/v1/proposals/{id}/co_opinion") | ("POST", "/api/v1/proposals/{id}/supervise") => {
             json!({"text": "矩阵测试记录"})
         }
@@ -449,7 +452,8 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("POST", "/api/v1/proposals/{id}/close") => json!({"comment": "办结"}),
         ("POST", "/api/v1/proposals/{id}/follow_up") => json!({"promise": "承诺事项"}),
         ("POST", "/api/v1/proposals/{id}/mark_key") => json!({"key": true}),
-        ("POST", "/api/v1/proposals/{id}/publish") => json!({"published": true}),
+        // The matrix's proposals do not state the proposer's 公开意愿: the office gives its reason.
+        ("POST", "/api/v1/proposals/{id}/publish") => json!({"published": true, "override_reason": "矩阵测试：机关决定公开"}),
         ("POST", "/api/v1/reply-templates") => json!({"name": format!("模板{n}"), "text": "经研究，答复如下。"}),
         ("PUT", "/api/v1/calendar/{date}") => json!({"kind": "holiday", "name": "测试假日"}),
         ("PUT", "/api/v1/settings/proposal-deadlines") => json!({"reply": {"unit": "months", "n": 3}}),

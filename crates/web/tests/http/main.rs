@@ -18,6 +18,7 @@ mod messages;
 mod overload;
 mod pages;
 mod pickers;
+mod proposal_fields;
 mod proposals;
 mod search;
 mod security;

@@ -135,7 +135,11 @@ async fn the_public_sees_a_proposal_only_after_the_office_publishes_it() {
     };
     assert_eq!(page(format!("/public/proposals/{id}")).await.status(), 404);
     assert!(!page("/public/proposals".into()).await.text().await.unwrap().contains("城市慢行系统"));
-    json_of(staff.post(&format!("/api/v1/proposals/{id}/publish"), &json!({"published": true})).await, 200).await;
+    // The proposer did not state a 公开意愿: refused without the office's reason, then published with it.
+    let p = assert_problem(staff.post(&format!("/api/v1/proposals/{id}/publish"), &json!({"published": true})).await, 422, "validation_failed").await;
+    assert!(error_for(&p, "override_reason").contains("公开意愿"));
+    assert_eq!(page(format!("/public/proposals/{id}")).await.status(), 404);
+    json_of(staff.post(&format!("/api/v1/proposals/{id}/publish"), &json!({"published": true, "override_reason": "典型案例"})).await, 200).await;
     let res = page(format!("/public/proposals/{id}")).await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();

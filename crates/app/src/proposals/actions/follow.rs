@@ -90,8 +90,25 @@ impl ProposalAction for PublishInput {
         Ok(Step::Publish)
     }
 
+    /// Publication follows the proposer's 公开意愿; without consent the office must say why it
+    /// publishes anyway (the reason is the timeline note, and so in the audit entry).
     async fn apply(&self, cx: &mut Cx<'_, ProposalFlow>) -> AppResult<String> {
+        let reason = super::optional(&self.override_reason);
+        let note = match (self.published, cx.loaded.p.publish_consent) {
+            (false, _) => "取消公开".to_string(),
+            (true, Some(true)) => "公开提案及答复（提案人同意公开）".to_string(),
+            (true, consent) => {
+                let said = if consent.is_some() { "提案人不同意公开" } else { "提案人未表明公开意愿" };
+                let Some(reason) = reason else {
+                    return Err(AppError::field("override_reason", format!("{said}：如确需公开，请填写机关决定公开的理由")));
+                };
+                if reason.chars().count() > 200 {
+                    return Err(AppError::field("override_reason", "理由不能超过200个字"));
+                }
+                format!("公开提案及答复（{said}，机关决定公开，理由：{reason}）")
+            }
+        };
         cx.loaded.p.published = self.published;
-        Ok(if self.published { "公开提案及答复".into() } else { "取消公开".into() })
+        Ok(note)
     }
 }

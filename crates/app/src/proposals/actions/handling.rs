@@ -9,7 +9,9 @@ use eline_storage::proposals;
 use super::super::check_units;
 use super::super::config::fmt_date;
 use super::super::flow::ProposalFlow;
-use super::super::inputs::{AssignInput, CoOpinionInput, ContactInput, DecideExtensionInput, ObjectInput, ReassignInput, RequestExtensionInput};
+use super::super::inputs::{
+    AssignInput, CoOpinionInput, ContactInput, DecideExtensionInput, KeepAssignmentInput, ObjectInput, ReassignInput, RequestExtensionInput,
+};
 use super::{ProposalAction, optional, required};
 use crate::workflow::Cx;
 use crate::{AppError, AppResult};
@@ -121,6 +123,25 @@ impl ProposalAction for ObjectInput {
         proposals::set_objection(&mut cx.tx.ex(), mine.id, &reason).await?;
         cx.loaded.p.objection_open = true;
         Ok(format!("{}申请调整：{reason}", mine.unit_name))
+    }
+}
+
+impl ProposalAction for KeepAssignmentInput {
+    const ACT: Act = Act::KeepAssignment;
+
+    fn step(&self) -> AppResult<Step> {
+        Ok(Step::KeepAssignment)
+    }
+
+    /// 维持原交办: the objection closes, the units keep handling with the same due date; the
+    /// objection's reason stays in the timeline.
+    async fn apply(&self, cx: &mut Cx<'_, ProposalFlow>) -> AppResult<String> {
+        let reason = required("reason", "维持原交办的理由", &self.reason, 500)?;
+        let objecting: Vec<String> = cx.loaded.l.assignments.iter().filter(|a| a.active && a.objection_reason.is_some()).map(|a| a.unit_name.clone()).collect();
+        proposals::clear_objections(&mut cx.tx.ex(), cx.loaded.p.id).await?;
+        cx.loaded.p.objection_open = false;
+        let due = cx.loaded.p.due_on.clone().unwrap_or_default();
+        Ok(format!("维持原交办：{reason}；请{}按原交办继续办理（答复期限{due}）", objecting.join("、")))
     }
 }
 

@@ -30,6 +30,7 @@ macro_rules! proposal_actions {
             assign: Assign => AssignInput,
             object: Object => ObjectInput,
             reassign: Reassign => ReassignInput,
+            keep_assignment: KeepAssignment => KeepAssignmentInput,
             contact: Contact => ContactInput,
             co_opinion: CoOpinion => CoOpinionInput,
             request_extension: RequestExtension => RequestExtensionInput,

@@ -1,7 +1,7 @@
 //! The reply (答复) with its class, letter text, signer and promises; the proposer's rating
 //! (评价); closing (办结).
 
-use eline_domain::proposal::{Act, Satisfaction, Status, Step};
+use eline_domain::proposal::{Act, ContactWay, Satisfaction, Status, Step, Survey, UnitRole};
 use eline_storage::proposals;
 
 use super::super::config::fmt_date;
@@ -27,6 +27,13 @@ impl ProposalAction for ReplyInput {
         let body = required("text", "答复内容", &self.text, 20_000)?;
         let signer = eline_domain::text::required("signer", "签发人", &self.signer, 30).map_err(|e| AppError::Validation(vec![e]))?;
         let mine = cx.loaded.l.my_assignment(cx.actor).ok_or(AppError::Forbidden)?.clone();
+        let waiting = if mine.role == UnitRole::Lead { cx.loaded.l.pending_co_opinions() } else { Vec::new() };
+        if !waiting.is_empty() && !self.confirm_without_co_opinions {
+            return Err(AppError::field(
+                "confirm_without_co_opinions",
+                format!("会办单位{}尚未提出会办意见。确需先行答复，请确认“会办意见未到齐，仍然答复”", waiting.join("、")),
+            ));
+        }
         let (id, round) = (cx.loaded.p.id, cx.loaded.p.round);
         proposals::add_reply(&mut cx.tx.ex(), id, mine.unit_id, round, &self.class, &body, &signer, cx.actor.user_id).await?;
         proposals::set_replied(&mut cx.tx.ex(), mine.id, round).await?;
@@ -40,7 +47,8 @@ impl ProposalAction for ReplyInput {
             w.p.replied_on = Some(fmt_date(w.today));
             w.p.evaluation_due_on = Some(fmt_date(w.config.deadlines.evaluation_window.due(&w.config.calendar, w.today)));
         }
-        Ok(format!("{}答复（{}类：{label}），签发人{signer}", mine.unit_name, self.class))
+        let early = if waiting.is_empty() { String::new() } else { format!("（答复时会办单位{}尚未提出会办意见）", waiting.join("、")) };
+        Ok(format!("{}答复（{}类：{label}），签发人{signer}{early}", mine.unit_name, self.class))
     }
 }
 
@@ -48,6 +56,53 @@ impl EvaluateInput {
     fn satisfaction(&self) -> AppResult<Satisfaction> {
         Satisfaction::parse(&self.satisfaction).ok_or_else(|| AppError::field("satisfaction", "请选择满意、基本满意或不满意"))
     }
+}
+
+impl EvaluateInput {
+    /// The 测评表: all four ratings, or none of them.
+    fn survey(&self) -> AppResult<Option<Survey>> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+        }
+        let fields = [&self.contact_before, &self.contact_during, &self.attitude, &self.result];
+        if fields.iter().all(|f| given(f).is_none()) {
+            return Ok(None);
+        }
+        let mut errors = Vec::new();
+        let mut contact = |field: &str, label: &str, v: &Option<String>| {
+            let way = given(v).and_then(ContactWay::parse);
+            if way.is_none() {
+                errors.push(eline_domain::FieldError::new(field, format!("请选择{label}：当面、电话、书面或未联系")));
+            }
+            way
+        };
+        let before = contact("contact_before", "办前沟通", &self.contact_before);
+        let during = contact("contact_during", "办中沟通", &self.contact_during);
+        let mut rating = |field: &str, label: &str, v: &Option<String>| {
+            let s = given(v).and_then(Satisfaction::parse);
+            if s.is_none() {
+                errors.push(eline_domain::FieldError::new(field, format!("请选择{label}：满意、基本满意或不满意")));
+            }
+            s
+        };
+        let attitude = rating("attitude", "办理态度", &self.attitude);
+        let result = rating("result", "办理结果", &self.result);
+        match (before, during, attitude, result) {
+            (Some(contact_before), Some(contact_during), Some(attitude), Some(result)) => Ok(Some(Survey { contact_before, contact_during, attitude, result })),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+/// "（办前沟通：当面；办中沟通：电话；办理态度：满意；办理结果：基本满意）"
+fn survey_note(s: &Survey) -> String {
+    format!(
+        "（办前沟通：{}；办中沟通：{}；办理态度：{}；办理结果：{}）",
+        s.contact_before.label(),
+        s.contact_during.label(),
+        s.attitude.label(),
+        s.result.label()
+    )
 }
 
 impl ProposalAction for EvaluateInput {
@@ -63,15 +118,23 @@ impl ProposalAction for EvaluateInput {
         if sat == Satisfaction::Dissatisfied && comment.is_none() {
             return Err(AppError::field("comment", "评价为不满意时，请写明理由"));
         }
+        let survey = self.survey()?;
         let c = comment.map(|c| format!("：{c}")).unwrap_or_default();
         let (id, actor) = (cx.loaded.p.id, cx.actor);
         if cx.loaded.l.status() == Status::Closed {
-            // Rating the delivery of the promises: recorded, not deciding anything.
+            // Rating the delivery of the promises: recorded, not deciding anything; no 测评表.
+            if survey.is_some() {
+                return Err(AppError::field("contact_before", "评价承诺事项的落实情况时不填写测评表"));
+            }
             proposals::add_evaluation(&mut cx.tx.ex(), id, actor.member_id, actor.user_id, proposals::DELIVERY_ROUND, sat, comment, false).await?;
             return Ok(format!("承诺事项落实后评价：{}{c}", sat.label()));
         }
         let proposer = cx.loaded.l.standing(actor).proposer;
-        proposals::add_evaluation(&mut cx.tx.ex(), id, actor.member_id, actor.user_id, cx.loaded.p.round, sat, comment, proposer).await?;
+        let evaluation = proposals::add_evaluation(&mut cx.tx.ex(), id, actor.member_id, actor.user_id, cx.loaded.p.round, sat, comment, proposer).await?;
+        if let Some(s) = &survey {
+            proposals::set_survey(&mut cx.tx.ex(), evaluation, s).await?;
+        }
+        let table = survey.as_ref().map(survey_note).unwrap_or_default();
         if proposer {
             let w = &mut *cx.loaded;
             match cx.next {
@@ -85,7 +148,7 @@ impl ProposalAction for EvaluateInput {
                 _ => w.p.dissatisfied_rounds += 1,
             }
         }
-        Ok(format!("评价：{}{c}", sat.label()))
+        Ok(format!("评价：{}{c}{table}", sat.label()))
     }
 }
 

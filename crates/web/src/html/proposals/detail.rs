@@ -55,6 +55,32 @@ impl DetailPage {
     fn open_commitments(&self) -> bool {
         self.v.commitments.iter().any(|c| c.done_at.is_none())
     }
+    /// The unit is one the proposer suggests (建议承办单位): marked in the assignment form.
+    fn suggested(&self, unit: &i64) -> bool {
+        self.v.suggested_units.iter().any(|(u, _)| u == unit)
+    }
+    /// At the first assignment the proposer's first suggestion is the proposed lead unit, the
+    /// others co-units (the office changes what it wants).
+    fn prefill_lead(&self, unit: &i64) -> bool {
+        self.can("assign") && self.v.suggested_units.first().is_some_and(|(u, _)| u == unit)
+    }
+    fn prefill_co(&self, unit: &i64) -> bool {
+        self.can("assign") && self.v.suggested_units.iter().skip(1).any(|(u, _)| u == unit)
+    }
+    /// The lead unit may reply while co-units have not sent their opinions: it is warned.
+    fn co_opinions_missing(&self) -> bool {
+        self.v.my_unit_role.as_deref() == Some("lead") && !self.v.pending_co_opinions.is_empty()
+    }
+    /// Publishing needs the proposer's consent, else the office's reason.
+    fn needs_override(&self) -> bool {
+        !self.v.proposal.published && self.v.proposal.publish_consent != Some(true)
+    }
+    fn contact_ways(&self) -> Vec<(&'static str, &'static str)> {
+        eline_domain::proposal::ContactWay::choices()
+    }
+    fn ratings(&self) -> Vec<(&'static str, &'static str)> {
+        eline_domain::proposal::Satisfaction::choices()
+    }
 }
 
 pub(super) async fn detail_page(state: &AppState, user: &PageUser, id: i64, errors: Errors, failed_action: String) -> Result<DetailPage, PageError> {

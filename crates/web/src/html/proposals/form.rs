@@ -33,6 +33,8 @@ struct FormPage {
     errors: Errors,
     hint: Option<&'static str>,
     rules: ProposalRules,
+    /// The units the proposer suggests (建议承办单位), picked by name or initials.
+    suggested: Picker,
 }
 
 impl FormPage {
@@ -82,7 +84,10 @@ async fn form_page_picking(
     let sessions = state.app.list_sessions(&user.actor, false, None, 20).await?.items;
     let hint = eline_domain::proposal::Text { title: f.get("title").to_string(), body: String::new() }.one_matter_hint();
     let rules = state.app.current_proposal_rules(&user.actor).await?;
-    Ok(FormPage { l, id, f, cosigners, organizations, sessions, collective, errors, hint, rules })
+    let suggested = Picker::new("suggested_unit_ids", "units", true, "建议承办单位（可选，最多5个）", "供政协机关交办时参考；按单位名称或拼音首字母查找")
+        .load(state, &user.actor, &f, searched, errors.get("suggested_unit_ids"))
+        .await?;
+    Ok(FormPage { l, id, f, cosigners, organizations, sessions, collective, errors, hint, rules, suggested })
 }
 
 fn draft_of(f: &FormData) -> DraftInput {
@@ -93,17 +98,27 @@ fn draft_of(f: &FormData) -> DraftInput {
         cosigner_ids: f.ints("cosigner_ids"),
         organization_id: f.get("organization_id").parse().ok(),
         session_id: f.get("session_id").parse().ok(),
+        category: f.opt("category"),
+        occasion: f.opt("occasion"),
+        suggested_unit_ids: f.ints("suggested_unit_ids"),
+        publish_consent: match f.get("publish_consent") {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
     }
 }
 
 pub(super) async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     let kind = if can(&user.actor, Action::WriteProposal(Kind::Individual), Resource::Any) { Kind::Individual } else { Kind::Collective };
-    Ok(render(&form_page(&state, &user, None, FormData(vec![("kind".into(), kind.as_str().into())]), Errors::default()).await?))
+    // A new proposal is a plenary one (大会提案) unless the proposer says otherwise.
+    let start = FormData(vec![("kind".into(), kind.as_str().into()), ("occasion".into(), "plenary".into())]);
+    Ok(render(&form_page(&state, &user, None, start, Errors::default()).await?))
 }
 
 /// A picker button was pressed: the form again, changed, nothing saved.
 async fn picking(state: &AppState, user: &PageUser, id: Option<i64>, f: &mut FormData) -> Result<Option<Response>, PageError> {
-    let Some(searched) = interact(f, &[("cosigner_ids", true)]) else { return Ok(None) };
+    let Some(searched) = interact(f, &[("cosigner_ids", true), ("suggested_unit_ids", true)]) else { return Ok(None) };
     let page = form_page_picking(state, user, id, std::mem::take(f), Errors::default(), Some(&searched)).await?;
     Ok(Some(render(&page)))
 }
@@ -145,6 +160,10 @@ pub(super) async fn edit_form(State(state): State<AppState>, user: PageUser, Pag
         pairs.push(("organization_id".into(), o.to_string()));
     }
     pairs.extend(v.cosigners.iter().map(|c| ("cosigner_ids".to_string(), c.member_id.to_string())));
+    pairs.extend(v.suggested_units.iter().map(|(u, _)| ("suggested_unit_ids".to_string(), u.to_string())));
+    pairs.extend(v.proposal.category.iter().map(|c| ("category".to_string(), c.clone())));
+    pairs.extend(v.proposal.occasion.iter().map(|o| ("occasion".to_string(), o.clone())));
+    pairs.extend(v.proposal.publish_consent.map(|c| ("publish_consent".to_string(), c.to_string())));
     Ok(render(&form_page(&state, &user, Some(id), FormData(pairs), Errors::default()).await?))
 }
 

@@ -93,6 +93,24 @@ impl P {
     pub fn awaiting(status: &Status) -> bool {
         status.awaits_reply()
     }
+    /// The Chinese name of a stored satisfaction, or “未评价”.
+    pub fn rated(s: &Option<String>) -> &'static str {
+        s.as_deref().and_then(eline_domain::proposal::Satisfaction::parse).map(|s| s.label()).unwrap_or("未评价")
+    }
+    /// A time as its Beijing date (YYYY-MM-DD), or nothing.
+    pub fn day(t: &Option<i64>) -> String {
+        t.map(|t| crate::html::datetime(t).chars().take(10).collect()).unwrap_or_default()
+    }
+    /// An evaluation's 测评表 in one line, or nothing when it was rated without one.
+    pub fn survey(e: &eline_storage::proposals::Evaluation) -> String {
+        use eline_domain::proposal::{ContactWay, Satisfaction};
+        let way = |v: &Option<String>| v.as_deref().and_then(ContactWay::parse).map(ContactWay::label);
+        let rating = |v: &Option<String>| v.as_deref().and_then(Satisfaction::parse).map(Satisfaction::label);
+        match (way(&e.contact_before), way(&e.contact_during), rating(&e.attitude), rating(&e.result)) {
+            (Some(b), Some(d), Some(a), Some(r)) => format!("办前沟通：{b}；办中沟通：{d}；办理态度：{a}；办理结果：{r}"),
+            _ => String::new(),
+        }
+    }
 }
 
 #[derive(Deserialize)]

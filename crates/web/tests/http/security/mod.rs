@@ -42,7 +42,7 @@ pub async fn published_with_a_record(app: &eline_web::testing::TestApp) -> i64 {
     json_of(res, 201).await;
     json_of(member.post(&format!("/api/v1/proposals/{id}/evaluate"), &json!({"satisfaction": "dissatisfied", "comment": "私下评价：答复敷衍"})).await, 200)
         .await;
-    json_of(staff.post(&format!("/api/v1/proposals/{id}/publish"), &json!({"published": true})).await, 200).await;
+    json_of(staff.post(&format!("/api/v1/proposals/{id}/publish"), &json!({"published": true, "override_reason": "测试：机关决定公开"})).await, 200).await;
     id
 }
 

@@ -143,7 +143,7 @@ async fn published_elsewhere(app: &eline_web::testing::TestApp) -> i64 {
     let id = json_of(m.post("/api/v1/proposals", &json!({"title": "关于邻县乡村公路养护的提案", "body": BODY})).await, 201).await["id"].as_i64().unwrap();
     json_of(m.post(&format!("/api/v1/proposals/{id}/submit"), &json!({})).await, 200).await;
     json_of(s.post(&format!("/api/v1/proposals/{id}/review"), &json!({"decision": "file"})).await, 200).await;
-    json_of(s.post(&format!("/api/v1/proposals/{id}/publish"), &json!({"published": true})).await, 200).await;
+    json_of(s.post(&format!("/api/v1/proposals/{id}/publish"), &json!({"published": true, "override_reason": "测试：机关决定公开"})).await, 200).await;
     id
 }
 
