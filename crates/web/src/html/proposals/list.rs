@@ -39,6 +39,8 @@ struct ListPage {
     /// The handling units and sectors the filter offers.
     units: Vec<Entry>,
     sectors: Vec<Entry>,
+    /// The committee's 提案分类.
+    categories: Vec<String>,
     office: bool,
     /// The session's proposals by status (the office, a session chosen): one line above the table.
     tally: Vec<StatusTally>,
@@ -78,6 +80,9 @@ impl ListPage {
     fn sector_is(&self, id: &i64) -> bool {
         self.f.sector_id == Some(*id)
     }
+    fn category_is(&self, c: &str) -> bool {
+        self.f.category.as_deref() == Some(c)
+    }
     fn sorts(&self) -> &'static [ListSort] {
         ListSort::ALL
     }
@@ -115,6 +120,9 @@ impl ListPage {
         if let Some(s) = name(&self.sectors, f.sector_id) {
             parts.push(s);
         }
+        if let Some(c) = &f.category {
+            parts.push(c.clone());
+        }
         if let Some(d) = f.due_within_days {
             parts.push(if d <= 0 { "已超期".to_string() } else { format!("{d}天内到期") });
         }
@@ -137,6 +145,7 @@ async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, err
     let office = office(actor);
     let units = state.app.directory_choices(actor, DirectoryKind::Unit).await?;
     let sectors = state.app.directory_choices(actor, DirectoryKind::Sector).await?;
+    let categories = state.app.current_proposal_rules(actor).await?.categories;
     let stats = can(actor, Action::ViewProposalStats, Resource::Any);
     // The office's whole list of a session (leaders' lists leave out what is not filed).
     let tally = match f.session_id {
@@ -152,6 +161,7 @@ async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, err
         sessions,
         units,
         sectors,
+        categories,
         office,
         tally,
         stats,
