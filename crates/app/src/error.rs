@@ -75,6 +75,38 @@ impl From<StorageError> for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The field errors of every check a form runs, so the form shows them all at once; an error
+/// that is not about a field (forbidden, not found, the database) is answered at once.
+#[derive(Debug, Default)]
+pub struct Checks(Vec<FieldError>);
+
+impl Checks {
+    /// The check's value; None (its field errors kept) when it found the input wrong.
+    pub fn take<T>(&mut self, result: AppResult<T>) -> AppResult<Option<T>> {
+        match result {
+            Ok(v) => Ok(Some(v)),
+            Err(AppError::Validation(errors)) => {
+                self.0.extend(errors);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every field error found (call when `is_empty` is false).
+    pub fn error(self) -> AppError {
+        AppError::Validation(self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

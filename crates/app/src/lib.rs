@@ -32,5 +32,5 @@ pub mod users;
 pub mod workflow;
 
 pub use context::{App, Settings, audit_write, snapshot};
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, Checks};
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, Page, limit, parse_cursor};

@@ -16,7 +16,7 @@ use super::{Config, Loaded, ProposalFilter, ProposalFlow, check_members};
 use crate::change::{self, Change};
 use crate::context::snapshot;
 use crate::workflow::Workflow;
-use crate::{App, AppError, AppResult, Page};
+use crate::{App, AppError, AppResult, Checks, Page};
 
 /// A draft as written: kind, text, co-signers (joint) or organisation (collective).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -51,22 +51,32 @@ struct DraftFields {
 const MAX_SUGGESTED_UNITS: usize = 5;
 
 async fn draft_fields(ex: &mut eline_storage::Ex<'_>, actor: &Actor, input: &DraftInput, rules: &ProposalRules) -> AppResult<DraftFields> {
-    let category = rules.category(input.category.as_deref()).map_err(|e| AppError::Validation(vec![e]))?;
+    let mut checks = Checks::default();
+    let category = checks.take(rules.category(input.category.as_deref()).map_err(|e| AppError::Validation(vec![e])))?;
     let occasion = match input.occasion.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         None => None,
-        Some(o) => Some(Occasion::parse(o).ok_or_else(|| AppError::field("occasion", "提案性质应为大会提案或平时提案"))?),
+        Some(o) => {
+            let parsed = Occasion::parse(o);
+            if parsed.is_none() {
+                checks.push("occasion", "提案性质应为大会提案或平时提案");
+            }
+            parsed
+        }
     };
     let mut units = input.suggested_unit_ids.clone();
     units.sort_unstable();
     units.dedup();
     if units.len() != input.suggested_unit_ids.len() {
-        return Err(AppError::field("suggested_unit_ids", "建议承办单位不能重复选择"));
+        checks.push("suggested_unit_ids", "建议承办单位不能重复选择");
+    } else if units.len() > MAX_SUGGESTED_UNITS {
+        checks.push("suggested_unit_ids", format!("建议承办单位最多选择{MAX_SUGGESTED_UNITS}个"));
+    } else {
+        checks.take(super::check_units(ex, actor.committee_id, &units, "suggested_unit_ids").await)?;
     }
-    if units.len() > MAX_SUGGESTED_UNITS {
-        return Err(AppError::field("suggested_unit_ids", format!("建议承办单位最多选择{MAX_SUGGESTED_UNITS}个")));
+    match category {
+        Some(category) if checks.is_empty() => Ok(DraftFields { category, occasion, suggested_unit_ids: input.suggested_unit_ids.clone() }),
+        _ => Err(checks.error()),
     }
-    super::check_units(ex, actor.committee_id, &units, "suggested_unit_ids").await?;
-    Ok(DraftFields { category, occasion, suggested_unit_ids: input.suggested_unit_ids.clone() })
 }
 
 /// Everything a proposal's page and its API record show.
@@ -181,7 +191,8 @@ impl App {
         input: &DraftInput,
         rules: &eline_domain::proposal::ProposalRules,
     ) -> AppResult<Text> {
-        let text = Text::parse(&input.title, &input.body, rules)?;
+        let mut checks = Checks::default();
+        let text = checks.take(Text::parse(&input.title, &input.body, rules).map_err(AppError::from))?;
         // Forbidden unless the kind is one the actor may write; the organisation is checked below.
         let may_write = can(actor, Action::WriteProposal(kind), Resource::Any);
         match kind {
@@ -189,45 +200,45 @@ impl App {
                 if !may_write {
                     return Err(AppError::Forbidden);
                 }
-                if kind == Kind::Joint && input.cosigner_ids.is_empty() {
-                    return Err(AppError::field("cosigner_ids", "联名提案请至少选择一位联名委员"));
-                }
-                if input.cosigner_ids.iter().any(|c| Some(*c) == actor.member_id) {
-                    return Err(AppError::field("cosigner_ids", "联名人不能包括提案人本人"));
-                }
                 let mut unique = input.cosigner_ids.clone();
                 unique.sort_unstable();
                 unique.dedup();
-                if unique.len() != input.cosigner_ids.len() {
-                    return Err(AppError::field("cosigner_ids", "联名委员不能重复选择"));
+                if kind == Kind::Joint && input.cosigner_ids.is_empty() {
+                    checks.push("cosigner_ids", "联名提案请至少选择一位联名委员");
+                } else if input.cosigner_ids.iter().any(|c| Some(*c) == actor.member_id) {
+                    checks.push("cosigner_ids", "联名人不能包括提案人本人");
+                } else if unique.len() != input.cosigner_ids.len() {
+                    checks.push("cosigner_ids", "联名委员不能重复选择");
+                } else if input.cosigner_ids.len() > 50 {
+                    checks.push("cosigner_ids", "联名委员不能超过50位");
+                } else {
+                    checks.take(check_members(&mut *ex, actor.committee_id, &input.cosigner_ids, "cosigner_ids").await)?;
                 }
-                if input.cosigner_ids.len() > 50 {
-                    return Err(AppError::field("cosigner_ids", "联名委员不能超过50位"));
-                }
-                check_members(&mut *ex, actor.committee_id, &input.cosigner_ids, "cosigner_ids").await?;
             }
             Kind::Collective => {
                 // The office enters any organisation's; an account authorised for an
                 // organisation (its delegate) writes that organisation's own.
                 let office = can(actor, Action::ProposalOffice, Resource::Any);
                 let org = input.organization_id.or(actor.organization_id.filter(|_| !office));
-                let Some(org) = org else {
-                    return Err(if may_write {
-                        AppError::field("organization_id", "集体提案请选择提出单位（党派团体）")
-                    } else {
-                        AppError::Forbidden
-                    });
-                };
-                if !may_write || (!office && actor.organization_id != Some(org)) {
-                    return Err(AppError::Forbidden);
-                }
-                let found = directory::get(&mut *ex, eline_domain::org::DirectoryKind::Organization, actor.committee_id, org).await?;
-                if found.is_none_or(|o| o.archived) {
-                    return Err(AppError::field("organization_id", "所选党派团体不存在或已归档"));
+                match org {
+                    None if may_write => checks.push("organization_id", "集体提案请选择提出单位（党派团体）"),
+                    None => return Err(AppError::Forbidden),
+                    Some(org) => {
+                        if !may_write || (!office && actor.organization_id != Some(org)) {
+                            return Err(AppError::Forbidden);
+                        }
+                        let found = directory::get(&mut *ex, eline_domain::org::DirectoryKind::Organization, actor.committee_id, org).await?;
+                        if found.is_none_or(|o| o.archived) {
+                            checks.push("organization_id", "所选党派团体不存在或已归档");
+                        }
+                    }
                 }
             }
         }
-        Ok(text)
+        match text {
+            Some(text) if checks.is_empty() => Ok(text),
+            _ => Err(checks.error()),
+        }
     }
 
     /// Saves a new draft. Members write individual and joint proposals; the office enters
@@ -236,22 +247,24 @@ impl App {
         let kind = parse_kind(input.kind.as_deref())?;
         let mut tx = self.db.begin().await?;
         let (config, _) = Config::load_today(&mut tx.ex(), actor.committee_id).await?;
-        let text = self.check_draft(&mut tx.ex(), actor, kind, input, &config.rules).await?;
-        let fields = draft_fields(&mut tx.ex(), actor, input, &config.rules).await?;
-        let session_id = match input.session_id {
-            Some(id) => {
-                directory::get_session(&mut tx.ex(), actor.committee_id, id)
-                    .await?
-                    .filter(|s| !s.archived)
-                    .ok_or_else(|| AppError::field("session_id", "所选届次会议不存在"))?
-                    .id
-            }
+        // Every field's errors at once: the text, the co-signers, the fields, the session.
+        let mut checks = Checks::default();
+        let text = checks.take(self.check_draft(&mut tx.ex(), actor, kind, input, &config.rules).await)?;
+        let fields = checks.take(draft_fields(&mut tx.ex(), actor, input, &config.rules).await)?;
+        let session = match input.session_id {
+            Some(id) => directory::get_session(&mut tx.ex(), actor.committee_id, id)
+                .await?
+                .filter(|s| !s.archived)
+                .map(|s| s.id)
+                .ok_or_else(|| AppError::field("session_id", "所选届次会议不存在")),
             None => directory::list_sessions(&mut tx.ex(), actor.committee_id, false, None, 1)
                 .await?
                 .first()
                 .map(|s| s.id)
-                .ok_or_else(|| AppError::field("session_id", "尚未设置届次会议，请联系政协机关"))?,
+                .ok_or_else(|| AppError::field("session_id", "尚未设置届次会议，请联系政协机关")),
         };
+        let session = checks.take(session)?;
+        let (Some(text), Some(fields), Some(session_id)) = (text, fields, session) else { return Err(checks.error()) };
         let p = proposals::create(
             &mut tx.ex(),
             &NewProposal {
@@ -294,8 +307,10 @@ impl App {
         let kind = l.kind();
         let (config, _) = Config::load_today(&mut tx.ex(), actor.committee_id).await?;
         let input = DraftInput { kind: Some(kind.as_str().into()), organization_id: input.organization_id.or(l.p.organization_id), ..input.clone() };
-        let text = self.check_draft(&mut tx.ex(), actor, kind, &input, &config.rules).await?;
-        let fields = draft_fields(&mut tx.ex(), actor, &input, &config.rules).await?;
+        let mut checks = Checks::default();
+        let text = checks.take(self.check_draft(&mut tx.ex(), actor, kind, &input, &config.rules).await)?;
+        let fields = checks.take(draft_fields(&mut tx.ex(), actor, &input, &config.rules).await)?;
+        let (Some(text), Some(fields)) = (text, fields) else { return Err(checks.error()) };
         let mut p = l.p.clone();
         p.title = text.title;
         p.body = text.body;

@@ -42,3 +42,28 @@ async fn a_draft_is_deleted_by_its_author_alone_and_a_submitted_proposal_is_not(
     w.ok(&w.member, s.id, "withdraw", json!({"reason": "与他人提案重复"})).await;
     assert_eq!(w.status(s.id).await, "withdrawn");
 }
+
+#[tokio::test]
+async fn a_draft_with_several_mistakes_is_answered_with_all_of_them_at_once() {
+    let w = World::new().await;
+    let input = eline_app::proposals::DraftInput {
+        title: " ".into(),
+        body: "太短".into(),
+        kind: Some("joint".into()),
+        category: Some("不存在的分类".into()),
+        occasion: Some("sometimes".into()),
+        session_id: Some(987_654),
+        ..Default::default()
+    };
+    let err = w.app.create_proposal(&w.member, &input).await.unwrap_err();
+    let AppError::Validation(errors) = err else { panic!("{err:?}") };
+    let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["body", "category", "cosigner_ids", "occasion", "session_id", "title"], "{errors:?}");
+    assert!(errors.iter().all(|e| e.message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))), "in Chinese");
+    // Editing a draft: the same.
+    let d = w.draft(&w.member, "关于建设城市口袋公园的提案").await;
+    let input = eline_app::proposals::DraftInput { title: String::new(), body: String::new(), occasion: Some("x".into()), ..Default::default() };
+    let AppError::Validation(errors) = w.app.update_draft(&w.member, d.id, d.version, &input).await.unwrap_err() else { panic!() };
+    assert_eq!(errors.len(), 3, "{errors:?}");
+}

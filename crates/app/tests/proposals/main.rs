@@ -3,9 +3,9 @@
 //! SQLite, or on PostgreSQL when ELINE_TEST_DATABASE_URL is set.
 
 mod drafts;
+mod fields;
 mod lists;
 mod overview;
-mod fields;
 mod property;
 mod story;
 mod support;
