@@ -2,8 +2,10 @@
 //! machine (`story`), and random action sequences checked against the table (`property`). Runs on
 //! SQLite, or on PostgreSQL when ELINE_TEST_DATABASE_URL is set.
 
+mod access;
 mod drafts;
 mod fields;
+mod handling;
 mod lists;
 mod overview;
 mod property;

@@ -312,3 +312,19 @@ pub fn is_validation(e: &AppError, field: &str) -> bool {
 }
 
 pub const LONG_AGO: &str = "2000-01-03";
+
+pub fn due(period: eline_domain::calendar::Period, start: chrono::NaiveDate) -> String {
+    period.due(&eline_domain::calendar::Calendar::national(), start).format("%Y-%m-%d").to_string()
+}
+
+/// A due date about `months` months after today, on a working day.
+pub fn check_due_date(due_on: &str, months: i64) {
+    let d = date(due_on);
+    let days = (d - eline_app::proposals::today()).num_days();
+    assert!((months * 28..=months * 31 + 12).contains(&days), "{due_on} is {days} days away, not ~{months} months");
+    assert!(eline_domain::calendar::Calendar::national().is_working_day(d), "{due_on} is not a working day");
+}
+
+pub fn actions(v: &[(String, String)]) -> Vec<&str> {
+    v.iter().map(|(a, _)| a.as_str()).collect()
+}
