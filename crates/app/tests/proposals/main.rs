@@ -3,6 +3,7 @@
 //! SQLite, or on PostgreSQL when ELINE_TEST_DATABASE_URL is set.
 
 mod access;
+mod cases;
 mod drafts;
 mod fields;
 mod handling;
