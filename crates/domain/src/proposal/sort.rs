@@ -14,6 +14,8 @@ crate::labeled! {
     }
 }
 
+// `labeled!` declares the enum, so the default is written out.
+#[allow(clippy::derivable_impls)]
 impl Default for ListSort {
     fn default() -> Self {
         ListSort::Newest

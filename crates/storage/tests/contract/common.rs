@@ -1,0 +1,254 @@
+//! Fixtures and assertions the storage contract tests share.
+
+#![allow(dead_code)]
+
+use eline_domain::member::{MemberFields, MemberInput};
+use eline_domain::org::{DirectoryFields, DirectoryKind, SessionFields};
+use eline_storage::migrate::TABLES;
+use eline_storage::sessions::DbSessionStore;
+use eline_storage::{Db, Ex, StorageError, audit, committees, directory, idempotency, members, now_micros, run, scalar, users};
+use serde_json::json;
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::SessionStore;
+
+pub(crate) async fn committee(ex: &mut Ex<'_>, name: &str) -> i64 {
+    committees::create(ex, None, name, name, "city").await.expect("create committee")
+}
+
+/// Valid fields for a record of `kind` (with a category where the kind needs one).
+pub(crate) fn dir_fields(kind: DirectoryKind, name: &str, sort_order: i64) -> DirectoryFields {
+    let category = kind.categories().first().map(|(v, _)| *v);
+    DirectoryFields::parse(kind, name, category, Some("备注"), Some(sort_order)).expect("valid directory fields")
+}
+
+pub(crate) async fn dir(ex: &mut Ex<'_>, kind: DirectoryKind, committee_id: i64, name: &str, sort_order: i64) -> directory::Entry {
+    directory::create(ex, kind, committee_id, &dir_fields(kind, name, sort_order)).await.expect("create directory record")
+}
+
+pub(crate) fn session_fields(term: i64, session: i64, year: i64) -> SessionFields {
+    SessionFields::parse(Some(term), Some(session), Some(year), Some("2023-01-10")).expect("valid session fields")
+}
+
+pub(crate) fn member_fields(name: &str, sector_id: i64, work_station_id: Option<i64>, committee_ids: &[i64]) -> MemberFields {
+    let input = MemberInput {
+        name: name.to_string(),
+        gender: Some("女".into()),
+        birth_year: Some(1970),
+        party: Some("民盟盟员".into()),
+        sector_id: Some(sector_id),
+        work_station_id,
+        committee_ids: committee_ids.to_vec(),
+        roles: vec!["常委".into()],
+        term_number: Some(13),
+        ..Default::default()
+    };
+    MemberFields::parse(&input, 2026).expect("valid member fields")
+}
+
+pub(crate) fn new_user(committee_id: i64, username: &str) -> users::NewUser<'_> {
+    users::NewUser {
+        committee_id,
+        username,
+        display_name: "张三",
+        password_hash: "$argon2id$fake",
+        roles: "admin",
+        member_id: None,
+        unit_id: None,
+        organization_id: None,
+        must_change_password: true,
+    }
+}
+
+pub(crate) fn audit_entry(committee_id: Option<i64>, summary: &str) -> audit::NewEntry<'static> {
+    audit::NewEntry {
+        committee_id,
+        actor_user_id: Some(1),
+        actor_name: "管理员",
+        action: "update",
+        target_type: "sector",
+        target_id: Some(7),
+        summary: summary.to_string(),
+        before: Some(json!({"name": "旧名称"})),
+        after: Some(json!({"name": "新名称"})),
+    }
+}
+
+/// Records one entry in its own committed transaction; returns its id.
+pub(crate) async fn record_committed(db: &Db, committee_id: Option<i64>, summary: &str) -> i64 {
+    let mut tx = db.begin().await.expect("begin");
+    let id = audit::record(&mut tx, audit_entry(committee_id, summary)).await.expect("record");
+    tx.commit().await.expect("commit");
+    id
+}
+
+pub(crate) async fn verify(db: &Db) -> Result<i64, audit::Broken> {
+    let mut c = db.acquire().await.expect("acquire");
+    audit::verify(&mut c.ex()).await.expect("verify runs")
+}
+
+/// Rows per application table, in copy order.
+pub(crate) async fn table_counts(db: &Db) -> Vec<(String, i64)> {
+    let mut c = db.acquire().await.expect("acquire");
+    let mut out = Vec::new();
+    for table in TABLES {
+        let n = scalar!(&mut c.ex(), i64, AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).expect("count rows");
+        out.push((table.to_string(), n));
+    }
+    out
+}
+
+pub(crate) fn assert_not_found<T: std::fmt::Debug>(r: Result<T, StorageError>, what: &str) {
+    match r {
+        Err(StorageError::NotFound) => {}
+        other => panic!("{what}: expected NotFound, got {other:?}"),
+    }
+}
+
+pub(crate) fn assert_conflict<T: std::fmt::Debug>(r: Result<T, StorageError>, what: &str) {
+    match r {
+        Err(StorageError::VersionConflict) => {}
+        other => panic!("{what}: expected VersionConflict, got {other:?}"),
+    }
+}
+
+/// The Duplicate message, or a panic naming what came instead.
+pub(crate) fn duplicate_message<T: std::fmt::Debug>(r: Result<T, StorageError>, what: &str) -> String {
+    match r {
+        Err(StorageError::Duplicate(m)) => m,
+        other => panic!("{what}: expected Duplicate, got {other:?}"),
+    }
+}
+
+pub(crate) fn is_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// A data set touching every table: two committees, records of every kind (one archived), a
+/// session, a member with special committees, a user with a token and an answered idempotency
+/// key, a login failure, an outbox row, a browser session and audit entries.
+pub(crate) async fn sample_data(db: &Db) {
+    let mut c = db.acquire().await.expect("acquire");
+    let mut ex = c.ex();
+    let a = committee(&mut ex, "清河市政协").await;
+    let b = committees::create(&mut ex, Some(a), "清河市东城区政协", "东城区政协", "county").await.unwrap();
+    let mut ids = HashMap::new();
+    for (i, kind) in DirectoryKind::ALL.into_iter().enumerate() {
+        let e = dir(&mut ex, kind, a, &format!("{}甲", kind.label()), i as i64).await;
+        dir(&mut ex, kind, b, &format!("{}乙", kind.label()), 0).await;
+        ids.insert(kind, e.id);
+    }
+    let old = dir(&mut ex, DirectoryKind::Sector, a, "已撤销界别", 9).await;
+    directory::set_archived(&mut ex, DirectoryKind::Sector, a, old.id, old.version, true).await.unwrap();
+    let session = directory::create_session(&mut ex, a, &session_fields(13, 2, 2023)).await.unwrap();
+    let mut f = member_fields("王建华", ids[&DirectoryKind::Sector], Some(ids[&DirectoryKind::WorkStation]), &[ids[&DirectoryKind::SpecialCommittee]]);
+    f.hk_macao = true;
+    let m = members::create(&mut ex, a, &f).await.unwrap();
+    let mut nu = new_user(a, "wangjh");
+    nu.member_id = Some(m.id);
+    let u = users::create(&mut ex, &nu).await.unwrap();
+    users::create_token(&mut ex, u.id, "导入脚本", "hash-of-token", now_micros() + 1_000_000).await.unwrap();
+    let now = now_micros();
+    let ticket = idempotency::reserve(&mut ex, u.id, "key-1", "POST /api/v1/proposals", "abc", now, now + 1_000_000, now).await.unwrap().unwrap();
+    let answer = idempotency::Answer { status: 201, content_type: Some("application/json"), location: None, etag: None, body: "{\"id\":1}" };
+    assert!(idempotency::complete(&mut ex, ticket, &answer).await.unwrap());
+    let later = now_micros() + 60_000_000;
+    let first = users::SessionPair { access_hash: "access-1", access_expires_at: later, refresh_hash: "refresh-1", session_expires_at: later };
+    users::open_session(&mut ex, u.id, "手机", "手机", true, &first).await.unwrap();
+    let second = users::SessionPair { access_hash: "access-2", refresh_hash: "refresh-2", ..first };
+    users::rotate_session(&mut ex, "refresh-1", &second).await.unwrap().expect("rotated");
+    let upload = eline_storage::uploads::NewUpload { id: "upload-1", committee_id: a, user_id: u.id, file_name: "照片.jpg", size: 10, expires_at: later };
+    eline_storage::uploads::create(&mut ex, &upload).await.unwrap();
+    eline_storage::account_batches::create(&mut ex, "batch-1", a, u.id, later, "[]").await.unwrap();
+    users::count_attempt(&mut ex, "ip:10.0.0.1", 60_000_000).await.unwrap();
+    users::remember_address(&mut ex, u.id, "10.0.0.1").await.unwrap();
+    // A proposal with a row in every proposal table.
+    let p = eline_storage::proposals::create(
+        &mut ex,
+        &eline_storage::proposals::NewProposal {
+            committee_id: a,
+            session_id: session.id,
+            title: "关于加快推进老旧小区加装电梯的提案",
+            body: "情况、分析和具体建议。",
+            kind: "joint",
+            proposer_member_id: Some(m.id),
+            organization_id: None,
+            created_by: u.id,
+            category: Some("社会建设"),
+            occasion: Some("plenary"),
+            publish_consent: Some(true),
+        },
+    )
+    .await
+    .unwrap();
+    let unit = ids[&DirectoryKind::Unit];
+    eline_storage::proposals::set_suggested_units(&mut ex, p.id, &[unit]).await.unwrap();
+    eline_storage::proposals::set_cosigners(&mut ex, p.id, &[m.id]).await.unwrap();
+    eline_storage::proposals::add_assignment(&mut ex, p.id, unit, eline_domain::proposal::UnitRole::Lead, "2023-03-01").await.unwrap();
+    eline_storage::proposals::add_reply(&mut ex, p.id, unit, 0, "B", "正在解决。", "李明", u.id).await.unwrap();
+    eline_storage::proposals::add_evaluation(&mut ex, p.id, Some(m.id), u.id, 0, eline_domain::proposal::Satisfaction::Satisfied, None, true).await.unwrap();
+    let record = eline_domain::RecordRef::proposal(p.id);
+    let event = eline_storage::timeline::NewEvent {
+        committee_id: a,
+        record,
+        actor_user_id: Some(u.id),
+        actor_name: "王建华",
+        action: "submit",
+        status_after: Some("submitted"),
+        note: "提交审查",
+    };
+    eline_storage::timeline::add(&mut ex, &event).await.unwrap();
+    let other = eline_domain::RecordRef::new(eline_domain::RecordKind::MEMBER, m.id);
+    eline_storage::links::add(&mut ex, a, record, other, "led_to", Some(u.id)).await.unwrap();
+    eline_storage::proposals::add_commitment(&mut ex, p.id, Some(unit), "年底前出台办法", Some("2023-12-31")).await.unwrap();
+    eline_storage::proposals::set_supervisors(&mut ex, p.id, &[u.id]).await.unwrap();
+    eline_storage::attachments::create(
+        &mut ex,
+        &eline_storage::attachments::NewAttachment {
+            committee_id: a,
+            record,
+            purpose: "proposal",
+            sha256: "ab",
+            file_name: "材料.pdf",
+            content_type: "application/pdf",
+            size: 10,
+            uploaded_by: u.id,
+        },
+    )
+    .await
+    .unwrap();
+    eline_storage::settings::put(&mut ex, a, "proposal_deadlines", 2023, "{}").await.unwrap();
+    eline_storage::settings::put_calendar_day(&mut ex, a, "2023-06-23", "holiday", "端午节").await.unwrap();
+    eline_storage::reply_templates::create(&mut ex, a, unit, "模板", "答复如下。").await.unwrap();
+    run!(
+        &mut ex,
+        "INSERT INTO outbox (committee_id, topic, target_type, target_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        Some(a),
+        "member.changed",
+        "member",
+        m.id,
+        now_micros()
+    )
+    .unwrap();
+    drop(c);
+    let store = DbSessionStore::new(db.clone());
+    store.save(&session_record(Some(u.id), 3600)).await.unwrap();
+    record_committed(db, Some(a), "新增界别").await;
+    record_committed(db, Some(a), "新增委员").await;
+    record_committed(db, None, "系统启动").await;
+}
+
+pub(crate) fn session_record(user_id: Option<i64>, seconds_from_now: i64) -> Record {
+    let mut data = HashMap::new();
+    if let Some(u) = user_id {
+        data.insert("user_id".to_string(), json!(u));
+    }
+    data.insert("csrf".to_string(), json!("令牌-abc"));
+    // Whole seconds: the store keeps microseconds, so the record must survive unchanged.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    Record { id: Id::default(), data, expiry_date: time::OffsetDateTime::from_unix_timestamp(now + seconds_from_now).unwrap() }
+}
+
+// ---------------------------------------------------------------------------------------------
+// committees and tenancy
