@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::{Ex, Result, all, now_micros, opt, scalar};
+use crate::{Ex, Result, all, now_micros, opt, run, scalar};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Committee {
@@ -12,6 +12,8 @@ pub struct Committee {
     pub short_name: String,
     pub level: String,
     pub created_at: i64,
+    /// The full official name for letter headings (中国人民政治协商会议…委员会), when set.
+    pub full_name: Option<String>,
 }
 
 pub async fn create(ex: &mut Ex<'_>, parent_id: Option<i64>, name: &str, short_name: &str, level: &str) -> Result<i64> {
@@ -25,6 +27,12 @@ pub async fn create(ex: &mut Ex<'_>, parent_id: Option<i64>, name: &str, short_n
         level,
         now_micros()
     )?)
+}
+
+/// Sets the full official name used in letter headings (None: spelled out from `name`).
+pub async fn set_full_name(ex: &mut Ex<'_>, id: i64, full_name: Option<&str>) -> Result<()> {
+    run!(ex, "UPDATE committees SET full_name = $1 WHERE id = $2", full_name, id)?;
+    Ok(())
 }
 
 pub async fn get(ex: &mut Ex<'_>, id: i64) -> Result<Option<Committee>> {

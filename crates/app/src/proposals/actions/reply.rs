@@ -1,8 +1,8 @@
 //! The reply (答复) with its class, letter text, signer and promises; the proposer's rating
 //! (评价); closing (办结).
 
-use eline_domain::proposal::{Act, Satisfaction, Status, Step};
-use eline_storage::proposals;
+use eline_domain::proposal::{Act, Disclosure, Satisfaction, Status, Step};
+use eline_storage::proposals::{self, LetterDetails};
 
 use super::super::config::fmt_date;
 use super::super::flow::ProposalFlow;
@@ -19,6 +19,7 @@ impl ProposalAction for ReplyInput {
     }
 
     async fn apply(&self, cx: &mut Cx<'_, ProposalFlow>) -> AppResult<String> {
+        let letter = self.letter_details()?;
         let rules = &cx.loaded.config.rules;
         let Some(label) = rules.reply_class_label(&self.class).map(String::from) else {
             let codes: Vec<&str> = rules.reply_classes.iter().map(|(c, _)| c.as_str()).collect();
@@ -28,7 +29,8 @@ impl ProposalAction for ReplyInput {
         let signer = eline_domain::text::required("signer", "签发人", &self.signer, 30).map_err(|e| AppError::Validation(vec![e]))?;
         let mine = cx.loaded.l.my_assignment(cx.actor).ok_or(AppError::Forbidden)?.clone();
         let (id, round) = (cx.loaded.p.id, cx.loaded.p.round);
-        proposals::add_reply(&mut cx.tx.ex(), id, mine.unit_id, round, &self.class, &body, &signer, cx.actor.user_id).await?;
+        let reply_id = proposals::add_reply(&mut cx.tx.ex(), id, mine.unit_id, round, &self.class, &body, &signer, cx.actor.user_id).await?;
+        proposals::set_letter_details(&mut cx.tx.ex(), reply_id, &letter).await?;
         proposals::set_replied(&mut cx.tx.ex(), mine.id, round).await?;
         for c in &self.commitments {
             let promise = required("commitments", "承诺事项", &c.promise, 500)?;
@@ -41,6 +43,30 @@ impl ProposalAction for ReplyInput {
             w.p.evaluation_due_on = Some(fmt_date(w.config.deadlines.evaluation_window.due(&w.config.calendar, w.today)));
         }
         Ok(format!("{}答复（{}类：{label}），签发人{signer}", mine.unit_name, self.class))
+    }
+}
+
+impl ReplyInput {
+    /// 文号, 联系人, 联系电话 and 公开属性 of the letter, each checked; all are optional, and
+    /// every problem is reported at once.
+    pub fn letter_details(&self) -> AppResult<LetterDetails> {
+        use eline_domain::text;
+        let mut errors = Vec::new();
+        let mut take = |r: Result<Option<String>, eline_domain::FieldError>| r.map_err(|e| errors.push(e)).ok().flatten();
+        let doc_number = take(text::optional("doc_number", "文号", self.doc_number.as_deref(), 40));
+        let contact_name = take(text::optional("contact_name", "联系人", self.contact_name.as_deref(), 30));
+        let contact_phone = take(text::phone("contact_phone", self.contact_phone.as_deref()));
+        let disclosure = match self.disclosure.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => Disclosure::parse(d).or_else(|| {
+                errors.push(eline_domain::FieldError::new("disclosure", "公开属性应为主动公开、依申请公开或不予公开"));
+                None
+            }),
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(LetterDetails { doc_number, contact_name, contact_phone, disclosure })
     }
 }
 
