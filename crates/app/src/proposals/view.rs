@@ -343,20 +343,7 @@ impl App {
     /// default the first one `policy::default_scope` gives), narrowed by the filter.
     pub async fn list_proposals(&self, actor: &Actor, q: &ProposalFilter) -> AppResult<Page<Row>> {
         let limit = crate::limit(q.limit)?;
-        let scope = q.scope.unwrap_or_else(|| policy::default_scope(actor));
-        let rule = policy::proposal_scope(actor, scope).ok_or_else(|| AppError::field("scope", format!("无法查看“{}”", scope.label())))?;
-        let f = Filter {
-            scope: Some(rule),
-            status: q.status,
-            session_id: q.session_id,
-            kind: q.kind,
-            key_only: q.key_only,
-            due_by: q.due_within_days.map(|days| super::config::fmt_date(super::today() + chrono::Duration::days(days.clamp(-3650, 3650)))),
-            q: q.q.clone(),
-            queue: q.queue,
-            today: Some(super::config::fmt_date(super::today())),
-            before_id: crate::parse_cursor(q.cursor.as_deref())?,
-        };
+        let f = q.rows(actor)?;
         let mut items = self.list_rows(actor.committee_id, &f, limit + 1).await?;
         Ok(Page::from_overfetch(&mut items, limit, |r| r.id.to_string()))
     }

@@ -67,6 +67,7 @@ const API: &[(&str, &str, [u16; 6])] = &[
     // Proposals: each request acts on a fresh proposal of the demo member, filed by staff and not
     // yet assigned (admins do no proposal work and the demo unit is not assigned: 404).
     ("GET",   "/api/v1/proposals",                         [200, 200, 200, 200, 200, 401]),
+    ("GET",   "/api/v1/proposals/export",                  [200, 200, 200, 200, 200, 401]),
     ("POST",  "/api/v1/proposals",                         [403, 403, 201, 403, 403, 401]),
     ("POST",  "/api/v1/proposals/assign",                  [404, 200, 403, 404, 403, 401]),
     ("GET",   "/api/v1/proposals/stats",                   [403, 200, 403, 403, 200, 401]),
@@ -150,6 +151,7 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/settings",                             [200, 403, 403, 403, 403, 303]),
     ("/unit/templates",                       [403, 403, 403, 200, 403, 303]),
     ("/proposals/import",                     [403, 200, 403, 403, 403, 303]),
+    ("/proposals/export.xlsx",                [200, 200, 200, 200, 200, 303]),
     ("/public/proposals",                     [200, 200, 200, 200, 200, 200]),
     ("/search",                               [200, 200, 200, 200, 200, 303]),
     ("/search?q=养老",                        [200, 200, 200, 200, 200, 303]),

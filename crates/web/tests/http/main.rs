@@ -12,6 +12,7 @@ mod basics;
 mod cluster;
 mod configuration;
 mod devices;
+mod exports;
 mod imports;
 mod overload;
 mod pages;
