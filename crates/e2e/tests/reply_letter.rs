@@ -129,6 +129,8 @@ async fn the_reply_letter_prints_in_official_layout_with_the_signature_beside_th
     browser.goto(format!("{base}/proposals/{id}")).await.expect("open the proposal");
     let details = browser.wait_for_text(".letter-details", DEFAULT_WAIT, |t| t.contains(DOC_NUMBER)).await;
     assert!(details.contains(PHONE_NO) && details.contains("主动公开"), "the reply shows its letter details: {details}");
+    browser.eval("document.querySelector('.letter-details').closest('section').scrollIntoView(); return true;").await;
+    shot(&browser, "letter-reply-on-detail-1280.png").await;
 
     browser.goto(format!("{base}/proposals/{id}/letter")).await.expect("open the letter");
     let page = browser.wait_for_text("main", DEFAULT_WAIT, |t| t.contains(CLOSING)).await;
@@ -176,5 +178,11 @@ async fn the_reply_letter_prints_in_official_layout_with_the_signature_beside_th
     phone.wait_for_text("main", DEFAULT_WAIT, |t| t.contains(CLOSING)).await;
     no_sideways_scroll(&phone, "the letter").await;
     shot(&phone, "letter-360.png").await;
+    // The unit's list links its export (the list as filtered, as a file).
+    phone.goto(format!("{base}/proposals?scope=unit")).await.expect("open the unit's list");
+    let link = phone.wait_for_element("#export-xlsx", DEFAULT_WAIT).await;
+    assert_eq!(link.attr("href").await.expect("href").as_deref(), Some("/proposals/export.xlsx?scope=unit"));
+    no_sideways_scroll(&phone, "the unit's list").await;
+    shot(&phone, "list-export-360.png").await;
     phone.quit().await;
 }

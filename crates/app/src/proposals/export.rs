@@ -45,13 +45,6 @@ impl App {
             before = Some(last.id);
             let full = page.len() as i64 == BATCH;
             for r in page {
-                let day = |t: Option<i64>| {
-                    Cell::from(
-                        t.and_then(|t| chrono::DateTime::from_timestamp_micros(t))
-                            .map(|t| fmt_date(t.with_timezone(&crate::dates::beijing()).date_naive()))
-                            .map(Cell::Date),
-                    )
-                };
                 sheet.push([
                     Cell::from(r.number),
                     sessions.get(&r.session_id).cloned().unwrap_or_default().into(),
@@ -60,7 +53,7 @@ impl App {
                     r.organization_name.or(r.proposer_name).unwrap_or_default().into(),
                     r.status.label().into(),
                     if r.is_key { "是" } else { "" }.into(),
-                    day(r.submitted_at),
+                    beijing_day(r.submitted_at),
                     Cell::from(r.due_on.map(Cell::Date)),
                     Cell::from(r.evaluation_due_on.map(Cell::Date)),
                     Cell::Int(r.id),
@@ -73,4 +66,10 @@ impl App {
         let session = q.session_id.and_then(|id| sessions.get(&id)).map(String::as_str);
         Ok(Workbook::named("提案清单", session, write_xlsx(&[sheet])?))
     }
+}
+
+/// The day (in Beijing) of a stored time, as a date cell.
+fn beijing_day(micros: Option<i64>) -> Cell {
+    let day = micros.and_then(chrono::DateTime::from_timestamp_micros).map(|t| fmt_date(t.with_timezone(&crate::dates::beijing()).date_naive()));
+    Cell::from(day.map(Cell::Date))
 }

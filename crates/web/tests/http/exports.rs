@@ -8,26 +8,41 @@ use crate::helpers::*;
 use eline_app::spreadsheet::read_table;
 use eline_web::testing::spawn_demo_app;
 
+const BODY: &str = "近年来我市老旧小区加装电梯需求持续增长，审批环节多、资金分摊难。建议简化审批流程，设立专项补贴资金，建立协调机制。";
+
 #[tokio::test]
 async fn the_proposal_list_links_an_export_of_exactly_its_filter() {
     let app = spawn_demo_app().await;
+    let member = Api::login(&app, "member", DEMO_PASSWORD).await;
+    for (title, submit) in [("关于加装电梯的提案", true), ("关于社区养老的提案", true), ("关于垃圾分类的提案", false)] {
+        let id = json_of(member.post("/api/v1/proposals", &json!({"title": title, "body": BODY})).await, 201).await["id"].as_i64().unwrap();
+        if submit {
+            json_of(member.post(&format!("/api/v1/proposals/{id}/submit"), &json!({})).await, 200).await;
+        }
+    }
     let mut page = Browser::new(&app);
     page.login_ok("staff", DEMO_PASSWORD).await;
-    let html = page.page("/proposals?scope=all&status=assigned").await;
-    let href = html.split("id=\"export-xlsx\" href=\"").nth(1).and_then(|s| s.split('"').next()).expect("the 导出Excel link").replace("&amp;", "&");
-    assert_eq!(href, "/proposals/export.xlsx?scope=all&status=assigned");
+    let html = page.page("/proposals?scope=all&status=submitted").await;
+    let href = html
+        .split("id=\"export-xlsx\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the 导出Excel link")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert_eq!(href, "/proposals/export.xlsx?scope=all&status=submitted");
 
     let res = page.get(&href).await;
     assert_eq!(res.status(), 200);
     assert_eq!(header_str(res.headers(), CONTENT_TYPE), XLSX);
     assert!(header_str(res.headers(), CONTENT_DISPOSITION).contains("filename*="), "a Chinese file name");
     let rows = read_table("x.xlsx", &res.bytes().await.unwrap()).unwrap();
-    assert!(rows.len() > 1, "the demo has assigned proposals");
-    assert!(rows[1..].iter().all(|r| r[5] == "办理中"), "only the filtered rows: {rows:?}");
+    assert_eq!(rows.len(), 3, "the two submitted proposals: {rows:?}");
+    assert!(rows[1..].iter().all(|r| r[5] == "待审查"), "only the filtered rows: {rows:?}");
 
     let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
-    let listed = staff.list_all("/api/v1/proposals?scope=all&status=assigned").await;
-    let api = read_table("x.xlsx", &staff.get("/api/v1/proposals/export?scope=all&status=assigned").await.bytes().await.unwrap()).unwrap();
+    let listed = staff.list_all("/api/v1/proposals?scope=all&status=submitted").await;
+    let api = read_table("x.xlsx", &staff.get("/api/v1/proposals/export?scope=all&status=submitted").await.bytes().await.unwrap()).unwrap();
     assert_eq!(api, rows, "the API gives the same file");
     assert_eq!(api.len() - 1, listed.len(), "as many rows as the list pages through");
 }
@@ -47,8 +62,7 @@ async fn a_bad_contact_phone_on_a_reply_is_a_field_error() {
     let app = spawn_demo_app().await;
     let (member, staff, unit) =
         (Api::login(&app, "member", DEMO_PASSWORD).await, Api::login(&app, "staff", DEMO_PASSWORD).await, Api::login(&app, "unit", DEMO_PASSWORD).await);
-    let body = "近年来我市老旧小区加装电梯需求持续增长，审批环节多、资金分摊难。建议简化审批流程，设立专项补贴资金，建立协调机制。";
-    let id = json_of(member.post("/api/v1/proposals", &json!({"title": "关于加装电梯的提案", "body": body})).await, 201).await["id"].as_i64().unwrap();
+    let id = json_of(member.post("/api/v1/proposals", &json!({"title": "关于加装电梯的提案", "body": BODY})).await, 201).await["id"].as_i64().unwrap();
     json_of(member.post(&format!("/api/v1/proposals/{id}/submit"), &json!({})).await, 200).await;
     json_of(staff.post(&format!("/api/v1/proposals/{id}/review"), &json!({"decision": "file"})).await, 200).await;
     let unit_id = unit.get_json("/api/v1/me").await["unit_id"].as_i64().unwrap();
