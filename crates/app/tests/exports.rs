@@ -211,4 +211,17 @@ async fn the_reply_letter_carries_its_checked_details_and_the_committees_full_na
     assert_eq!(letter.date, eline_app::dates::chinese_date(letter.reply.at));
     assert_eq!(letter.paragraphs.len(), 2);
     assert_eq!(letter.copy_to, "清河市政协提案委员会");
+
+    // The full name is a setting of the admins.
+    let admin = {
+        let mut c = w.app.db.acquire().await.expect("connection");
+        actor_of(&eline_storage::users::get_by_username(&mut c.ex(), "admin").await.expect("read").expect("admin"))
+    };
+    let named = "中国人民政治协商会议清河市委员会（试行）";
+    assert!(matches!(w.app.set_committee_full_name(&w.staff, Some(named)).await, Err(AppError::Forbidden)));
+    assert!(matches!(w.app.set_committee_full_name(&admin, Some(&"会".repeat(61))).await, Err(AppError::Validation(_))));
+    w.app.set_committee_full_name(&admin, Some(named)).await.expect("set the full name");
+    assert!(w.app.reply_letter(&w.unit, id).await.expect("letter").title.starts_with(&format!("关于{named}")));
+    w.app.set_committee_full_name(&admin, Some(" ")).await.expect("clear it");
+    assert_eq!(w.app.committee_full_name(&admin).await.expect("name"), ("中国人民政治协商会议清河市委员会".to_string(), None));
 }

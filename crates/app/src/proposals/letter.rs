@@ -7,11 +7,13 @@
 //! parts listed in [`LETTER_ADDS`]; the reply form says so, so units type only the body.
 
 use eline_domain::Actor;
+use eline_domain::policy::{Action, Resource};
 use eline_domain::proposal::{CosignStatus, Kind};
 use eline_storage::committees::Committee;
 use eline_storage::proposals::Reply;
 
 use super::ProposalView;
+use crate::context::audit_write;
 use crate::dates::chinese_date;
 use crate::{App, AppError, AppResult};
 
@@ -61,6 +63,29 @@ fn addressee(view: &ProposalView) -> String {
 }
 
 impl App {
+    /// The committee's full name for letters (as set, else spelled out) and what is set.
+    pub async fn committee_full_name(&self, actor: &Actor) -> AppResult<(String, Option<String>)> {
+        let mut c = self.db.acquire().await?;
+        let committee = eline_storage::committees::get(&mut c.ex(), actor.committee_id).await?.ok_or(AppError::NotFound)?;
+        Ok((full_name(&committee), committee.full_name.clone()))
+    }
+
+    /// Sets the committee's full name for letter headings (empty: spell out the name); at most
+    /// 60 characters, one line. Admins (settings), audited.
+    pub async fn set_committee_full_name(&self, actor: &Actor, full_name: Option<&str>) -> AppResult<()> {
+        self.require(actor, Action::ManageSettings, Resource::Any).await?;
+        let value = eline_domain::text::optional("full_name", "委员会全称", full_name, 60).map_err(|e| AppError::Validation(vec![e]))?;
+        let mut tx = self.db.begin().await?;
+        eline_storage::committees::set_full_name(&mut tx.ex(), actor.committee_id, value.as_deref()).await?;
+        let summary = match &value {
+            Some(v) => format!("设置委员会全称（公文标题）：{v}"),
+            None => "清除委员会全称设置（公文标题使用委员会名称）".to_string(),
+        };
+        audit_write(&mut tx, Some(actor), "settings_changed", "settings", None, summary, None, Some(serde_json::json!({ "full_name": value }))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The letter of the actor's own unit's latest reply, or else of the latest reply; "not
     /// found" before any reply, or when the actor may not see the handling record.
     pub async fn reply_letter(&self, actor: &Actor, id: i64) -> AppResult<Letter> {

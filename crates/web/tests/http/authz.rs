@@ -117,6 +117,8 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("PUT",   "/api/v1/settings/proposal-deadlines",       [204, 403, 403, 403, 403, 401]),
     ("GET",   "/api/v1/settings/proposal-rules",           [200, 403, 403, 403, 403, 401]),
     ("PUT",   "/api/v1/settings/proposal-rules",           [204, 403, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/settings/committee-name",           [200, 403, 403, 403, 403, 401]),
+    ("PUT",   "/api/v1/settings/committee-name",           [204, 403, 403, 403, 403, 401]),
 ];
 
 /// (page, expected status for admin, staff, member, unit, leader, anonymous). Anonymous visitors
@@ -453,6 +455,7 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("PUT", "/api/v1/calendar/{date}") => json!({"kind": "holiday", "name": "测试假日"}),
         ("PUT", "/api/v1/settings/proposal-deadlines") => json!({"reply": {"unit": "months", "n": 3}}),
         ("PUT", "/api/v1/settings/proposal-rules") => serde_json::to_value(eline_domain::proposal::ProposalRules::default()).unwrap(),
+        ("PUT", "/api/v1/settings/committee-name") => json!({"full_name": "中国人民政治协商会议清河市委员会"}),
         _ if !version.is_null() => json!({"version": version}),
         _ => json!({}),
     }

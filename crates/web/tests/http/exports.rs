@@ -79,3 +79,22 @@ async fn a_bad_contact_phone_on_a_reply_is_a_field_error() {
     let v = unit.get_json(&format!("/api/v1/proposals/{id}")).await;
     assert_eq!(v["status"], "assigned", "nothing recorded");
 }
+
+#[tokio::test]
+async fn the_admin_sets_the_committees_full_name_for_letter_headings_on_the_settings_page() {
+    let app = spawn_demo_app().await;
+    let mut admin = Browser::new(&app);
+    admin.login_ok("admin", DEMO_PASSWORD).await;
+    let html = admin.page("/settings").await;
+    assert!(html.contains("委员会全称") && html.contains("关于中国人民政治协商会议清河市委员会"), "the form shows the name in use");
+    let res = admin.post_form("/settings/committee-name", &[("full_name", "中国人民政治协商会议清河市委员会（试行）"), ("year", "2026")]).await;
+    assert_eq!(res.status(), 303);
+    assert!(admin.page("/settings").await.contains("value=\"中国人民政治协商会议清河市委员会（试行）\""));
+    let api = Api::login(&app, "admin", DEMO_PASSWORD).await;
+    let v = api.get_json("/api/v1/settings/committee-name").await;
+    assert_eq!((v["full_name"].as_str(), v["set"].as_bool()), (Some("中国人民政治协商会议清河市委员会（试行）"), Some(true)));
+    let long = "会".repeat(61);
+    let res = admin.post_form("/settings/committee-name", &[("full_name", long.as_str()), ("year", "2026")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("委员会全称不能超过60个字"));
+}
