@@ -21,6 +21,7 @@ pub mod members;
 pub mod net;
 mod page;
 pub mod params;
+pub mod pickers;
 pub mod proposals;
 pub mod records;
 pub mod reply_templates;

@@ -60,7 +60,7 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
         Action::ViewProposalStats => actor.has(Role::Staff) || actor.has(Role::Leader),
         Action::WriteProposal(crate::proposal::Kind::Collective) => actor.has(Role::Staff) || actor.organization_id.is_some(),
         Action::WriteProposal(_) => member,
-        Action::PickMembers => member || actor.has(Role::Staff),
+        Action::PickMembers => member || actor.has(Role::Staff) || actor.has(Role::Admin),
         Action::ManageReplyTemplates => actor.has(Role::Unit) && actor.unit_id.is_some(),
         Action::ViewDirectory => !actor.roles.is_empty(),
         Action::ManageDirectory | Action::ManageMembers | Action::OpenMemberAccounts => office,

@@ -2,7 +2,7 @@
 //! built from the filters given), the home pages' work queues and counts by status.
 
 use eline_domain::policy::ScopeRule;
-use eline_domain::proposal::{Kind, Queue, Status};
+use eline_domain::proposal::{Kind, ListSort, Queue, SortKey, Status};
 use serde::Serialize;
 
 use crate::{Arg, Ex, Query, Result, all, opt};
@@ -45,7 +45,16 @@ pub struct Filter {
     pub queue: Option<Queue>,
     /// Today (YYYY-MM-DD), for the to_close queue.
     pub today: Option<String>,
+    /// Proposals one of whose active handling units is this one.
+    pub unit_id: Option<i64>,
+    /// Proposals whose proposer is of this 界别.
+    pub sector_id: Option<i64>,
+    /// The order (newest first by default).
+    pub sort: ListSort,
+    /// Where the previous page ended: for `Newest` the id (rows before it), for the other
+    /// orders the sort key and id (rows after them).
     pub before_id: Option<i64>,
+    pub after: Option<(SortKey, i64)>,
 }
 
 /// Newest first. The WHERE clause holds only the filters given, so each uses its index.
@@ -129,8 +138,32 @@ fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
     if let Some(words) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         q.sql(" AND p.title LIKE ").arg(Arg::Text(format!("%{}%", words.replace(['%', '_'], ""))));
     }
-    if let Some(v) = f.before_id {
+    if let Some(v) = f.unit_id {
+        q.with(" AND EXISTS (SELECT 1 FROM proposal_units fu WHERE fu.proposal_id = p.id AND fu.unit_id = ? AND fu.active = TRUE)", Arg::I64(v));
+    }
+    if let Some(v) = f.sector_id {
+        q.sql(" AND m.sector_id = ").arg(Arg::I64(v));
+    }
+    if let Some(v) = f.before_id.filter(|_| f.sort == ListSort::Newest) {
         q.sql(if by_unit { " AND a.proposal_id < " } else { " AND p.id < " }).arg(Arg::I64(v));
+    }
+    // The sorted orders page by (key, id); a row's key never changes between pages but by an
+    // action, which the next page then shows in its new place.
+    let (key, id) = match f.after.clone() {
+        Some((SortKey::Number(n), id)) => (Some(Arg::I64(n)), id),
+        Some((SortKey::Due(d), id)) => (Some(Arg::Text(d)), id),
+        None => (None, 0),
+    };
+    match (f.sort, key) {
+        (ListSort::Number, Some(k)) => {
+            q.sql(" AND (").sql(NUMBER_KEY).sql(" > ").arg(k.clone()).sql(" OR (").sql(NUMBER_KEY).sql(" = ").arg(k);
+            q.sql(" AND p.id > ").arg(Arg::I64(id)).sql("))");
+        }
+        (ListSort::Due, Some(k)) => {
+            q.sql(" AND (").sql(DUE_KEY).sql(" > ").arg(k.clone()).sql(" OR (").sql(DUE_KEY).sql(" = ").arg(k);
+            q.sql(" AND p.id > ").arg(Arg::I64(id)).sql("))");
+        }
+        _ => {}
     }
     match f.queue {
         Some(Queue::Objection) => {
@@ -148,9 +181,19 @@ fn list_query(committee_id: i64, f: &Filter, limit: i64) -> Query {
         }
         None => {}
     }
-    q.sql(if by_unit { " ORDER BY a.proposal_id DESC LIMIT " } else { " ORDER BY p.id DESC LIMIT " }).arg(Arg::I64(limit));
+    match f.sort {
+        ListSort::Newest => q.sql(if by_unit { " ORDER BY a.proposal_id DESC LIMIT " } else { " ORDER BY p.id DESC LIMIT " }),
+        ListSort::Number => q.sql(" ORDER BY ").sql(NUMBER_KEY).sql(", p.id LIMIT "),
+        ListSort::Due => q.sql(" ORDER BY ").sql(DUE_KEY).sql(", p.id LIMIT "),
+    };
+    q.arg(Arg::I64(limit));
     q
 }
+
+/// The sort keys of `ListSort::Number` and `ListSort::Due`: rows without a number or deadline
+/// come last (`eline_domain::proposal::{NO_NUMBER, NO_DUE}`).
+const NUMBER_KEY: &str = "COALESCE(p.number, 2147483647)";
+const DUE_KEY: &str = "COALESCE(p.due_on, '9999-12-31')";
 
 /// The office's work queues and the figures of a home page, in one pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -190,6 +233,23 @@ pub async fn queues(ex: &mut Ex<'_>, committee_id: i64, unit_id: Option<i64>, to
         unit_id
     )?
     .unwrap_or_default())
+}
+
+/// Handling units with proposals overdue today (lead or split, not yet replied), most first:
+/// (unit id, unit name, overdue proposals).
+pub async fn overdue_units(ex: &mut Ex<'_>, committee_id: i64, today: &str, limit: i64) -> Result<Vec<(i64, String, i64)>> {
+    Ok(all!(
+        ex,
+        (i64, String, i64),
+        "SELECT u.id, u.name, COUNT(*) AS n
+         FROM proposal_units a JOIN proposals p ON p.id = a.proposal_id JOIN units u ON u.id = a.unit_id
+         WHERE p.committee_id = $1 AND a.active = TRUE AND a.role <> 'co' AND (a.replied_round IS NULL OR a.replied_round < p.round)
+           AND p.status IN ('assigned', 'rehandling') AND p.due_on < $2
+         GROUP BY u.id, u.name ORDER BY n DESC, u.name LIMIT $3",
+        committee_id,
+        today,
+        limit
+    )?)
 }
 
 /// Proposals waiting for a member's answer as co-signer, and replies waiting for their evaluation.

@@ -515,3 +515,25 @@ pub async fn backdate_evaluation(ex: &mut Ex<'_>, evaluation_id: i64, at: i64) -
     run!(ex, "UPDATE proposal_evaluations SET at = $1 WHERE id = $2", at, evaluation_id)?;
     Ok(())
 }
+
+/// Deletes a draft and what only a draft has (co-signer invitations, its timeline, files,
+/// links) if it is still a draft at `expected` version; false when it is not (changed, submitted
+/// or gone). The caller records the deletion in the audit log with the draft's snapshot.
+pub async fn delete_draft(ex: &mut Ex<'_>, committee_id: i64, id: i64, expected: i64) -> Result<bool> {
+    let n = run!(
+        &mut *ex,
+        "UPDATE proposals SET version = version + 1 WHERE id = $1 AND committee_id = $2 AND status = 'draft' AND version = $3",
+        id,
+        committee_id,
+        expected
+    )?;
+    if n != 1 {
+        return Ok(false);
+    }
+    run!(&mut *ex, "DELETE FROM proposal_cosigners WHERE proposal_id = $1", id)?;
+    run!(&mut *ex, "DELETE FROM record_events WHERE record_kind = 'proposal' AND record_id = $1", id)?;
+    run!(&mut *ex, "DELETE FROM record_links WHERE (from_kind = 'proposal' AND from_id = $1) OR (to_kind = 'proposal' AND to_id = $1)", id)?;
+    run!(&mut *ex, "DELETE FROM attachments WHERE record_kind = 'proposal' AND record_id = $1", id)?;
+    run!(&mut *ex, "DELETE FROM proposals WHERE id = $1", id)?;
+    Ok(true)
+}

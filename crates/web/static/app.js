@@ -43,3 +43,79 @@ document.addEventListener("submit", function (e) {
   title.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 600); });
   ask();
 })();
+
+// Pickers (macros.html `picker`): search as the user types and add or remove chips in place;
+// without this script the same buttons submit the form and the server does it.
+(function () {
+  if (!window.fetch) { return; }
+  function chip(box, id, label, name) {
+    var li = document.createElement("li");
+    li.className = "chip";
+    var input = document.createElement("input");
+    input.type = "hidden"; input.name = box.getAttribute("data-field"); input.value = id;
+    var rm = document.createElement("button");
+    rm.type = "button"; rm.className = "chip-remove"; rm.textContent = "×";
+    rm.setAttribute("aria-label", "移除 " + name);
+    li.appendChild(input); li.appendChild(document.createTextNode(label)); li.appendChild(rm);
+    return li;
+  }
+  function refresh(box) {
+    var none = box.querySelector(".picker-none");
+    if (none) { none.hidden = box.querySelectorAll(".chips .chip").length > 0; }
+  }
+  document.querySelectorAll("fieldset.picker").forEach(function (box) {
+    var input = box.querySelector(".picker-search input");
+    var results = box.querySelector(".picker-results");
+    var chips = box.querySelector(".chips");
+    var timer = null;
+    function chosen() {
+      return Array.prototype.map.call(chips.querySelectorAll("input[type=hidden]"), function (i) { return i.value; });
+    }
+    function show(items, q) {
+      results.textContent = "";
+      if (!items.length) {
+        var p = document.createElement("p");
+        p.className = "empty";
+        p.textContent = "没有找到“" + q + "”，可换用姓名中的一个字或拼音首字母。";
+        results.appendChild(p);
+        return;
+      }
+      var ul = document.createElement("ul");
+      items.forEach(function (it) {
+        if (chosen().indexOf(String(it.id)) >= 0) { return; }
+        var li = document.createElement("li");
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "pick"; b.textContent = it.label + " ＋";
+        b.addEventListener("click", function () {
+          if (box.getAttribute("data-mode") !== "multi") { chips.textContent = ""; }
+          chips.appendChild(chip(box, it.id, it.label, it.name));
+          li.remove();
+          refresh(box);
+          input.focus();
+        });
+        li.appendChild(b); ul.appendChild(li);
+      });
+      results.appendChild(ul);
+    }
+    function ask() {
+      var q = input.value.trim();
+      var url = "/api/v1/pickers/" + box.getAttribute("data-source") + "?limit=20&q=" + encodeURIComponent(q);
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (d) { if (input.value.trim() === q) { show(d.items || [], q); } })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 250); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); clearTimeout(timer); ask(); }
+    });
+    box.querySelector("button[name=pick_find]").addEventListener("click", function (e) { e.preventDefault(); ask(); });
+    chips.addEventListener("click", function (e) {
+      var b = e.target.closest(".chip-remove");
+      if (!b) { return; }
+      e.preventDefault();
+      b.closest(".chip").remove();
+      refresh(box);
+    });
+  });
+})();

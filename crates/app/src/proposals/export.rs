@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use eline_domain::Actor;
 use eline_storage::directory;
-use eline_storage::proposals::{self, Filter};
+use eline_storage::proposals;
 
 use super::ProposalFilter;
 use super::config::fmt_date;
@@ -26,15 +26,16 @@ impl App {
     /// ("提案清单（十三届二次）.xlsx"). More than [`EXPORT_CAP`] rows is refused with a Chinese
     /// message asking to narrow the list; the cursor and page size of the filter are ignored.
     pub async fn export_proposals(&self, actor: &Actor, q: &ProposalFilter) -> AppResult<Workbook> {
-        let first = ProposalFilter { cursor: None, limit: None, ..q.clone() };
-        let filter = first.rows(actor)?;
+        // Page through the list exactly as the list pages: its order, its cursors.
+        let mut at = ProposalFilter { cursor: None, limit: None, ..q.clone() };
+        let sort = at.order();
+        at.rows(actor)?;
         let mut c = self.db.acquire().await?;
         let sessions: HashMap<i64, String> =
             directory::list_sessions(&mut c.ex(), actor.committee_id, true, None, 1_000).await?.into_iter().map(|s| (s.id, s.name())).collect();
         let mut sheet = Sheet::new("提案清单", EXPORT_COLUMNS);
-        let mut before = None;
         loop {
-            let page = proposals::list(&mut c.ex(), actor.committee_id, &Filter { before_id: before, ..filter.clone() }, BATCH).await?;
+            let page = proposals::list(&mut c.ex(), actor.committee_id, &at.rows(actor)?, BATCH).await?;
             if sheet.rows.len() + page.len() > EXPORT_CAP {
                 return Err(AppError::field(
                     "filter",
@@ -42,7 +43,7 @@ impl App {
                 ));
             }
             let Some(last) = page.last() else { break };
-            before = Some(last.id);
+            at.cursor = Some(sort.cursor(last.id, last.number, last.due_on.as_deref()));
             let full = page.len() as i64 == BATCH;
             for r in page {
                 sheet.push([

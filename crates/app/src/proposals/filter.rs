@@ -5,7 +5,7 @@
 
 use eline_domain::Actor;
 use eline_domain::policy::{self, Scope};
-use eline_domain::proposal::{Kind, Queue, Status};
+use eline_domain::proposal::{Kind, ListSort, Queue, Status};
 use eline_storage::proposals::Filter;
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +35,16 @@ pub struct ProposalFilter {
     /// Part of the title.
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    /// Proposals with this active handling unit (lead, co or split).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<i64>,
+    /// Proposals whose proposer is of this 界别 (sector id).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub sector_id: Option<i64>,
+    /// The order: newest | number (编号) | due (days left to reply). A session's list is by 编号
+    /// unless another order is asked for; otherwise newest first.
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub sort: Option<ListSort>,
     /// One of the office's work queues: objection | extension | to_close | lookback.
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub queue: Option<Queue>,
@@ -52,10 +62,10 @@ impl ProposalFilter {
         ProposalFilter { scope: Some(scope), ..ProposalFilter::default() }
     }
 
-    /// Whether anything narrows the list beyond its scope (the page opens its filter box).
-    pub fn narrowed(&self) -> bool {
-        let plain = ProposalFilter { scope: self.scope, cursor: None, limit: None, ..ProposalFilter::default() };
-        ProposalFilter { cursor: None, limit: None, ..self.clone() } != plain
+    /// The order the list is read in: the one asked for; else by 编号 within a session, newest
+    /// first otherwise.
+    pub fn order(&self) -> ListSort {
+        self.sort.unwrap_or(if self.session_id.is_some() { ListSort::Number } else { ListSort::Newest })
     }
 
     /// The same list from its first page (links, the filter form's hidden fields).
@@ -70,7 +80,8 @@ impl ProposalFilter {
     pub(crate) fn rows(&self, actor: &Actor) -> AppResult<Filter> {
         let scope = self.scope.unwrap_or_else(|| policy::default_scope(actor));
         let rule = policy::proposal_scope(actor, scope).ok_or_else(|| AppError::field("scope", format!("无法查看“{}”", scope.label())))?;
-        Ok(Filter {
+        let sort = self.order();
+        let f = Filter {
             scope: Some(rule),
             status: self.status,
             session_id: self.session_id,
@@ -80,7 +91,18 @@ impl ProposalFilter {
             q: self.q.clone(),
             queue: self.queue,
             today: Some(fmt_date(today())),
-            before_id: crate::parse_cursor(self.cursor.as_deref())?,
+            unit_id: self.unit_id,
+            sector_id: self.sector_id,
+            sort,
+            before_id: None,
+            after: None,
+        };
+        Ok(match self.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => f,
+            Some(raw) => match sort.parse_cursor(raw).map_err(|e| AppError::Validation(vec![e]))? {
+                (None, id) => Filter { before_id: Some(id), ..f },
+                (Some(key), id) => Filter { after: Some((key, id)), ..f },
+            },
         })
     }
 }

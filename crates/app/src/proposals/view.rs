@@ -233,16 +233,7 @@ impl App {
     /// Edits a draft (only its proposer, only while a draft).
     pub async fn update_draft(&self, actor: &Actor, id: i64, version: i64, input: &DraftInput) -> AppResult<Proposal> {
         let mut tx = self.db.begin().await?;
-        let l = Loaded::load(&mut tx.ex(), actor.committee_id, id).await?;
-        if !l.visible_to(actor) {
-            return Err(AppError::NotFound);
-        }
-        if !l.standing(actor).proposer {
-            return Err(AppError::Forbidden);
-        }
-        if l.status() != Status::Draft {
-            return Err(AppError::InvalidTransition("只有草稿可以修改；已提交的提案请先联系政协机关退回".into()));
-        }
+        let l = own_draft(&mut tx.ex(), actor, id, "只有草稿可以修改；已提交的提案请先联系政协机关退回").await?;
         let kind = l.kind();
         let (config, _) = Config::load_today(&mut tx.ex(), actor.committee_id).await?;
         let input = DraftInput { kind: Some(kind.as_str().into()), organization_id: input.organization_id.or(l.p.organization_id), ..input.clone() };
@@ -269,6 +260,30 @@ impl App {
         change::record(&mut tx, actor, change).await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Deletes one of the actor's own drafts (删除草稿): nobody else has seen it, so it goes with
+    /// its co-signer invitations, files and timeline; the audit log keeps its last text. A
+    /// submitted proposal is withdrawn (撤回), never deleted. `version` None: as it is now.
+    pub async fn delete_draft(&self, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<()> {
+        let mut tx = self.db.begin().await?;
+        let l = own_draft(&mut tx.ex(), actor, id, "只有草稿可以删除；已提交的提案可以撤回").await?;
+        let expected = version.unwrap_or(l.p.version);
+        if !proposals::delete_draft(&mut tx.ex(), actor.committee_id, id, expected).await? {
+            return Err(AppError::VersionConflict);
+        }
+        let change = Change {
+            record: RecordRef::proposal(id),
+            action: "delete",
+            summary: format!("删除草稿“{}”", l.p.title),
+            before: snapshot(&l.p),
+            after: None,
+            timeline: None,
+            topics: ProposalFlow::TOPICS,
+        };
+        change::record(&mut tx, actor, change).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// One proposal with everything recorded about it, as the actor may see it.
@@ -302,7 +317,7 @@ impl App {
         // Units see co-units' opinions and their own part; proposers see units and replies.
         let mut allowed_actions: Vec<&'static str> = allowed(&facts, &who).into_iter().map(Act::as_str).collect();
         if status == Status::Draft && who.proposer {
-            allowed_actions.push("edit");
+            allowed_actions.extend(["edit", "delete"]);
         }
         let mut view = ProposalView {
             access: access.as_str(),
@@ -343,9 +358,10 @@ impl App {
     /// default the first one `policy::default_scope` gives), narrowed by the filter.
     pub async fn list_proposals(&self, actor: &Actor, q: &ProposalFilter) -> AppResult<Page<Row>> {
         let limit = crate::limit(q.limit)?;
+        let sort = q.order();
         let f = q.rows(actor)?;
         let mut items = self.list_rows(actor.committee_id, &f, limit + 1).await?;
-        Ok(Page::from_overfetch(&mut items, limit, |r| r.id.to_string()))
+        Ok(Page::from_overfetch(&mut items, limit, |r| sort.cursor(r.id, r.number, r.due_on.as_deref())))
     }
 
     /// The rows of a list through the read cache (`cache.rs`): the key is the filter after the
@@ -363,25 +379,23 @@ impl App {
     }
 }
 
-impl App {
-    /// Active members as (id, name), for choosing co-signers.
-    pub async fn member_choices(&self, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
-        if !can(actor, Action::PickMembers, Resource::Any) {
-            return Err(AppError::Forbidden);
-        }
-        let mut c = self.db.acquire().await?;
-        let mut out = Vec::new();
-        let mut after = 0;
-        loop {
-            let f = eline_storage::members::Filter { after_id: Some(after), ..Default::default() };
-            let page = eline_storage::members::list(&mut c.ex(), actor.committee_id, &f, 1000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.member.id;
-            out.extend(page.into_iter().map(|r| (r.member.id, format!("{}（{}）", r.member.name, r.sector_name))));
-        }
-        Ok(out)
+/// The actor's own draft: not found unless they may see it, forbidden unless they wrote it,
+/// `refusal` once it is no longer a draft.
+async fn own_draft(ex: &mut eline_storage::Ex<'_>, actor: &Actor, id: i64, refusal: &str) -> AppResult<Loaded> {
+    let l = Loaded::load(ex, actor.committee_id, id).await?;
+    if !l.visible_to(actor) {
+        return Err(AppError::NotFound);
     }
+    if !l.standing(actor).proposer {
+        return Err(AppError::Forbidden);
+    }
+    if l.status() != Status::Draft {
+        return Err(AppError::InvalidTransition(refusal.into()));
+    }
+    Ok(l)
+}
 
+impl App {
     /// The filed proposals of a session a proposal may be merged into (newest 200; office staff).
     pub async fn merge_targets(&self, actor: &Actor, session_id: i64) -> AppResult<Vec<Row>> {
         if !can(actor, Action::ProposalOffice, Resource::Any) {

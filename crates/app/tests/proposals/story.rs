@@ -38,7 +38,7 @@ async fn an_individual_proposal_goes_from_draft_through_filing_assignment_and_re
     let id = p.id;
     assert_eq!(w.timeline(id).await, [("create".to_string(), "起草提案".to_string())]);
     assert_eq!(w.audited_changes(id).await.len(), 1);
-    assert_eq!(w.allowed(&w.member, id).await, ["submit", "withdraw", "edit"]);
+    assert_eq!(w.allowed(&w.member, id).await, ["submit", "edit", "delete"]);
     assert!(matches!(w.app.get_proposal(&w.staff, id).await, Err(AppError::NotFound)), "a draft is its proposer's alone, the office does not see it");
 
     let p = w.ok(&w.member, id, "submit", json!({})).await;
@@ -66,7 +66,7 @@ async fn an_individual_proposal_goes_from_draft_through_filing_assignment_and_re
     let roles: Vec<(i64, &str, bool)> = v.assignments.iter().map(|a| (a.unit_id, a.role.as_str(), a.active)).collect();
     assert_eq!(roles, [(lead, "lead", true), (co, "co", true)]);
     let (lead_name, co_name) = (v.assignments[0].unit_name.clone(), v.assignments[1].unit_name.clone());
-    assert_eq!(w.last_note(id).await, format!("交办：{lead_name}（主办）、{co_name}（会办）；答复期限{due_on}（3个月）；请抓紧办理"));
+    assert_eq!(w.last_note(id).await, format!("交办至{lead_name}（主办）、{co_name}（会办），答复期限{due_on}（3个月）；请抓紧办理"));
     assert_eq!(w.allowed(&w.unit, id).await, ["object", "contact", "request_extension", "reply"]);
     assert_eq!(w.allowed(&w.unit_b, id).await, ["object", "contact", "co_opinion"]);
     assert_eq!(w.view(&w.unit_b, id).await.my_unit_role.as_deref(), Some("co"));
@@ -211,7 +211,7 @@ async fn a_collective_proposal_is_entered_by_staff_for_an_organisation_and_evalu
     let v = w.view(&w.staff, id).await;
     assert!(v.is_proposer);
     assert!(v.organization_name.is_some());
-    assert_eq!(v.allowed_actions, ["submit", "withdraw", "edit"]);
+    assert_eq!(v.allowed_actions, ["submit", "edit", "delete"]);
     assert!(matches!(w.app.get_proposal(&w.member, id).await, Err(AppError::NotFound)));
 
     assert_eq!(w.ok(&w.staff, id, "submit", json!({})).await.status, "submitted");
@@ -404,7 +404,7 @@ async fn a_proposal_returned_for_revision_is_edited_by_its_proposer_and_submitte
     assert_eq!(p.status, "draft");
     assert_eq!(p.review_note.as_deref(), Some("请聚焦一个路口，补充具体建议"));
     assert_eq!(w.last_note(id).await, "退回修改：请聚焦一个路口，补充具体建议");
-    assert_eq!(w.allowed(&w.member, id).await, ["submit", "withdraw", "edit"]);
+    assert_eq!(w.allowed(&w.member, id).await, ["submit", "edit", "delete"]);
 
     let edit =
         DraftInput {
@@ -432,10 +432,10 @@ async fn a_proposal_returned_for_revision_is_edited_by_its_proposer_and_submitte
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proposal_can_be_withdrawn_by_its_proposer_before_filing_but_not_after() {
     let w = World::new().await;
+    // A draft is deleted (drafts.rs), not withdrawn.
     let a = w.draft(&w.member, "关于草稿撤回的建议").await;
-    assert_eq!(w.ok(&w.member, a.id, "withdraw", json!({})).await.status, "withdrawn");
-    assert_eq!(w.last_note(a.id).await, "撤回提案");
-    assert!(w.allowed(&w.member, a.id).await.is_empty());
+    let err = w.refused(&w.member, a.id, "withdraw", json!({})).await;
+    assert!(matches!(&err, AppError::InvalidTransition(m) if m == "该提案当前不能撤回"), "{err:?}");
 
     let b = w.draft(&w.member, "关于提交后撤回的建议").await;
     w.ok(&w.member, b.id, "submit", json!({})).await;
@@ -477,7 +477,7 @@ async fn a_unit_objects_within_the_window_and_after_reassignment_only_the_new_un
     let rows: Vec<(i64, bool)> = v.assignments.iter().map(|a| (a.unit_id, a.active)).collect();
     assert_eq!(rows, [(new, true), (w.uid(&w.unit), false)]);
     let new_name = v.assignments[0].unit_name.clone();
-    assert_eq!(w.last_note(id).await, format!("重新交办：{new_name}（主办）；答复期限{due_on}（3个月）"));
+    assert_eq!(w.last_note(id).await, format!("重新交办至{new_name}（主办），答复期限{due_on}（3个月）"));
 
     // The old unit still reads what it handled, but has nothing left to do.
     let old_view = w.view(&w.unit, id).await;

@@ -117,7 +117,8 @@ pub fn transition(f: &Facts, who: &Standing, step: Step) -> Result<Status, Refus
             _ => Err(not_now("该提案已不在联名确认阶段")),
         },
         Step::Withdraw => match s {
-            S::Draft | S::AwaitingCosigners | S::Submitted => Ok(S::Withdrawn),
+            // A draft is deleted (删除草稿), not withdrawn: nobody has seen it.
+            S::AwaitingCosigners | S::Submitted => Ok(S::Withdrawn),
             _ if s.is_filed() => Err(not_now("该提案已立案，不能撤回")),
             _ => Err(not_now("该提案当前不能撤回")),
         },
@@ -307,7 +308,7 @@ mod tests {
 
     #[test]
     fn allowed_actions_list_what_the_page_offers() {
-        assert_eq!(allowed(&facts(Status::Draft), &PROPOSER), vec![Act::Submit, Act::Withdraw]);
+        assert_eq!(allowed(&facts(Status::Draft), &PROPOSER), vec![Act::Submit]);
         let staff_filed = allowed(&facts(Status::Filed), &STAFF);
         assert_eq!(staff_filed, vec![Act::Assign, Act::MarkKey, Act::Publish]);
         assert!(allowed(&facts(Status::Closed), &NOBODY).is_empty());

@@ -5,7 +5,8 @@
 //! | draft | submit | awaiting_cosigners (joint, co-signers listed) / submitted | proposer |
 //! | awaiting_cosigners | submit (after the confirm window) | submitted; unanswered co-signers drop off | proposer |
 //! | awaiting_cosigners | cosign (confirm/decline) | submitted when all have answered | co-signer |
-//! | draft, awaiting_cosigners, submitted | withdraw | withdrawn | proposer |
+//! | draft | delete (删除草稿, outside the machine: `App::delete_draft`) | gone; the audit log keeps it | proposer |
+//! | awaiting_cosigners, submitted | withdraw | withdrawn | proposer |
 //! | submitted | review: return | draft | staff |
 //! | submitted | review: file (立案) | filed (numbered in the session) | staff |
 //! | submitted | review: reject (不立案) | not_filed | staff |
@@ -31,11 +32,13 @@ mod enums;
 mod machine;
 mod parties;
 mod rules;
+mod sort;
 
 pub use enums::*;
 pub use machine::*;
 pub use parties::*;
 pub use rules::*;
+pub use sort::*;
 
 #[cfg(test)]
 pub(crate) mod fixtures {

@@ -10,6 +10,7 @@ pub mod idempotency;
 mod links;
 pub mod location;
 mod members;
+mod pickers;
 mod proposal_dto;
 mod proposal_stats;
 mod proposals;
@@ -41,6 +42,7 @@ use crate::AppState;
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
         (name = "uploads", description = "分段上传（可续传）：手机网络不稳时把大文件分段发送，传完后附到记录上"),
         (name = "search", description = "全文检索、相似提案、并案候选与承办单位建议"),
+        (name = "pickers", description = "选择委员、承办单位（按姓名、拼音首字母、界别查找）"),
         (name = "audit", description = "审计日志（管理员）"),
         (name = "settings", description = "工作日历与办理期限（管理员）"),
     )
@@ -68,6 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(links::router())
         .merge(reply_templates::router())
         .merge(search::router())
+        .merge(pickers::router())
         .merge(settings::router())
         .merge(uploads::router())
         .merge(directory::router())

@@ -46,7 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(export))
         .routes(routes!(assign_many))
-        .routes(routes!(get_one, patch))
+        .routes(routes!(get_one, patch, delete_draft))
         .routes(routes!(upload))
         .routes(routes!(download));
     actions::routes(r)
@@ -165,6 +165,17 @@ async fn patch(
     let input: ProposalIn = super::from_json(merged)?;
     state.app.update_draft(&a, id, version, &input.into()).await?;
     Ok(Json(state.app.get_proposal(&a, id).await?.into()))
+}
+
+/// Delete one of the caller's own drafts (删除草稿): with its files and co-signer invitations;
+/// the audit log keeps its last text. A submitted proposal is withdrawn instead. `If-Match`
+/// (the version or ETag read) guards against deleting a draft changed elsewhere.
+#[utoipa::path(delete, path = "/api/v1/proposals/{id}", tag = "proposals", params(("id" = i64, Path)),
+    responses((status = 204, description = "删除了"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn delete_draft(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap) -> Result<StatusCode, ApiError> {
+    let version = super::header_version(&headers)?;
+    state.app.delete_draft(&a, id, version).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -7,10 +7,12 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use eline_app::home::HomeCounts;
+use eline_app::proposals::{LeaderOverview, ProposalFilter};
 use eline_domain::Role;
-use eline_domain::policy::{self, Action, Resource, can};
+use eline_domain::policy::{self, Action, Resource, Scope, can};
+use eline_domain::proposal::{ListSort, Status};
 
-use super::proposals::P;
+use super::proposals::{P, proposals_href};
 use super::{Layout, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -30,6 +32,28 @@ struct HomePage {
     member_id: Option<i64>,
     can_manage: bool,
     p: eline_app::proposals::ProposalHome,
+    /// A leader's overview: rates, overdue units, key proposals.
+    leader: Option<LeaderOverview>,
+}
+
+impl HomePage {
+    fn percent(&self, rate: &Option<f64>) -> String {
+        eline_app::proposals::percent(*rate)
+    }
+    /// Every overdue proposal the leader may see.
+    fn overdue_all(&self) -> String {
+        proposals_href(&ProposalFilter { scope: Some(Scope::All), due_within_days: Some(-1), ..Default::default() })
+    }
+    /// The current session's list narrowed to `status`.
+    fn session_list(&self, o: &LeaderOverview, status: Option<Status>) -> String {
+        proposals_href(&ProposalFilter { scope: Some(Scope::All), session_id: o.session_id, status, ..Default::default() })
+    }
+    fn overdue_of(&self, unit_id: &i64) -> String {
+        proposals_href(&ProposalFilter { scope: Some(Scope::All), unit_id: Some(*unit_id), due_within_days: Some(-1), ..Default::default() })
+    }
+    fn key_list(&self, o: &LeaderOverview) -> String {
+        proposals_href(&ProposalFilter { scope: Some(Scope::All), session_id: o.session_id, key_only: true, sort: Some(ListSort::Due), ..Default::default() })
+    }
 }
 
 pub fn heading(role: Role) -> &'static str {
@@ -48,5 +72,6 @@ async fn home(State(state): State<AppState>, user: PageUser) -> Result<Response,
     let p = state.app.proposal_home(&user.actor).await?;
     let l = Layout::page(&state, &user, "/", heading(role), &[]).await?;
     let can_manage = can(&user.actor, Action::ManageMembers, Resource::Any);
-    Ok(render(&HomePage { l, role: role.as_str(), heading: heading(role), c, member_id: user.actor.member_id, can_manage, p }))
+    let leader = if role == Role::Leader { Some(state.app.leader_overview(&user.actor).await?) } else { None };
+    Ok(render(&HomePage { l, role: role.as_str(), heading: heading(role), c, member_id: user.actor.member_id, can_manage, p, leader }))
 }

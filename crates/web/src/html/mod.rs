@@ -8,6 +8,7 @@ mod directory;
 mod home;
 mod login;
 mod members;
+pub mod picker;
 mod proposal_history;
 mod proposal_stats;
 mod proposals;

@@ -17,6 +17,7 @@ use eline_storage::directory::Entry;
 use eline_storage::users::User;
 use serde::Deserialize;
 
+use super::picker::{Picker, interact};
 use super::{Errors, F, FormData, Layout, flash, form_errors, render, render_invalid};
 use crate::AppState;
 use crate::auth::{ManageUsers, PageAllowed, PageUser};
@@ -55,7 +56,9 @@ struct FormPage {
     l: Layout,
     user: Option<User>,
     f: FormData,
-    units: Vec<Entry>,
+    /// The member and the handling unit the account belongs to, picked from searchable lists.
+    member: Picker,
+    unit: Picker,
     organizations: Vec<Entry>,
     errors: Errors,
     all_roles: Vec<(&'static str, &'static str)>,
@@ -75,19 +78,38 @@ impl FormPage {
 }
 
 async fn form_page(state: &AppState, user: &PageUser, target: Option<User>, f: FormData, errors: Errors) -> Result<FormPage, PageError> {
+    form_page_picking(state, user, target, f, errors, None).await
+}
+
+/// The pickers of the account form: (field, several may be chosen).
+const PICKERS: &[(&str, bool)] = &[("member_id", false), ("unit_id", false)];
+
+async fn form_page_picking(
+    state: &AppState,
+    user: &PageUser,
+    target: Option<User>,
+    f: FormData,
+    errors: Errors,
+    searched: Option<&str>,
+) -> Result<FormPage, PageError> {
     let title = match &target {
         Some(u) => format!("编辑账号：{}", u.username),
         None => "新建用户账号".into(),
     };
     let l = Layout::page(state, user, "/users", title, &[("用户账号", "/users")]).await?;
-    let units = state.app.directory_choices(&user.actor, DirectoryKind::Unit).await?;
+    let member = Picker::new("member_id", "members", false, "关联委员（委员账号必选）", "按姓名、拼音首字母（如 zs）或界别查找，点选即关联")
+        .load(state, &user.actor, &f, searched, errors.get("member_id"))
+        .await?;
+    let unit = Picker::new("unit_id", "units", false, "关联承办单位（承办单位账号必选）", "按单位名称或拼音首字母查找")
+        .load(state, &user.actor, &f, searched, errors.get("unit_id"))
+        .await?;
     let organizations = state.app.directory_choices(&user.actor, DirectoryKind::Organization).await?;
     let all_roles = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
     let tokens = match &target {
         Some(u) => state.app.user_tokens(&user.actor, u.id).await?,
         None => Vec::new(),
     };
-    Ok(FormPage { l, user: target, f, units, organizations, errors, all_roles, tokens, now: eline_storage::now_micros(), own_tokens: false })
+    Ok(FormPage { l, user: target, f, member, unit, organizations, errors, all_roles, tokens, now: eline_storage::now_micros(), own_tokens: false })
 }
 
 async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -96,7 +118,10 @@ async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Respo
 }
 
 async fn create(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageUsers>, body: Bytes) -> Result<Response, PageError> {
-    let f = FormData::parse(&body);
+    let mut f = FormData::parse(&body);
+    if let Some(searched) = interact(&mut f, PICKERS) {
+        return Ok(render(&form_page_picking(&state, &user, None, f, Errors::default(), Some(&searched)).await?));
+    }
     let mut errs = Vec::new();
     let input = UserInput {
         username: f.get("username").into(),
@@ -144,7 +169,11 @@ async fn update(
     PagePath(id): PagePath<i64>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let f = FormData::parse(&body);
+    let mut f = FormData::parse(&body);
+    if let Some(searched) = interact(&mut f, PICKERS) {
+        let target = state.app.get_user(&user.actor, id).await?;
+        return Ok(render(&form_page_picking(&state, &user, Some(target), f, Errors::default(), Some(&searched)).await?));
+    }
     let mut errs = Vec::new();
     let input = UserUpdate {
         display_name: f.get("display_name").into(),

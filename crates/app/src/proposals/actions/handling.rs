@@ -62,7 +62,7 @@ async fn assign(cx: &mut Cx<'_, ProposalFlow>, a: &AssignInput, reassign: bool) 
     let names = unit_names(cx, &units).await?;
     let comment = optional(&a.comment).map(|c| format!("；{c}")).unwrap_or_default();
     let limit = cx.loaded.config.deadlines.reply.label();
-    Ok(format!("{}：{names}；答复期限{}（{limit}）{comment}", if reassign { "重新交办" } else { "交办" }, fmt_date(due)))
+    Ok(format!("{}至{names}，答复期限{}（{limit}）{comment}", if reassign { "重新交办" } else { "交办" }, fmt_date(due)))
 }
 
 /// Lead + co-units, or split units; no unit twice.

@@ -161,9 +161,11 @@ pub(super) async fn act(
         Err(e) => Err(e),
     };
     match result {
-        Ok(p) => {
+        Ok(_) => {
             let label = eline_domain::proposal::Act::parse(&action).map(|a| a.label()).unwrap_or("操作");
-            flash(&user.session, &format!("{label}：已完成（当前状态：{}）", p.status.label())).await;
+            // The timeline's note of what was just done ("立案，编号第0012号") says it best.
+            let note = state.app.get_proposal(&user.actor, id).await.ok().and_then(|v| v.events.last().map(|e| e.note.clone()));
+            flash(&user.session, &done_message(label, note.as_deref())).await;
             Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
         }
         Err(AppError::InvalidTransition(m)) => {
@@ -177,6 +179,19 @@ pub(super) async fn act(
     }
 }
 
+/// What a person would say was done, from the timeline's note: "已立案，编号第0012号",
+/// "已交办至……，答复期限……"; a note that names its doer ("××局答复……") is said as it is.
+fn done_message(label: &str, note: Option<&str>) -> String {
+    const DONE: [&str; 17] =
+        ["立案", "交办", "重新交办", "提交", "退回", "并案", "设为", "取消", "同意", "办结", "评价", "登记", "督办", "申请延期", "承诺", "撤回", "确认"];
+    match note.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) if n.starts_with('不') => format!("已决定{n}"),
+        Some(n) if DONE.iter().any(|v| n.starts_with(v)) => format!("已{n}"),
+        Some(n) => n.to_string(),
+        None => format!("已{label}"),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "proposal_letter.html")]
 struct LetterPage {
@@ -186,4 +201,21 @@ struct LetterPage {
 /// The reply letter (答复函) in an A4 print layout.
 pub(super) async fn letter(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
     Ok(render(&LetterPage { l: state.app.reply_letter(&user.actor, id).await? }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::done_message;
+
+    #[test]
+    fn a_done_message_reads_as_a_person_would_say_it() {
+        assert_eq!(done_message("审查", Some("立案，编号第0012号")), "已立案，编号第0012号");
+        assert_eq!(
+            done_message("交办", Some("交办至清河市教育局（主办），答复期限2027-03-01（3个月）")),
+            "已交办至清河市教育局（主办），答复期限2027-03-01（3个月）"
+        );
+        assert_eq!(done_message("审查", Some("不立案（不属于政协提案范围）")), "已决定不立案（不属于政协提案范围）");
+        assert_eq!(done_message("答复", Some("清河市教育局答复（A类：已解决），签发人王建国")), "清河市教育局答复（A类：已解决），签发人王建国");
+        assert_eq!(done_message("督办", None), "已督办");
+    }
 }

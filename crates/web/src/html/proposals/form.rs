@@ -15,6 +15,7 @@ use super::office;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
+use crate::html::picker::{Picker, interact};
 use crate::html::{Errors, FormData, Layout, PagePath, flash, form_errors, render, render_invalid};
 
 #[derive(Template)]
@@ -23,7 +24,8 @@ struct FormPage {
     l: Layout,
     id: Option<i64>,
     f: FormData,
-    members: Vec<(i64, String)>,
+    /// The co-signers' picker, when the writer may write joint proposals.
+    cosigners: Option<Picker>,
     organizations: Vec<Entry>,
     sessions: Vec<Session>,
     /// May write collective proposals: the office (any organisation) or an organisation's delegate.
@@ -37,21 +39,39 @@ impl FormPage {
     fn is(&self, key: &str, value: &str) -> bool {
         self.f.get(key) == value
     }
-    fn has(&self, key: &str, value: &i64) -> bool {
-        self.f.all(key).iter().any(|v| v == &value.to_string())
+    /// The form offers individual and joint proposals (the writer is a member).
+    fn personal(&self) -> bool {
+        self.cosigners.is_some()
     }
 }
 
 async fn form_page(state: &AppState, user: &PageUser, id: Option<i64>, f: FormData, errors: Errors) -> Result<FormPage, PageError> {
+    form_page_picking(state, user, id, f, errors, None).await
+}
+
+async fn form_page_picking(
+    state: &AppState,
+    user: &PageUser,
+    id: Option<i64>,
+    f: FormData,
+    errors: Errors,
+    searched: Option<&str>,
+) -> Result<FormPage, PageError> {
     let title = if id.is_some() { "修改提案草稿" } else { "撰写提案" };
     let path = id.map(|i| format!("/proposals/{i}/edit")).unwrap_or_else(|| "/proposals/new".into());
     let l = Layout::page(state, user, &path, title, &[("提案", "/proposals")]).await?;
     let staff = office(&user.actor);
     let collective = can(&user.actor, Action::WriteProposal(Kind::Collective), Resource::Any);
-    let members = if can(&user.actor, Action::WriteProposal(Kind::Joint), Resource::Any) {
-        state.app.member_choices(&user.actor).await?.into_iter().filter(|(mid, _)| Some(*mid) != user.actor.member_id).collect()
+    let cosigners = if can(&user.actor, Action::WriteProposal(Kind::Joint), Resource::Any) {
+        let p =
+            Picker::new("cosigner_ids", "members", true, "联名委员（联名提案必选）", "按姓名、拼音首字母（如 zs）或界别查找，点选添加；所选委员将收到确认请求");
+        let mut p = p.load(state, &user.actor, &f, searched, errors.get("cosigner_ids")).await?;
+        if let Some(results) = p.results.as_mut() {
+            results.retain(|c| Some(c.id) != user.actor.member_id);
+        }
+        Some(p)
     } else {
-        vec![]
+        None
     };
     let organizations = if collective {
         let mine = user.actor.organization_id.filter(|_| !staff);
@@ -62,7 +82,7 @@ async fn form_page(state: &AppState, user: &PageUser, id: Option<i64>, f: FormDa
     let sessions = state.app.list_sessions(&user.actor, false, None, 20).await?.items;
     let hint = eline_domain::proposal::Text { title: f.get("title").to_string(), body: String::new() }.one_matter_hint();
     let rules = state.app.current_proposal_rules(&user.actor).await?;
-    Ok(FormPage { l, id, f, members, organizations, sessions, collective, errors, hint, rules })
+    Ok(FormPage { l, id, f, cosigners, organizations, sessions, collective, errors, hint, rules })
 }
 
 fn draft_of(f: &FormData) -> DraftInput {
@@ -81,8 +101,18 @@ pub(super) async fn new_form(State(state): State<AppState>, user: PageUser) -> R
     Ok(render(&form_page(&state, &user, None, FormData(vec![("kind".into(), kind.as_str().into())]), Errors::default()).await?))
 }
 
+/// A picker button was pressed: the form again, changed, nothing saved.
+async fn picking(state: &AppState, user: &PageUser, id: Option<i64>, f: &mut FormData) -> Result<Option<Response>, PageError> {
+    let Some(searched) = interact(f, &[("cosigner_ids", true)]) else { return Ok(None) };
+    let page = form_page_picking(state, user, id, std::mem::take(f), Errors::default(), Some(&searched)).await?;
+    Ok(Some(render(&page)))
+}
+
 pub(super) async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {
-    let f = FormData::parse(&body);
+    let mut f = FormData::parse(&body);
+    if let Some(page) = picking(&state, &user, None, &mut f).await? {
+        return Ok(page);
+    }
     match state.app.create_proposal(&user.actor, &draft_of(&f)).await {
         Ok(p) => {
             if f.get("then") == "submit" {
@@ -119,7 +149,10 @@ pub(super) async fn edit_form(State(state): State<AppState>, user: PageUser, Pag
 }
 
 pub(super) async fn update(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
-    let f = FormData::parse(&body);
+    let mut f = FormData::parse(&body);
+    if let Some(page) = picking(&state, &user, Some(id), &mut f).await? {
+        return Ok(page);
+    }
     let version = f.get("version").parse().unwrap_or(0);
     match state.app.update_draft(&user.actor, id, version, &draft_of(&f)).await {
         Ok(_) => {
@@ -135,4 +168,13 @@ pub(super) async fn update(State(state): State<AppState>, user: PageUser, PagePa
         }
         Err(e) => Ok(render_invalid(&form_page(&state, &user, Some(id), f, form_errors(e)?).await?)),
     }
+}
+
+/// 删除草稿: the proposer's own draft, after the page's confirmation.
+pub(super) async fn delete(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let title = state.app.get_proposal(&user.actor, id).await?.proposal.title;
+    state.app.delete_draft(&user.actor, id, f.get("version").parse().ok()).await?;
+    flash(&user.session, &format!("已删除草稿“{title}”")).await;
+    Ok(Redirect::to("/proposals?scope=mine").into_response())
 }

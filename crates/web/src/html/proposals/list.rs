@@ -5,12 +5,12 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use eline_app::proposals::{AssignInput, ProposalFilter};
+use eline_app::proposals::{AssignInput, ProposalFilter, StatusTally};
 use eline_app::{AppError, Page};
 use eline_domain::FieldError;
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{self, Action, Resource, Scope, can};
-use eline_domain::proposal::{Kind, Queue, Status};
+use eline_domain::proposal::{Kind, ListSort, Queue, Status};
 use eline_storage::directory::{Entry, Session};
 use eline_storage::proposals::Row;
 
@@ -36,8 +36,12 @@ struct ListPage {
     f: ProposalFilter,
     scopes: Vec<(Scope, &'static str)>,
     sessions: Vec<Session>,
+    /// The handling units and sectors the filter offers.
     units: Vec<Entry>,
+    sectors: Vec<Entry>,
     office: bool,
+    /// The session's proposals by status (the office, a session chosen): one line above the table.
+    tally: Vec<StatusTally>,
     stats: bool,
     can_write: bool,
     errors: Errors,
@@ -76,6 +80,57 @@ impl ListPage {
             qs => format!("/proposals/export.xlsx?{qs}"),
         }
     }
+    fn unit_is(&self, id: &i64) -> bool {
+        self.f.unit_id == Some(*id)
+    }
+    fn sector_is(&self, id: &i64) -> bool {
+        self.f.sector_id == Some(*id)
+    }
+    fn sorts(&self) -> &'static [ListSort] {
+        ListSort::ALL
+    }
+    fn sort_is(&self, s: &ListSort) -> bool {
+        self.f.order() == *s
+    }
+    /// The same list in another order, from its first page.
+    fn sorted(&self, s: &ListSort) -> String {
+        proposals_href(&ProposalFilter { sort: Some(*s), ..self.f.first_page() })
+    }
+    /// What narrows the list, as the closed filter box's summary says it ("届次：十三届五次会议 · 重点提案").
+    /// The list narrowed to one status (the tally's links).
+    fn with_status(&self, s: &Status) -> String {
+        proposals_href(&ProposalFilter { status: Some(*s), ..self.f.first_page() })
+    }
+    fn tally_total(&self) -> i64 {
+        self.tally.iter().map(|t| t.count).sum()
+    }
+    fn filter_summary(&self) -> String {
+        let f = &self.f;
+        let name = |list: &[Entry], id: Option<i64>| id.and_then(|id| list.iter().find(|e| e.id == id)).map(|e| e.name.clone());
+        let mut parts = Vec::new();
+        if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            parts.push(format!("标题含“{}”", q.trim()));
+        }
+        if let Some(s) = f.status {
+            parts.push(s.label().to_string());
+        }
+        if let Some(s) = f.session_id.and_then(|id| self.sessions.iter().find(|s| s.id == id)) {
+            parts.push(s.name());
+        }
+        if let Some(u) = name(&self.units, f.unit_id) {
+            parts.push(u);
+        }
+        if let Some(s) = name(&self.sectors, f.sector_id) {
+            parts.push(s);
+        }
+        if let Some(d) = f.due_within_days {
+            parts.push(if d <= 0 { "已超期".to_string() } else { format!("{d}天内到期") });
+        }
+        if f.key_only {
+            parts.push("重点提案".into());
+        }
+        parts.join(" · ")
+    }
     fn text(&self) -> &str {
         self.f.q.as_deref().unwrap_or("")
     }
@@ -88,7 +143,14 @@ async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, err
     f.scope = Some(f.scope.unwrap_or_else(|| policy::default_scope(actor)));
     let page = state.app.list_proposals(actor, &f).await?;
     let office = office(actor);
-    let units = if office { state.app.directory_choices(actor, DirectoryKind::Unit).await? } else { vec![] };
+    let units = state.app.directory_choices(actor, DirectoryKind::Unit).await?;
+    let sectors = state.app.directory_choices(actor, DirectoryKind::Sector).await?;
+    let stats = can(actor, Action::ViewProposalStats, Resource::Any);
+    // The office's whole list of a session (leaders' lists leave out what is not filed).
+    let tally = match f.session_id {
+        Some(s) if office && f.scope == Some(Scope::All) => state.app.session_tally(actor, s).await?,
+        _ => vec![],
+    };
     let sessions = state.app.list_sessions(actor, false, None, 50).await?.items;
     let l = Layout::page(state, user, "/proposals", "提案", &[]).await?;
     Ok(ListPage {
@@ -97,8 +159,10 @@ async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, err
         scopes: policy::proposal_scopes(actor),
         sessions,
         units,
+        sectors,
         office,
-        stats: can(actor, Action::ViewProposalStats, Resource::Any),
+        tally,
+        stats,
         can_write: Kind::ALL.iter().any(|k| can(actor, Action::WriteProposal(*k), Resource::Any)),
         errors,
         f,

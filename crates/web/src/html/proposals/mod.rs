@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/proposals/assign", post(list::bulk_assign))
         .route("/proposals/{id}", get(detail::detail))
         .route("/proposals/{id}/edit", get(form::edit_form).post(form::update))
+        .route("/proposals/{id}/delete", post(form::delete))
         .route("/proposals/{id}/act/{action}", post(detail::act))
         .route("/proposals/{id}/letter", get(detail::letter))
         .route("/proposals/{id}/files", post(upload))
