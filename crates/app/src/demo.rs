@@ -44,6 +44,7 @@ impl App {
         }
         let mut tx = self.db.begin().await?;
         let cid = committees::create(&mut tx.ex(), None, data::COMMITTEE_NAME, data::COMMITTEE_SHORT_NAME, "city").await?;
+        committees::set_full_name(&mut tx.ex(), cid, Some(data::COMMITTEE_FULL_NAME)).await?;
 
         let mut ids = std::collections::HashMap::<DirectoryKind, Vec<i64>>::new();
         let mut add = async |tx: &mut eline_storage::Tx, kind: DirectoryKind, f: DirectoryFields| -> AppResult<()> {

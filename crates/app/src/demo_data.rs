@@ -8,6 +8,8 @@
 pub const CITY_NAME: &str = "清河市";
 pub const COMMITTEE_NAME: &str = "政协清河市委员会";
 pub const COMMITTEE_SHORT_NAME: &str = "清河市政协";
+/// The full official name, for letter headings.
+pub const COMMITTEE_FULL_NAME: &str = "中国人民政治协商会议清河市委员会";
 
 /// 届: (number, start_year, end_year); the last entry is the current term.
 pub const TERMS: &[(u32, i32, i32)] = &[(12, 2017, 2021), (13, 2022, 2026)];

@@ -8,6 +8,7 @@ pub mod bench_data;
 pub mod cache;
 pub mod change;
 mod context;
+pub mod dates;
 pub mod demo;
 pub mod demo_data;
 pub mod device_sessions;

@@ -1,7 +1,7 @@
 //! Reading uploaded tables and writing XLSX files: `eline_formats::spreadsheet` with this
 //! layer's error type (a refused file is a validation error of the field "file").
 
-pub use eline_formats::spreadsheet::Sheet;
+pub use eline_formats::spreadsheet::{Cell, Sheet};
 
 use crate::{AppError, AppResult};
 
@@ -19,4 +19,36 @@ pub async fn read_upload(file_name: &str, bytes: &[u8]) -> AppResult<Vec<Vec<Str
 
 pub fn write_xlsx(sheets: &[Sheet<'_>]) -> AppResult<Vec<u8>> {
     eline_formats::spreadsheet::write_xlsx(sheets).map_err(|e| AppError::Internal(format!("xlsx: {e}")))
+}
+
+/// A workbook to download: its file name and bytes.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Workbook {
+    /// "提案目录（十三届二次）.xlsx": the subject, then the scope (a session's name without
+    /// its trailing "会议"), so that files of several sessions can sit side by side.
+    pub fn named(subject: &str, scope: Option<&str>, bytes: Vec<u8>) -> Workbook {
+        let scope = scope.map(|s| s.trim().trim_end_matches("会议")).filter(|s| !s.is_empty());
+        let file_name = match scope {
+            Some(s) => format!("{subject}（{s}）.xlsx"),
+            None => format!("{subject}.xlsx"),
+        };
+        Workbook { file_name, bytes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_carry_the_session_without_its_trailing_meeting_word() {
+        assert_eq!(Workbook::named("提案目录", Some("十四届五次会议"), vec![]).file_name, "提案目录（十四届五次）.xlsx");
+        assert_eq!(Workbook::named("提案统计", Some("全部届次"), vec![]).file_name, "提案统计（全部届次）.xlsx");
+        assert_eq!(Workbook::named("委员名单", None, vec![]).file_name, "委员名单.xlsx");
+    }
 }

@@ -24,7 +24,7 @@ fn row(cells: &[(&str, &str)]) -> Vec<String> {
 }
 
 fn xlsx(rows: Vec<Vec<String>>) -> Vec<u8> {
-    write_xlsx(&[Sheet { name: "导入", headers: HISTORY_COLUMNS.iter().map(|c| c.to_string()).collect(), rows }]).unwrap()
+    write_xlsx(&[Sheet::text("导入", HISTORY_COLUMNS.iter().map(|c| c.to_string()).collect(), rows)]).unwrap()
 }
 
 async fn actor(app: &App, name: &str) -> eline_domain::Actor {

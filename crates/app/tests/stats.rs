@@ -254,13 +254,21 @@ async fn the_catalogue_lists_filed_proposals_in_number_order_with_their_units() 
     assert_eq!(latest.session_id, w.other_session);
     assert!(latest.items.is_empty(), "nothing filed there");
     let book = w.app.proposal_catalogue_xlsx(&w.staff, Some(w.session)).await.unwrap();
-    let rows = eline_app::spreadsheet::read_table("提案目录.xlsx", &book).unwrap();
-    assert_eq!(rows[0], vec!["编号", "标题", "提案者", "主办单位", "会办单位"]);
+    assert_eq!(book.file_name, "提案目录（二十一届一次）.xlsx");
+    let rows = eline_app::spreadsheet::read_table(&book.file_name, &book.bytes).unwrap();
+    assert_eq!(rows[0], vec!["编号", "标题", "提案者", "界别", "党派", "主办单位", "会办单位"]);
     assert_eq!(rows.len(), 4);
+    // Every member proposal names the first proposer's sector and party; a collective one its
+    // organisation as the party.
+    for row in &rows[1..] {
+        assert!(!row[3].is_empty() || (row[4] == row[2] && !row[4].is_empty()), "界别/党派 of {row:?}");
+    }
     let book = w.app.proposal_stats_xlsx(&w.leader, Some(w.session)).await.unwrap();
-    let rows = eline_app::spreadsheet::read_table("提案统计.xlsx", &book).unwrap();
+    assert!(book.file_name.starts_with("提案统计（") && book.file_name.ends_with("）.xlsx"), "{}", book.file_name);
+    let rows = eline_app::spreadsheet::read_table(&book.file_name, &book.bytes).unwrap();
     assert_eq!(rows[0], vec!["指标", "数值"]);
-    assert!(rows.contains(&vec!["立案率".to_string(), "50.0%".into()]), "{rows:?}");
+    // Rates are numbers (shown 50.0% by their format), not text.
+    assert!(rows.contains(&vec!["立案率".to_string(), "0.5".into()]), "{rows:?}");
 }
 
 #[tokio::test]

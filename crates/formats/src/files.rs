@@ -119,7 +119,7 @@ mod tests {
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap().content_type, "image/jpeg");
         assert!(sniff(b"<html><script>alert(1)</script>").is_none());
         assert!(sniff(b"MZ\x90\x00").is_none(), "programs are refused");
-        let xlsx = crate::spreadsheet::write_xlsx(&[crate::spreadsheet::Sheet { name: "a", headers: vec!["x".into()], rows: vec![] }]).unwrap();
+        let xlsx = crate::spreadsheet::write_xlsx(&[crate::spreadsheet::Sheet::new("a", ["x"])]).unwrap();
         assert_eq!(sniff(&xlsx).unwrap().extension, "xlsx");
     }
 

@@ -1,4 +1,5 @@
-//! Reading uploaded tables (XLSX or CSV) into rows of text, within fixed caps, and writing XLSX.
+//! Reading uploaded tables (XLSX or CSV) into rows of text, within fixed caps, and writing XLSX
+//! with typed cells (see `write`).
 //!
 //! Whatever a file claims, reading it allocates no more than the caps allow: at most
 //! [`MAX_ROWS`] data rows under a header row, [`MAX_COLUMNS`] columns, [`MAX_CELL_CHARS`]
@@ -9,11 +10,11 @@
 mod csv;
 mod limits;
 mod package;
+mod write;
 mod xlsx;
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
-
 pub use package::{MAX_PART_BYTES, MAX_PARTS, MAX_SHARED_STRINGS_BYTES, MAX_UNPACKED_BYTES};
+pub use write::{Cell, Sheet, write_xlsx};
 
 use crate::{FormatError, FormatResult};
 
@@ -47,47 +48,17 @@ fn unreadable() -> FormatError {
     FormatError::file("无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密")
 }
 
-/// One sheet: a bold header row, then the rows; column widths fitted roughly to CJK text.
-pub struct Sheet<'a> {
-    pub name: &'a str,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-pub fn write_xlsx(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    for sheet in sheets {
-        let ws = book.add_worksheet();
-        ws.set_name(sheet.name)?;
-        for (c, h) in sheet.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold)?;
-            let widest = sheet.rows.iter().filter_map(|r| r.get(c)).map(|v| display_width(v)).chain([display_width(h)]).max().unwrap_or(8);
-            ws.set_column_width(c as u16, (widest as f64 + 2.0).min(60.0))?;
-        }
-        for (r, row) in sheet.rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                ws.write_string((r + 1) as u32, c as u16, v)?;
-            }
-        }
-    }
-    book.save_to_buffer()
-}
-
-fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_written_workbook_reads_back_the_same_cells() {
-        let bytes =
-            write_xlsx(&[Sheet { name: "委员", headers: vec!["姓名".into(), "出生年份".into()], rows: vec![vec!["王芳".into(), "1968".into()]] }]).unwrap();
+        let mut sheet = Sheet::new("委员", ["编号", "姓名", "出生年份"]);
+        sheet.push([Cell::Int(12), "王芳".into(), Cell::Int(1968)]);
+        let bytes = write_xlsx(&[sheet]).unwrap();
         let rows = read_table("x.xlsx", &bytes).unwrap();
-        assert_eq!(rows, vec![vec!["姓名".to_string(), "出生年份".into()], vec!["王芳".into(), "1968".into()]]);
+        assert_eq!(rows, vec![vec!["编号".to_string(), "姓名".into(), "出生年份".into()], vec!["12".into(), "王芳".into(), "1968".into()]]);
     }
 
     #[test]

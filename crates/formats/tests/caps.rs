@@ -91,7 +91,7 @@ fn sixty_four_columns_are_read_and_a_sixty_fifth_is_refused_with_its_letters() {
     assert_eq!(read_table("a.csv", csv_of(2, MAX_COLUMNS).as_bytes()).unwrap()[0].len(), MAX_COLUMNS);
     assert_eq!(refusal("a.csv", csv_of(2, MAX_COLUMNS + 1).as_bytes()), COLUMN_BM);
     let headers: Vec<String> = (0..=MAX_COLUMNS).map(|i| format!("列{i}")).collect();
-    let bytes = write_xlsx(&[Sheet { name: "宽表", headers, rows: vec![] }]).unwrap();
+    let bytes = write_xlsx(&[Sheet::new("宽表", headers)]).unwrap();
     assert_eq!(refusal("a.xlsx", &bytes), COLUMN_BM);
 }
 
@@ -135,8 +135,7 @@ fn a_normal_template_round_trips_with_numbers_dates_and_booleans_as_text() {
         vec!["十三届二次会议".to_string(), "12".into(), "关于加强社区养老服务的建议".into(), "个人".into(), "王芳".into(), "正文，\"引号\"\n第二段".into()],
         vec!["十三届二次会议".to_string(), "".into(), "关于 “一老一小” 的建议".into(), "联名".into(), "李明".into(), "".into()],
     ];
-    let bytes =
-        write_xlsx(&[Sheet { name: "导入", headers: headers.clone(), rows: rows.clone() }, Sheet { name: "填写说明", headers: vec![], rows: vec![] }]).unwrap();
+    let bytes = write_xlsx(&[Sheet::text("导入", headers.clone(), rows.clone()), Sheet::new("填写说明", Vec::<String>::new())]).unwrap();
     let read = read_table("提案.xlsx", &bytes).unwrap();
     assert_eq!(read[0], headers);
     assert_eq!(read[1..], rows[..]);

@@ -40,12 +40,12 @@ fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let strings = r#"<sst uniqueCount="10000000000"><si><t>王芳</t></si></sst>"#;
     let overflow = format!(r#"<row r="1">{}</row>"#, cell("A99999999999", "x"));
     let template = write_xlsx(&[
-        Sheet {
-            name: "导入",
-            headers: ["姓名*", "性别", "出生年份", "界别*", "手机"].iter().map(|s| s.to_string()).collect(),
-            rows: vec![vec!["王芳".into(), "女".into(), "1968".into(), "教育界".into(), "13800000000".into()]],
-        },
-        Sheet { name: "填写说明", headers: vec!["列".into(), "说明".into()], rows: vec![vec!["姓名*".into(), "必填".into()]] },
+        Sheet::text(
+            "导入",
+            ["姓名*", "性别", "出生年份", "界别*", "手机"].iter().map(|s| s.to_string()).collect(),
+            vec![vec!["王芳".into(), "女".into(), "1968".into(), "教育界".into(), "13800000000".into()]],
+        ),
+        Sheet::text("填写说明", vec!["列".into(), "说明".into()], vec![vec!["姓名*".into(), "必填".into()]]),
     ])
     .unwrap();
     let wide: Vec<String> = (0..70).map(|i| format!("列{i}")).collect();

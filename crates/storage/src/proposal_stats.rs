@@ -181,15 +181,19 @@ pub struct CatalogueRow {
     pub kind: String,
     pub proposer_name: Option<String>,
     pub organization_name: Option<String>,
+    /// The first proposer's sector (界别) and party (政治面貌); none on collective proposals.
+    pub sector_name: Option<String>,
+    pub party: Option<String>,
 }
 
 pub async fn catalogue(ex: &mut Ex<'_>, committee_id: i64, session_id: i64) -> Result<Vec<CatalogueRow>> {
     Ok(all!(
         ex,
         CatalogueRow,
-        "SELECT p.id, p.number, p.title, p.kind, m.name AS proposer_name, o.name AS organization_name
+        "SELECT p.id, p.number, p.title, p.kind, m.name AS proposer_name, o.name AS organization_name, s.name AS sector_name, m.party
          FROM proposals p
          LEFT JOIN members m ON m.id = p.proposer_member_id
+         LEFT JOIN sectors s ON s.id = m.sector_id
          LEFT JOIN organizations o ON o.id = p.organization_id
          WHERE p.committee_id = $1 AND p.session_id = $2 AND p.status IN ('filed', 'assigned', 'replied', 'rehandling', 'closed')
          ORDER BY p.number, p.id",

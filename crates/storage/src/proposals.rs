@@ -1,7 +1,7 @@
 //! Proposals (提案) and everything recorded about them: co-signers, handling units, replies,
 //! evaluations, the timeline, commitments, supervising leaders. Scoped to one committee.
 
-use eline_domain::proposal::{CosignStatus, Kind, Satisfaction, Status, UnitRole};
+use eline_domain::proposal::{CosignStatus, Disclosure, Kind, Satisfaction, Status, UnitRole};
 use serde::Serialize;
 
 use crate::{Ex, Result, StorageError, all, now_micros, opt, run, scalar};
@@ -293,6 +293,60 @@ pub struct Reply {
     pub text: String,
     pub signer: String,
     pub at: i64,
+    /// What the reply letter (答复函) states besides the text; None on replies recorded before
+    /// the letter asked for them.
+    pub letter: LetterDetails,
+}
+
+/// 文号, 联系人, 联系电话 and 公开属性 of a reply letter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LetterDetails {
+    /// 文号, e.g. 中民函〔2026〕12号
+    pub doc_number: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub disclosure: Option<Disclosure>,
+}
+
+/// A reply as stored; `disclosure` is decoded into the domain enum (an unknown value is an error).
+#[derive(sqlx::FromRow)]
+struct ReplyRow {
+    id: i64,
+    unit_id: i64,
+    unit_name: String,
+    round: i64,
+    class: String,
+    text: String,
+    signer: String,
+    at: i64,
+    doc_number: Option<String>,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    disclosure: Option<String>,
+}
+
+impl TryFrom<ReplyRow> for Reply {
+    type Error = StorageError;
+
+    fn try_from(r: ReplyRow) -> Result<Reply> {
+        let disclosure = r.disclosure.map(Disclosure::try_from).transpose().map_err(|e| StorageError::Db(sqlx::Error::Decode(Box::new(e))))?;
+        let letter = LetterDetails { doc_number: r.doc_number, contact_name: r.contact_name, contact_phone: r.contact_phone, disclosure };
+        Ok(Reply { id: r.id, unit_id: r.unit_id, unit_name: r.unit_name, round: r.round, class: r.class, text: r.text, signer: r.signer, at: r.at, letter })
+    }
+}
+
+/// Records the letter details of a reply (in the reply's transaction).
+pub async fn set_letter_details(ex: &mut Ex<'_>, reply_id: i64, d: &LetterDetails) -> Result<()> {
+    run!(
+        ex,
+        "UPDATE proposal_replies SET doc_number = $1, contact_name = $2, contact_phone = $3, disclosure = $4 WHERE id = $5",
+        &d.doc_number,
+        &d.contact_name,
+        &d.contact_phone,
+        d.disclosure.map(Disclosure::as_str),
+        reply_id
+    )?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -313,13 +367,16 @@ pub async fn add_reply(ex: &mut Ex<'_>, proposal_id: i64, unit_id: i64, round: i
 }
 
 pub async fn replies(ex: &mut Ex<'_>, proposal_id: i64) -> Result<Vec<Reply>> {
-    Ok(all!(
+    let rows = all!(
         ex,
-        Reply,
-        "SELECT r.id, r.unit_id, u.name AS unit_name, r.round, r.class, r.text, r.signer, r.at FROM proposal_replies r JOIN units u ON u.id = r.unit_id
+        ReplyRow,
+        "SELECT r.id, r.unit_id, u.name AS unit_name, r.round, r.class, r.text, r.signer, r.at,
+                r.doc_number, r.contact_name, r.contact_phone, r.disclosure
+         FROM proposal_replies r JOIN units u ON u.id = r.unit_id
          WHERE r.proposal_id = $1 ORDER BY r.id",
         proposal_id
-    )?)
+    )?;
+    rows.into_iter().map(Reply::try_from).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]

@@ -3,11 +3,15 @@
 //! home pages and statistics. The list itself (`scope`) is what `policy::proposal_scope`
 //! allows the actor.
 
-use eline_domain::policy::Scope;
+use eline_domain::Actor;
+use eline_domain::policy::{self, Scope};
 use eline_domain::proposal::{Kind, ListSort, Queue, Status};
+use eline_storage::proposals::Filter;
 use serde::{Deserialize, Serialize};
 
+use super::config::{fmt_date, today};
 use crate::params::{blank, flag, is_false};
+use crate::{AppError, AppResult};
 
 /// Which proposals a list shows, and which page of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -70,5 +74,39 @@ impl ProposalFilter {
     /// The same list from its first page (links, the filter form's hidden fields).
     pub fn first_page(&self) -> ProposalFilter {
         ProposalFilter { cursor: None, ..self.clone() }
+    }
+}
+
+impl ProposalFilter {
+    /// The storage filter of this list for the actor: the list's scope as the policy allows it
+    /// (the page, the API and the export all go through here), narrowed by the fields given.
+    pub(crate) fn rows(&self, actor: &Actor) -> AppResult<Filter> {
+        let scope = self.scope.unwrap_or_else(|| policy::default_scope(actor));
+        let rule = policy::proposal_scope(actor, scope).ok_or_else(|| AppError::field("scope", format!("无法查看“{}”", scope.label())))?;
+        let sort = self.order();
+        let f = Filter {
+            scope: Some(rule),
+            status: self.status,
+            session_id: self.session_id,
+            kind: self.kind,
+            key_only: self.key_only,
+            due_by: self.due_within_days.map(|days| fmt_date(today() + chrono::Duration::days(days.clamp(-3650, 3650)))),
+            q: self.q.clone(),
+            category: self.category.clone(),
+            queue: self.queue,
+            today: Some(fmt_date(today())),
+            unit_id: self.unit_id,
+            sector_id: self.sector_id,
+            sort,
+            before_id: None,
+            after: None,
+        };
+        Ok(match self.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => f,
+            Some(raw) => match sort.parse_cursor(raw).map_err(|e| AppError::Validation(vec![e]))? {
+                (None, id) => Filter { before_id: Some(id), ..f },
+                (Some(key), id) => Filter { after: Some((key, id)), ..f },
+            },
+        })
     }
 }

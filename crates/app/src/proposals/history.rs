@@ -166,10 +166,8 @@ impl App {
             ("提案性质", "大会提案或平时提案，可留空"),
         ];
         write_xlsx(&[
-            Sheet { name: "导入", headers: COLUMNS.iter().map(|c| c.to_string()).collect(), rows: vec![] },
-            Sheet {
-                name: "填写说明", headers: vec!["列".into(), "说明".into()], rows: help.iter().map(|(a, b)| vec![a.to_string(), b.to_string()]).collect()
-            },
+            Sheet::new("导入", COLUMNS),
+            Sheet::text("填写说明", vec!["列".into(), "说明".into()], help.iter().map(|(a, b)| vec![a.to_string(), b.to_string()]).collect()),
         ])
     }
 

@@ -161,6 +161,10 @@ pub struct CommitmentInput {
     "text": "经认真研究，现答复如下：我局已将社区养老服务设施建设纳入年度工作计划，正会同民政局推进落实。",
     "signer": "李明",
     "commitments": [{"promise": "2027年6月底前完成首批10个社区养老服务站建设", "due_on": "2027-06-30"}],
+    "doc_number": "清民函〔2026〕12号",
+    "contact_name": "张丽",
+    "contact_phone": "0760-88312345",
+    "disclosure": "public",
     "version": 5
 })))]
 pub struct ReplyInput {
@@ -179,6 +183,15 @@ pub struct ReplyInput {
     /// `confirm_without_co_opinions`).
     #[serde(default)]
     pub confirm_without_co_opinions: bool,
+    /// The reply letter's 文号 (e.g. 中民函〔2026〕12号), up to 40 characters.
+    pub doc_number: Option<String>,
+    /// 联系人 on the letter.
+    pub contact_name: Option<String>,
+    /// 联系电话 on the letter (mobile or landline).
+    pub contact_phone: Option<String>,
+    /// 公开属性: public (主动公开) | on_request (依申请公开) | withheld (不予公开).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<eline_domain::proposal::Disclosure>))]
+    pub disclosure: Option<String>,
     pub version: Option<i64>,
 }
 

@@ -5,12 +5,13 @@
 
 mod actions;
 pub mod config;
+mod export;
 mod files;
 mod filter;
 mod flow;
 mod history;
 pub mod inputs;
-mod letter;
+pub mod letter;
 mod overview;
 mod public;
 pub mod record;
@@ -27,6 +28,7 @@ use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Proposal}
 
 pub use actions::ActionInput;
 pub use config::{Config, today};
+pub use export::{EXPORT_CAP, EXPORT_COLUMNS};
 pub use files::purpose_label;
 pub use filter::ProposalFilter;
 pub use flow::ProposalFlow;

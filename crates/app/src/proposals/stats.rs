@@ -44,7 +44,7 @@ use eline_storage::{Ex, directory};
 use serde::Serialize;
 
 use super::Config;
-use crate::spreadsheet::{Sheet, write_xlsx};
+use crate::spreadsheet::{Sheet, Workbook, write_xlsx};
 use crate::{App, AppError, AppResult};
 
 /// A rate in 0..=1; None when there is nothing to divide by.
@@ -485,6 +485,10 @@ pub struct CatalogueItem {
     pub lead_units: String,
     /// Co-units (会办).
     pub co_units: String,
+    /// The first proposer's sector (界别); empty on collective proposals.
+    pub sector: String,
+    /// The first proposer's party (党派, 政治面貌), or the organisation of a collective proposal.
+    pub party: String,
 }
 
 impl App {
@@ -519,6 +523,7 @@ impl App {
         let items = rows
             .into_iter()
             .map(|r| {
+                let party = r.organization_name.clone().or(r.party).unwrap_or_default();
                 let proposers = match (r.organization_name, r.proposer_name) {
                     (Some(o), _) => o,
                     (None, Some(first)) => std::iter::once(first).chain(cosigners.remove(&r.id).unwrap_or_default()).collect::<Vec<_>>().join("、"),
@@ -532,18 +537,21 @@ impl App {
                     proposers,
                     lead_units: lead.join("、"),
                     co_units: co.join("、"),
+                    sector: r.sector_name.unwrap_or_default(),
+                    party,
                 }
             })
             .collect();
         Ok(Catalogue { session_id, session_name, items })
     }
 
-    /// The catalogue as a workbook (提案目录).
-    pub async fn proposal_catalogue_xlsx(&self, actor: &Actor, session_id: Option<i64>) -> AppResult<Vec<u8>> {
+    /// The catalogue as a workbook (提案目录), named after its session.
+    pub async fn proposal_catalogue_xlsx(&self, actor: &Actor, session_id: Option<i64>) -> AppResult<Workbook> {
         let cat = self.proposal_catalogue(actor, session_id).await?;
-        let rows = cat.items.into_iter().map(|i| vec![i.number, i.title, i.proposers, i.lead_units, i.co_units]).collect();
-        write_xlsx(&[Sheet {
-            name: "提案目录", headers: ["编号", "标题", "提案者", "主办单位", "会办单位"].map(String::from).to_vec(), rows
-        }])
+        let mut sheet = Sheet::new("提案目录", ["编号", "标题", "提案者", "界别", "党派", "主办单位", "会办单位"]);
+        for i in cat.items {
+            sheet.push([i.number, i.title, i.proposers, i.sector, i.party, i.lead_units, i.co_units]);
+        }
+        Ok(Workbook::named("提案目录", Some(&cat.session_name), write_xlsx(&[sheet])?))
     }
 }

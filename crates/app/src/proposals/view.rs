@@ -448,33 +448,8 @@ impl App {
     /// default the first one `policy::default_scope` gives), narrowed by the filter.
     pub async fn list_proposals(&self, actor: &Actor, q: &ProposalFilter) -> AppResult<Page<Row>> {
         let limit = crate::limit(q.limit)?;
-        let scope = q.scope.unwrap_or_else(|| policy::default_scope(actor));
-        let rule = policy::proposal_scope(actor, scope).ok_or_else(|| AppError::field("scope", format!("无法查看“{}”", scope.label())))?;
         let sort = q.order();
-        let f = Filter {
-            scope: Some(rule),
-            status: q.status,
-            session_id: q.session_id,
-            kind: q.kind,
-            key_only: q.key_only,
-            due_by: q.due_within_days.map(|days| super::config::fmt_date(super::today() + chrono::Duration::days(days.clamp(-3650, 3650)))),
-            q: q.q.clone(),
-            category: q.category.clone(),
-            queue: q.queue,
-            today: Some(super::config::fmt_date(super::today())),
-            unit_id: q.unit_id,
-            sector_id: q.sector_id,
-            sort,
-            before_id: None,
-            after: None,
-        };
-        let f = match q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            None => f,
-            Some(raw) => match sort.parse_cursor(raw).map_err(|e| AppError::Validation(vec![e]))? {
-                (None, id) => Filter { before_id: Some(id), ..f },
-                (Some(key), id) => Filter { after: Some((key, id)), ..f },
-            },
-        };
+        let f = q.rows(actor)?;
         let mut items = self.list_rows(actor.committee_id, &f, limit + 1).await?;
         Ok(Page::from_overfetch(&mut items, limit, |r| sort.cursor(r.id, r.number, r.due_on.as_deref())))
     }

@@ -95,7 +95,7 @@ pub async fn run(app: &App) -> AppResult<Report> {
             HISTORY_COLUMNS.iter().map(|c| cells.iter().find(|(k, _)| k == c).map(|(_, v)| v.to_string()).unwrap_or_default()).collect()
         })
         .collect();
-    let xlsx = write_xlsx(&[Sheet { name: "导入", headers: HISTORY_COLUMNS.iter().map(|c| c.to_string()).collect(), rows }])?;
+    let xlsx = write_xlsx(&[Sheet::text("导入", HISTORY_COLUMNS.iter().map(|c| c.to_string()).collect(), rows)])?;
     match app.import_proposal_history(&staff, "real-proposals.xlsx", &xlsx).await? {
         ImportOutcome::Imported(_) => {}
         ImportOutcome::Rejected(errors) => return Err(AppError::Internal(format!("导入真实标题失败：{errors:?}"))),

@@ -67,3 +67,16 @@ async fn a_draft_with_several_mistakes_is_answered_with_all_of_them_at_once() {
     let AppError::Validation(errors) = w.app.update_draft(&w.member, d.id, d.version, &input).await.unwrap_err() else { panic!() };
     assert_eq!(errors.len(), 3, "{errors:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_with_several_mistakes_names_them_all_and_saves_nothing() {
+    let w = World::new().await;
+    let p = w.assigned("关于优化城市公交线网的提案").await;
+    let body = json!({"class": "Z", "text": " ", "signer": "", "contact_phone": "12", "commitments": [{"promise": "", "due_on": "明年"}]});
+    let err = w.refused(&w.unit, p.id, "reply", body).await;
+    let AppError::Validation(errors) = err else { panic!("{err:?}") };
+    let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    assert_eq!(fields, ["class", "commitments", "confirm_without_co_opinions", "contact_phone", "signer", "text"], "{errors:?}");
+}

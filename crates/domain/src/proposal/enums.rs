@@ -205,3 +205,12 @@ pub fn action_label(action: &str) -> Option<&'static str> {
         other => Act::parse(other).map(|a| a.label()),
     }
 }
+
+crate::labeled! {
+    /// 公开属性 — whether a reply letter (答复函) may be published, as the unit marks it.
+    pub enum Disclosure {
+        Public = "public" / "主动公开",
+        OnRequest = "on_request" / "依申请公开",
+        Withheld = "withheld" / "不予公开",
+    }
+}

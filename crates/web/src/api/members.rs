@@ -157,12 +157,12 @@ async fn restore(
     Ok(Json(out(&state, &a, id).await?))
 }
 
-/// The members matching the filters as an XLSX file (same columns as the import template).
+/// The members matching the filters as an XLSX file: 编号 (the member id), then the import
+/// template's columns; imported back, rows with a 编号 update those members.
 #[utoipa::path(get, path = "/api/v1/members/export", tag = "members", params(MemberFilter),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "XLSX"), (status = 403, body = Problem)))]
 async fn export(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<MemberFilter>) -> Result<Response, ApiError> {
-    let bytes = state.app.export_members(&a, &p).await?;
-    Ok(crate::html::members_xlsx("委员名单.xlsx", bytes))
+    Ok(crate::html::workbook(state.app.export_members(&a, &p).await?))
 }
 
 /// The member import template (XLSX with instructions).

@@ -188,6 +188,14 @@ pub struct ReplyOut {
     pub text: String,
     pub unit_id: i64,
     pub unit_name: String,
+    /// 文号 of the reply letter (答复函).
+    pub doc_number: Option<String>,
+    /// 联系人 on the letter.
+    pub contact_name: Option<String>,
+    /// 联系电话 on the letter.
+    pub contact_phone: Option<String>,
+    /// 公开属性 of the letter.
+    pub disclosure: Option<eline_domain::proposal::Disclosure>,
 }
 
 /// 评价 — a rating of a reply by the proposer or a co-signer.
@@ -284,7 +292,21 @@ impl From<Assignment> for ProposalUnitOut {
 
 impl From<Reply> for ReplyOut {
     fn from(r: Reply) -> Self {
-        ReplyOut { at: ts(r.at), class: r.class, id: r.id, round: r.round, signer: r.signer, text: r.text, unit_id: r.unit_id, unit_name: r.unit_name }
+        let l = r.letter;
+        ReplyOut {
+            at: ts(r.at),
+            class: r.class,
+            id: r.id,
+            round: r.round,
+            signer: r.signer,
+            text: r.text,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            doc_number: l.doc_number,
+            contact_name: l.contact_name,
+            contact_phone: l.contact_phone,
+            disclosure: l.disclosure,
+        }
     }
 }
 

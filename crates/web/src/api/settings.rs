@@ -22,6 +22,40 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_day, clear_day))
         .routes(routes!(get_deadlines, put_deadlines))
         .routes(routes!(get_rules, put_rules))
+        .routes(routes!(get_committee_name, put_committee_name))
+}
+
+/// The committee's full official name, as letter headings print it (答复函: "关于<full name>
+/// <session>第N号提案的答复").
+#[derive(Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"full_name": "中国人民政治协商会议清河市委员会"}))]
+pub struct CommitteeNameIo {
+    /// Empty or null when written: the heading spells out the committee's name (政协… →
+    /// 中国人民政治协商会议…). When read: the name in use.
+    pub full_name: Option<String>,
+    /// When read: whether it was set (false: spelled out from the name).
+    #[serde(default)]
+    pub set: bool,
+}
+
+/// The committee's full name for letter headings (admins).
+#[utoipa::path(get, path = "/api/v1/settings/committee-name", tag = "settings",
+    responses((status = 200, body = CommitteeNameIo), (status = 403, body = Problem)))]
+async fn get_committee_name(State(state): State<AppState>, Allowed(a, _): Allowed<ManageSettings>) -> Result<Json<CommitteeNameIo>, ApiError> {
+    let (in_use, set) = state.app.committee_full_name(&a).await?;
+    Ok(Json(CommitteeNameIo { full_name: Some(in_use), set: set.is_some() }))
+}
+
+/// Sets the committee's full name for letter headings (admins); at most 60 characters.
+#[utoipa::path(put, path = "/api/v1/settings/committee-name", tag = "settings", request_body = CommitteeNameIo,
+    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn put_committee_name(
+    State(state): State<AppState>,
+    Allowed(a, _): Allowed<ManageSettings>,
+    Body(b): Body<CommitteeNameIo>,
+) -> Result<StatusCode, ApiError> {
+    state.app.set_committee_full_name(&a, b.full_name.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use eline_app::AppError;
 use eline_app::accounts::{AccountBatch, UsernameRule};
+use eline_app::dates::chinese_date;
 use eline_storage::account_batches::Listed;
 
 use super::{FormData, Layout, PagePath, flash, render, render_invalid};
@@ -134,7 +135,7 @@ async fn list_xlsx(State(state): State<AppState>, user: PageUser, PagePath(id): 
         .map(|(i, e)| vec![(i + 1).to_string(), e.name.clone(), e.sector.clone(), e.phone.clone().unwrap_or_default(), e.username.clone(), e.password.clone()])
         .collect();
     let headers = ["序号", "姓名", "界别", "手机号", "用户名", "初始密码"].iter().map(|h| h.to_string()).collect();
-    let bytes = eline_app::spreadsheet::write_xlsx(&[eline_app::spreadsheet::Sheet { name: "账号清单", headers, rows }])?;
+    let bytes = eline_app::spreadsheet::write_xlsx(&[eline_app::spreadsheet::Sheet::text("账号清单", headers, rows)])?;
     let day = chinese_date(b.created_at);
     Ok(super::members::xlsx(&format!("委员账号清单（{day}）.xlsx"), bytes))
 }
@@ -156,23 +157,12 @@ fn qr_svg(text: &str) -> Result<String, PageError> {
     Ok(code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build())
 }
 
-/// 2026年12月1日 (Beijing time), as official letters write dates.
-pub fn chinese_date(micros: i64) -> String {
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    match chrono::DateTime::from_timestamp_micros(micros) {
-        Some(t) => t.with_timezone(&beijing).format("%Y年%-m月%-d日").to_string(),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn dates_in_chinese_form_and_login_urls_from_the_host() {
-        // 2026-12-01T16:30:00Z is already 2 December in Beijing.
-        assert_eq!(chinese_date(1_796_142_600_000_000), "2026年12月2日");
+    fn login_urls_come_from_the_host() {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, "eline.zszx.gov.cn".parse().unwrap());
         assert_eq!(login_url(&h, true), "https://eline.zszx.gov.cn/login");

@@ -303,7 +303,7 @@ async fn import_submit(State(state): State<AppState>, user: PageUser, multipart:
     };
     match outcome {
         Ok(ImportOutcome::Imported(n)) => {
-            flash(&user.session, &format!("已导入{n}名委员")).await;
+            flash(&user.session, &format!("已导入{n}名委员（有编号的行更新该委员，无编号的行新增）")).await;
             Ok(Redirect::to("/members").into_response())
         }
         Ok(ImportOutcome::Rejected(errors)) => {
@@ -324,6 +324,11 @@ async fn import_submit(State(state): State<AppState>, user: PageUser, multipart:
     }
 }
 
+/// A workbook as a download under its own file name.
+pub fn workbook(w: eline_app::spreadsheet::Workbook) -> Response {
+    xlsx(&w.file_name, w.bytes)
+}
+
 pub fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
     let disposition = super::attachment_disposition(name);
     (
@@ -339,8 +344,7 @@ async fn template(State(state): State<AppState>, user: PageUser) -> Result<Respo
 }
 
 async fn export(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<MemberFilter>) -> Result<Response, PageError> {
-    let bytes = state.app.export_members(&user.actor, &q).await?;
-    Ok(xlsx("委员名单.xlsx", bytes))
+    Ok(workbook(state.app.export_members(&user.actor, &q).await?))
 }
 
 /// Labels for templates.

@@ -17,7 +17,7 @@ mod reply_templates;
 mod search;
 mod settings;
 
-pub use members::{Upload, read_upload, xlsx as members_xlsx};
+pub use members::{Upload, read_upload, workbook, xlsx as members_xlsx};
 pub use proposals::file_response;
 mod users;
 

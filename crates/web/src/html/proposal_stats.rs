@@ -14,7 +14,7 @@ use eline_storage::directory::Session;
 use serde::Deserialize;
 
 use super::proposals::proposals_href;
-use super::{Layout, members_xlsx, render};
+use super::{Layout, render, workbook};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -127,8 +127,7 @@ async fn stats(State(state): State<AppState>, user: PageUser, PageQuery(p): Page
 }
 
 async fn stats_xlsx(State(state): State<AppState>, user: PageUser, PageQuery(p): PageQuery<Params>) -> Result<Response, PageError> {
-    let bytes = state.app.proposal_stats_xlsx(&user.actor, p.stats_session(&state, &user).await?).await?;
-    Ok(members_xlsx("提案统计.xlsx", bytes))
+    Ok(workbook(state.app.proposal_stats_xlsx(&user.actor, p.stats_session(&state, &user).await?).await?))
 }
 
 #[derive(Template)]
@@ -147,6 +146,5 @@ async fn catalogue(State(state): State<AppState>, user: PageUser, PageQuery(p): 
 }
 
 async fn catalogue_xlsx(State(state): State<AppState>, user: PageUser, PageQuery(p): PageQuery<Params>) -> Result<Response, PageError> {
-    let c = state.app.proposal_catalogue_xlsx(&user.actor, p.session_id()).await?;
-    Ok(members_xlsx("提案目录.xlsx", c))
+    Ok(workbook(state.app.proposal_catalogue_xlsx(&user.actor, p.session_id()).await?))
 }

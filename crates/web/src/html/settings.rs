@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/settings/calendar/clear", post(clear_day))
         .route("/settings/deadlines", post(set_rules))
         .route("/settings/proposal-rules", post(set_proposal_rules))
+        .route("/settings/committee-name", post(set_committee_name))
 }
 
 #[derive(Deserialize)]
@@ -48,6 +49,8 @@ struct SettingsPage {
     cal: CalendarYear,
     rules: Vec<RuleRow>,
     proposal_rules: RulesForm,
+    /// The committee's full name in letter headings, and whether it was set.
+    full_name: (String, Option<String>),
     errors: Errors,
 }
 
@@ -86,8 +89,9 @@ async fn settings_page(state: &AppState, user: &PageUser, year: i32, errors: Err
     let cal = state.app.calendar_year(&user.actor, year).await?;
     let rules = rows(&state.app.deadline_rules(&user.actor, year).await?);
     let proposal_rules = RulesForm { rules: state.app.proposal_rules(&user.actor, year).await? };
+    let full_name = state.app.committee_full_name(&user.actor).await?;
     let l = Layout::page(state, user, "/settings", "工作日历与办理期限", &[]).await?;
-    Ok(SettingsPage { l, cal, rules, proposal_rules, errors })
+    Ok(SettingsPage { l, cal, rules, proposal_rules, full_name, errors })
 }
 
 async fn page(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<YearQuery>) -> Result<Response, PageError> {
@@ -212,6 +216,19 @@ async fn set_proposal_rules(State(state): State<AppState>, PageAllowed(user, _):
         Ok(()) => {
             flash(&user.session, &format!("已保存{year}年起的答复类别、不立案理由和字数要求")).await;
             Ok(Redirect::to(&format!("/settings?year={year}#proposal-rules")).into_response())
+        }
+        Err(e) => Ok(render_invalid(&settings_page(&state, &user, year, form_errors(e)?).await?)),
+    }
+}
+
+/// 委员会全称 for letter headings (答复函).
+async fn set_committee_name(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageSettings>, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let year = year_of(&f);
+    match state.app.set_committee_full_name(&user.actor, f.opt("full_name").as_deref()).await {
+        Ok(()) => {
+            flash(&user.session, "已保存委员会全称").await;
+            Ok(Redirect::to(&format!("/settings?year={year}#committee-name")).into_response())
         }
         Err(e) => Ok(render_invalid(&settings_page(&state, &user, year, form_errors(e)?).await?)),
     }

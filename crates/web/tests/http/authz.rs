@@ -67,6 +67,7 @@ const API: &[(&str, &str, [u16; 6])] = &[
     // Proposals: each request acts on a fresh proposal of the demo member, filed by staff and not
     // yet assigned (admins do no proposal work and the demo unit is not assigned: 404).
     ("GET",   "/api/v1/proposals",                         [200, 200, 200, 200, 200, 401]),
+    ("GET",   "/api/v1/proposals/export",                  [200, 200, 200, 200, 200, 401]),
     ("POST",  "/api/v1/proposals",                         [403, 403, 201, 403, 403, 401]),
     ("POST",  "/api/v1/proposals/assign",                  [404, 200, 403, 404, 403, 401]),
     ("GET",   "/api/v1/proposals/stats",                   [403, 200, 403, 403, 200, 401]),
@@ -120,6 +121,8 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("PUT",   "/api/v1/settings/proposal-deadlines",       [204, 403, 403, 403, 403, 401]),
     ("GET",   "/api/v1/settings/proposal-rules",           [200, 403, 403, 403, 403, 401]),
     ("PUT",   "/api/v1/settings/proposal-rules",           [204, 403, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/settings/committee-name",           [200, 403, 403, 403, 403, 401]),
+    ("PUT",   "/api/v1/settings/committee-name",           [204, 403, 403, 403, 403, 401]),
 ];
 
 /// (page, expected status for admin, staff, member, unit, leader, anonymous). Anonymous visitors
@@ -154,6 +157,7 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/settings",                             [200, 403, 403, 403, 403, 303]),
     ("/unit/templates",                       [403, 403, 403, 200, 403, 303]),
     ("/proposals/import",                     [403, 200, 403, 403, 403, 303]),
+    ("/proposals/export.xlsx",                [200, 200, 200, 200, 200, 303]),
     ("/public/proposals",                     [200, 200, 200, 200, 200, 200]),
     ("/search",                               [200, 200, 200, 200, 200, 303]),
     ("/search?q=养老",                        [200, 200, 200, 200, 200, 303]),
@@ -458,6 +462,7 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("PUT", "/api/v1/calendar/{date}") => json!({"kind": "holiday", "name": "测试假日"}),
         ("PUT", "/api/v1/settings/proposal-deadlines") => json!({"reply": {"unit": "months", "n": 3}}),
         ("PUT", "/api/v1/settings/proposal-rules") => serde_json::to_value(eline_domain::proposal::ProposalRules::default()).unwrap(),
+        ("PUT", "/api/v1/settings/committee-name") => json!({"full_name": "中国人民政治协商会议清河市委员会"}),
         _ if !version.is_null() => json!({"version": version}),
         _ => json!({}),
     }

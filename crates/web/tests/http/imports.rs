@@ -34,8 +34,12 @@ fn row([name, gender, birth_year, party, sector, committees, positions, phone]: 
     ]
 }
 
+fn with_id(columns: Vec<String>) -> Vec<String> {
+    std::iter::once(eline_app::members::ID_COLUMN.to_string()).chain(columns).collect()
+}
+
 fn xlsx(rows: Vec<Vec<String>>) -> Vec<u8> {
-    write_xlsx(&[Sheet { name: "委员", headers: headers(), rows }]).expect("xlsx")
+    write_xlsx(&[Sheet::text("委员", headers(), rows)]).expect("xlsx")
 }
 
 async fn members_named(api: &Api, name: &str) -> Vec<Value> {
@@ -180,11 +184,11 @@ async fn the_template_is_an_xlsx_with_the_import_columns() {
     assert!(header_str(res.headers(), CONTENT_DISPOSITION).starts_with("attachment"));
     let rows = read_table("t.xlsx", &res.bytes().await.unwrap()).unwrap();
     assert_eq!(rows.len(), 1, "only the header row");
-    assert_eq!(rows[0], headers());
+    assert_eq!(rows[0], with_id(headers()), "编号 (empty for new members), then the columns");
 }
 
 #[tokio::test]
-async fn the_export_reads_back_with_one_row_per_active_member_and_imports_again_elsewhere() {
+async fn the_export_reads_back_with_one_row_per_active_member_and_its_id() {
     let app = spawn_demo_app().await;
     let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
     let count = member_count(&app, app.committee_id).await;
@@ -194,8 +198,9 @@ async fn the_export_reads_back_with_one_row_per_active_member_and_imports_again_
     assert_eq!(header_str(res.headers(), CONTENT_TYPE), XLSX);
     let bytes = res.bytes().await.unwrap().to_vec();
     let rows = read_table("e.xlsx", &bytes).unwrap();
-    assert_eq!(rows[0], headers());
+    assert_eq!(rows[0], with_id(headers()));
     assert_eq!(rows.len() as i64, count + 1);
+    assert!(rows[1..].iter().all(|r| r[0].parse::<i64>().is_ok()), "every row carries its member id");
 
     // A filter narrows the export.
     let sector = staff.list_all("/api/v1/sectors").await[21].clone();
@@ -203,7 +208,7 @@ async fn the_export_reads_back_with_one_row_per_active_member_and_imports_again_
     let res = staff.get(&format!("/api/v1/members/export?sector_id={}", sector["id"])).await;
     let rows = read_table("e.xlsx", &res.bytes().await.unwrap()).unwrap();
     assert_eq!(rows.len(), in_sector + 1);
-    assert!(rows[1..].iter().all(|r| r[4] == sector["name"].as_str().unwrap()));
+    assert!(rows[1..].iter().all(|r| r[5] == sector["name"].as_str().unwrap()));
 
     // An archived member is not exported.
     let first = staff.list_all("/api/v1/members").await[0].clone();

@@ -12,6 +12,7 @@ mod basics;
 mod cluster;
 mod configuration;
 mod devices;
+mod exports;
 mod homes;
 mod imports;
 mod messages;

@@ -1,15 +1,15 @@
 //! The reply (答复) with its class, letter text, signer and promises; the proposer's rating
 //! (评价); closing (办结).
 
-use eline_domain::proposal::{Act, ContactWay, Satisfaction, Status, Step, Survey, UnitRole};
-use eline_storage::proposals;
+use eline_domain::proposal::{Act, ContactWay, Disclosure, Satisfaction, Status, Step, Survey, UnitRole};
+use eline_storage::proposals::{self, LetterDetails};
 
 use super::super::config::fmt_date;
 use super::super::flow::ProposalFlow;
 use super::super::inputs::{CloseInput, EvaluateInput, ReplyInput};
 use super::{ProposalAction, optional, parse_date, required};
 use crate::workflow::Cx;
-use crate::{AppError, AppResult};
+use crate::{AppError, AppResult, Checks};
 
 impl ProposalAction for ReplyInput {
     const ACT: Act = Act::Reply;
@@ -19,27 +19,39 @@ impl ProposalAction for ReplyInput {
     }
 
     async fn apply(&self, cx: &mut Cx<'_, ProposalFlow>) -> AppResult<String> {
+        // Every mistake of the form at once: class, text, signer, the letter's details, the
+        // promises, the co-units' opinions.
+        let mut checks = Checks::default();
+        let letter = checks.take(self.letter_details())?;
         let rules = &cx.loaded.config.rules;
-        let Some(label) = rules.reply_class_label(&self.class).map(String::from) else {
+        let label = rules.reply_class_label(&self.class).map(String::from);
+        if label.is_none() {
             let codes: Vec<&str> = rules.reply_classes.iter().map(|(c, _)| c.as_str()).collect();
-            return Err(AppError::field("class", format!("答复类别应为{}之一", codes.join("、"))));
-        };
-        let body = required("text", "答复内容", &self.text, 20_000)?;
-        let signer = eline_domain::text::required("signer", "签发人", &self.signer, 30).map_err(|e| AppError::Validation(vec![e]))?;
+            checks.push("class", format!("答复类别应为{}之一", codes.join("、")));
+        }
+        let body = checks.take(required("text", "答复内容", &self.text, 20_000))?;
+        let signer = checks.take(eline_domain::text::required("signer", "签发人", &self.signer, 30).map_err(|e| AppError::Validation(vec![e])))?;
+        let mut promises = Vec::new();
+        for c in &self.commitments {
+            let promise = checks.take(required("commitments", "承诺事项", &c.promise, 500))?;
+            let due = checks.take(parse_date("commitments", c.due_on.as_deref()))?;
+            promises.push((promise, due));
+        }
         let mine = cx.loaded.l.my_assignment(cx.actor).ok_or(AppError::Forbidden)?.clone();
         let waiting = if mine.role == UnitRole::Lead { cx.loaded.l.pending_co_opinions() } else { Vec::new() };
         if !waiting.is_empty() && !self.confirm_without_co_opinions {
-            return Err(AppError::field(
-                "confirm_without_co_opinions",
-                format!("会办单位{}尚未提出会办意见。确需先行答复，请确认“会办意见未到齐，仍然答复”", waiting.join("、")),
-            ));
+            checks
+                .push("confirm_without_co_opinions", format!("会办单位{}尚未提出会办意见。确需先行答复，请确认“会办意见未到齐，仍然答复”", waiting.join("、")));
+        }
+        let (Some(letter), Some(label), Some(body), Some(signer)) = (letter, label, body, signer) else { return Err(checks.error()) };
+        if !checks.is_empty() {
+            return Err(checks.error());
         }
         let (id, round) = (cx.loaded.p.id, cx.loaded.p.round);
-        proposals::add_reply(&mut cx.tx.ex(), id, mine.unit_id, round, &self.class, &body, &signer, cx.actor.user_id).await?;
+        let reply_id = proposals::add_reply(&mut cx.tx.ex(), id, mine.unit_id, round, &self.class, &body, &signer, cx.actor.user_id).await?;
+        proposals::set_letter_details(&mut cx.tx.ex(), reply_id, &letter).await?;
         proposals::set_replied(&mut cx.tx.ex(), mine.id, round).await?;
-        for c in &self.commitments {
-            let promise = required("commitments", "承诺事项", &c.promise, 500)?;
-            let due = parse_date("commitments", c.due_on.as_deref())?;
+        for (promise, due) in promises.into_iter().filter_map(|(p, d)| Some((p?, d?))) {
             proposals::add_commitment(&mut cx.tx.ex(), id, Some(mine.unit_id), &promise, due.as_deref()).await?;
         }
         let w = &mut *cx.loaded;
@@ -49,6 +61,30 @@ impl ProposalAction for ReplyInput {
         }
         let early = if waiting.is_empty() { String::new() } else { format!("（答复时会办单位{}尚未提出会办意见）", waiting.join("、")) };
         Ok(format!("{}答复（{}类：{label}），签发人{signer}{early}", mine.unit_name, self.class))
+    }
+}
+
+impl ReplyInput {
+    /// 文号, 联系人, 联系电话 and 公开属性 of the letter, each checked; all are optional, and
+    /// every problem is reported at once.
+    pub fn letter_details(&self) -> AppResult<LetterDetails> {
+        use eline_domain::text;
+        let mut errors = Vec::new();
+        let mut take = |r: Result<Option<String>, eline_domain::FieldError>| r.map_err(|e| errors.push(e)).ok().flatten();
+        let doc_number = take(text::optional("doc_number", "文号", self.doc_number.as_deref(), 40));
+        let contact_name = take(text::optional("contact_name", "联系人", self.contact_name.as_deref(), 30));
+        let contact_phone = take(text::phone("contact_phone", self.contact_phone.as_deref()));
+        let disclosure = match self.disclosure.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => Disclosure::parse(d).or_else(|| {
+                errors.push(eline_domain::FieldError::new("disclosure", "公开属性应为主动公开、依申请公开或不予公开"));
+                None
+            }),
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(LetterDetails { doc_number, contact_name, contact_phone, disclosure })
     }
 }
 

@@ -221,18 +221,12 @@ fn done_message(label: &str, note: Option<&str>) -> String {
 #[derive(Template)]
 #[template(path = "proposal_letter.html")]
 struct LetterPage {
-    v: ProposalView,
-    committee: String,
-    reply: eline_storage::proposals::Reply,
-    class_label: String,
-    date: String,
+    l: eline_app::proposals::letter::Letter,
 }
 
 /// The reply letter (答复函) in an A4 print layout.
 pub(super) async fn letter(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
-    let letter = state.app.reply_letter(&user.actor, id).await?;
-    let date = F::time(&letter.reply.at).chars().take(10).collect();
-    Ok(render(&LetterPage { v: letter.view, committee: letter.committee, reply: letter.reply, class_label: letter.class_label, date }))
+    Ok(render(&LetterPage { l: state.app.reply_letter(&user.actor, id).await? }))
 }
 
 #[cfg(test)]

@@ -74,6 +74,14 @@ impl ListPage {
     fn due_is(&self, days: i64) -> bool {
         self.f.due_within_days == Some(days)
     }
+    /// The export of this list as filtered (every page, not only this one).
+    fn export_href(&self) -> String {
+        let f = ProposalFilter { cursor: None, limit: None, ..self.f.clone() };
+        match serde_urlencoded::to_string(&f).unwrap_or_default() {
+            qs if qs.is_empty() => "/proposals/export.xlsx".into(),
+            qs => format!("/proposals/export.xlsx?{qs}"),
+        }
+    }
     fn unit_is(&self, id: &i64) -> bool {
         self.f.unit_id == Some(*id)
     }
@@ -173,6 +181,11 @@ async fn list_page(state: &AppState, user: &PageUser, mut f: ProposalFilter, err
 
 pub(super) async fn list(State(state): State<AppState>, user: PageUser, PageQuery(f): PageQuery<ProposalFilter>) -> Result<Response, PageError> {
     Ok(render(&list_page(&state, &user, f, Errors::default()).await?))
+}
+
+/// The list as filtered, as an Excel file (导出Excel).
+pub(super) async fn export(State(state): State<AppState>, user: PageUser, PageQuery(f): PageQuery<ProposalFilter>) -> Result<Response, PageError> {
+    Ok(crate::html::workbook(state.app.export_proposals(&user.actor, &f).await?))
 }
 
 pub(super) async fn bulk_assign(State(state): State<AppState>, user: PageUser, body: Bytes) -> Result<Response, PageError> {

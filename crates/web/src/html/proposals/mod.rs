@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/proposals", get(list::list).post(form::create))
         .route("/proposals/new", get(form::new_form))
+        .route("/proposals/export.xlsx", get(list::export))
         .route("/proposals/assign", post(list::bulk_assign))
         .route("/proposals/{id}", get(detail::detail))
         .route("/proposals/{id}/edit", get(form::edit_form).post(form::update))
