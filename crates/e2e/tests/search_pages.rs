@@ -13,7 +13,7 @@ use eline_e2e::{Browser, DEFAULT_WAIT, browser_tools, wait_until};
 use eline_web::testing::spawn_demo_app;
 use support::{Api, DESKTOP, PHONE, log_in, no_sideways_scroll};
 
-const RELATED: &str = "关于加强社区居家养老服务的建议";
+const RELATED: &str = "关于完善养老服务体系的建议";
 const UNRELATED: &str = "关于发展量子计算机芯片产业的建议";
 const NO_MATCH: &str = "量子计算机芯片";
 
@@ -46,7 +46,7 @@ async fn the_form_shows_earlier_proposals_only_when_alike_and_search_says_when_n
         let shown = browser.wait_for_text("#similar-live ol", DEFAULT_WAIT, |t| t.contains("养老")).await;
         assert!(!shown.contains("草稿"), "[{width}px] no draft among earlier proposals: {shown}");
         no_sideways_scroll(&browser, "the proposal form with similar proposals").await;
-        browser.eval("document.getElementById('similar-live').scrollIntoView(); return true;").await;
+        browser.eval("document.querySelector('label[for=title]').scrollIntoView(); return true;").await;
         browser.screenshot(&format!("search-form-related-{width}.png")).await;
 
         type_title(&browser, UNRELATED).await;
@@ -54,7 +54,7 @@ async fn the_form_shows_earlier_proposals_only_when_alike_and_search_says_when_n
         let visible =
             browser.eval("return !document.querySelector('#similar-live ol').hidden && document.querySelectorAll('#similar-live li').length > 0;").await;
         assert_eq!(visible, serde_json::json!(false), "[{width}px] no list for an unrelated title: {none}");
-        browser.eval("document.getElementById('similar-live').scrollIntoView(); return true;").await;
+        browser.eval("document.querySelector('label[for=title]').scrollIntoView(); return true;").await;
         browser.screenshot(&format!("search-form-unrelated-{width}.png")).await;
 
         browser.goto(format!("{base}/search?q={NO_MATCH}")).await.expect("open the search page");
