@@ -273,6 +273,11 @@ async fn the_demo_has_a_history_in_which_a_new_draft_about_elderly_care_finds_it
     w.app.act(&w.staff, id, None, ActionInput::parse("review", serde_json::json!({"decision": "file"})).unwrap()).await.unwrap();
     let units = w.app.suggest_units(&w.staff, id).await.unwrap();
     assert_eq!(units.first().map(|u| u.name.as_str()), Some("清河市民政局"), "{units:?}");
+    // The demo's own proposal waiting for assignment gets the unit of the earlier 老旧小区 ones.
+    let page = w.app.search(&w.staff, &SearchQuery { q: "加装电梯".into(), status: Some("filed".into()), ..Default::default() }, 10).await.unwrap();
+    let waiting = page.items.first().unwrap_or_else(|| panic!("{page:?}")).id;
+    let units = w.app.suggest_units(&w.staff, waiting).await.unwrap();
+    assert_eq!(units.first().map(|u| u.name.as_str()), Some("清河市住房和城乡建设局"), "{units:?}");
     // Proposers and units of the earlier sessions are many, not one.
     let page = w.app.search(&w.staff, &SearchQuery { q: "建议".into(), kind: Some("proposal".into()), ..Default::default() }, 10).await.unwrap();
     let units = page.facets.iter().find(|f| f.name == "unit").map(|f| f.values.len()).unwrap_or(0);

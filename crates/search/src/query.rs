@@ -1,6 +1,6 @@
 //! Queries: a user's words (every topic word must match, in the title, text or replies; when
-//! none match all, any), the caller's grants and filters → ranked hits with highlighted
-//! snippets, the total and facet counts. ("More like this" is in `similar.rs`.)
+//! none match all, at least half of them), the caller's grants and filters → ranked hits with
+//! highlighted snippets, the total and facet counts. ("More like this" is in `similar.rs`.)
 
 use std::collections::BTreeMap;
 
@@ -66,7 +66,7 @@ pub struct Hit {
     pub lead_unit: Option<i64>,
     pub at: i64,
     /// For [`SearchIndex::similar`]: how much of the text's title the hit shares, from 0 to 1
-    /// (see [`likeness`]); 0 for a search hit.
+    /// (see [`crate::likeness`]); 0 for a search hit.
     pub likeness: f32,
 }
 
@@ -263,7 +263,7 @@ impl SearchIndex {
         let mut relaxed = false;
         // No record has every word: records with at least half of the query's words (of two
         // characters or more) are offered instead, never records sharing only a character or
-        // one word of three (量子计算机芯片 finds nothing rather than every record about 芯片).
+        // one word of three (`芯片 量子 计算机` finds nothing rather than every record about 芯片).
         if total == 0 && long.len() > 1 {
             let at_least = long.len().div_ceil(2);
             let any = BooleanQuery::with_minimum_required_clauses(long.iter().map(|w| (Occur::Should, word_query(f, w))).collect(), at_least);
