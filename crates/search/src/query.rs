@@ -75,7 +75,7 @@ pub struct Results {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
-    /// No record matched every word, so these match some of them.
+    /// No record matched every word, so these match at least half of them.
     pub relaxed: bool,
     /// The words searched for (after folding and segmentation).
     pub words: Vec<String>,

@@ -12,7 +12,7 @@
 //! that shares only 产业. Words every proposal title uses (推进, 加强, 建设 …) are left out.
 //! The floor itself is the caller's, chosen from the curve measured on real titles.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query};
@@ -81,13 +81,16 @@ pub fn likeness(query: &[(String, f32)], record: &[(String, f32)], body: &str) -
     if smaller <= 0.0 {
         return 0.0;
     }
-    let in_body: HashSet<String> = text::tokens(body).into_iter().map(|t| t.text).collect();
+    // The text is folded only when a word is not in the record's title, and searched as a
+    // string: segmenting a long text for every candidate would cost more than the search.
+    let mut folded: Option<String> = None;
+    let mut in_body = |word: &str| folded.get_or_insert_with(|| text::fold(body)).contains(word);
     let shared: f32 = query
         .iter()
         .map(|(word, w)| {
             if record.iter().any(|(r, _)| r == word) {
                 *w
-            } else if in_body.contains(word) {
+            } else if in_body(word) {
                 w * TEXT_ONLY
             } else {
                 0.0

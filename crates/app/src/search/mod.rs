@@ -86,7 +86,7 @@ pub struct SearchPage {
     pub total: usize,
     pub items: Vec<SearchItem>,
     pub facets: Vec<Facet>,
-    /// Nothing matched every word; these match some.
+    /// Nothing matched every word; these match at least half of them.
     pub relaxed: bool,
     pub words: Vec<String>,
     pub next_cursor: Option<String>,
