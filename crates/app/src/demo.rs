@@ -163,13 +163,118 @@ impl App {
     }
 }
 
-/// Real published proposal titles (from the shared reference data, copied into the repo).
+/// Real published proposal titles (from the shared reference data, copied into the repo) for the
+/// current session's proposals, in the order of their stage (see `load_demo_proposals`).
 const DEMO_TITLES: &str = include_str!("demo_titles.txt");
 
+/// The 150 real titles with the lead unit a clerk gave each (`search/assignments.jsonl`, also
+/// the quality set); those not in [`DEMO_TITLES`] are the committee's earlier sessions.
+const PAST_TITLES: &str = include_str!("search/assignments.jsonl");
+
+/// One past proposal for the history workbook (`import_proposal_history`).
+pub(crate) struct PastRow {
+    pub session: String,
+    pub number: usize,
+    pub title: String,
+    pub proposer: String,
+    pub lead_unit: String,
+    /// 答复类别 A/B/C.
+    pub class: &'static str,
+    /// 满意, 基本满意.
+    pub satisfaction: &'static str,
+}
+
+/// The history workbook (the import's own columns) of closed past proposals.
+pub(crate) fn history_workbook(rows: &[PastRow]) -> AppResult<Vec<u8>> {
+    use crate::proposals::HISTORY_COLUMNS;
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let number = r.number.to_string();
+            let cells: [(&str, &str); 8] = [
+                ("届次*", &r.session),
+                ("编号", &number),
+                ("标题*", &r.title),
+                ("类型*", "个人"),
+                ("提案者*", &r.proposer),
+                ("主办单位", &r.lead_unit),
+                ("答复类别", r.class),
+                ("满意度", r.satisfaction),
+            ];
+            HISTORY_COLUMNS.iter().map(|c| cells.iter().find(|(k, _)| k == c).map(|(_, v)| v.to_string()).unwrap_or_default()).collect()
+        })
+        .collect();
+    crate::spreadsheet::write_xlsx(&[crate::spreadsheet::Sheet::text("导入", HISTORY_COLUMNS.iter().map(|c| c.to_string()).collect(), rows)])
+}
+
+/// The name of a session of the current term (index into [`data::SESSIONS`]).
+pub(crate) fn session_name(i: usize) -> AppResult<String> {
+    let (term, session, opens_on) = data::SESSIONS[i];
+    let year: i64 = opens_on[..4].parse().map_err(|_| AppError::Internal("demo date".into()))?;
+    Ok(SessionFields::parse(Some(i64::from(term)), Some(i64::from(session)), Some(year), None)?.name())
+}
+
+#[derive(serde::Deserialize)]
+struct PastTitle {
+    title: String,
+    lead_unit: String,
+}
+
 impl App {
-    /// Gives the demo committee proposals in every stage of the work, from real published titles:
-    /// some waiting for review, for assignment, in handling by the demo unit, replied, closed.
-    /// Only for `eline serve --demo`, right after the committee was loaded.
+    /// The committee's earlier sessions: the real titles not used for the current session,
+    /// spread over the four earlier sessions and many proposers (the demo member among them),
+    /// each closed with a reply of the unit a clerk would have chosen, and published. So similar proposals and
+    /// unit suggestions have a history to draw on (a new draft about 养老 finds earlier 养老
+    /// proposals, and 民政局 is suggested).
+    async fn load_demo_history(&self, staff: &eline_domain::Actor) -> AppResult<usize> {
+        let current: Vec<&str> = DEMO_TITLES.lines().map(str::trim).filter(|t| !t.is_empty()).collect();
+        let past: Vec<PastTitle> = PAST_TITLES
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()
+            .map_err(|e| AppError::Internal(format!("assignments.jsonl: {e}")))?;
+        let earlier = data::SESSIONS.len() - 1;
+        let sessions: Vec<String> = (0..earlier).map(session_name).collect::<AppResult<_>>()?;
+        let mut numbers = vec![0usize; earlier];
+        let mut rows = Vec::new();
+        for (i, p) in past.into_iter().filter(|p| !current.contains(&p.title.as_str())).enumerate() {
+            let s = i % earlier;
+            numbers[s] += 1;
+            // Every eleventh is the demo member's own; the others spread over the members.
+            let proposer = if i % 11 == 5 { DEMO_MEMBER_INDEX } else { (i * 37 + 11) % data::MEMBER_COUNT };
+            rows.push(PastRow {
+                session: sessions[s].clone(),
+                number: numbers[s],
+                title: p.title,
+                proposer: data::member(proposer).name,
+                lead_unit: p.lead_unit,
+                class: ["A", "A", "B", "A", "C"][i % 5],
+                satisfaction: if i % 4 == 3 { "基本满意" } else { "满意" },
+            });
+        }
+        if let crate::members::ImportOutcome::Rejected(errors) = self.import_proposal_history(staff, "往届提案.xlsx", &history_workbook(&rows)?).await? {
+            return Err(AppError::Internal(format!("演示往届提案导入失败：{errors:?}")));
+        }
+        // Published, as committees publish answered proposals: so every member finds them as
+        // earlier proposals (a member sees their own and the published ones).
+        let every = eline_storage::proposals::Filter { scope: Some(eline_domain::policy::ScopeRule::AllButDrafts), ..Default::default() };
+        for p in self.list_rows(staff.committee_id, &every, 1000).await? {
+            let publish = crate::proposals::ActionInput::Publish(crate::proposals::PublishInput {
+                published: true,
+                override_reason: Some("往届已办结提案，按本会提案公开办法公开".into()),
+                version: None,
+            });
+            self.act(staff, p.id, None, publish).await?;
+        }
+        Ok(rows.len())
+    }
+
+    /// Gives the demo committee its earlier sessions' proposals (see `load_demo_history`) and
+    /// the current session's in every stage of the work, from real published titles: some
+    /// waiting for review, for assignment, in handling by the demo unit, replied, closed.
+    /// Only for `eline serve --demo`, right after the committee was loaded. Returns the number
+    /// of proposals made.
     pub async fn load_demo_proposals(&self, committee_id: i64) -> AppResult<usize> {
         use crate::proposals::{ActionInput, AssignInput, DraftInput, EvaluateInput, ReplyInput, ReviewInput, SubmitInput};
         let account = |name: &'static str| async move {
@@ -178,6 +283,7 @@ impl App {
             Ok::<_, AppError>(crate::auth::actor_of(&user))
         };
         let (member, staff, unit) = (account("member").await?, account("staff").await?, account("unit").await?);
+        let past = self.load_demo_history(&staff).await?;
         let unit_id = unit.unit_id.ok_or(AppError::NotFound)?;
         let titles: Vec<&str> = DEMO_TITLES.lines().map(str::trim).filter(|t| !t.is_empty()).collect();
         for (i, title) in titles.iter().enumerate() {
@@ -230,6 +336,6 @@ impl App {
             };
             self.act(&member, id, None, ActionInput::Evaluate(evaluation)).await?;
         }
-        Ok(titles.len())
+        Ok(past + titles.len())
     }
 }

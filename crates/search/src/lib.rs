@@ -15,6 +15,7 @@
 
 mod facets;
 mod query;
+mod similar;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 pub use facets::Facets;
 pub use query::{Hit, MAX_WINDOW, PRIVATE, Request, Results, STAFF, Similar, Snippet};
+pub use similar::likeness;
 
 /// The name of the Chinese tokenizer in the schema.
 pub const TOKENIZER: &str = "zh";

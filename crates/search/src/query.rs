@@ -1,8 +1,8 @@
 //! Queries: a user's words (every topic word must match, in the title, text or replies; when
-//! none match all, any), the caller's grants and filters → ranked hits with highlighted
-//! snippets, the total and facet counts. And "more like this" for similar items.
+//! none match all, at least half of them), the caller's grants and filters → ranked hits with
+//! highlighted snippets, the total and facet counts. ("More like this" is in `similar.rs`.)
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
@@ -39,6 +39,8 @@ pub struct Request {
     pub sector: Option<i64>,
     /// Records never to return (the one being written or reviewed).
     pub exclude: Vec<(String, i64)>,
+    /// Statuses never to return (drafts, when looking for earlier proposals).
+    pub exclude_status: Vec<String>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -63,6 +65,9 @@ pub struct Hit {
     pub units: Vec<i64>,
     pub lead_unit: Option<i64>,
     pub at: i64,
+    /// For [`SearchIndex::similar`]: how much of the text's title the hit shares, from 0 to 1
+    /// (see [`crate::likeness`]); 0 for a search hit.
+    pub likeness: f32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -70,7 +75,7 @@ pub struct Results {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
-    /// No record matched every word, so these match some of them.
+    /// No record matched every word, so these match at least half of them.
     pub relaxed: bool,
     /// The words searched for (after folding and segmentation).
     pub words: Vec<String>,
@@ -81,16 +86,19 @@ pub struct Results {
 pub struct Similar {
     pub title: String,
     pub body: String,
+    /// Hits less alike than this ([`Hit::likeness`]) are left out; 0 keeps every hit. When
+    /// above 0, a title without one telling word finds nothing.
+    pub floor: f32,
 }
 
 /// A query as run, its top documents, the total and the facet counts.
 type Found = (Box<dyn Query>, Vec<(Score, DocAddress)>, usize, Facets);
 
-fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+pub(crate) fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
 }
 
-fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+pub(crate) fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
 }
 
@@ -117,7 +125,7 @@ fn word_query(f: &Fields, w: &str) -> Box<dyn Query> {
 }
 
 impl Request {
-    fn filters(&self, f: &Fields, searcher: &Searcher) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+    pub(crate) fn filters(&self, f: &Fields, searcher: &Searcher) -> Result<Vec<(Occur, Box<dyn Query>)>> {
         let mut out = Vec::new();
         // With one committee in the index (the usual install) every document is the caller's:
         // intersecting with its million-entry posting list would only cost time.
@@ -154,6 +162,9 @@ impl Request {
                 out.push(filter(i64_term(field, v)));
             }
         }
+        for s in &self.exclude_status {
+            out.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_text(f.status, s), IndexRecordOption::Basic))));
+        }
         for (kind, id) in &self.exclude {
             out.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_text(f.key, &key(kind, *id)), IndexRecordOption::Basic))));
         }
@@ -171,14 +182,14 @@ fn leading(text: &str, chars: usize) -> Snippet {
     Snippet { text: text[..end].to_string(), marks: Vec::new() }
 }
 
-struct Generators {
+pub(crate) struct Generators {
     title: SnippetGenerator,
     body: SnippetGenerator,
     extra: SnippetGenerator,
 }
 
 impl Generators {
-    fn new(searcher: &Searcher, q: &dyn Query, f: &Fields) -> Result<Generators> {
+    pub(crate) fn new(searcher: &Searcher, q: &dyn Query, f: &Fields) -> Result<Generators> {
         let make = |field, chars| -> Result<SnippetGenerator> {
             let mut g = SnippetGenerator::create(searcher, q, field)?;
             g.set_max_num_chars(chars);
@@ -188,7 +199,7 @@ impl Generators {
     }
 }
 
-fn hit(searcher: &Searcher, f: &Fields, g: &Generators, score: Score, addr: DocAddress) -> Result<Hit> {
+pub(crate) fn hit(searcher: &Searcher, f: &Fields, g: &Generators, score: Score, addr: DocAddress) -> Result<Hit> {
     let doc: TantivyDocument = searcher.doc(addr)?;
     let s = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
     let n = |field| doc.get_first(field).and_then(|v| v.as_i64()).filter(|v| *v != 0);
@@ -215,6 +226,7 @@ fn hit(searcher: &Searcher, f: &Fields, g: &Generators, score: Score, addr: DocA
         units: doc.get_all(f.unit).filter_map(|v| v.as_i64()).collect(),
         lead_unit: n(f.lead_unit),
         at: n(f.at).unwrap_or(0),
+        likeness: 0.0,
     })
 }
 
@@ -237,74 +249,32 @@ impl SearchIndex {
         }
         // A one-character word next to longer ones (养老服务站 → 养老服务 + 站) is often a piece
         // of a word the text segments differently: it ranks, but is not required.
-        let has_long = words.iter().any(|w| w.chars().count() > 1);
-        let run = |occur: Occur| -> Result<Found> {
-            let text =
-                BooleanQuery::new(words.iter().map(|w| (if has_long && w.chars().count() == 1 { Occur::Should } else { occur }, word_query(f, w))).collect());
+        let long: Vec<&String> = words.iter().filter(|w| w.chars().count() > 1).collect();
+        let short: Vec<&String> = words.iter().filter(|w| w.chars().count() == 1).collect();
+        let search = |text: BooleanQuery| -> Result<Found> {
             let mut clauses = req.filters(f, &searcher)?;
             clauses.push((Occur::Must, Box::new(text)));
             let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
             let (top, total, facets) = searcher.search(&q, &(TopDocs::with_limit(limit).and_offset(req.offset).order_by_score(), Count, FacetCollector))?;
             Ok((q, top, total, facets))
         };
-        let (mut q, mut top, mut total, mut facets) = run(Occur::Must)?;
+        let strict = words.iter().map(|w| (if !long.is_empty() && w.chars().count() == 1 { Occur::Should } else { Occur::Must }, word_query(f, w)));
+        let (mut q, mut top, mut total, mut facets) = search(BooleanQuery::new(strict.collect()))?;
         let mut relaxed = false;
-        if total == 0 && words.len() > 1 {
-            (q, top, total, facets) = run(Occur::Should)?;
+        // No record has every word: records with at least half of the query's words (of two
+        // characters or more) are offered instead, never records sharing only a character or
+        // one word of three (`芯片 量子 计算机` finds nothing rather than every record about 芯片).
+        if total == 0 && long.len() > 1 {
+            let at_least = long.len().div_ceil(2);
+            let any = BooleanQuery::with_minimum_required_clauses(long.iter().map(|w| (Occur::Should, word_query(f, w))).collect(), at_least);
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(any))];
+            clauses.extend(short.iter().map(|w| (Occur::Should, word_query(f, w))));
+            (q, top, total, facets) = search(BooleanQuery::new(clauses))?;
             relaxed = total > 0;
         }
         let generators = Generators::new(&searcher, q.as_ref(), f)?;
         let hits = top.into_iter().map(|(score, addr)| hit(&searcher, f, &generators, score, addr)).collect::<Result<Vec<_>>>()?;
         Ok(Results { total, hits, facets, relaxed, words })
-    }
-
-    /// Records like the given text ("more like this"): its most telling words, weighted by how
-    /// rare they are in the index, title words counting double. Same grants and filters as a search.
-    pub fn similar(&self, like: &Similar, req: &Request) -> Result<Vec<Hit>> {
-        let g = self.current();
-        let f = &g.fields;
-        let searcher = g.reader.searcher();
-        let mut weights: HashMap<String, f32> = HashMap::new();
-        for (text, weight) in [(&like.title, 2.0f32), (&like.body, 1.0)] {
-            for t in text::tokens(text) {
-                if t.text.chars().count() >= 2 && !is_stop_word(&t.text) {
-                    *weights.entry(t.text).or_default() += weight;
-                }
-            }
-        }
-        let docs = searcher.num_docs().max(1) as f32;
-        // A word in a large share of all records says little about likeness and costs a pass
-        // over all of them: leave it out (in a small index every word counts).
-        let common = (docs / 20.0).max(100.0) as u64;
-        let mut scored: Vec<(String, f32)> = Vec::new();
-        for (word, tf) in weights {
-            let df = searcher.doc_freq(&Term::from_field_text(f.title, &word))? + searcher.doc_freq(&Term::from_field_text(f.body, &word))?;
-            if df == 0 || df > common {
-                continue;
-            }
-            let idf = (docs / df as f32).ln().max(0.1);
-            scored.push((word, tf.sqrt() * idf));
-        }
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        scored.truncate(16);
-        if scored.is_empty() {
-            return Ok(Vec::new());
-        }
-        let text: Vec<(Occur, Box<dyn Query>)> = scored
-            .iter()
-            .flat_map(|(w, weight)| {
-                [
-                    (Occur::Should, Box::new(BoostQuery::new(term(f.title, w), 2.0 * weight)) as Box<dyn Query>),
-                    (Occur::Should, Box::new(BoostQuery::new(term(f.body, w), *weight)) as Box<dyn Query>),
-                ]
-            })
-            .collect();
-        let mut clauses = req.filters(f, &searcher)?;
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(text))));
-        let q = BooleanQuery::new(clauses);
-        let top = searcher.search(&q, &TopDocs::with_limit(req.limit.clamp(1, 100)).order_by_score())?;
-        let generators = Generators::new(&searcher, &q, f)?;
-        top.into_iter().map(|(score, addr)| hit(&searcher, f, &generators, score, addr)).collect()
     }
 
     /// The stored documents of one kind, for tests and diagnostics: id → title.

@@ -78,6 +78,15 @@ fn all_words_must_match_unless_none_does() {
     let r = index.search(&staff("养老 火箭")).unwrap();
     assert!(r.relaxed);
     assert_eq!(r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2]);
+    // Of three words, a record must have two: one word of three is no match, and never a
+    // single character (站) alone.
+    assert_eq!(index.search(&staff("养老 火箭 芯片")).unwrap().total, 0);
+    assert_eq!(index.search(&staff("养老 老旧小区 芯片")).unwrap().total, 0);
+    assert_eq!(index.search(&staff("量子计算机芯片")).unwrap().total, 0);
+    assert_eq!(index.search(&staff("火箭 站")).unwrap().total, 0, "a lone character does not make a relaxed match");
+    let r = index.search(&staff("养老 服务站 芯片")).unwrap();
+    assert!(r.relaxed);
+    assert_eq!(r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2]);
     assert_eq!(index.search(&staff("  ，。")).unwrap().total, 0);
     assert_eq!(index.search(&staff("zzqx")).unwrap().total, 0);
 }
@@ -131,9 +140,41 @@ fn similar_items_come_first_by_shared_rare_words() {
     let dir = tempfile::tempdir().unwrap();
     let (index, _) = SearchIndex::open(dir.path()).unwrap();
     index.apply(&sample(), &[], cursor(4)).unwrap();
-    let like = Similar { title: "关于社区居家养老服务的建议".into(), body: "养老服务站不足".into() };
+    let like = Similar { title: "关于社区居家养老服务的建议".into(), body: "养老服务站不足".into(), ..Similar::default() };
     let hits = index.similar(&like, &staff("")).unwrap();
     assert_eq!(hits.first().map(|h| h.id), Some(2));
+}
+
+#[test]
+fn a_floor_keeps_alike_records_and_drops_those_sharing_a_common_word_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    index.apply(&sample(), &[], cursor(4)).unwrap();
+    let like = |title: &str, floor: f32| Similar { title: title.into(), body: String::new(), floor };
+    // 小区 is in a record: without a floor it comes back for a title about something else.
+    let unrelated = like("关于量子计算机芯片进小区的建议", 0.0);
+    assert!(!index.similar(&unrelated, &staff("")).unwrap().is_empty());
+    assert!(index.similar(&Similar { floor: 0.3, ..unrelated }, &staff("")).unwrap().is_empty());
+    let hits = index.similar(&like("关于完善社区居家养老服务的建议", 0.3), &staff("")).unwrap();
+    assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2]);
+    assert!(hits[0].likeness >= 0.3 && hits[0].likeness <= 1.0, "{}", hits[0].likeness);
+    // A title of filler words only has nothing to be alike in.
+    assert!(index.similar(&like("关于进一步做好工作的建议", 0.3), &staff("")).unwrap().is_empty());
+    // Drafts can be left out by status.
+    let no_filed = Request { exclude_status: vec!["filed".into()], ..staff("") };
+    assert!(index.similar(&like("关于完善社区居家养老服务的建议", 0.3), &no_filed).unwrap().is_empty(), "record 2 is filed");
+}
+
+#[test]
+fn likeness_is_the_shared_weight_over_the_smaller_titles_title_words_in_full_text_words_at_half() {
+    let words = |w: &[(&str, f32)]| w.iter().map(|(a, b)| (a.to_string(), *b)).collect::<Vec<_>>();
+    let query = words(&[("养老", 3.0), ("社区", 1.0)]);
+    assert_eq!(eline_search::likeness(&query, &words(&[("养老", 3.0), ("社区", 1.0), ("助餐", 4.0)]), ""), 1.0, "the query is within it");
+    assert_eq!(eline_search::likeness(&query, &words(&[("养老", 3.0), ("医疗", 5.0)]), ""), 0.75);
+    assert_eq!(eline_search::likeness(&query, &words(&[("养老", 3.0)]), ""), 1.0, "a short title within the query");
+    assert_eq!(eline_search::likeness(&query, &words(&[("老年", 4.0)]), "社区食堂"), 0.125);
+    assert_eq!(eline_search::likeness(&query, &words(&[("无关", 4.0)]), "无关"), 0.0);
+    assert_eq!(eline_search::likeness(&[], &query, "养老"), 0.0);
 }
 
 #[test]

@@ -28,13 +28,19 @@ document.addEventListener("submit", function (e) {
       li.appendChild(document.createTextNode(meta));
       list.appendChild(li);
     });
-    box.hidden = items.length === 0;
+    // Nothing alike enough: say so, rather than leave the writer guessing.
+    box.querySelector(".similar-some").hidden = items.length === 0;
+    list.hidden = items.length === 0;
+    box.querySelector(".similar-none").hidden = items.length !== 0;
+    box.hidden = false;
   }
   function ask() {
     var t = title.value.trim();
-    if (t.length < 4 || t === last) { return; }
+    if (t.length < 4) { box.hidden = true; last = ""; return; }
+    if (t === last) { return; }
     last = t;
-    var url = "/api/v1/search/similar?title=" + encodeURIComponent(t) + "&body=" + encodeURIComponent(body ? body.value.slice(0, 500) : "");
+    var url = "/api/v1/search/similar?title=" + encodeURIComponent(t) + "&body=" + encodeURIComponent(body ? body.value.slice(0, 500) : "")
+      + (box.dataset.exclude ? "&exclude=" + encodeURIComponent(box.dataset.exclude) : "");
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { items: [] }; })
       .then(function (d) { show(d.items || []); })

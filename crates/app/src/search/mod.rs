@@ -5,6 +5,7 @@
 //! index's grants already filter, this makes a stale index unable to reveal anything).
 
 pub mod docs;
+pub mod floor;
 mod indexer;
 pub mod quality;
 
@@ -25,6 +26,15 @@ use crate::{App, AppError, AppResult};
 
 /// Longest query taken (characters).
 pub const MAX_QUERY_CHARS: usize = 100;
+
+/// How alike (0–1: the share of a title's telling words, weighted by rarity, that an earlier
+/// proposal contains; `eline_search::likeness`) a proposal must be to be shown as similar,
+/// offered for merging or counted for a unit suggestion. Chosen from the curve measured on the
+/// real-title quality set (`eline search-quality`, docs/search.md).
+pub const SIMILAR_FLOOR: f32 = 0.3;
+
+/// Similar proposals shown while writing.
+pub const SHOWN_SIMILAR: usize = 5;
 
 /// What a user asked for (query string of the page and of the API).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -76,7 +86,7 @@ pub struct SearchPage {
     pub total: usize,
     pub items: Vec<SearchItem>,
     pub facets: Vec<Facet>,
-    /// Nothing matched every word; these match some.
+    /// Nothing matched every word; these match at least half of them.
     pub relaxed: bool,
     pub words: Vec<String>,
     pub next_cursor: Option<String>,
@@ -242,15 +252,21 @@ impl App {
         })
     }
 
-    /// The five records most like a text being written (all years and types the actor may see).
+    /// How earlier proposals are looked for: proposals only, never a draft (the actor's own
+    /// drafts are not "earlier proposals").
+    pub(crate) fn similar_request(&self, actor: &Actor) -> Request {
+        Request { limit: SHOWN_SIMILAR, kind: Some(PROPOSAL.into()), exclude_status: vec![Status::Draft.as_str().into()], ..self.request(actor) }
+    }
+
+    /// The (up to five) earlier proposals most like a text being written, of all years, as far
+    /// as the actor may see them; none when none is alike enough ([`SIMILAR_FLOOR`]).
     pub async fn similar_items(&self, actor: &Actor, title: &str, body: &str, exclude: Option<(&str, i64)>) -> AppResult<Vec<SearchItem>> {
         let search = self.search_index()?;
         if title.trim().chars().count() < 2 {
             return Ok(Vec::new());
         }
-        let like = Similar { title: title.to_string(), body: body.to_string() };
-        let req =
-            Request { limit: 5, exclude: exclude.map(|(k, id)| (k.to_string(), id)).into_iter().collect(), kind: Some(PROPOSAL.into()), ..self.request(actor) };
+        let like = Similar { title: title.to_string(), body: body.to_string(), floor: SIMILAR_FLOOR };
+        let req = Request { exclude: exclude.map(|(k, id)| (k.to_string(), id)).into_iter().collect(), ..self.similar_request(actor) };
         let hits = self.similar_hits(search, like, req).await?;
         let names = self.names(actor.committee_id).await?;
         self.items(actor, hits, &names).await
@@ -278,9 +294,8 @@ impl App {
     /// Proposals of the same session like this one, for the office to merge (并案).
     pub async fn merge_candidates(&self, actor: &Actor, proposal_id: i64) -> AppResult<Vec<SearchItem>> {
         let (search, p) = self.office_proposal(actor, proposal_id).await?;
-        let req =
-            Request { limit: 10, session_id: Some(p.session_id), kind: Some(PROPOSAL.into()), exclude: vec![(PROPOSAL.into(), p.id)], ..self.request(actor) };
-        let hits = self.similar_hits(search, Similar { title: p.title, body: p.body }, req).await?;
+        let req = Request { limit: 10, session_id: Some(p.session_id), exclude: vec![(PROPOSAL.into(), p.id)], ..self.similar_request(actor) };
+        let hits = self.similar_hits(search, Similar { title: p.title, body: p.body, floor: SIMILAR_FLOOR }, req).await?;
         // Submitted or filed ones: drafts, withdrawn, merged and not-filed proposals are no merge partners.
         let partner = |s: &str| Status::parse(s).is_some_and(|s| s == Status::Submitted || s.is_filed());
         let hits: Vec<Hit> = hits.into_iter().filter(|h| partner(&h.status)).take(5).collect();
@@ -288,12 +303,18 @@ impl App {
         self.items(actor, hits, &names).await
     }
 
-    /// Up to three units for a proposal, from the similar past proposals they led.
+    /// Up to three units for a proposal, from the similar past proposals they led; none when no
+    /// past proposal is alike enough ([`SIMILAR_FLOOR`]): staff then choose without a hint.
     pub async fn suggest_units(&self, actor: &Actor, proposal_id: i64) -> AppResult<Vec<UnitSuggestion>> {
+        self.suggest_units_at(actor, proposal_id, SIMILAR_FLOOR).await
+    }
+
+    /// [`App::suggest_units`] at another floor (the quality harness measures several).
+    pub(crate) async fn suggest_units_at(&self, actor: &Actor, proposal_id: i64, floor: f32) -> AppResult<Vec<UnitSuggestion>> {
         let (search, p) = self.office_proposal(actor, proposal_id).await?;
         let names = self.names(actor.committee_id).await?;
-        let like = Similar { title: p.title, body: p.body };
-        let req = Request { limit: 20, kind: Some(PROPOSAL.into()), exclude: vec![(PROPOSAL.into(), p.id)], ..self.request(actor) };
+        let like = Similar { title: p.title, body: p.body, floor };
+        let req = Request { limit: 20, exclude: vec![(PROPOSAL.into(), p.id)], ..self.similar_request(actor) };
         let hits = self.similar_hits(search, like, req).await?;
         Ok(vote(&hits, &names.units))
     }

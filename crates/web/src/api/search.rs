@@ -126,7 +126,8 @@ pub struct SearchOut {
     pub items: Vec<SearchItemOut>,
     pub total: usize,
     pub facets: Vec<FacetOut>,
-    /// No record matched every word; the items match some of them.
+    /// No record matched every word; the items match at least half of them. A query of which
+    /// fewer match anywhere answers an empty list (`total` 0, `relaxed` false).
     pub relaxed: bool,
     /// The words searched for, after segmentation.
     pub words: Vec<String>,
@@ -169,7 +170,8 @@ pub struct ItemsOut {
     pub items: Vec<SearchItemOut>,
 }
 
-/// The five proposals most like a text being written (all years, as far as the caller may see them).
+/// Up to five earlier proposals like a text being written (all years, as far as the caller may
+/// see them; never a draft). Only those alike enough are listed: an empty list means none is.
 #[utoipa::path(get, path = "/api/v1/search/similar", tag = "search", params(SimilarParams),
     responses((status = 200, body = ItemsOut), (status = 401, body = Problem), (status = 503, body = Problem)))]
 async fn similar(State(state): State<AppState>, ApiUser(a): ApiUser, Params(p): Params<SimilarParams>) -> Result<Json<ItemsOut>, ApiError> {

@@ -124,3 +124,29 @@ async fn the_office_sees_merge_candidates_and_suggested_units() {
     let v = member.get_json(&format!("/api/v1/search/similar?title={}", enc("关于社区养老服务的建议"))).await;
     assert!(v["items"].as_array().unwrap().iter().any(|i| i["id"] == ids[0] || i["id"] == ids[1]), "{v}");
 }
+
+#[tokio::test]
+async fn a_query_whose_words_match_only_in_part_answers_an_empty_list_and_a_page_that_says_so() {
+    let app = spawn_demo_app().await;
+    let member = Api::login(&app, "member", DEMO_PASSWORD).await;
+    let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
+    let p = json_of(member.post("/api/v1/proposals", &json!({"title": "关于支持集成电路芯片设计企业发展的建议", "body": BODY})).await, 201).await;
+    let id = p["id"].as_i64().unwrap();
+    json_of(member.post(&format!("/api/v1/proposals/{id}/submit"), &json!({})).await, 200).await;
+    found_within_a_second(&staff, "芯片", id).await;
+    // One word of three (芯片) is no match: an empty list, not the 芯片 proposal.
+    let v = staff.get_json(&format!("/api/v1/search?q={}", enc("芯片 量子 计算机"))).await;
+    assert_eq!((v["items"].clone(), v["total"].clone(), v["relaxed"].clone()), (json!([]), json!(0), json!(false)), "{v}");
+    let mut browser = Browser::new(&app);
+    browser.login_ok("staff", DEMO_PASSWORD).await;
+    let html = browser.page(&format!("/search?q={}", enc("芯片 量子 计算机"))).await;
+    assert!(html.contains("没有找到与“芯片 量子 计算机”相关的记录"), "{html}");
+    assert!(html.contains("分别搜索") && html.contains(&format!("href=\"/search?q={}\"", enc("芯片"))), "the hint offers each word: {html}");
+    assert!(!html.contains(&format!("href=\"/proposals/{id}\"")), "{html}");
+    // Filed, it waits for assignment; no earlier proposal is like it, and the form says so.
+    json_of(staff.post(&format!("/api/v1/proposals/{id}/review"), &json!({"decision": "file"})).await, 200).await;
+    let v = staff.get_json(&format!("/api/v1/proposals/{id}/unit-suggestions")).await;
+    assert_eq!(v["items"], json!([]), "{v}");
+    let html = browser.page(&format!("/proposals/{id}")).await;
+    assert!(html.contains("没有足够相似的以往提案，请人工选择承办单位"), "{html}");
+}
