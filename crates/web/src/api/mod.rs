@@ -33,7 +33,7 @@ use crate::AppState;
     info(title = "eline 委员e线通 API", version = "1", description = "政协委员履职服务平台接口。错误以 application/problem+json 返回，`code` 字段为机器可读的错误类别。时间为 RFC 3339 格式的北京时间（如 2026-12-01T17:46:02+08:00），日期为 YYYY-MM-DD。Times are RFC 3339 in Beijing time (+08:00), dates YYYY-MM-DD. 使用指南（认证、分页、错误、幂等、分段上传）见 docs/api.md。"),
     modifiers(&Security),
     // Enums used only in query parameters (utoipa collects the bodies' schemas by itself).
-    components(schemas(eline_domain::policy::Scope, eline_domain::proposal::Queue)),
+    components(schemas(eline_domain::policy::Scope, eline_domain::proposal::Queue, eline_domain::proposal::ListSort)),
     tags(
         (name = "auth", description = "登录、令牌与本人账号"),
         (name = "users", description = "用户账号（管理员）"),
