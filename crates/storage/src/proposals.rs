@@ -620,8 +620,9 @@ pub async fn backdate_evaluation(ex: &mut Ex<'_>, evaluation_id: i64, at: i64) -
     Ok(())
 }
 
-/// Deletes a draft and what only a draft has (co-signer invitations, its timeline, files,
-/// links) if it is still a draft at `expected` version; false when it is not (changed, submitted
+/// Deletes a draft and what only a draft has (co-signer invitations, suggested units, its
+/// timeline, files, links) — a new table referencing `proposals(id)` that a draft can have rows
+/// in must be emptied here too (the contract fuzzing's DELETE finds a forgotten one) if it is still a draft at `expected` version; false when it is not (changed, submitted
 /// or gone). The caller records the deletion in the audit log with the draft's snapshot.
 pub async fn delete_draft(ex: &mut Ex<'_>, committee_id: i64, id: i64, expected: i64) -> Result<bool> {
     let n = run!(
@@ -635,6 +636,7 @@ pub async fn delete_draft(ex: &mut Ex<'_>, committee_id: i64, id: i64, expected:
         return Ok(false);
     }
     run!(&mut *ex, "DELETE FROM proposal_cosigners WHERE proposal_id = $1", id)?;
+    run!(&mut *ex, "DELETE FROM proposal_suggested_units WHERE proposal_id = $1", id)?;
     run!(&mut *ex, "DELETE FROM record_events WHERE record_kind = 'proposal' AND record_id = $1", id)?;
     run!(&mut *ex, "DELETE FROM record_links WHERE (from_kind = 'proposal' AND from_id = $1) OR (to_kind = 'proposal' AND to_id = $1)", id)?;
     run!(&mut *ex, "DELETE FROM attachments WHERE record_kind = 'proposal' AND record_id = $1", id)?;

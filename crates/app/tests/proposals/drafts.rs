@@ -11,7 +11,16 @@ use super::support::World;
 #[tokio::test]
 async fn a_draft_is_deleted_by_its_author_alone_and_a_submitted_proposal_is_not() {
     let w = World::new().await;
-    let d = w.joint_draft(&w.member, "关于建设城市口袋公园的提案", &[&w.cosigner_a]).await;
+    // A joint draft with a file and a suggested unit: everything a draft can hold.
+    let input = eline_app::proposals::DraftInput {
+        title: "关于建设城市口袋公园的提案".into(),
+        body: super::support::BODY.into(),
+        kind: Some("joint".into()),
+        cosigner_ids: vec![w.mid(&w.cosigner_a)],
+        suggested_unit_ids: vec![w.uid(&w.unit)],
+        ..Default::default()
+    };
+    let d = w.create(&w.member, input).await.expect("draft");
     w.app.attach(&w.member, RecordRef::proposal(d.id), "proposal", "调研材料.pdf", b"%PDF-1.4 draft").await.expect("attach");
     assert_eq!(w.allowed(&w.member, d.id).await, ["submit", "edit", "delete"], "a draft offers 删除草稿, not 撤回");
     assert!(w.act(&w.member, d.id, "withdraw", json!({})).await.is_err(), "a draft is not withdrawn");
