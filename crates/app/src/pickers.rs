@@ -31,6 +31,14 @@ impl Source {
             _ => None,
         }
     }
+
+    /// The name `parse` reads (the path of `/api/v1/pickers/{source}`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Members => "members",
+            Source::Units => "units",
+        }
+    }
 }
 
 /// One choice of a picker.

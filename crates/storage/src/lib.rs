@@ -18,6 +18,7 @@ pub mod migrate;
 pub mod outbox;
 pub mod proposal_import;
 pub mod proposal_lists;
+pub mod proposal_replies;
 pub mod proposal_stats;
 pub mod proposals;
 pub mod reply_templates;

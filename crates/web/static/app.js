@@ -82,7 +82,7 @@ document.addEventListener("submit", function (e) {
       if (!items.length) {
         var p = document.createElement("p");
         p.className = "empty";
-        p.textContent = "没有找到“" + q + "”，可换用姓名中的一个字或拼音首字母。";
+        p.textContent = "没有找到“" + q + "”，可少输几个字或改用拼音首字母。";
         results.appendChild(p);
         return;
       }

@@ -15,8 +15,8 @@ use crate::html::FormData;
 pub struct Picker {
     /// The form field holding the chosen ids (one value per id).
     pub field: &'static str,
-    /// `members` or `units`: the API the script asks.
-    pub source: &'static str,
+    /// Members or units: what is searched, and the API the script asks.
+    pub source: Source,
     /// Several may be chosen (chips), or one (choosing replaces it).
     pub multi: bool,
     pub legend: &'static str,
@@ -30,13 +30,17 @@ pub struct Picker {
 }
 
 impl Picker {
+    /// What the search box takes, as its placeholder says.
+    pub fn placeholder(&self) -> &'static str {
+        match self.source {
+            Source::Members => "姓名、拼音首字母或界别",
+            Source::Units => "单位名称或拼音首字母",
+        }
+    }
+
     pub fn multi_flag(&self) -> &'static str {
         if self.multi { "multi" } else { "single" }
     }
-}
-
-fn source_of(s: &str) -> Source {
-    Source::parse(s).unwrap_or(Source::Members)
 }
 
 /// Applies a picker button of a submitted form (`pick_add` / `pick_remove` = "field:id",
@@ -63,8 +67,8 @@ pub fn interact(f: &mut FormData, multi: &[(&str, bool)]) -> Option<String> {
 }
 
 impl Picker {
-    /// A picker of `field` choosing from `source` (`members` or `units`).
-    pub fn new(field: &'static str, source: &'static str, multi: bool, legend: &'static str, hint: &'static str) -> Picker {
+    /// A picker of `field` choosing from `source`.
+    pub fn new(field: &'static str, source: Source, multi: bool, legend: &'static str, hint: &'static str) -> Picker {
         Picker { field, source, multi, legend, hint, chosen: vec![], query: String::new(), results: None, error: String::new() }
     }
 
@@ -72,10 +76,10 @@ impl Picker {
     /// (`searched` is what `interact` answered).
     pub async fn load(mut self, state: &AppState, actor: &Actor, f: &FormData, searched: Option<&str>, error: &str) -> Result<Picker, PageError> {
         let ids = f.ints(self.field);
-        self.chosen = state.app.picked(actor, source_of(self.source), &ids).await?;
+        self.chosen = state.app.picked(actor, self.source, &ids).await?;
         self.query = f.get(&format!("{}_q", self.field)).trim().to_string();
         if searched == Some(self.field) && f.opt("pick_find").is_some() {
-            let found = state.app.picks(actor, source_of(self.source), &self.query, 20).await?;
+            let found = state.app.picks(actor, self.source, &self.query, 20).await?;
             self.results = Some(found.into_iter().filter(|p| !ids.contains(&p.id)).collect());
         }
         self.error = error.to_string();

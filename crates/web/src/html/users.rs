@@ -22,6 +22,7 @@ use super::{Errors, F, FormData, Layout, flash, form_errors, render, render_inva
 use crate::AppState;
 use crate::auth::{ManageUsers, PageAllowed, PageUser};
 use crate::error::PageError;
+use eline_app::pickers::Source;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -97,10 +98,10 @@ async fn form_page_picking(
         None => "新建用户账号".into(),
     };
     let l = Layout::page(state, user, "/users", title, &[("用户账号", "/users")]).await?;
-    let member = Picker::new("member_id", "members", false, "关联委员（委员账号必选）", "按姓名、拼音首字母（如 zs）或界别查找，点选即关联")
+    let member = Picker::new("member_id", Source::Members, false, "关联委员（委员账号必选）", "按姓名、拼音首字母（如 zs）或界别查找，点选即关联")
         .load(state, &user.actor, &f, searched, errors.get("member_id"))
         .await?;
-    let unit = Picker::new("unit_id", "units", false, "关联承办单位（承办单位账号必选）", "按单位名称或拼音首字母查找")
+    let unit = Picker::new("unit_id", Source::Units, false, "关联承办单位（承办单位账号必选）", "按单位名称或拼音首字母查找")
         .load(state, &user.actor, &f, searched, errors.get("unit_id"))
         .await?;
     let organizations = state.app.directory_choices(&user.actor, DirectoryKind::Organization).await?;

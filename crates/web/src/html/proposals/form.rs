@@ -17,6 +17,7 @@ use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::html::picker::{Picker, interact};
 use crate::html::{Errors, FormData, Layout, PagePath, flash, form_errors, render, render_invalid};
+use eline_app::pickers::Source;
 
 #[derive(Template)]
 #[template(path = "proposal_form.html")]
@@ -65,8 +66,13 @@ async fn form_page_picking(
     let staff = office(&user.actor);
     let collective = can(&user.actor, Action::WriteProposal(Kind::Collective), Resource::Any);
     let cosigners = if can(&user.actor, Action::WriteProposal(Kind::Joint), Resource::Any) {
-        let p =
-            Picker::new("cosigner_ids", "members", true, "联名委员（联名提案必选）", "按姓名、拼音首字母（如 zs）或界别查找，点选添加；所选委员将收到确认请求");
+        let p = Picker::new(
+            "cosigner_ids",
+            Source::Members,
+            true,
+            "联名委员（联名提案必选）",
+            "按姓名、拼音首字母（如 zs）或界别查找，点选添加；所选委员将收到确认请求",
+        );
         let mut p = p.load(state, &user.actor, &f, searched, errors.get("cosigner_ids")).await?;
         if let Some(results) = p.results.as_mut() {
             results.retain(|c| Some(c.id) != user.actor.member_id);
@@ -84,7 +90,7 @@ async fn form_page_picking(
     let sessions = state.app.list_sessions(&user.actor, false, None, 20).await?.items;
     let hint = eline_domain::proposal::Text { title: f.get("title").to_string(), body: String::new() }.one_matter_hint();
     let rules = state.app.current_proposal_rules(&user.actor).await?;
-    let suggested = Picker::new("suggested_unit_ids", "units", true, "建议承办单位（可选，最多5个）", "供政协机关交办时参考；按单位名称或拼音首字母查找")
+    let suggested = Picker::new("suggested_unit_ids", Source::Units, true, "建议承办单位（可选，最多5个）", "供政协机关交办时参考；按单位名称或拼音首字母查找")
         .load(state, &user.actor, &f, searched, errors.get("suggested_unit_ids"))
         .await?;
     Ok(FormPage { l, id, f, cosigners, organizations, sessions, collective, errors, hint, rules, suggested })
