@@ -43,7 +43,7 @@ pub fn target_label(records: &crate::records::Registry, target_type: &str) -> St
 
 /// A range of days (YYYY-MM-DD, Beijing time, both ends included) as [from, until) in µs.
 pub fn day_range(from: Option<&str>, to: Option<&str>) -> AppResult<(Option<i64>, Option<i64>)> {
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    let beijing = crate::dates::beijing();
     let start = |field: &str, day: &str, next: bool| -> AppResult<i64> {
         let d = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| AppError::field(field, "日期格式应为 YYYY-MM-DD"))?;
         let d = if next { d.succ_opt().unwrap_or(d) } else { d };

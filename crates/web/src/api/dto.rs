@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// A time as the API writes it: RFC 3339 in Beijing time (`2026-12-01T17:46:02+08:00`).
 pub fn ts(micros: i64) -> String {
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    let beijing = eline_app::dates::beijing();
     chrono::DateTime::from_timestamp_micros(micros).map(|t| t.with_timezone(&beijing).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
 }
 

@@ -250,7 +250,7 @@ pub fn form_errors(e: AppError) -> Result<Errors, PageError> {
 
 /// Formats stored microseconds as Beijing time.
 pub fn datetime(micros: i64) -> String {
-    let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("offset");
+    let tz = eline_app::dates::beijing();
     chrono::DateTime::from_timestamp_micros(micros).map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
