@@ -6,6 +6,7 @@ pub mod error;
 pub mod labels;
 pub mod member;
 pub mod numerals;
+pub mod opinion;
 pub mod org;
 pub mod paging;
 pub mod policy;

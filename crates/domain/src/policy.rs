@@ -85,6 +85,8 @@ pub enum Grant {
     Leader,
     /// Published: everyone.
     Public,
+    /// Members of the committee (published 社情民意 reports).
+    Members,
     User(i64),
     Member(i64),
     Unit(i64),
@@ -99,6 +101,7 @@ impl std::fmt::Display for Grant {
             Grant::Private => f.write_str("private"),
             Grant::Leader => f.write_str("leader"),
             Grant::Public => f.write_str("public"),
+            Grant::Members => f.write_str("members"),
             Grant::User(u) => write!(f, "u:{u}"),
             Grant::Member(m) => write!(f, "m:{m}"),
             Grant::Unit(u) => write!(f, "unit:{u}"),
@@ -119,6 +122,9 @@ pub fn grants(actor: &Actor) -> Vec<Grant> {
     if actor.has(Role::Leader) {
         g.push(Grant::Leader);
         g.push(Grant::Supervisor(actor.user_id));
+    }
+    if actor.has(Role::Member) {
+        g.push(Grant::Members);
     }
     if let Some(m) = actor.member_id.filter(|_| actor.has(Role::Member)) {
         g.push(Grant::Member(m));

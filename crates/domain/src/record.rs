@@ -12,6 +12,12 @@ pub struct RecordKind(pub &'static str);
 impl RecordKind {
     /// 提案
     pub const PROPOSAL: RecordKind = RecordKind("proposal");
+    /// 社情民意信息 (and 资政之声)
+    pub const OPINION: RecordKind = RecordKind("opinion");
+    /// 期刊 (a bulletin issue of 《社情民意》 or 《资政之声》)
+    pub const BULLETIN: RecordKind = RecordKind("bulletin");
+    /// 领导批示
+    pub const INSTRUCTION: RecordKind = RecordKind("instruction");
     /// 委员档案
     pub const MEMBER: RecordKind = RecordKind("member");
 

@@ -13,6 +13,8 @@ crate::labeled! {
         Unit = "unit" / "承办单位",
         /// 领导 — chair, vice-chairs and government leaders who supervise and give instructions
         Leader = "leader" / "领导",
+        /// 特邀信息员 — an invited informant: writes 社情民意 reports, has no member record
+        Informant = "informant" / "特邀信息员",
     }
 }
 

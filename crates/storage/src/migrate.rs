@@ -102,4 +102,12 @@ pub const TABLES: &[&str] = &[
     "calendar_days",
     "reply_templates",
     "idempotency_keys",
+    "opinions",
+    "opinion_revisions",
+    "opinion_outcomes",
+    "bulletins",
+    "bulletin_items",
+    "bulletin_sends",
+    "instructions",
+    "instruction_followups",
 ];
