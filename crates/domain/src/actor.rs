@@ -24,6 +24,6 @@ impl Actor {
 
     /// The role whose home page this user sees first (most powerful first).
     pub fn primary_role(&self) -> Role {
-        [Role::Admin, Role::Staff, Role::Leader, Role::Unit, Role::Member].into_iter().find(|r| self.has(*r)).unwrap_or(Role::Member)
+        [Role::Admin, Role::Staff, Role::Leader, Role::Unit, Role::Member, Role::Informant].into_iter().find(|r| self.has(*r)).unwrap_or(Role::Member)
     }
 }

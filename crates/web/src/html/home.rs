@@ -63,6 +63,7 @@ pub fn heading(role: Role) -> &'static str {
         Role::Member => "我的履职",
         Role::Unit => "承办单位工作台",
         Role::Leader => "领导督办",
+        Role::Informant => "我的信息报送",
     }
 }
 
