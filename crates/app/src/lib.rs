@@ -19,6 +19,7 @@ pub mod home;
 pub mod idempotency;
 pub mod members;
 pub mod net;
+pub mod opinions;
 mod page;
 pub mod params;
 pub mod pickers;

@@ -54,3 +54,9 @@ pub async fn list(ex: &mut Ex<'_>) -> Result<Vec<Committee>> {
 pub async fn find_by_name(ex: &mut Ex<'_>, name: &str) -> Result<Option<Committee>> {
     Ok(opt!(ex, Committee, "SELECT id, parent_id, name, short_name, level, created_at, full_name FROM committees WHERE name = $1", name)?)
 }
+
+/// Places a committee under its parent (committees form a tree: a report can go upward).
+pub async fn set_parent(ex: &mut Ex<'_>, id: i64, parent_id: Option<i64>) -> Result<()> {
+    run!(ex, "UPDATE committees SET parent_id = $1 WHERE id = $2", parent_id, id)?;
+    Ok(())
+}

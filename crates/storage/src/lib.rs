@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod links;
 pub mod members;
 pub mod migrate;
+pub mod opinions;
 pub mod outbox;
 pub mod proposal_import;
 pub mod proposal_lists;

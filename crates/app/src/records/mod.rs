@@ -90,7 +90,10 @@ impl Default for Registry {
 impl Registry {
     /// The modules of eline: one line per module.
     pub fn standard() -> Registry {
-        Registry { modules: Arc::new(Vec::new()) }.with(crate::proposals::record::Proposals).with(crate::members::record::Members)
+        Registry { modules: Arc::new(Vec::new()) }
+            .with(crate::proposals::record::Proposals)
+            .with(crate::opinions::record::Opinions)
+            .with(crate::members::record::Members)
     }
 
     /// The registry with one more module (a kind registered twice replaces the first).

@@ -155,3 +155,25 @@ crate::labeled! {
         ToCompile = "to_compile" / "待编发",
     }
 }
+
+crate::labeled! {
+    /// The actions recorded on a report (timeline, audit log).
+    pub enum Act {
+        Submit = "submit" / "提交",
+        Take = "take" / "受理",
+        Revise = "revise" / "编辑修改",
+        Return = "return" / "退回修改",
+        Adopt = "adopt" / "录用",
+        Keep = "keep" / "留存",
+        MarkDirect = "mark_direct" / "标为资政之声",
+        UnmarkDirect = "unmark_direct" / "改为社情民意",
+        ReportUp = "report_up" / "报送上级政协",
+        RecordOutcome = "record_outcome" / "登记采用情况",
+        /// An outcome recorded by a committee above, arriving down the chain.
+        OutcomeFromAbove = "outcome_from_above" / "上级采用情况",
+        /// Arrived from a committee below.
+        ReceivedFromBelow = "received_from_below" / "下级政协报送",
+        Delete = "delete" / "删除草稿",
+        ConvertToProposal = "convert_to_proposal" / "转为提案",
+    }
+}

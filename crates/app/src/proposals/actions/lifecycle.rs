@@ -77,7 +77,7 @@ impl ProposalAction for ReviewInput {
     async fn apply(&self, cx: &mut Cx<'_, ProposalFlow>) -> AppResult<String> {
         match self.decision()? {
             Decision::File => file(cx, self).await,
-            Decision::Reject => reject(cx, self),
+            Decision::Reject => reject(cx, self).await,
             Decision::Merge => merge(cx, self).await,
             Decision::Return => {
                 let c = optional(&self.comment).ok_or_else(|| AppError::field("comment", "退回修改时请写明修改意见"))?;
@@ -100,7 +100,7 @@ async fn file(cx: &mut Cx<'_, ProposalFlow>, r: &ReviewInput) -> AppResult<Strin
 }
 
 /// 不立案 with a reason; with the proposer's consent, the conversion it becomes.
-fn reject(cx: &mut Cx<'_, ProposalFlow>, r: &ReviewInput) -> AppResult<String> {
+async fn reject(cx: &mut Cx<'_, ProposalFlow>, r: &ReviewInput) -> AppResult<String> {
     let reason = optional(&r.reason).ok_or_else(|| AppError::field("reason", "不立案须选择或填写理由"))?;
     if reason.chars().count() > 200 {
         return Err(AppError::field("reason", "理由不能超过200个字"));
@@ -113,6 +113,10 @@ fn reject(cx: &mut Cx<'_, ProposalFlow>, r: &ReviewInput) -> AppResult<String> {
     cx.loaded.p.review_note = Some(reason.to_string());
     cx.loaded.p.converted_to = conversion.map(|c| c.as_str().to_string());
     let note = conversion.map(|c| format!("；经提案人同意，转为{}", c.label())).unwrap_or_default();
+    // Converted to 社情民意: the proposer finds the draft report among their reports, linked.
+    if conversion == Some(Conversion::Opinion) {
+        crate::opinions::draft_from_proposal(cx.tx, cx.actor, &cx.loaded.p).await?;
+    }
     Ok(format!("不立案（{}{reason}）{note}", if standard { "" } else { "其他：" }))
 }
 
