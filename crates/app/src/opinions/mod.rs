@@ -45,10 +45,7 @@ impl Config {
         let today = crate::proposals::today();
         let proposals = crate::proposals::Config::load(&mut *ex, committee_id, today.year()).await?;
         let stored = settings::in_force(&mut *ex, committee_id, i64::from(today.year())).await?;
-        let rules = match stored.get(RULES_KEY) {
-            Some(v) => serde_json::from_str(v).map_err(|e| AppError::Internal(format!("setting {RULES_KEY} is not valid: {e}")))?,
-            None => OpinionRules::default(),
-        };
+        let rules = crate::settings::stored(&stored, RULES_KEY)?;
         Ok(Config { rules, calendar: proposals.calendar, today })
     }
 

@@ -74,7 +74,7 @@ impl World {
 
     pub async fn act(&self, who: &Actor, id: i64, name: &str, body: Value) -> AppResult<Opinion> {
         let action = OpinionAction::parse(name, body)?;
-        self.app.opinion_act(who, id, None, &action).await
+        self.app.opinion_act(who, id, None, action).await
     }
 
     /// Takes an action that must succeed.
