@@ -11,6 +11,7 @@ mod context;
 pub mod dates;
 pub mod demo;
 pub mod demo_data;
+pub mod demo_opinions;
 pub mod device_sessions;
 pub mod directory;
 mod error;
