@@ -151,9 +151,7 @@ pub async fn delete_draft(ex: &mut Ex<'_>, committee_id: i64, id: i64, expected:
         return Ok(false);
     }
     run!(&mut *ex, "DELETE FROM opinion_revisions WHERE opinion_id = $1", id)?;
-    run!(&mut *ex, "DELETE FROM record_events WHERE record_kind = 'opinion' AND record_id = $1", id)?;
-    run!(&mut *ex, "DELETE FROM record_links WHERE (from_kind = 'opinion' AND from_id = $1) OR (to_kind = 'opinion' AND to_id = $1)", id)?;
-    run!(&mut *ex, "DELETE FROM attachments WHERE record_kind = 'opinion' AND record_id = $1", id)?;
+    crate::timeline::forget(&mut *ex, eline_domain::RecordRef::new(eline_domain::RecordKind::OPINION, id)).await?;
     run!(&mut *ex, "DELETE FROM opinions WHERE id = $1", id)?;
     Ok(true)
 }
