@@ -196,7 +196,9 @@ async fn follow_ups_are_kept_in_order_and_checked_like_the_instruction() {
     let p = w.proposal("关于推进垃圾分类的建议", true).await;
     let v = w.app.record_instruction(&w.leader, p, &input("赵刚", "province", "2026-02-01", "请认真研究办理。")).await.unwrap();
     let id = v.instruction.id;
-    let f = |day: &str, who: &str| FollowUpInput { done_on: day.into(), by_whom: who.into(), what: "召开专题会议，制定实施方案。".into(), version: None };
+    let f = |day: &str, who: &str| FollowUpInput {
+        done_on: day.into(), by_whom: who.into(), what: "召开专题会议，制定实施方案。".into(), version: None
+    };
     w.app.add_followup(&w.staff, id, &f("2026-03-10", "市城管局")).await.unwrap();
     w.app.add_followup(&w.leader, id, &f("2026-02-20", "市发改委")).await.unwrap();
     let got = w.app.get_instruction(&w.member, id).await.unwrap();

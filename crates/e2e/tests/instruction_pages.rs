@@ -29,7 +29,12 @@ async fn a_leader_records_an_instruction_on_a_proposal_and_the_office_counts_it(
     let earlier = json!({"record_kind": "proposal", "record_id": id, "leader_name": "王刚", "leader_post": "副市长", "rank": "province",
         "given_on": "2026-01-10", "gist": "请市财政局会同住建局研究补贴办法。"});
     let first = staff.post("/api/v1/instructions", earlier).await["id"].as_i64().expect("instruction id");
-    staff.post(&format!("/api/v1/instructions/{first}/followups"), json!({"done_on": "2026-02-01", "by_whom": "市财政局", "what": "已出台加装电梯财政补贴办法。"})).await;
+    staff
+        .post(
+            &format!("/api/v1/instructions/{first}/followups"),
+            json!({"done_on": "2026-02-01", "by_whom": "市财政局", "what": "已出台加装电梯财政补贴办法。"}),
+        )
+        .await;
 
     for (n, (width, height)) in [PHONE, DESKTOP].into_iter().enumerate() {
         let browser = eline_e2e::Browser::launch(&tools, width, height).await;

@@ -93,8 +93,18 @@ pub async fn insert(ex: &mut Ex<'_>, n: &NewInstruction<'_>) -> Result<Instructi
 
 /// One instruction of the committee.
 pub async fn get(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> Result<Option<Instruction>> {
-    Ok(opt!(ex, Instruction, concat!("SELECT ", instruction_columns!(), " FROM instructions i LEFT JOIN opinions o ON o.id = i.item_opinion_id
-         WHERE i.id = $1 AND i.committee_id = $2"), id, committee_id)?)
+    Ok(opt!(
+        ex,
+        Instruction,
+        concat!(
+            "SELECT ",
+            instruction_columns!(),
+            " FROM instructions i LEFT JOIN opinions o ON o.id = i.item_opinion_id
+         WHERE i.id = $1 AND i.committee_id = $2"
+        ),
+        id,
+        committee_id
+    )?)
 }
 
 /// Which instructions a list shows (only the filters given), newest first.
@@ -176,12 +186,8 @@ pub async fn counts(ex: &mut Ex<'_>, committee_id: i64, f: &Filter) -> Result<Ve
 
 /// The years in which instructions were given, newest first.
 pub async fn years(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = all!(
-        ex,
-        (i64,),
-        "SELECT DISTINCT CAST(substr(given_on, 1, 4) AS BIGINT) FROM instructions WHERE committee_id = $1 ORDER BY 1 DESC",
-        committee_id
-    )?;
+    let rows: Vec<(i64,)> =
+        all!(ex, (i64,), "SELECT DISTINCT CAST(substr(given_on, 1, 4) AS BIGINT) FROM instructions WHERE committee_id = $1 ORDER BY 1 DESC", committee_id)?;
     Ok(rows.into_iter().map(|(y,)| y).collect())
 }
 
@@ -285,8 +291,12 @@ pub async fn range(ex: &mut Ex<'_>, from: i64, to: i64) -> Result<(Vec<Instructi
     let rows: Vec<Instruction> = all!(
         &mut *ex,
         Instruction,
-        concat!("SELECT ", instruction_columns!(), " FROM instructions i LEFT JOIN opinions o ON o.id = i.item_opinion_id
-             WHERE i.id BETWEEN $1 AND $2 ORDER BY i.id"),
+        concat!(
+            "SELECT ",
+            instruction_columns!(),
+            " FROM instructions i LEFT JOIN opinions o ON o.id = i.item_opinion_id
+             WHERE i.id BETWEEN $1 AND $2 ORDER BY i.id"
+        ),
         from,
         to
     )?;
@@ -303,4 +313,17 @@ pub async fn range(ex: &mut Ex<'_>, from: i64, to: i64) -> Result<(Vec<Instructi
 
 pub async fn max_id(ex: &mut Ex<'_>) -> Result<i64> {
     Ok(scalar!(ex, i64, "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM instructions")?)
+}
+
+/// Every `every`-th closed proposal of the committee (by id) with the time it was closed: the
+/// proposals `eline bench-data` puts instructions on.
+pub async fn every_nth_closed_proposal(ex: &mut Ex<'_>, committee_id: i64, every: i64) -> Result<Vec<(i64, Option<i64>)>> {
+    Ok(all!(
+        ex,
+        (i64, Option<i64>),
+        "SELECT id, closed_at FROM (SELECT id, closed_at, ROW_NUMBER() OVER (ORDER BY id) AS n FROM proposals WHERE committee_id = $1 AND status = 'closed') t
+         WHERE n % $2 = 0 ORDER BY id",
+        committee_id,
+        every
+    )?)
 }

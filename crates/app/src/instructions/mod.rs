@@ -248,15 +248,15 @@ impl App {
             .collect())
     }
 
-    fn view_of(&self, instruction: Instruction, record_label: &'static str, record_title: String, followups: Vec<FollowUpRow>, actor: &Actor) -> InstructionView {
+    fn view_of(
+        &self,
+        instruction: Instruction,
+        record_label: &'static str,
+        record_title: String,
+        followups: Vec<FollowUpRow>,
+        actor: &Actor,
+    ) -> InstructionView {
         let record_url = self.records.get(&instruction.record_kind).map(|m| m.url(instruction.record_id));
-        InstructionView {
-            instruction,
-            record_label,
-            record_title,
-            record_url,
-            followups,
-            may_follow_up: can(actor, Action::RecordInstruction, Resource::Any),
-        }
+        InstructionView { instruction, record_label, record_title, record_url, followups, may_follow_up: can(actor, Action::RecordInstruction, Resource::Any) }
     }
 }

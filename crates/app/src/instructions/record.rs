@@ -97,11 +97,7 @@ impl RecordModule for Instructions {
                     committee_id: i.committee_id,
                     title: title(&i.leader_name, &i.leader_post),
                     body: i.gist.clone(),
-                    extra: format!(
-                        "{}\n{}",
-                        target.map(|d| d.title.as_str()).unwrap_or_default(),
-                        done.remove(&i.id).unwrap_or_default().join("\n")
-                    ),
+                    extra: format!("{}\n{}", target.map(|d| d.title.as_str()).unwrap_or_default(), done.remove(&i.id).unwrap_or_default().join("\n")),
                     year: Some(i.year()),
                     session_id: None,
                     status: i.rank.as_str().into(),

@@ -86,7 +86,10 @@ pub enum ScopeRule {
     AllButDrafts,
     Adopted,
     /// Written by the user or credited to the member.
-    OfAuthor { user: i64, member: Option<i64> },
+    OfAuthor {
+        user: i64,
+        member: Option<i64>,
+    },
     Published,
 }
 

@@ -21,7 +21,9 @@ pub struct OpinionRules {
 
 impl Default for OpinionRules {
     fn default() -> Self {
-        OpinionRules { body_max_chars: 1500, title_max_chars: 60, opinion_target_days: 15, direct_target_days: 5, editor_unit: "政协办公室信息科".into() }
+        OpinionRules {
+            body_max_chars: 1500, title_max_chars: 60, opinion_target_days: 15, direct_target_days: 5, editor_unit: "政协办公室信息科".into()
+        }
     }
 }
 

@@ -84,8 +84,7 @@ async fn instructions_on_a_members_reports_reach_them_directly_and_through_a_bul
     let on_own = instruct(&mut ex, a, RecordRef::new(RecordKind::OPINION, own), None, &given("张明", Level::City, "2027-03-01")).await;
     let on_credited = instruct(&mut ex, a, RecordRef::new(RecordKind::OPINION, credited), None, &given("赵刚", Level::Province, "2027-03-02")).await;
     let on_issue = instruct(&mut ex, a, RecordRef::new(RecordKind::BULLETIN, issue), None, &given("周伟", Level::National, "2027-03-03")).await;
-    let on_other_item =
-        instruct(&mut ex, a, RecordRef::new(RecordKind::BULLETIN, issue), Some(others), &given("吴军", Level::City, "2027-03-04")).await;
+    let on_other_item = instruct(&mut ex, a, RecordRef::new(RecordKind::BULLETIN, issue), Some(others), &given("吴军", Level::City, "2027-03-04")).await;
 
     let mine = instructions::on_records_of(&mut ex, a, u1, Some(m1), 20).await.unwrap();
     let got: Vec<(i64, &str, i64)> = mine.iter().map(|r| (r.id, r.own_kind.as_str(), r.own_id)).collect();
@@ -114,7 +113,8 @@ async fn counts_follow_the_filter_and_follow_ups_move_the_version() {
     let u = users::create(&mut ex, &new_user(a, "office")).await.unwrap().id;
     let p = |id| RecordRef::new(RecordKind::PROPOSAL, id);
     let o = |id| RecordRef::new(RecordKind::OPINION, id);
-    let cases = [(p(1), Level::City, "2026-05-01"), (p(1), Level::City, "2027-01-01"), (p(2), Level::Province, "2027-12-31"), (o(3), Level::City, "2027-06-01")];
+    let cases =
+        [(p(1), Level::City, "2026-05-01"), (p(1), Level::City, "2027-01-01"), (p(2), Level::Province, "2027-12-31"), (o(3), Level::City, "2027-06-01")];
     let mut ids = Vec::new();
     for (r, rank, day) in cases {
         ids.push(instruct(&mut ex, a, r, None, &given("张明", rank, day)).await);
@@ -123,7 +123,10 @@ async fn counts_follow_the_filter_and_follow_ups_move_the_version() {
 
     let counts = instructions::counts(&mut ex, a, &Filter::default()).await.unwrap();
     let got: Vec<(i64, Level, &str, i64)> = counts.iter().map(|c| (c.year, c.rank, c.record_kind.as_str(), c.n)).collect();
-    assert_eq!(got, [(2026, Level::City, "proposal", 1), (2027, Level::City, "opinion", 1), (2027, Level::City, "proposal", 1), (2027, Level::Province, "proposal", 1)]);
+    assert_eq!(
+        got,
+        [(2026, Level::City, "proposal", 1), (2027, Level::City, "opinion", 1), (2027, Level::City, "proposal", 1), (2027, Level::Province, "proposal", 1)]
+    );
     let y2027 = Filter { year: Some(2027), ..Default::default() };
     assert_eq!(instructions::counts(&mut ex, a, &y2027).await.unwrap().iter().map(|c| c.n).sum::<i64>(), 3);
     let listed: Vec<i64> = instructions::list(&mut ex, a, &y2027, 10).await.unwrap().iter().map(|r| r.id).collect();

@@ -125,7 +125,11 @@ async fn list(State(state): State<AppState>, ApiUser(a): ApiUser, Params(f): Par
 #[utoipa::path(post, path = "/api/v1/instructions", tag = "instructions", request_body = InstructionIn,
     responses((status = 201, body = InstructionOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
-async fn create(State(state): State<AppState>, ApiUser(a): ApiUser, Body(b): Body<InstructionIn>) -> Result<(StatusCode, HeaderMap, Json<InstructionOut>), ApiError> {
+async fn create(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Body(b): Body<InstructionIn>,
+) -> Result<(StatusCode, HeaderMap, Json<InstructionOut>), ApiError> {
     let record = state.app.record_ref("record_kind", &b.record_kind, b.record_id)?;
     let v = state.app.record_instruction(&a, record, &b.fields).await?;
     let mut headers = HeaderMap::new();

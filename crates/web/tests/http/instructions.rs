@@ -75,7 +75,8 @@ async fn the_proposal_page_records_an_instruction_shows_errors_at_once_and_the_p
     for m in ["批示领导姓名不能为空", "批示领导职务不能为空", "批示日期不能晚于今天", "批示要点不能为空"] {
         assert!(html.contains(m), "{m} missing");
     }
-    let fields = [("leader_name", "李强"), ("leader_post", "市委书记"), ("rank", "city"), ("given_on", "2026-02-01"), ("gist", "这件提案很有价值，请认真办理。")];
+    let fields =
+        [("leader_name", "李强"), ("leader_post", "市委书记"), ("rank", "city"), ("given_on", "2026-02-01"), ("gist", "这件提案很有价值，请认真办理。")];
     let res = b.post_form(&action, &fields).await;
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), format!("/proposals/{id}#instructions"));

@@ -128,11 +128,8 @@ async fn detail_with(
         vec![]
     };
     // The public view of a proposal shows no instructions: not even asked for.
-    let instructions = if v.access == "full" {
-        crate::html::instructions::of_record(state, user, eline_domain::RecordRef::proposal(id)).await?
-    } else {
-        Default::default()
-    };
+    let instructions =
+        if v.access == "full" { crate::html::instructions::of_record(state, user, eline_domain::RecordRef::proposal(id)).await? } else { Default::default() };
     let l = Layout::page(state, user, &format!("/proposals/{id}"), title, &[("提案", "/proposals")]).await?;
     let rules = v.rules.clone();
     Ok(DetailPage {
