@@ -145,7 +145,7 @@ async fn an_instruction_on_a_proposal_reaches_its_page_its_timeline_and_its_prop
 
     // Found in search by those who see the proposal whole, and opened as an instruction.
     let hit = ("instruction".to_string(), v.instruction.id);
-    assert_eq!(w.find(&w.member, "住建局牵头").await, [hit.clone()]);
+    assert_eq!(w.find(&w.member, "住建局牵头").await, std::slice::from_ref(&hit));
     assert_eq!(w.find(&w.staff, "住建局牵头").await, [hit]);
     assert!(w.find(&w.other_member, "住建局牵头").await.is_empty());
     let seen = w.app.see(&w.member, RecordRef::new(RecordKind::INSTRUCTION, v.instruction.id)).await.unwrap();

@@ -166,7 +166,7 @@ impl App {
         out.by_kind = kinds.into_iter().map(|(k, n)| (k.to_string(), self.records.kind_label(k), n)).collect();
         out.by_kind.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         out.by_year = years.into_iter().collect();
-        out.by_year.sort_by(|a, b| b.0.cmp(&a.0));
+        out.by_year.sort_by_key(|y| std::cmp::Reverse(y.0));
         Ok(out)
     }
 
