@@ -18,6 +18,7 @@ mod error;
 pub mod files;
 pub mod home;
 pub mod idempotency;
+pub mod instructions;
 pub mod members;
 pub mod net;
 pub mod opinions;

@@ -7,6 +7,7 @@ mod directory;
 pub mod dto;
 pub mod etag;
 pub mod idempotency;
+mod instructions;
 mod links;
 pub mod location;
 mod members;
@@ -40,6 +41,7 @@ use crate::AppState;
         (name = "directory", description = "组织机构：界别、专委会、党派团体、承办单位、委员工作站、届次"),
         (name = "members", description = "委员档案、导入与导出"),
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
+        (name = "instructions", description = "领导批示：在提案等履职成果上记录批示、登记落实情况、按年度/级别/对象统计与导出"),
         (name = "uploads", description = "分段上传（可续传）：手机网络不稳时把大文件分段发送，传完后附到记录上"),
         (name = "search", description = "全文检索、相似提案、并案候选与承办单位建议"),
         (name = "pickers", description = "选择委员、承办单位（按姓名、拼音首字母、界别查找）"),
@@ -68,6 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(proposal_stats::router())
         .merge(proposals::router())
         .merge(links::router())
+        .merge(instructions::router())
         .merge(reply_templates::router())
         .merge(search::router())
         .merge(pickers::router())

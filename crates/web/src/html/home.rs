@@ -34,6 +34,8 @@ struct HomePage {
     p: eline_app::proposals::ProposalHome,
     /// A leader's overview: rates, overdue units, key proposals.
     leader: Option<LeaderOverview>,
+    /// 领导批示 on the member's (or informant's) own records.
+    instructions: Vec<eline_app::instructions::MyInstruction>,
 }
 
 impl HomePage {
@@ -74,5 +76,7 @@ async fn home(State(state): State<AppState>, user: PageUser) -> Result<Response,
     let l = Layout::page(&state, &user, "/", heading(role), &[]).await?;
     let can_manage = can(&user.actor, Action::ManageMembers, Resource::Any);
     let leader = if role == Role::Leader { Some(state.app.leader_overview(&user.actor).await?) } else { None };
-    Ok(render(&HomePage { l, role: role.as_str(), heading: heading(role), c, member_id: user.actor.member_id, can_manage, p, leader }))
+    let instructions = if matches!(role, Role::Member | Role::Informant) { state.app.my_instructions(&user.actor).await? } else { Vec::new() };
+    let member_id = user.actor.member_id;
+    Ok(render(&HomePage { l, role: role.as_str(), heading: heading(role), c, member_id, can_manage, p, leader, instructions }))
 }
