@@ -425,3 +425,11 @@ pub async fn max_id(ex: &mut Ex<'_>) -> Result<i64> {
 pub async fn in_range(ex: &mut Ex<'_>, from: i64, to: i64) -> Result<Vec<Opinion>> {
     Ok(all!(ex, Opinion, "SELECT * FROM opinions WHERE id BETWEEN $1 AND $2 ORDER BY id", from, to)?)
 }
+
+/// The reports printed in a bulletin issue, in order.
+pub async fn in_bulletin(ex: &mut Ex<'_>, bulletin_id: i64) -> Result<Vec<i64>> {
+    Ok(all!(ex, (i64,), "SELECT opinion_id FROM bulletin_items WHERE bulletin_id = $1 ORDER BY position, id", bulletin_id)?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect())
+}

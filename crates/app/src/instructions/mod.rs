@@ -152,6 +152,8 @@ impl App {
         };
         let new = NewInstruction { committee_id: actor.committee_id, record, item_opinion_id: input.item_opinion_id, given: &given, created_by: actor.user_id };
         let row = instructions::insert(&mut tx.ex(), &new).await?;
+        // On reports (or a bulletin of them), 批示 is also an outcome of each report.
+        crate::opinions::instructed(&mut tx, actor, record, input.item_opinion_id, &given).await?;
         let note = given.timeline_note();
         let label = self.records.kind_label(record.kind.as_str());
         let change = Change {

@@ -377,3 +377,37 @@ async fn flow_down(tx: &mut Tx, actor: &Actor, from: &Opinion, outcome: &NewOutc
     }
     Ok(())
 }
+
+/// A leader's instruction (批示) on reports — on a report itself, or on a bulletin issue (the
+/// report it names, else every report in it): at a level where 批示 is an outcome (city,
+/// national) each report gains the outcome, which flows down its chain to the origin, so the
+/// report's fate and the adoption figures count it. Inside the instruction's transaction.
+pub(crate) async fn instructed(tx: &mut Tx, actor: &Actor, record: RecordRef, item: Option<i64>, given: &eline_domain::instruction::Given) -> AppResult<()> {
+    if !given.rank.outcome_kinds().contains(&OutcomeKind::Instructed) {
+        return Ok(());
+    }
+    let ids = match (record.kind, item) {
+        (RecordKind::OPINION, _) => vec![record.id],
+        (RecordKind::BULLETIN, Some(item)) => vec![item],
+        (RecordKind::BULLETIN, None) => opinions::in_bulletin(&mut tx.ex(), record.id).await?,
+        _ => return Ok(()),
+    };
+    let body = format!("{} {}", given.leader_name, given.leader_post);
+    let on = fmt_date(given.given_on);
+    for id in ids {
+        let Some(o) = opinions::get(&mut tx.ex(), actor.committee_id, id).await? else { continue };
+        let outcome = NewOutcome {
+            source_id: o.id,
+            level: given.rank,
+            kind: OutcomeKind::Instructed,
+            body: Some(&body),
+            decided_on: &on,
+            note: None,
+            by_hand: false,
+            recorded_by: Some(actor.user_id),
+        };
+        opinions::add_outcome(&mut tx.ex(), o.id, &outcome).await?;
+        flow_down(tx, actor, &o, &outcome).await?;
+    }
+    Ok(())
+}

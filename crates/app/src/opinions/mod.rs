@@ -21,6 +21,7 @@ use eline_storage::opinions::{self, Opinion};
 use eline_storage::{Ex, committees, settings};
 
 pub use actions::OpinionAction;
+pub(crate) use actions::instructed;
 pub use diff::{DiffLine, DiffPart, diff};
 pub(crate) use drafts::draft_from_proposal;
 pub use filter::OpinionFilter;

@@ -250,3 +250,34 @@ async fn the_demo_has_reports_in_every_state_and_one_adopted_by_the_province() {
     assert!(v.outcomes.iter().any(|o| o.level == Level::Province && o.kind == OutcomeKind::Adopted), "the province's adoption came back");
     assert!(app.list_opinions(&staff, &OpinionFilter::scope(Scope::All)).await.unwrap().items.len() >= 10);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instruction_on_a_report_is_its_outcome_and_reaches_its_author() {
+    let w = World::new().await;
+    let o = w.submitted(&w.member, "关于完善社区急救设施的建议").await;
+    w.ok(&w.staff, o.id, "adopt", json!({})).await;
+    let input = eline_app::instructions::InstructionInput {
+        leader_name: "李明".into(),
+        leader_post: "市长".into(),
+        rank: "city".into(),
+        given_on: "2026-11-30".into(),
+        gist: "请卫健局研究落实。".into(),
+        ..Default::default()
+    };
+    let record = RecordRef::new(RecordKind::OPINION, o.id);
+    assert!(matches!(w.app.record_instruction(&w.member, record, &input).await, Err(AppError::Forbidden)));
+    w.app.record_instruction(&w.leader, record, &input).await.unwrap();
+    let v = w.view(&w.member, o.id).await;
+    assert_eq!(
+        v.outcomes.iter().map(|x| (x.level, x.kind, x.body.as_deref())).collect::<Vec<_>>(),
+        [(Level::City, OutcomeKind::Instructed, Some("李明 市长"))]
+    );
+    assert_eq!(w.app.instructions_of(&w.member, record).await.unwrap().items.len(), 1);
+    assert_eq!(w.app.my_instructions(&w.member).await.unwrap().len(), 1, "told on the author's home page");
+    assert!(w.app.my_instructions(&w.other_member).await.unwrap().is_empty());
+    // A province leader's instruction is counted, but 批示 is no province outcome of a report.
+    let province = eline_app::instructions::InstructionInput { rank: "province".into(), leader_post: "副省长".into(), ..input };
+    w.app.record_instruction(&w.leader, record, &province).await.unwrap();
+    assert_eq!(w.view(&w.member, o.id).await.outcomes.len(), 1);
+    assert_eq!(w.app.instructions_of(&w.member, record).await.unwrap().items.len(), 2);
+}
