@@ -359,7 +359,9 @@ impl App {
     }
 
     fn instruction_table(&self, rows: &[(String, String, i64)]) -> InstructionTable {
-        let mut kinds: Vec<(String, &'static str)> = self.records.kinds().into_iter().map(|(k, l)| (k.to_string(), l)).collect();
+        // Instructions are given on outcomes (proposals, reports, bulletin issues, …), not on members' files.
+        let mut kinds: Vec<(String, &'static str)> =
+            self.records.kinds().into_iter().filter(|(k, _)| *k != eline_domain::RecordKind::MEMBER.as_str()).map(|(k, l)| (k.to_string(), l)).collect();
         for (_, kind, _) in rows {
             if !kinds.iter().any(|(k, _)| k == kind) {
                 kinds.push((kind.clone(), self.records.kind_label(kind)));

@@ -120,6 +120,13 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/reply-templates/{id}/archive",      [403, 403, 403, 200, 403, 401]),
     ("GET",   "/api/v1/imports/proposals/template",        [403, 200, 403, 403, 403, 401]),
     ("POST",  "/api/v1/imports/proposals",                 [403, 201, 403, 403, 403, 401]),
+    // 社情民意 statistics (office and leaders), the list's export (the caller's own list: admins
+    // and units have none), the history import (the information office).
+    ("GET",   "/api/v1/opinions/stats",                    [403, 200, 403, 403, 200, 401]),
+    ("GET",   "/api/v1/opinions/stats.xlsx",               [403, 200, 403, 403, 200, 401]),
+    ("GET",   "/api/v1/opinions/export",                   [403, 200, 200, 403, 200, 401]),
+    ("GET",   "/api/v1/opinions/import/template",          [403, 200, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/opinions/import",                   [403, 201, 403, 403, 403, 401]),
     ("GET",   "/api/v1/calendar",                          [200, 403, 403, 403, 403, 401]),
     ("PUT",   "/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
     ("DELETE","/api/v1/calendar/{date}",                   [204, 403, 403, 403, 403, 401]),
@@ -166,6 +173,11 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/unit/templates",                       [403, 403, 403, 200, 403, 303]),
     ("/proposals/import",                     [403, 200, 403, 403, 403, 303]),
     ("/proposals/export.xlsx",                [200, 200, 200, 200, 200, 303]),
+    ("/opinions/stats",                       [403, 200, 403, 403, 200, 303]),
+    ("/opinions/stats.xlsx",                  [403, 200, 403, 403, 200, 303]),
+    ("/opinions/export.xlsx",                 [403, 200, 200, 403, 200, 303]),
+    ("/opinions/import",                      [403, 200, 403, 403, 403, 303]),
+    ("/opinions/import/template.xlsx",        [403, 200, 403, 403, 403, 303]),
     ("/public/proposals",                     [200, 200, 200, 200, 200, 200]),
     ("/search",                               [200, 200, 200, 200, 200, 303]),
     ("/search?q=养老",                        [200, 200, 200, 200, 200, 303]),
@@ -353,6 +365,10 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                             "届次*,标题*,类型*,提案者*,状态,不立案理由\n十三届一次会议,关于矩阵导入第{counter}号的提案,集体,{},不立案,没有具体建议\n",
                             "授权测试党派团体"
                         );
+                        caller.api.upload(&concrete, "history.csv", csv.into_bytes()).await
+                    }
+                    ("POST", "/api/v1/opinions/import") => {
+                        let csv = format!("年度*,标题*,报送者*,状态*\n2025,关于矩阵导入第{counter}号的信息,矩阵信息员,留存\n");
                         caller.api.upload(&concrete, "history.csv", csv.into_bytes()).await
                     }
                     ("POST", "/api/v1/imports/members") => {

@@ -17,6 +17,7 @@ mod homes;
 mod imports;
 mod instructions;
 mod messages;
+mod opinion_stats;
 mod overload;
 mod pages;
 mod pickers;
