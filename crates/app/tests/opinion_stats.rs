@@ -63,7 +63,7 @@ fn all() -> OpinionFilter {
     OpinionFilter { year: Some(year()), ..OpinionFilter::scope(Scope::All) }
 }
 
-fn group<'a>(groups: &'a [GroupStats], id: i64) -> &'a GroupStats {
+fn group(groups: &[GroupStats], id: i64) -> &GroupStats {
     groups.iter().find(|g| g.id == id).unwrap_or_else(|| panic!("group {id} in {groups:?}"))
 }
 

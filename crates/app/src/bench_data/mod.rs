@@ -20,6 +20,8 @@ mod opinions;
 mod text;
 pub use instructions::CLOSED_PER_INSTRUCTION;
 
+pub use opinions::STATUS_MIX as REPORT_STATUS_MIX;
+
 use text::{Rng, SUGGESTIONS, Vocab, sessions, unit_names};
 
 pub const COMMITTEE_NAME: &str = "政协清河市委员会（基准测试）";

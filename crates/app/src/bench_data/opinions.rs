@@ -26,6 +26,9 @@ const CITY_KINDS: [&str; 3] = ["adopted", "dept_adopted", "instructed"];
 const PROVINCE_KINDS: [&str; 3] = ["adopted", "forwarded", "to_national"];
 const NATIONAL_KINDS: [&str; 4] = ["single_adopted", "digest_adopted", "to_ministries", "instructed"];
 
+/// A timeline event: (at, (user, name), action, status after, note).
+type Event = (i64, (i64, &'static str), &'static str, &'static str, &'static str);
+
 /// What the reports refer to in the rest of the bench data.
 pub(super) struct Context<'a> {
     pub cid: i64,
@@ -220,8 +223,7 @@ pub(super) async fn generate(tx: &mut Tx, cx: &Context<'_>, report: &mut BenchRe
                 }
             }
             // Timeline: create, submit, then the office's steps.
-            let mut path: Vec<(i64, (i64, &'static str), &'static str, &'static str, &'static str)> =
-                vec![(created, created_by, "create", "draft", "起草信息")];
+            let mut path: Vec<Event> = vec![(created, created_by, "create", "draft", "起草信息")];
             if let Some(at) = submitted {
                 path.push((at, created_by, "submit", "submitted", "提交信息"));
             }

@@ -60,23 +60,23 @@ impl Names {
 }
 
 fn parse_kind(raw: &str) -> Option<Submitter> {
-    Submitter::parse(raw).or_else(|| match raw {
+    match raw {
         "委员" => Some(Submitter::Member),
         "党派团体" | "党派" | "人民团体" => Some(Submitter::Organization),
         "专委会" | "专门委员会" => Some(Submitter::SpecialCommittee),
         "界别" => Some(Submitter::Sector),
         "特邀信息员" | "信息员" => Some(Submitter::Informant),
-        _ => None,
-    })
+        code => Submitter::parse(code),
+    }
 }
 
 fn parse_level(raw: &str) -> Option<Level> {
-    Level::parse(raw).or_else(|| match raw {
+    match raw {
         "市级" | "市" | "本级" => Some(Level::City),
         "省级" | "省" => Some(Level::Province),
         "全国" | "全国级" | "国家级" => Some(Level::National),
-        _ => None,
-    })
+        code => Level::parse(code),
+    }
 }
 
 /// "市级:部门采纳；省级:采用" → the pairs, each kind one of its level's.

@@ -138,11 +138,7 @@ impl StatsPage {
 
     /// The link when the viewer's list holds every report `f` picks (a status, or adopted only).
     fn link(&self, status: Option<Status>, f: OpinionFilter) -> String {
-        let holds = match (self.all, status) {
-            (Some(ScopeRule::AllButDrafts), _) => true,
-            (Some(ScopeRule::Adopted), Some(Status::Adopted)) => true,
-            _ => false,
-        };
+        let holds = matches!((self.all, status), (Some(ScopeRule::AllButDrafts), _) | (Some(ScopeRule::Adopted), Some(Status::Adopted)));
         if holds { opinions_href(&self.period_filter(OpinionFilter { status, ..f })) } else { String::new() }
     }
 
@@ -159,7 +155,7 @@ impl StatsPage {
         self.link(Status::parse(status), OpinionFilter { channel: Some(Channel::Direct), ..OpinionFilter::default() })
     }
 
-    fn from_below_href(&self) -> String {
+    fn below_href(&self) -> String {
         self.link(None, OpinionFilter { from_below: true, ..OpinionFilter::default() })
     }
 
