@@ -24,13 +24,13 @@ async fn decided(app: &TestApp, title: &str, adopt: bool) -> i64 {
     let a = &app.state.app;
     let body = "近期走访发现，部分老旧小区加装电梯后维保责任不清，建议明确维保责任主体并纳入物业考评。";
     let o = a.create_opinion(&member, &OpinionDraft { title: title.into(), body: body.into(), ..Default::default() }).await.unwrap();
-    a.opinion_act(&member, o.id, None, &OpinionAction::parse("submit", json!({})).unwrap()).await.unwrap();
+    a.opinion_act(&member, o.id, None, OpinionAction::parse("submit", json!({})).unwrap()).await.unwrap();
     let decision = if adopt { OpinionAction::parse("adopt", json!({})) } else { OpinionAction::parse("keep", json!({"reason": "留存备查"})) };
-    a.opinion_act(&staff, o.id, None, &decision.unwrap()).await.unwrap();
+    a.opinion_act(&staff, o.id, None, decision.unwrap()).await.unwrap();
     if adopt {
         let today = eline_app::proposals::today().format("%Y-%m-%d").to_string();
         let outcome = OpinionAction::parse("record_outcome", json!({"level": "city", "kind": "dept_adopted", "decided_on": today})).unwrap();
-        a.opinion_act(&staff, o.id, None, &outcome).await.unwrap();
+        a.opinion_act(&staff, o.id, None, outcome).await.unwrap();
     }
     o.id
 }
