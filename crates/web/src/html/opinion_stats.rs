@@ -175,10 +175,10 @@ impl StatsPage {
         l.kinds.iter().map(|(kind, n)| (kind.label(), *n, if *n == 0 { String::new() } else { self.outcome_href(l.level, *kind) })).collect()
     }
 
-    /// The bulletin issues of the series in this year.
+    /// The issued bulletin issues of the series in this year (the 期刊 list, `BulletinFilter`).
     fn bulletins_href(&self, series: impl Code<Channel>) -> String {
         let year = self.s.period.year.map(|y| format!("&year={y}")).unwrap_or_default();
-        format!("/bulletins?series={}{year}", series.code().as_str())
+        format!("/bulletins?series={}&status=issued{year}", series.code().as_str())
     }
 
     /// (column head, count, link to the instructions) of a rank's cells, then its total.
