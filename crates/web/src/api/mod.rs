@@ -44,7 +44,6 @@ use crate::AppState;
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
         (name = "instructions", description = "领导批示：在提案等履职成果上记录批示、登记落实情况、按年度/级别/对象统计与导出"),
         (name = "uploads", description = "分段上传（可续传）：手机网络不稳时把大文件分段发送，传完后附到记录上"),
-        (name = "opinions", description = "社情民意信息与资政之声：统计、导出与历史信息导入"),
         (name = "search", description = "全文检索、相似提案、并案候选与承办单位建议"),
         (name = "pickers", description = "选择委员、承办单位（按姓名、拼音首字母、界别查找）"),
         (name = "audit", description = "审计日志（管理员）"),

@@ -21,7 +21,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(stats)).routes(routes!(stats_xlsx)).routes(routes!(export)).routes(routes!(import)).routes(routes!(template))
+    OpenApiRouter::new().routes(routes!(stats)).routes(routes!(stats_xlsx)).routes(routes!(export)).routes(routes!(history_import)).routes(routes!(history_template))
 }
 
 /// The statistics of a period. Rates are fractions in 0..=1, `null` when their base is 0.
@@ -265,7 +265,7 @@ async fn export(State(state): State<AppState>, ApiUser(a): ApiUser, Params(f): P
 #[utoipa::path(get, path = "/api/v1/opinions/import/template", tag = "opinions",
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "XLSX"),
         (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn template(State(state): State<AppState>, ApiUser(a): ApiUser) -> Result<Response, ApiError> {
+async fn history_template(State(state): State<AppState>, ApiUser(a): ApiUser) -> Result<Response, ApiError> {
     Ok(crate::html::members_xlsx("历史社情民意信息导入模板.xlsx", state.app.opinion_history_template(&a)?))
 }
 
@@ -274,7 +274,7 @@ async fn template(State(state): State<AppState>, ApiUser(a): ApiUser) -> Result<
 /// `errors[].message`).
 #[utoipa::path(post, path = "/api/v1/opinions/import", tag = "opinions", request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = ImportOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn import(State(state): State<AppState>, ApiUser(a): ApiUser, multipart: crate::html::Upload) -> Result<Response, ApiError> {
+async fn history_import(State(state): State<AppState>, ApiUser(a): ApiUser, multipart: crate::html::Upload) -> Result<Response, ApiError> {
     // Refused before the file is read (and audited).
     state.app.require(&a, Action::ImportOpinions, Resource::Any).await?;
     let (name, bytes) = crate::html::read_upload(multipart).await?;
