@@ -198,6 +198,7 @@ async fn statistics_after_a_scripted_year_equal_the_figures_counted_by_hand() {
     let rank = |l: Level| s.instructions.rows.iter().find(|r| r.rank == l).unwrap();
     assert_eq!((rank(Level::City).counts[col("opinion")], rank(Level::Province).counts[col("proposal")]), (2, 1));
     assert_eq!((rank(Level::National).total, s.instructions.total), (0, 3), "last year's instruction left out");
+    assert!(s.instructions.kinds.iter().all(|(k, _)| k != "member" && k != "instruction"), "columns are kinds of outcome: {:?}", s.instructions.kinds);
 
     // Per member, sector, organisation and special committee.
     let m = group(&s.members, w.member.member_id.unwrap());

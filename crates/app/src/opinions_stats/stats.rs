@@ -359,9 +359,11 @@ impl App {
     }
 
     fn instruction_table(&self, rows: &[(String, String, i64)]) -> InstructionTable {
-        // Instructions are given on outcomes (proposals, reports, bulletin issues, …), not on members' files.
+        // Instructions are given on outcomes (proposals, reports, bulletin issues, …): not on members'
+        // files or on instructions.
+        let not_outcomes = [eline_domain::RecordKind::MEMBER.as_str(), eline_domain::RecordKind::INSTRUCTION.as_str()];
         let mut kinds: Vec<(String, &'static str)> =
-            self.records.kinds().into_iter().filter(|(k, _)| *k != eline_domain::RecordKind::MEMBER.as_str()).map(|(k, l)| (k.to_string(), l)).collect();
+            self.records.kinds().into_iter().filter(|(k, _)| !not_outcomes.contains(k)).map(|(k, l)| (k.to_string(), l)).collect();
         for (_, kind, _) in rows {
             if !kinds.iter().any(|(k, _)| k == kind) {
                 kinds.push((kind.clone(), self.records.kind_label(kind)));

@@ -21,7 +21,12 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(stats)).routes(routes!(stats_xlsx)).routes(routes!(export)).routes(routes!(history_import)).routes(routes!(history_template))
+    OpenApiRouter::new()
+        .routes(routes!(stats))
+        .routes(routes!(stats_xlsx))
+        .routes(routes!(export))
+        .routes(routes!(history_import))
+        .routes(routes!(history_template))
 }
 
 /// The statistics of a period. Rates are fractions in 0..=1, `null` when their base is 0.
