@@ -8,6 +8,7 @@ mod api_http;
 mod audit;
 mod auth;
 mod authz;
+mod authz_cases;
 mod basics;
 mod cluster;
 mod configuration;
