@@ -18,6 +18,17 @@ pub fn chinese_day(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
 
+/// A day typed in a filter or a form (YYYY-MM-DD; empty: none), checked and normalised; a bad
+/// one is a Chinese error of `field`.
+pub fn form_day(field: &str, raw: &Option<String>) -> crate::AppResult<Option<String>> {
+    match raw.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(|d| Some(d.format("%Y-%m-%d").to_string()))
+            .map_err(|_| crate::AppError::field(field, format!("日期“{d}”的格式应为 YYYY-MM-DD，如 2026-03-01"))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

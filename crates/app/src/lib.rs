@@ -22,6 +22,7 @@ pub mod instructions;
 pub mod members;
 pub mod net;
 pub mod opinions;
+pub mod opinions_stats;
 mod page;
 pub mod params;
 pub mod pickers;

@@ -2,21 +2,39 @@
 //! (Correctness only; speed is measured by bench/gen.sh, never by a test.)
 
 use eline_app::App;
-use eline_app::bench_data::{ACCOUNTS, STATUS_MIX};
-use eline_storage::bulk;
+use eline_app::bench_data::{ACCOUNTS, REPORT_STATUS_MIX, STATUS_MIX};
 use eline_storage::testing::fresh;
+use eline_storage::{Query, bulk};
 
 const SCALE: u64 = 2000;
 
 async fn counts(app: &App) -> Vec<(&'static str, i64)> {
     let mut c = app.db.acquire().await.unwrap();
     let mut out = Vec::new();
-    for t in
-        ["units", "sessions", "members", "users", "proposals", "proposal_units", "proposal_replies", "proposal_evaluations", "record_events", "instructions"]
-    {
+    for t in [
+        "units",
+        "sessions",
+        "members",
+        "users",
+        "proposals",
+        "proposal_units",
+        "proposal_replies",
+        "proposal_evaluations",
+        "record_events",
+        "opinions",
+        "opinion_revisions",
+        "opinion_outcomes",
+        "instructions",
+    ] {
         out.push((t, bulk::count(&mut c.ex(), t).await.unwrap()));
     }
     out
+}
+
+/// (value, rows) of a grouped count (this test crate has no SQL macros of its own).
+async fn grouped(app: &App, sql: &'static str) -> Vec<(String, i64)> {
+    let mut c = app.db.acquire().await.unwrap();
+    Query::new(sql).fetch_all::<(String, i64)>(&mut c.ex()).await.unwrap()
 }
 
 async fn first_titles(app: &App) -> Vec<String> {
@@ -51,7 +69,23 @@ async fn generates_expected_rows_deterministically() {
     assert!(get("proposal_units") >= handled && get("proposal_units") < handled * 3 / 2, "{n:?}");
     assert_eq!(get("proposal_replies"), SCALE as i64 * 58 / 100);
     assert_eq!(get("proposal_evaluations"), SCALE as i64 * 48 / 100);
-    assert!(get("record_events") >= 2 * SCALE as i64 && get("record_events") <= 5 * SCALE as i64);
+    let events = grouped(&app1, "SELECT record_kind, COUNT(*) FROM record_events GROUP BY record_kind ORDER BY 1").await;
+    let events_of = |k: &str| events.iter().find(|e| e.0 == k).map(|e| e.1).unwrap_or(0);
+    assert!(events_of("proposal") >= 2 * SCALE as i64 && events_of("proposal") <= 5 * SCALE as i64, "{events:?}");
+
+    // 社情民意 reports: N/2 in their mix, revision 1 for each submitted one (2 for most decided),
+    // outcomes on adopted ones only, 2–4 timeline events each.
+    let reports = SCALE as i64 / 2;
+    assert_eq!(get("opinions"), reports);
+    let by_status = grouped(&app1, "SELECT status, COUNT(*) FROM opinions GROUP BY status ORDER BY 1").await;
+    for (status, share) in REPORT_STATUS_MIX {
+        assert_eq!(by_status.iter().find(|e| e.0 == status).map(|e| e.1), Some(reports * share as i64 / 1000), "{status}: {by_status:?}");
+    }
+    let submitted = reports * 98 / 100;
+    assert!(get("opinion_revisions") > submitted && get("opinion_revisions") < submitted + reports * 88 / 100, "{n:?}");
+    let outcomes_on = grouped(&app1, "SELECT o.status, COUNT(*) FROM opinion_outcomes oc JOIN opinions o ON o.id = oc.opinion_id GROUP BY o.status").await;
+    assert!(matches!(outcomes_on.as_slice(), [(s, k)] if s == "adopted" && *k > 0), "{outcomes_on:?}");
+    assert!(events_of("opinion") >= 2 * reports - reports / 50 && events_of("opinion") <= 3 * reports, "{events:?}");
     assert_eq!(report.tables.iter().find(|e| e.0 == "proposals").map(|e| e.1), Some(SCALE));
 
     // Status proportions (exact per block of a thousand).

@@ -47,6 +47,11 @@ pub enum Action {
     RecordInstruction,
     /// The list of instructions and their counts (statistics): the office and leaders.
     ViewInstructions,
+    /// 社情民意 statistics (by year, member, sector, organisation, special committee): the
+    /// office and leaders.
+    ViewOpinionStats,
+    /// Import past years' 社情民意 reports: the information office.
+    ImportOpinions,
 }
 
 /// What the action is about, where the answer depends on the record.
@@ -61,8 +66,10 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
     let office = actor.has(Role::Staff) || actor.has(Role::Admin);
     let member = actor.has(Role::Member) && actor.member_id.is_some();
     match action {
-        Action::ProposalOffice | Action::LinkRecords => actor.has(Role::Staff),
-        Action::ViewProposalStats | Action::RecordInstruction | Action::ViewInstructions => actor.has(Role::Staff) || actor.has(Role::Leader),
+        Action::ProposalOffice | Action::LinkRecords | Action::ImportOpinions => actor.has(Role::Staff),
+        Action::ViewProposalStats | Action::ViewOpinionStats | Action::RecordInstruction | Action::ViewInstructions => {
+            actor.has(Role::Staff) || actor.has(Role::Leader)
+        }
         Action::WriteProposal(crate::proposal::Kind::Collective) => actor.has(Role::Staff) || actor.organization_id.is_some(),
         Action::WriteProposal(_) => member,
         Action::PickMembers => member || actor.has(Role::Staff) || actor.has(Role::Admin),
@@ -299,6 +306,10 @@ mod tests {
             assert!(!can(&admin, action, Resource::Any) && !can(&unit, action, Resource::Any));
             assert!(!can(&actor(&[Role::Member], Some(7)), action, Resource::Any));
         }
+        assert!(can(&staff, Action::ViewOpinionStats, Resource::Any) && can(&leader, Action::ViewOpinionStats, Resource::Any));
+        assert!(!can(&unit, Action::ViewOpinionStats, Resource::Any) && !can(&actor(&[Role::Member], Some(7)), Action::ViewOpinionStats, Resource::Any));
+        assert!(can(&staff, Action::ImportOpinions, Resource::Any) && !can(&leader, Action::ImportOpinions, Resource::Any));
+        assert!(!can(&admin, Action::ImportOpinions, Resource::Any));
     }
 
     #[test]
@@ -320,6 +331,8 @@ mod tests {
             Action::ManageSettings,
             Action::RecordInstruction,
             Action::ViewInstructions,
+            Action::ViewOpinionStats,
+            Action::ImportOpinions,
         ] {
             assert!(!can(&nobody, action, Resource::Any));
         }

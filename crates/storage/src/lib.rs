@@ -16,6 +16,8 @@ pub mod jobs;
 pub mod links;
 pub mod members;
 pub mod migrate;
+pub mod opinion_import;
+pub mod opinion_stats;
 pub mod opinions;
 pub mod outbox;
 pub mod proposal_import;

@@ -284,6 +284,16 @@ pub struct Filter {
     /// Arrived from a committee below.
     pub from_below: bool,
     pub member_id: Option<i64>,
+    /// Credited to this sector: the report's own, or its member's sector (statistics drill-down).
+    pub sector_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub special_committee_id: Option<i64>,
+    /// Submitted on or after / on or before these dates (YYYY-MM-DD).
+    pub submitted_from: Option<String>,
+    pub submitted_to: Option<String>,
+    /// With an outcome at this level (and of this kind).
+    pub outcome_level: Option<Level>,
+    pub outcome_kind: Option<OutcomeKind>,
     pub q: Option<String>,
     /// Oldest due first (the office's queues) instead of newest first.
     pub by_due: bool,
@@ -338,6 +348,28 @@ pub async fn list(ex: &mut Ex<'_>, committee_id: i64, f: &Filter, limit: i64) ->
     }
     if let Some(v) = f.member_id {
         q.sql(" AND o.member_id = ").arg(Arg::I64(v));
+    }
+    if let Some(v) = f.sector_id {
+        q.with(" AND (o.sector_id = ? OR (o.sector_id IS NULL AND o.member_id IN (SELECT m.id FROM members m WHERE m.sector_id = ?)))", Arg::I64(v));
+    }
+    if let Some(v) = f.organization_id {
+        q.sql(" AND o.organization_id = ").arg(Arg::I64(v));
+    }
+    if let Some(v) = f.special_committee_id {
+        q.sql(" AND o.special_committee_id = ").arg(Arg::I64(v));
+    }
+    if let Some(v) = &f.submitted_from {
+        q.sql(" AND o.submitted_on >= ").arg(Arg::Text(v.clone()));
+    }
+    if let Some(v) = &f.submitted_to {
+        q.sql(" AND o.submitted_on <= ").arg(Arg::Text(v.clone()));
+    }
+    if let Some(level) = f.outcome_level {
+        q.sql(" AND EXISTS (SELECT 1 FROM opinion_outcomes oc WHERE oc.opinion_id = o.id AND oc.level = ").arg(Arg::Text(level.as_str().into()));
+        if let Some(kind) = f.outcome_kind {
+            q.sql(" AND oc.kind = ").arg(Arg::Text(kind.as_str().into()));
+        }
+        q.sql(")");
     }
     if let Some(words) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         q.sql(" AND o.title LIKE ").arg(Arg::Text(format!("%{}%", words.replace(['%', '_'], ""))));

@@ -1,7 +1,7 @@
 //! `eline bench-data --scale N`: deterministic synthetic data for benchmarks — one bench
 //! committee with reference data, N/100 members (at least 50), N proposals spread over ten
 //! sessions in realistic proportions of statuses, with handling units, replies, evaluations and
-//! timelines, and one account per role. Same N → same data (timestamps are derived from the
+//! timelines, N/2 社情民意 reports (`opinions`), and one account per role. Same N → same data (timestamps are derived from the
 //! sessions' dates, never from the clock). Rows go in through multi-row INSERTs
 //! (`eline_storage::bulk`) in one transaction (all or nothing); one audit entry records the run.
 
@@ -16,8 +16,11 @@ use crate::demo_data as data;
 use crate::{App, AppError, AppResult};
 
 mod instructions;
+mod opinions;
 mod text;
 pub use instructions::CLOSED_PER_INSTRUCTION;
+
+pub use opinions::STATUS_MIX as REPORT_STATUS_MIX;
 
 use text::{Rng, SUGGESTIONS, Vocab, sessions, unit_names};
 
@@ -551,7 +554,23 @@ impl App {
         }
 
         instructions::generate(&mut tx, cid, &mut report).await?;
-        // 3. Identity sequences (PostgreSQL) and the one audit entry; everything commits at once,
+
+        // 3. 社情民意 reports, N/2, with their revisions, outcomes and timelines.
+        let reports = opinions::Context {
+            cid,
+            count: scale / 2,
+            members: (b("members"), member_count),
+            sectors: (b("sectors"), data::SECTORS.len() as u64),
+            organizations: (b("organizations"), org_count),
+            special_committees: (b("special_committees"), data::SPECIAL_COMMITTEES.len() as u64),
+            staff: (staff, ACCOUNTS[1].1),
+            member_user: (member_user, ACCOUNTS[2].1),
+            years: sess.iter().zip(&session_starts).map(|(s, at)| (s.2, *at)).collect(),
+            vocab: &vocab,
+        };
+        let reports = opinions::generate(&mut tx, &reports, &mut report).await?;
+
+        // 4. Identity sequences (PostgreSQL) and the one audit entry; everything commits at once,
         // so a failure halfway leaves the database as it was.
         for t in base.keys() {
             bulk::reset_id_sequence(&mut tx.ex(), t).await?;
@@ -564,7 +583,7 @@ impl App {
             "bench_data_generated",
             "committee",
             Some(cid),
-            format!("bench data generated：{COMMITTEE_NAME}，提案{proposals_written}件，委员{member_count}名"),
+            format!("bench data generated：{COMMITTEE_NAME}，提案{proposals_written}件，社情民意信息{reports}篇，委员{member_count}名"),
             None,
             None,
         )
@@ -576,25 +595,4 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_mix_is_exact_per_thousand() {
-        let mut counts = std::collections::HashMap::new();
-        for i in 0..1000 {
-            *counts.entry(status_of(i)).or_insert(0u64) += 1;
-        }
-        for (s, share) in STATUS_MIX {
-            assert_eq!(counts.get(s).copied().unwrap_or(0), share, "{s}");
-        }
-    }
-
-    #[test]
-    fn units_are_two_hundred_and_distinct() {
-        let names = unit_names();
-        assert_eq!(names.len(), UNIT_COUNT);
-        let set: std::collections::HashSet<_> = names.iter().map(|n| &n.0).collect();
-        assert_eq!(set.len(), UNIT_COUNT);
-    }
-}
+mod tests;

@@ -3,7 +3,7 @@
 //! list itself (`scope`) is what `opinion::scope_rule` allows the actor.
 
 use eline_domain::Actor;
-use eline_domain::opinion::{self, Channel, Queue, Scope, Status};
+use eline_domain::opinion::{self, Channel, Level, OutcomeKind, Queue, Scope, Status};
 use eline_storage::opinions::Filter;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,28 @@ pub struct OpinionFilter {
     /// Reports credited to this member.
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub member_id: Option<i64>,
+    /// Credited to this sector (the report's own, or its member's sector).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub sector_id: Option<i64>,
+    /// Written for this organisation (党派团体).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<i64>,
+    /// Written for this special committee (专委会).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub special_committee_id: Option<i64>,
+    /// Submitted on or after this day (YYYY-MM-DD).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Submitted on or before this day (YYYY-MM-DD).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// With an outcome at this level: city | province | national.
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub outcome_level: Option<Level>,
+    /// … of this kind (with `outcome_level`): adopted | dept_adopted | instructed | forwarded |
+    /// to_national | single_adopted | digest_adopted | to_ministries.
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub outcome_kind: Option<OutcomeKind>,
     /// Part of the title.
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
@@ -58,6 +80,11 @@ impl OpinionFilter {
         OpinionFilter { cursor: None, ..self.clone() }
     }
 
+    /// The cursor of the page after `last` in the list `rows` (the export pages with it).
+    pub(crate) fn cursor_after(rows: &Filter, last: &eline_storage::opinions::Row) -> String {
+        if rows.by_due { format!("{}~{}", last.due_on.as_deref().unwrap_or(NO_DUE), last.id) } else { last.id.to_string() }
+    }
+
     /// The queues waiting for the office are read oldest target first.
     pub fn by_due(&self) -> bool {
         matches!(self.queue, Some(Queue::Opinion | Queue::Direct))
@@ -77,10 +104,20 @@ impl OpinionFilter {
             year: self.year,
             from_below: self.from_below,
             member_id: self.member_id,
+            sector_id: self.sector_id,
+            organization_id: self.organization_id,
+            special_committee_id: self.special_committee_id,
+            submitted_from: crate::dates::form_day("from", &self.from)?,
+            submitted_to: crate::dates::form_day("to", &self.to)?,
+            outcome_level: self.outcome_level,
+            outcome_kind: self.outcome_kind,
             q: self.q.clone(),
             by_due: self.by_due(),
             ..Filter::default()
         };
+        if self.outcome_kind.is_some() && self.outcome_level.is_none() {
+            return Err(AppError::field("outcome_level", "按采用情况筛选时请同时选择级别"));
+        }
         match self.queue {
             Some(Queue::Opinion) => (f.awaiting_office, f.channel) = (true, Some(Channel::Opinion)),
             Some(Queue::Direct) => (f.awaiting_office, f.channel) = (true, Some(Channel::Direct)),

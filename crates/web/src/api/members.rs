@@ -198,7 +198,7 @@ async fn import(State(state): State<AppState>, Allowed(a, _): Allowed<ManageMemb
 
 /// 201 {imported} or a 422 problem listing the row errors (the first `LISTED_ERRORS` of them,
 /// `total_errors` counting all), with row and column as fields too.
-async fn import_response(outcome: ImportOutcome, what: &str) -> Result<Response, ApiError> {
+pub(crate) async fn import_response(outcome: ImportOutcome, what: &str) -> Result<Response, ApiError> {
     match outcome {
         ImportOutcome::Imported(n) => Ok((StatusCode::CREATED, Json(ImportOut { imported: n })).into_response()),
         ImportOutcome::Rejected(rows) => {

@@ -11,6 +11,7 @@ mod instructions;
 mod links;
 pub mod location;
 mod members;
+mod opinion_stats;
 mod pickers;
 mod proposal_dto;
 mod proposal_stats;
@@ -67,6 +68,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(members::router())
         .merge(accounts::router())
+        .merge(opinion_stats::router())
         .merge(proposal_stats::router())
         .merge(proposals::router())
         .merge(links::router())

@@ -9,6 +9,8 @@ mod home;
 pub mod instructions;
 mod login;
 mod members;
+mod opinion_import;
+mod opinion_stats;
 pub mod picker;
 mod proposal_history;
 mod proposal_stats;
@@ -43,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(members::router())
         .merge(accounts::router())
+        .merge(opinion_stats::router())
+        .merge(opinion_import::router())
         .merge(proposal_stats::router())
         .merge(proposal_history::router())
         .merge(proposals::router())
