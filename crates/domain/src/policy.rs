@@ -42,6 +42,9 @@ pub enum Action {
     /// Link two records (a conversion: a rejected proposal → its 社情民意 report, a public
     /// request → a proposal); the office, on records it sees whole.
     LinkRecords,
+    /// Compile, issue and send the bulletin issues (期刊) of 《社情民意》 and 《资政之声》: the
+    /// information office.
+    ManageBulletins,
 }
 
 /// What the action is about, where the answer depends on the record.
@@ -56,7 +59,7 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
     let office = actor.has(Role::Staff) || actor.has(Role::Admin);
     let member = actor.has(Role::Member) && actor.member_id.is_some();
     match action {
-        Action::ProposalOffice | Action::LinkRecords => actor.has(Role::Staff),
+        Action::ProposalOffice | Action::LinkRecords | Action::ManageBulletins => actor.has(Role::Staff),
         Action::ViewProposalStats => actor.has(Role::Staff) || actor.has(Role::Leader),
         Action::WriteProposal(crate::proposal::Kind::Collective) => actor.has(Role::Staff) || actor.organization_id.is_some(),
         Action::WriteProposal(_) => member,
@@ -308,6 +311,7 @@ mod tests {
             Action::ManageUsers,
             Action::ViewAudit,
             Action::ManageSettings,
+            Action::ManageBulletins,
         ] {
             assert!(!can(&nobody, action, Resource::Any));
         }

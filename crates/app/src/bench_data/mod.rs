@@ -15,6 +15,7 @@ use crate::context::audit_write;
 use crate::demo_data as data;
 use crate::{App, AppError, AppResult};
 
+mod bulletins;
 mod text;
 
 use text::{Rng, SUGGESTIONS, Vocab, sessions, unit_names};
@@ -547,6 +548,10 @@ impl App {
             tracing::info!(done = end, of = scale, "bench proposals written");
             start = end;
         }
+
+        // Bulletin issues of the adopted reports written above (none without reports).
+        let staff_user = users::get_by_username(&mut tx.ex(), "bench-staff").await?.map(|u| u.id).unwrap_or(1);
+        bulletins::generate(&mut tx, cid, staff_user, &mut report).await?;
 
         // 3. Identity sequences (PostgreSQL) and the one audit entry; everything commits at once,
         // so a failure halfway leaves the database as it was.

@@ -4,6 +4,7 @@
 mod account;
 mod accounts;
 mod audit;
+mod bulletins;
 mod directory;
 mod home;
 mod login;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(proposal_stats::router())
         .merge(proposal_history::router())
         .merge(proposals::router())
+        .merge(bulletins::router())
         .merge(public::router())
         .merge(reply_templates::router())
         .merge(search::router())
@@ -103,6 +105,9 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
         items.push(("我的档案", format!("/members/{id}")));
     }
     items.push(("提案", "/proposals".into()));
+    if may(Action::ManageBulletins) {
+        items.push(("期刊", "/bulletins".into()));
+    }
     if may(Action::ViewDirectory) {
         items.push(("组织机构", "/directory".into()));
     }
