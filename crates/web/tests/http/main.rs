@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod authz;
 mod basics;
+mod bulletins;
 mod cluster;
 mod configuration;
 mod devices;

@@ -114,9 +114,30 @@ async fn last_note(state: &AppState, user: &PageUser, id: i64, fallback: &str) -
     v.and_then(|v| v.events.last().map(|e| format!("已{}", e.note.trim_start_matches('已')))).unwrap_or_else(|| fallback.to_string())
 }
 
+/// The text form as an edit: every field of the form is given, so an emptied line is cleared
+/// (the JSON API leaves out what it keeps).
+fn text_edit(f: &FormData) -> Result<BulletinEdit, AppError> {
+    let form = match f.get("form").trim() {
+        "" => None,
+        s => Some(BulletinForm::parse(s).ok_or_else(|| AppError::field("form", "形式应为单篇或综合"))?),
+    };
+    let text = |key: &str| Some(f.get(key).to_string());
+    Ok(BulletinEdit {
+        form,
+        title: text("title"),
+        body: text("body"),
+        editor_unit: text("editor_unit"),
+        signed_off_by: text("signed_off_by"),
+        report_to: text("report_to"),
+        copy_to: text("copy_to"),
+        items: None,
+        version: version(f),
+    })
+}
+
 pub(super) async fn edit(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
     let f = FormData::parse(&body);
-    let result = match crate::form::parse::<BulletinEdit>(&f.0) {
+    let result = match text_edit(&f) {
         Ok(input) => state.app.update_bulletin(&user.actor, id, version(&f), &input).await.map(|_| ()),
         Err(e) => Err(e),
     };

@@ -29,16 +29,19 @@ struct ListPage {
 
 impl ListPage {
     /// The list's URL with the filter changed as given (the cursor dropped).
-    fn href(&self, series: Option<Channel>, year: Option<i64>) -> String {
-        let f = BulletinFilter { series, year, status: None, cursor: None, limit: None };
+    fn href(&self, series: &Option<Channel>, year: &Option<i64>) -> String {
+        let f = BulletinFilter { series: *series, year: *year, status: None, cursor: None, limit: None };
         let q = serde_urlencoded::to_string(&f).unwrap_or_default();
         if q.is_empty() { "/bulletins".into() } else { format!("/bulletins?{q}") }
     }
     fn series_tabs(&self) -> Vec<(Option<Channel>, &'static str)> {
         vec![(None, "全部期刊"), (Some(Channel::Opinion), "《社情民意》"), (Some(Channel::Direct), "《资政之声》")]
     }
+    fn all_years_href(&self) -> String {
+        self.href(&self.f.series, &None)
+    }
     fn year_href(&self, y: &i64) -> String {
-        self.href(self.f.series, Some(*y))
+        self.href(&self.f.series, &Some(*y))
     }
     fn is_year(&self, y: &i64) -> bool {
         self.f.year == Some(*y)

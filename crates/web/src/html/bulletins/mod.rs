@@ -45,9 +45,6 @@ impl B {
     pub fn recipient(k: &RecipientKind) -> &'static str {
         k.label()
     }
-    pub fn label(series: &Channel, year: &i64, number: &i64) -> String {
-        eline_domain::bulletin::issue_label(*series, *year, *number)
-    }
     pub fn action(a: &str) -> &'static str {
         eline_domain::bulletin::Act::parse(a).map(|a| a.label()).or_else(|| eline_app::records::shared_action_label(a)).unwrap_or("")
     }
