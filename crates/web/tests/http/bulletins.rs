@@ -170,7 +170,7 @@ async fn the_compiler_works_without_javascript_and_shows_every_error_at_once() {
     let res = b.post_form(&format!("/bulletins/{id}/issue"), &[("version", &version)]).await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
-    assert_eq!(count(&html, "请填写签发人"), 2, "in the error box and the 印发前还需 panel");
+    assert_eq!(count(&html, "请填写签发人"), 3, "in the error box, the 印发前还需 panel and beside its field");
     // Make it a digest, sign it, address it; then add the second report from the picking list.
     let fields = [
         ("version", version.as_str()),
