@@ -125,7 +125,8 @@ async fn a_single_issue_prints_its_reports_edited_text_and_takes_no_second_repor
     let w = World::new().await;
     let o = adopted(&w, &w.member, "关于加强校园周边交通安全的建议", false).await;
     let other = adopted(&w, &w.other_member, "关于规范共享单车停放的建议", false).await;
-    let input = BulletinInput { opinion_id: Some(o.id), signed_off_by: Some("李明".into()), report_to: Some("市委、市政府".into()), ..Default::default() };
+    let input =
+        BulletinInput { opinion_id: Some(o.id), signed_off_by: Some("李明".into()), report_to: Some("市委、市政府".into()), ..Default::default() };
     let d = w.app.create_bulletin(&w.staff, &input).await.unwrap();
     assert_eq!((d.form, d.series), (BulletinForm::Single, Channel::Opinion), "single 《社情民意》 by default");
     assert_eq!((d.title.as_str(), d.body.as_str()), (o.title.as_str(), o.body.as_str()), "the report's title and edited text");
@@ -220,7 +221,8 @@ async fn reports_that_may_not_be_compiled_are_refused_in_chinese_and_nothing_cha
     let errors = fields(w.app.add_bulletin_item(&w.staff, d.id, None, &add(mine.id)).await.unwrap_err());
     assert!(errors[0].1.contains("已编入") && errors[0].1.contains("另一期"), "{errors:?}");
     // Issuing asks for everything missing at once.
-    let bare = w.app.create_bulletin(&w.staff, &BulletinInput { form: Some(BulletinForm::Digest), title: "空的一期".into(), ..Default::default() }).await.unwrap();
+    let bare =
+        w.app.create_bulletin(&w.staff, &BulletinInput { form: Some(BulletinForm::Digest), title: "空的一期".into(), ..Default::default() }).await.unwrap();
     let missing: Vec<String> = fields(w.app.issue_bulletin(&w.staff, bare.id, None).await.unwrap_err()).into_iter().map(|(f, _)| f).collect();
     assert_eq!(missing, ["body", "signed_off_by", "report_to", "items"]);
     assert_eq!(w.app.get_bulletin(&w.staff, bare.id).await.unwrap().b.status, BulletinStatus::Draft);

@@ -73,9 +73,7 @@ pub fn transition(f: &Facts, office: bool, step: Step) -> Result<BulletinStatus,
     let not_now = |why: &str| Err(Refusal::NotNow(why.to_string()));
     match step {
         Step::Edit | Step::AddItem | Step::Issue if f.status == BulletinStatus::Issued => not_now("期刊已印发，不能再修改"),
-        Step::AddItem if f.form == BulletinForm::Single && f.items >= 1 => {
-            not_now("单篇期刊只编入一篇信息；要编入多篇，请把形式改为综合")
-        }
+        Step::AddItem if f.form == BulletinForm::Single && f.items >= 1 => not_now("单篇期刊只编入一篇信息；要编入多篇，请把形式改为综合"),
         Step::Edit | Step::AddItem => Ok(BulletinStatus::Draft),
         Step::Issue => Ok(BulletinStatus::Issued),
         Step::Send if f.status == BulletinStatus::Draft => not_now("期刊印发后才能登记报送"),

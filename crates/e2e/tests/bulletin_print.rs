@@ -149,7 +149,8 @@ async fn the_compiler_and_the_a4_print_view_of_a_bulletin_issue() {
     log_in(&browser, &base, "staff").await;
     browser.goto(format!("{base}/bulletins/{id}/print")).await.expect("open the print view");
     let page = browser.wait_for_text("main", DEFAULT_WAIT, |t| t.contains(CLOSING)).await;
-    for part in ["社情民意", number.as_str(), "政协办公室信息科", today.as_str(), "本期信息来源", "报送：", "抄送：", "签发：李明"] {
+    for part in ["社情民意", number.as_str(), "政协办公室信息科", today.as_str(), "本期信息来源", "报送：", "抄送：", "签发：李明"]
+    {
         assert!(page.contains(part), "the print view shows “{part}”:\n{page}");
     }
     for (t, c) in TITLES.iter().zip(CREDITS) {

@@ -54,8 +54,24 @@ pub(super) async fn generate(tx: &mut Tx, cid: i64, staff_user: i64, report: &mu
     }
     let mut next = bulletins::max_id(&mut tx.ex()).await? + 1;
     let cols = [
-        "id", "committee_id", "series", "year", "number", "form", "status", "title", "body", "editor_unit", "signed_off_by", "issued_on",
-        "report_to", "copy_to", "created_by", "version", "created_at", "updated_at",
+        "id",
+        "committee_id",
+        "series",
+        "year",
+        "number",
+        "form",
+        "status",
+        "title",
+        "body",
+        "editor_unit",
+        "signed_off_by",
+        "issued_on",
+        "report_to",
+        "copy_to",
+        "created_by",
+        "version",
+        "created_at",
+        "updated_at",
     ];
     let mut issues = Rows::new("bulletins", &cols);
     let mut items = Rows::new("bulletin_items", &["bulletin_id", "opinion_id", "position", "credit"]);

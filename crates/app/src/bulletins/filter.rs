@@ -55,5 +55,4 @@ impl BulletinFilter {
         };
         Ok(Filter { series: self.series, year: self.year, status, after })
     }
-
 }

@@ -148,8 +148,7 @@ impl Action<BulletinFlow> for BulletinEdit {
         };
         let Some(fields) = fields.filter(|_| checks.is_empty()) else { return Err(checks.error()) };
         let mut said = Vec::new();
-        let text_changed =
-            (&fields.title, &fields.body, &fields.editor_unit) != (&b.title, &b.body, &b.editor_unit) || form != b.form;
+        let text_changed = (&fields.title, &fields.body, &fields.editor_unit) != (&b.title, &b.body, &b.editor_unit) || form != b.form;
         let lines_changed = (&fields.signed_off_by, &fields.report_to, &fields.copy_to) != (&b.signed_off_by, &b.report_to, &b.copy_to);
         if text_changed {
             said.push("修改标题、正文或形式");

@@ -160,7 +160,14 @@ impl App {
         if h.committee_id != actor.committee_id || bulletin::access(actor, h.status) == Access::None {
             return Ok(Vec::new());
         }
-        Ok(vec![BulletinRef { id: h.bulletin_id, label: bulletin::issue_label(h.series, h.year, h.number), title: h.title, series: h.series, year: h.year, number: h.number }])
+        Ok(vec![BulletinRef {
+            id: h.bulletin_id,
+            label: bulletin::issue_label(h.series, h.year, h.number),
+            title: h.title,
+            series: h.series,
+            year: h.year,
+            number: h.number,
+        }])
     }
 
     /// The issue in its A4 print layout (a draft prints as a proof, 样稿, numbered as it would be).

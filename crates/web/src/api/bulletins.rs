@@ -207,7 +207,13 @@ async fn get_one(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id)
 #[utoipa::path(patch, path = "/api/v1/bulletins/{id}", tag = "bulletins", params(("id" = i64, Path)), request_body = BulletinEdit,
     responses((status = 200, body = BulletinOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
-async fn patch(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, Body(b): Body<BulletinEdit>) -> Result<Json<BulletinOut>, ApiError> {
+async fn patch(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    Body(b): Body<BulletinEdit>,
+) -> Result<Json<BulletinOut>, ApiError> {
     let version = version_of(&headers, b.version)?;
     state.app.update_bulletin(&a, id, Some(version), &b).await?;
     Ok(Json(state.app.get_bulletin(&a, id).await?.into()))
@@ -223,7 +229,13 @@ fn optional_version(headers: &HeaderMap, body: Option<i64>) -> Result<Option<i64
 #[utoipa::path(post, path = "/api/v1/bulletins/{id}/items", tag = "bulletins", params(("id" = i64, Path)), request_body = AddItemInput,
     responses((status = 200, body = BulletinOut, description = "the issue after the report was added"), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn add_item(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, Body(b): Body<AddItemInput>) -> Result<Json<BulletinOut>, ApiError> {
+async fn add_item(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    Body(b): Body<AddItemInput>,
+) -> Result<Json<BulletinOut>, ApiError> {
     let version = optional_version(&headers, b.version)?;
     state.app.add_bulletin_item(&a, id, version, &b).await?;
     Ok(Json(state.app.get_bulletin(&a, id).await?.into()))
@@ -269,7 +281,13 @@ async fn issue(
 #[utoipa::path(post, path = "/api/v1/bulletins/{id}/sends", tag = "bulletins", params(("id" = i64, Path)), request_body = SendInput,
     responses((status = 201, body = BulletinOut, description = "the issue with the send recorded"), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn send(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id, headers: HeaderMap, Body(b): Body<SendInput>) -> Result<(StatusCode, Json<BulletinOut>), ApiError> {
+async fn send(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    Body(b): Body<SendInput>,
+) -> Result<(StatusCode, Json<BulletinOut>), ApiError> {
     let version = optional_version(&headers, b.version)?;
     state.app.record_bulletin_send(&a, id, version, &b).await?;
     Ok((StatusCode::CREATED, Json(state.app.get_bulletin(&a, id).await?.into())))

@@ -113,7 +113,12 @@ async fn the_office_compiles_issues_and_records_sends_through_the_api_and_member
     assert_eq!(json_of(res, 200).await["items"].as_array().unwrap().len(), 1);
     json_of(staff.post(&format!("/api/v1/bulletins/{id}/items"), &json!({"opinion_id": reports[0]})).await, 200).await;
 
-    assert_problem(staff.post(&format!("/api/v1/bulletins/{id}/sends"), &json!({"recipient_kind": "government", "recipient": "市政府办公室"})).await, 409, "invalid_transition").await;
+    assert_problem(
+        staff.post(&format!("/api/v1/bulletins/{id}/sends"), &json!({"recipient_kind": "government", "recipient": "市政府办公室"})).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
     let issued = json_of(staff.post(&format!("/api/v1/bulletins/{id}/issue"), &json!({})).await, 200).await;
     assert_eq!((issued["status"].as_str(), issued["number"].as_i64()), (Some("issued"), Some(1)));
     assert!(issued["label"].as_str().unwrap().ends_with("年第1期"));
@@ -121,7 +126,8 @@ async fn the_office_compiles_issues_and_records_sends_through_the_api_and_member
     let p = assert_problem(staff.post(&format!("/api/v1/bulletins/{id}/sends"), &bad).await, 422, "validation_failed").await;
     let fields: Vec<String> = field_errors(&p).into_iter().map(|(f, _)| f).collect();
     assert_eq!(fields, ["recipient_kind", "recipient", "sent_on"]);
-    let sent = json_of(staff.post(&format!("/api/v1/bulletins/{id}/sends"), &json!({"recipient_kind": "government", "recipient": "市政府办公室"})).await, 201).await;
+    let sent =
+        json_of(staff.post(&format!("/api/v1/bulletins/{id}/sends"), &json!({"recipient_kind": "government", "recipient": "市政府办公室"})).await, 201).await;
     assert_eq!(sent["sends"][0]["recipient"], "市政府办公室");
 
     // The member reads the issue (no sends) and the reports it printed.
@@ -157,7 +163,8 @@ async fn the_compiler_works_without_javascript_and_shows_every_error_at_once() {
     assert!(html.contains("期刊标题不能为空") && html.contains("签发人不能超过20个字"), "both errors");
     assert!(app.state.app.list_bulletins(&actor(&app, "staff").await, &Default::default()).await.unwrap().items.is_empty(), "nothing created");
     // A single issue from the report: title and text taken from it.
-    let res = b.post_form("/bulletins", &[("series", "opinion"), ("form", "single"), ("opinion_id", &report.to_string()), ("editor_unit", "政协办公室信息科")]).await;
+    let res =
+        b.post_form("/bulletins", &[("series", "opinion"), ("form", "single"), ("opinion_id", &report.to_string()), ("editor_unit", "政协办公室信息科")]).await;
     assert_eq!(res.status(), 303);
     let page_path = location(&res);
     let html = b.page(&page_path).await;
