@@ -150,4 +150,55 @@ mod tests {
         );
         assert!(plan(&[]).is_empty(), "no adopted reports: no issues");
     }
+
+    #[tokio::test]
+    async fn the_adopted_reports_are_compiled_issued_sent_and_published() {
+        use eline_domain::opinion::{Status, Submitter};
+        use eline_storage::opinions::{self, NewOpinion};
+        let t = eline_storage::testing::fresh().await;
+        let mut tx = t.db.begin().await.unwrap();
+        let cid = eline_storage::committees::create(&mut tx.ex(), None, "基准", "基准", "city").await.unwrap();
+        let new_user = eline_storage::users::NewUser {
+            committee_id: cid,
+            username: "bench-staff",
+            display_name: "基准",
+            password_hash: "x",
+            roles: "staff",
+            member_id: None,
+            unit_id: None,
+            organization_id: None,
+            must_change_password: false,
+        };
+        let user = eline_storage::users::create(&mut tx.ex(), &new_user).await.unwrap().id;
+        for (i, status) in [Status::Adopted, Status::Adopted, Status::Kept, Status::Adopted, Status::Adopted, Status::Adopted].iter().enumerate() {
+            let title = format!("信息{i}");
+            let new = NewOpinion {
+                committee_id: cid,
+                year: 2025,
+                channel: Channel::Opinion,
+                status: *status,
+                title: &title,
+                body: "正文",
+                submitter_kind: Submitter::Informant,
+                member_id: None,
+                organization_id: None,
+                special_committee_id: None,
+                sector_id: None,
+                author_name: "信息员",
+                created_by: user,
+                origin_id: None,
+            };
+            opinions::create(&mut tx.ex(), &new).await.unwrap();
+        }
+        generate(&mut tx, cid, user, &mut BenchReport::default()).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut c = t.db.acquire().await.unwrap();
+        let rows = bulletins::list(&mut c.ex(), cid, &Default::default(), 50).await.unwrap();
+        let shape: Vec<(i64, i64, i64)> = rows.iter().map(|r| (r.year, r.number, r.items)).collect();
+        assert_eq!(shape, [(2025, 3, 1), (2025, 2, 3), (2025, 1, 1)], "five adopted reports: 单篇, 综合 of three, 单篇");
+        assert_eq!(bulletins::sends(&mut c.ex(), rows[0].id).await.unwrap().len(), 2);
+        let all = opinions::in_range(&mut c.ex(), 1, 100).await.unwrap();
+        assert!(all.iter().all(|o| o.published == (o.status == Status::Adopted)), "the compiled reports are published, the kept one not");
+        assert!(bulletins::sources(&mut c.ex(), cid).await.unwrap().is_empty());
+    }
 }
