@@ -45,13 +45,14 @@ pub fn plan(sources: &[Source]) -> Vec<Planned> {
     out
 }
 
-/// Writes the issues of the committee's adopted reports.
-pub(super) async fn generate(tx: &mut Tx, cid: i64, staff_user: i64, report: &mut BenchReport) -> AppResult<()> {
+/// Writes the issues of the committee's adopted reports (compiled by the bench staff account).
+pub(super) async fn generate(tx: &mut Tx, cid: i64, report: &mut BenchReport) -> AppResult<()> {
     let sources = bulletins::sources(&mut tx.ex(), cid).await?;
     let planned = plan(&sources);
     if planned.is_empty() {
         return Ok(());
     }
+    let staff_user = eline_storage::users::get_by_username(&mut tx.ex(), "bench-staff").await?.map(|u| u.id).unwrap_or(1);
     let mut next = bulletins::max_id(&mut tx.ex()).await? + 1;
     let cols = [
         "id",
@@ -158,7 +159,8 @@ mod tests {
         let t = eline_storage::testing::fresh().await;
         let mut tx = t.db.begin().await.unwrap();
         let cid = eline_storage::committees::create(&mut tx.ex(), None, "基准", "基准", "city").await.unwrap();
-        let new_user = eline_storage::users::NewUser {
+        use eline_storage::users::NewUser;
+        let new_user = NewUser {
             committee_id: cid,
             username: "bench-staff",
             display_name: "基准",
@@ -169,6 +171,8 @@ mod tests {
             organization_id: None,
             must_change_password: false,
         };
+        // Another account first: the sends name the bench staff account, not the first one.
+        eline_storage::users::create(&mut tx.ex(), &NewUser { username: "someone-else", ..new_user }).await.unwrap();
         let user = eline_storage::users::create(&mut tx.ex(), &new_user).await.unwrap().id;
         for (i, status) in [Status::Adopted, Status::Adopted, Status::Kept, Status::Adopted, Status::Adopted, Status::Adopted].iter().enumerate() {
             let title = format!("信息{i}");
@@ -190,13 +194,14 @@ mod tests {
             };
             opinions::create(&mut tx.ex(), &new).await.unwrap();
         }
-        generate(&mut tx, cid, user, &mut BenchReport::default()).await.unwrap();
+        generate(&mut tx, cid, &mut BenchReport::default()).await.unwrap();
         tx.commit().await.unwrap();
         let mut c = t.db.acquire().await.unwrap();
         let rows = bulletins::list(&mut c.ex(), cid, &Default::default(), 50).await.unwrap();
         let shape: Vec<(i64, i64, i64)> = rows.iter().map(|r| (r.year, r.number, r.items)).collect();
         assert_eq!(shape, [(2025, 3, 1), (2025, 2, 3), (2025, 1, 1)], "five adopted reports: 单篇, 综合 of three, 单篇");
-        assert_eq!(bulletins::sends(&mut c.ex(), rows[0].id).await.unwrap().len(), 2);
+        let sends = bulletins::sends(&mut c.ex(), rows[0].id).await.unwrap();
+        assert_eq!(sends.iter().map(|s| s.recorded_by).collect::<Vec<_>>(), [Some(user), Some(user)], "recorded by the bench staff account");
         let all = opinions::in_range(&mut c.ex(), 1, 100).await.unwrap();
         assert!(all.iter().all(|o| o.published == (o.status == Status::Adopted)), "the compiled reports are published, the kept one not");
         assert!(bulletins::sources(&mut c.ex(), cid).await.unwrap().is_empty());

@@ -549,10 +549,7 @@ impl App {
             start = end;
         }
 
-        // Bulletin issues of the adopted reports written above (none without reports).
-        let staff_user = users::get_by_username(&mut tx.ex(), "bench-staff").await?.map(|u| u.id).unwrap_or(1);
-        bulletins::generate(&mut tx, cid, staff_user, &mut report).await?;
-
+        bulletins::generate(&mut tx, cid, &mut report).await?; // issues of the adopted reports above
         // 3. Identity sequences (PostgreSQL) and the one audit entry; everything commits at once,
         // so a failure halfway leaves the database as it was.
         for t in base.keys() {
