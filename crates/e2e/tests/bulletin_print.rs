@@ -137,6 +137,10 @@ async fn the_compiler_and_the_a4_print_view_of_a_bulletin_issue() {
         }
         no_sideways_scroll(&browser, "the compiler").await;
         shot(&browser, &format!("bulletin-compiler-{name}.png")).await;
+        browser.eval("document.getElementById('candidates').scrollIntoView(); return true;").await;
+        shot(&browser, &format!("bulletin-compiler-picking-{name}.png")).await;
+        browser.eval("document.getElementById('text').scrollIntoView(); return true;").await;
+        shot(&browser, &format!("bulletin-compiler-text-{name}.png")).await;
         browser.quit().await;
     }
 
