@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod bench_data;
+pub mod bulletins;
 pub mod cache;
 pub mod change;
 mod context;

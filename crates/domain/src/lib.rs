@@ -1,6 +1,7 @@
 //! Pure rules of eline: entities, parsed values, the permission policy. No I/O, no SQL, no HTTP.
 
 pub mod actor;
+pub mod bulletin;
 pub mod calendar;
 pub mod error;
 pub mod instruction;

@@ -52,6 +52,9 @@ pub enum Action {
     ViewOpinionStats,
     /// Import past years' 社情民意 reports: the information office.
     ImportOpinions,
+    /// Compile, issue and send the bulletin issues (期刊) of 《社情民意》 and 《资政之声》: the
+    /// information office.
+    ManageBulletins,
 }
 
 /// What the action is about, where the answer depends on the record.
@@ -66,7 +69,7 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
     let office = actor.has(Role::Staff) || actor.has(Role::Admin);
     let member = actor.has(Role::Member) && actor.member_id.is_some();
     match action {
-        Action::ProposalOffice | Action::LinkRecords | Action::ImportOpinions => actor.has(Role::Staff),
+        Action::ProposalOffice | Action::LinkRecords | Action::ImportOpinions | Action::ManageBulletins => actor.has(Role::Staff),
         Action::ViewProposalStats | Action::ViewOpinionStats | Action::RecordInstruction | Action::ViewInstructions => {
             actor.has(Role::Staff) || actor.has(Role::Leader)
         }
@@ -333,6 +336,7 @@ mod tests {
             Action::ViewInstructions,
             Action::ViewOpinionStats,
             Action::ImportOpinions,
+            Action::ManageBulletins,
         ] {
             assert!(!can(&nobody, action, Resource::Any));
         }

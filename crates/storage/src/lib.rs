@@ -5,6 +5,7 @@ pub mod account_batches;
 pub mod attachments;
 pub mod audit;
 pub mod bulk;
+pub mod bulletins;
 pub mod committees;
 pub mod copy;
 mod db;

@@ -77,7 +77,9 @@ pub async fn describe(ex: &mut Ex<'_>) -> Result<Schema> {
                 "SELECT tablename::text, indexname::text, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' ORDER BY indexname"
             )?;
             for (t, name, def) in idx {
-                let inner = def.rsplit_once('(').map(|(_, r)| r.trim_end_matches(')')).unwrap_or("");
+                // A partial index ends in `WHERE (…)`: its columns are the list before it.
+                let head = def.split(" WHERE ").next().unwrap_or(&def);
+                let inner = head.rsplit_once('(').map(|(_, r)| r.trim_end_matches(')')).unwrap_or("");
                 let columns = inner.split(',').map(|c| c.trim().trim_matches('"').to_string()).collect();
                 if let Some(table) = schema.get_mut(&t) {
                     table.indexes.push(Index { name, unique: def.contains("UNIQUE"), columns });

@@ -15,6 +15,7 @@ use crate::context::audit_write;
 use crate::demo_data as data;
 use crate::{App, AppError, AppResult};
 
+mod bulletins;
 mod instructions;
 mod opinions;
 mod text;
@@ -570,6 +571,7 @@ impl App {
         };
         let reports = opinions::generate(&mut tx, &reports, &mut report).await?;
 
+        bulletins::generate(&mut tx, cid, &mut report).await?; // issues of the adopted reports above
         // 4. Identity sequences (PostgreSQL) and the one audit entry; everything commits at once,
         // so a failure halfway leaves the database as it was.
         for t in base.keys() {

@@ -106,6 +106,7 @@ impl Registry {
         Registry { modules: Arc::new(Vec::new()) }
             .with(crate::proposals::record::Proposals)
             .with(crate::opinions::record::Opinions)
+            .with(crate::bulletins::record::Bulletins)
             .with(crate::members::record::Members)
             .with(crate::instructions::record::Instructions::default())
     }
@@ -159,7 +160,7 @@ impl Registry {
 }
 
 /// The actions every kind shares (foundation actions, files, links) and those on no record.
-pub const SHARED_ACTIONS: [(&str, &str); 24] = [
+pub const SHARED_ACTIONS: [(&str, &str); 25] = [
     ("create", "新建"),
     ("update", "修改"),
     ("archive", "归档"),
@@ -184,7 +185,11 @@ pub const SHARED_ACTIONS: [(&str, &str); 24] = [
     ("device_session_opened", "设备登录"),
     ("refresh_token_reused", "刷新令牌被重复使用"),
     ("account_opened", "开通委员账号"),
+    (PUBLISHED_IN_BULLETIN, "编入期刊印发"),
 ];
+
+/// A report printed in an issued bulletin (recorded on the report by the bulletin module).
+pub const PUBLISHED_IN_BULLETIN: &str = "published_in_bulletin";
 
 pub fn shared_action_label(action: &str) -> Option<&'static str> {
     SHARED_ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, l)| *l)

@@ -2,6 +2,7 @@
 
 mod account;
 mod accounts;
+mod bulletins;
 pub mod contract;
 mod directory;
 pub mod dto;
@@ -43,6 +44,7 @@ use crate::AppState;
         (name = "members", description = "委员档案、导入与导出"),
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
         (name = "instructions", description = "领导批示：在提案等履职成果上记录批示、登记落实情况、按年度/级别/对象统计与导出"),
+        (name = "bulletins", description = "期刊《社情民意》《资政之声》：编辑、编入信息、署名、印发、报送登记"),
         (name = "uploads", description = "分段上传（可续传）：手机网络不稳时把大文件分段发送，传完后附到记录上"),
         (name = "search", description = "全文检索、相似提案、并案候选与承办单位建议"),
         (name = "pickers", description = "选择委员、承办单位（按姓名、拼音首字母、界别查找）"),
@@ -71,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(opinion_stats::router())
         .merge(proposal_stats::router())
         .merge(proposals::router())
+        .merge(bulletins::router())
         .merge(links::router())
         .merge(instructions::router())
         .merge(reply_templates::router())

@@ -4,6 +4,7 @@
 mod account;
 mod accounts;
 mod audit;
+mod bulletins;
 mod directory;
 mod home;
 pub mod instructions;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(proposal_history::router())
         .merge(proposals::router())
         .merge(instructions::router())
+        .merge(bulletins::router())
         .merge(public::router())
         .merge(reply_templates::router())
         .merge(search::router())
@@ -111,6 +113,9 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     items.push(("提案", "/proposals".into()));
     if may(Action::ViewInstructions) {
         items.push(("领导批示", "/instructions".into()));
+    }
+    if may(Action::ManageBulletins) {
+        items.push(("期刊", "/bulletins".into()));
     }
     if may(Action::ViewDirectory) {
         items.push(("组织机构", "/directory".into()));

@@ -96,6 +96,16 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/attachments",        [404, 403, 403, 404, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/attachments/{file_id}", [404, 200, 200, 404, 200, 401]),
     ("POST",  "/api/v1/proposals/{id}/attachments/from-upload", [404, 403, 403, 404, 403, 401]),
+    // Bulletins: each request acts on a fresh digest draft of two adopted reports, ready to issue
+    // (sends: issued). Drafts are the office's (others 404); members and leaders read issued ones.
+    ("GET",   "/api/v1/bulletins",                         [403, 200, 200, 403, 200, 401]),
+    ("POST",  "/api/v1/bulletins",                         [403, 201, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/bulletins/{id}",                    [404, 200, 404, 404, 404, 401]),
+    ("PATCH", "/api/v1/bulletins/{id}",                    [404, 200, 404, 404, 404, 401]),
+    ("POST",  "/api/v1/bulletins/{id}/items",              [404, 200, 404, 404, 404, 401]),
+    ("DELETE","/api/v1/bulletins/{id}/items/{opinion_id}", [404, 200, 404, 404, 404, 401]),
+    ("POST",  "/api/v1/bulletins/{id}/issue",              [404, 200, 404, 404, 404, 401]),
+    ("POST",  "/api/v1/bulletins/{id}/sends",              [404, 201, 403, 404, 403, 401]),
     ("POST",  "/api/v1/members/accounts",                  [201, 201, 403, 403, 403, 401]),
     ("GET",   "/api/v1/members/accounts/{batch}",          [200, 200, 403, 403, 403, 401]),
     ("POST",  "/api/v1/uploads",                           [201, 201, 201, 201, 201, 401]),
@@ -181,6 +191,10 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/public/proposals",                     [200, 200, 200, 200, 200, 200]),
     ("/search",                               [200, 200, 200, 200, 200, 303]),
     ("/search?q=养老",                        [200, 200, 200, 200, 200, 303]),
+    ("/bulletins",                            [403, 200, 200, 403, 200, 303]),
+    ("/bulletins/new",                        [403, 200, 403, 403, 403, 303]),
+    ("/bulletins/{bulletin}",                 [404, 200, 200, 404, 200, 303]),
+    ("/bulletins/{bulletin}/print",           [404, 200, 200, 404, 200, 303]),
 ];
 
 const KINDS: [&str; 5] = ["sectors", "committees", "organizations", "units", "work-stations"];
@@ -193,6 +207,8 @@ struct Fixture {
     own_member_id: i64,
     user_id: i64,
     sector_name: String,
+    /// An issued bulletin issue.
+    bulletin_id: i64,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -218,7 +234,8 @@ async fn fixture(app: &TestApp) -> Fixture {
     let member = Api::login(app, "member", DEMO_PASSWORD).await;
     let own_member_id = member.get_json("/api/v1/me").await["member_id"].as_i64().expect("the demo member account is linked");
     assert_ne!(own_member_id, member_id);
-    Fixture { directory, session_id, member_id, own_member_id, user_id, sector_name }
+    let bulletin_id = crate::bulletins::bulletin_fixture(app, 0, true).await.0;
+    Fixture { directory, session_id, member_id, own_member_id, user_id, sector_name, bulletin_id }
 }
 
 /// The record a write acts on, for reading its current version (as the admin).
@@ -299,10 +316,12 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
             for (i, caller) in callers.iter().enumerate() {
                 counter += 1;
                 let proposal = if template.starts_with("/api/v1/proposals/") { Some(filed_proposal(&app, counter).await) } else { None };
+                let bulletin = crate::bulletins::matrix_fixture(&app, template, counter).await;
                 let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), template.starts_with("/api/v1/members/"), kind)
                 {
                     _ if proposal.is_some() => proposal.map(|p| p.0).unwrap_or(0),
                     _ if template.starts_with("/api/v1/instructions/{id}") => instruction_on_filed(&app, counter).await,
+                    _ if bulletin.is_some() => bulletin.map(|b| b.0).unwrap_or(0),
                     _ if template.starts_with("/api/v1/reply-templates/") => unit_template(&app, counter).await,
                     (true, ..) => caller.spare_token.unwrap_or(1),
                     (_, true, ..) => fx.user_id,
@@ -311,8 +330,11 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     _ => fx.session_id,
                 };
                 let file_id = proposal.map(|p| p.1).unwrap_or(0);
+                let item = bulletin.map(|b| b.1).unwrap_or(0).to_string();
                 let concrete = path.replace("{id}", &id.to_string()).replace("{date}", "2027-03-01").replace("{file_id}", &file_id.to_string());
+                let concrete = concrete.replace("{opinion_id}", &item);
                 let version = if proposal.is_none()
+                    && bulletin.is_none()
                     && !template.starts_with("/api/v1/reply-templates/")
                     && !template.starts_with("/api/v1/uploads/")
                     && (*method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore"))
@@ -329,6 +351,9 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     let p = filed_proposal(&app, 200_000 + counter).await.0;
                     body = json!({"record_kind": "proposal", "record_id": p, "leader_name": "张明", "leader_post": "市长", "rank": "city",
                         "given_on": "2026-01-05", "gist": "请研究办理。"});
+                }
+                if let Some(b) = bulletin {
+                    body = crate::bulletins::matrix_body(method, template, b, counter);
                 }
                 if (*method, *template) == ("POST", "/api/v1/proposals/{id}/links") {
                     let later = filed_proposal(&app, 100_000 + counter).await.0;
@@ -489,6 +514,7 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         // The matrix's proposals do not state the proposer's 公开意愿: the office gives its reason.
         ("POST", "/api/v1/proposals/{id}/publish") => json!({"published": true, "override_reason": "矩阵测试：机关决定公开"}),
         ("POST", "/api/v1/instructions/{id}/followups") => json!({"done_on": "2026-01-06", "by_whom": "市住建局", "what": "已部署落实"}),
+        ("POST", "/api/v1/bulletins") => json!({"series": "opinion", "form": "digest", "title": format!("矩阵期刊{n}")}),
         ("POST", "/api/v1/reply-templates") => json!({"name": format!("模板{n}"), "text": "经研究，答复如下。"}),
         ("PUT", "/api/v1/calendar/{date}") => json!({"kind": "holiday", "name": "测试假日"}),
         ("PUT", "/api/v1/settings/proposal-deadlines") => json!({"reply": {"unit": "months", "n": 3}}),
@@ -556,7 +582,8 @@ async fn every_main_page_answers_every_role_as_the_policy_says() {
                 .replace("{own}", &fx.own_member_id.to_string())
                 .replace("{unit}", &fx.directory["units"].to_string())
                 .replace("{session}", &fx.session_id.to_string())
-                .replace("{user}", &fx.user_id.to_string());
+                .replace("{user}", &fx.user_id.to_string())
+                .replace("{bulletin}", &fx.bulletin_id.to_string());
             let res = b.get(&path).await;
             let status = res.status().as_u16();
             let want = expected[i];

@@ -10,6 +10,7 @@ mod auth;
 mod authz;
 mod authz_cases;
 mod basics;
+mod bulletins;
 mod cluster;
 mod configuration;
 mod devices;
