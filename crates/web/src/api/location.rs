@@ -7,8 +7,9 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 
 /// Collections whose records are at `<collection>/{id}` (a create answers the record).
-const COLLECTIONS: [&str; 9] = [
+const COLLECTIONS: [&str; 10] = [
     "/api/v1/proposals",
+    "/api/v1/opinions",
     "/api/v1/members",
     "/api/v1/users",
     "/api/v1/sessions",

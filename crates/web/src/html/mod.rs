@@ -8,6 +8,7 @@ mod directory;
 mod home;
 mod login;
 mod members;
+mod opinions;
 pub mod picker;
 mod proposal_history;
 mod proposal_stats;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(proposal_stats::router())
         .merge(proposal_history::router())
         .merge(proposals::router())
+        .merge(opinions::router())
         .merge(public::router())
         .merge(reply_templates::router())
         .merge(search::router())
@@ -103,6 +105,9 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
         items.push(("我的档案", format!("/members/{id}")));
     }
     items.push(("提案", "/proposals".into()));
+    if eline_domain::opinion::default_scope(actor).is_some() {
+        items.push(("社情民意", "/opinions".into()));
+    }
     if may(Action::ViewDirectory) {
         items.push(("组织机构", "/directory".into()));
     }

@@ -16,6 +16,7 @@ mod exports;
 mod homes;
 mod imports;
 mod messages;
+mod opinions;
 mod overload;
 mod pages;
 mod pickers;
