@@ -72,7 +72,7 @@ async fn a_member_writes_a_report_on_a_phone_and_the_office_takes_revises_and_ad
         browser.wait_for_text("p.lead strong", DEFAULT_WAIT, |t| t.trim() == "待受理").await;
         browser.goto(format!("{base}/opinions?scope=mine")).await.expect("my reports");
         let list = browser.wait_for_text("main", DEFAULT_WAIT, |t| t.contains(TITLE)).await;
-        assert!(list.contains("待受理") && list.contains("还剩"), "[{width}px] {list}");
+        assert!(list.contains("待受理") && list.contains("剩余"), "[{width}px] {list}");
         shot(&browser, "mine", "table.list").await;
         drop(browser);
 
@@ -114,6 +114,7 @@ async fn a_member_writes_a_report_on_a_phone_and_the_office_takes_revises_and_ad
         let page = browser.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("部门采纳")).await;
         assert!(page.contains(EDITED) && page.contains("市住房和城乡建设局") && page.contains("转为提案草稿"), "[{width}px] {page}");
         shot(&browser, "detail", "main").await;
+        shot(&browser, "outcomes", "#outcomes").await;
         drop(browser);
     }
 }

@@ -100,8 +100,10 @@ pub struct OutcomeOut {
     #[schema(format = Date)]
     pub decided_on: String,
     pub note: Option<String>,
-    /// Recorded by hand (the level is not on the platform), else copied down from above.
+    /// Recorded here by hand for a level above that is not on the platform.
     pub by_hand: bool,
+    /// Recorded by a committee above on the platform and copied down the chain.
+    pub from_above: bool,
     #[schema(format = DateTime)]
     pub recorded_at: String,
 }
@@ -196,6 +198,7 @@ impl From<ChainStep> for ChainStepOut {
 impl From<Outcome> for OutcomeOut {
     fn from(o: Outcome) -> Self {
         OutcomeOut {
+            from_above: o.source_id != o.opinion_id,
             level: o.level,
             kind: o.kind,
             kind_label: o.kind.label().into(),

@@ -71,6 +71,7 @@ async fn a_report_goes_from_draft_to_adopted_through_the_api_with_its_revisions_
     let ok = json!({"level": "city", "kind": "dept_adopted", "body": "市住房和城乡建设局", "decided_on": "2026-11-20"});
     let v = json_of(staff.post(&format!("/api/v1/opinions/{id}/record_outcome"), &ok).await, 200).await;
     assert_eq!(v["outcomes"][0]["kind_label"], "部门采纳");
+    assert_eq!((v["outcomes"][0]["by_hand"].clone(), v["outcomes"][0]["from_above"].clone()), (json!(false), json!(false)), "recorded at its own level");
     // The author sees the fate of the report.
     let mine = member.get_json(&format!("/api/v1/opinions/{id}")).await;
     assert_eq!(mine["status_label"], "已录用");
@@ -276,6 +277,7 @@ async fn the_office_works_its_queues_and_the_diff_page_shows_each_revision() {
     m.login_ok("member", DEMO_PASSWORD).await;
     let page = m.page(&format!("/opinions/{id}")).await;
     assert!(page.contains("采用情况") && page.contains("市级") && page.contains("<strong>采用</strong>"), "the author sees the outcome");
+    assert!(!page.contains("上级政协平台反馈"), "an outcome of this committee is not one from above");
 }
 
 #[tokio::test]

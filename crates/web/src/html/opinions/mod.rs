@@ -116,3 +116,19 @@ async fn download(State(state): State<AppState>, user: PageUser, PagePath((id, f
     let (a, bytes) = state.app.record_file(&user.actor, record(id), file).await?;
     Ok(super::file_response(&a, bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::P;
+    use eline_domain::opinion::Status;
+
+    #[test]
+    fn a_waiting_report_past_its_target_is_overdue_and_a_decided_one_never_is() {
+        let past = Some("2020-01-06".to_string());
+        assert!(P::overdue(&past, &Status::Submitted) && P::overdue(&past, &Status::Editing));
+        assert!(P::days(&past, &Status::Editing).starts_with("已超期"), "{}", P::days(&past, &Status::Editing));
+        assert!(!P::overdue(&past, &Status::Adopted) && P::days(&past, &Status::Adopted).is_empty());
+        let later = Some("2099-01-05".to_string());
+        assert!(!P::overdue(&later, &Status::Submitted));
+    }
+}
