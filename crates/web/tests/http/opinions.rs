@@ -85,6 +85,11 @@ async fn a_report_goes_from_draft_to_adopted_through_the_api_with_its_revisions_
     assert_eq!(p["status"], "draft");
     assert_eq!(p["title"], "关于加快老旧小区加装电梯的建议");
     assert_problem(member.post(&format!("/api/v1/opinions/{id}/convert_to_proposal"), &json!({})).await, 409, "invalid_transition").await;
+    // Both pages show the link.
+    let mut b = Browser::new(&app);
+    b.login_ok("member", DEMO_PASSWORD).await;
+    assert!(b.page(&format!("/opinions/{id}")).await.contains(&format!("href=\"/proposals/{}\"", c["proposal_id"])));
+    assert!(b.page(&format!("/proposals/{}", c["proposal_id"])).await.contains(&format!("href=\"/opinions/{id}\"")));
     assert_audit_chain_ok(&app).await;
 }
 
@@ -209,6 +214,13 @@ async fn an_admin_creates_an_informant_who_writes_and_sees_only_own_reports() {
     let informant = Api::login(&app, "xinxiyuan", "Xinmima2024").await;
     let v = draft(&informant, "关于菜市场环境卫生的情况").await;
     assert_eq!(v["submitter_kind"], "informant");
+    // Material on the draft: checked by content, read by the author only.
+    let path = format!("/api/v1/opinions/{}/attachments", v["id"]);
+    assert_problem(informant.upload(&format!("{path}?purpose=material"), "照片.pdf", b"MZ\x90\x00".to_vec()).await, 422, "validation_failed").await;
+    let f = json_of(informant.upload(&format!("{path}?purpose=material"), "照片.pdf", b"%PDF-1.4 x".to_vec()).await, 201).await;
+    assert_eq!(informant.get(&format!("{path}/{}", f["id"])).await.status(), 200);
+    let other = Api::login(&app, "member", DEMO_PASSWORD).await;
+    assert_problem(other.get(&format!("{path}/{}", f["id"])).await, 404, "not_found").await;
     assert_eq!(v["author_name"], "赵信息员");
     let list = informant.get_json("/api/v1/opinions").await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
@@ -319,4 +331,26 @@ async fn the_admin_sets_the_information_rules_with_every_error_at_once() {
     let admin = Api::login(&app, "admin", DEMO_PASSWORD).await;
     let audit = admin.get_json("/api/v1/audit?action=settings_changed").await;
     assert!(audit.to_string().contains("社情民意"), "{audit}");
+}
+
+#[tokio::test]
+async fn the_openapi_document_gives_every_report_action_its_own_body_and_keeps_the_proposal_enums() {
+    let app = spawn_demo_app().await;
+    let spec = json_of(Api::anon(&app).get("/api/openapi.json").await, 200).await;
+    let mut bodies = Vec::new();
+    for name in eline_app::opinions::OpinionAction::NAMES {
+        let op = &spec["paths"][format!("/api/v1/opinions/{{id}}/{name}")]["post"];
+        assert_eq!(op["operationId"], format!("opinions.{name}"), "{name}");
+        let body = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str().unwrap_or_else(|| panic!("{name} has a body")).to_string();
+        bodies.push(body);
+    }
+    bodies.sort();
+    bodies.dedup();
+    assert_eq!(bodies.len(), eline_app::opinions::OpinionAction::NAMES.len(), "one typed body per action: {bodies:?}");
+    // The reports' enums do not take the place of the proposals' of the same name.
+    let enums = |name: &str| spec["components"]["schemas"][name]["enum"].to_string();
+    assert!(enums("Status").contains("filed") && !enums("Status").contains("editing"));
+    assert!(enums("OpinionStatus").contains("editing"));
+    assert!(enums("Queue").contains("lookback") && enums("OpinionQueue").contains("to_compile"));
+    assert!(enums("Scope").contains("unit") && enums("OpinionScope").contains("published"));
 }
