@@ -83,6 +83,10 @@ async fn a_member_writes_a_report_on_a_phone_and_the_office_takes_revises_and_ad
         let queue = browser.wait_for_text("main", DEFAULT_WAIT, |t| t.contains(TITLE)).await;
         assert!(queue.contains("社情民意待处理") && queue.contains("资政之声待处理"), "[{width}px] {queue}");
         shot(&browser, "queue", "nav[aria-label=信息范围]").await;
+        browser.goto(format!("{base}/opinions/new")).await.expect("the office's form");
+        let form = browser.wait_for_text("form.stack", DEFAULT_WAIT, |t| t.contains("代谁报送")).await;
+        assert!(form.contains("特邀信息员") && form.contains("报送委员"), "[{width}px] {form}");
+        shot(&browser, "office-form", "form.stack").await;
         browser.goto(format!("{base}/opinions/{id}")).await.expect("the report");
         click_submit(&browser, &format!("form[action='/opinions/{id}/act/take']"), "受理").await;
         browser.wait_for_text("p.lead strong", DEFAULT_WAIT, |t| t.trim() == "编辑中").await;
@@ -115,6 +119,16 @@ async fn a_member_writes_a_report_on_a_phone_and_the_office_takes_revises_and_ad
         assert!(page.contains(EDITED) && page.contains("市住房和城乡建设局") && page.contains("转为提案草稿"), "[{width}px] {page}");
         shot(&browser, "detail", "main").await;
         shot(&browser, "outcomes", "#outcomes").await;
+        browser.goto(format!("{base}/")).await.expect("the home page");
+        browser.wait_for_text("section[aria-labelledby=my-opinions]", DEFAULT_WAIT, |t| t.contains("已录用")).await;
+        shot(&browser, "home", "#my-opinions").await;
+        drop(browser);
+
+        let browser = Browser::launch(&tools, width, height).await;
+        log_in(&browser, &base, "admin").await;
+        browser.goto(format!("{base}/settings")).await.expect("the settings");
+        browser.wait_for_text("#opinion-rules", DEFAULT_WAIT, |t| t.contains("社情民意要求")).await;
+        shot(&browser, "settings", "#opinion-rules").await;
         drop(browser);
     }
 }

@@ -141,6 +141,16 @@ document.addEventListener("submit", function (e) {
     area.addEventListener("input", count);
     count();
   });
+  // The office writing for someone: only the chooser of the kind of submitter picked.
+  var kinds = document.querySelectorAll("input[name=submitter_kind]");
+  function showKind() {
+    var on = document.querySelector("input[name=submitter_kind]:checked");
+    document.querySelectorAll(".submitter[data-kind]").forEach(function (d) {
+      d.hidden = !!on && d.getAttribute("data-kind") !== on.value;
+    });
+  }
+  kinds.forEach(function (k) { k.addEventListener("change", showKind); });
+  if (kinds.length) { showKind(); }
   document.querySelectorAll("form.outcome-form").forEach(function (form) {
     var level = form.querySelector("select[name=level]");
     var kind = form.querySelector("select[name=kind]");

@@ -59,8 +59,13 @@ impl FormPage {
         Submitter::ALL.iter().filter(|k| **k != Submitter::Committee).map(|k| (k.as_str(), k.label())).collect()
     }
     /// The directory lists the office picks an organisation, committee or sector from.
-    fn lists<'a>(&self, o: &'a OfficeChoices) -> [(&'static str, &'static str, &'a [Entry]); 3] {
-        [("organization_id", "党派团体", &o.organizations), ("special_committee_id", "专委会", &o.committees), ("sector_id", "界别", &o.sectors)]
+    /// (submitter kind, field, label, entries).
+    fn lists<'a>(&self, o: &'a OfficeChoices) -> [(&'static str, &'static str, &'static str, &'a [Entry]); 3] {
+        [
+            ("organization", "organization_id", "党派团体", &o.organizations),
+            ("special_committee", "special_committee_id", "专委会", &o.committees),
+            ("sector", "sector_id", "界别", &o.sectors),
+        ]
     }
     fn picked(&self, field: &str, id: &i64) -> bool {
         self.f.get(field) == id.to_string()
