@@ -72,6 +72,36 @@ pub async fn record(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> AppResult
     Ok(audit::record(tx, entry).await?)
 }
 
+/// A change here that shows on a record of another committee (a report sent up to the parent
+/// committee; an outcome recorded there flowing back down the chain): the timeline entry in that
+/// committee and its outbox topics there, in the same transaction. The audit entry is the
+/// causing change's, recorded with `record` in the actor's own committee.
+pub struct Elsewhere<'a> {
+    pub committee_id: i64,
+    pub record: RecordRef,
+    pub action: &'a str,
+    pub status_after: Option<&'a str>,
+    pub note: &'a str,
+    pub topics: &'a [Topic],
+}
+
+pub async fn note_elsewhere(tx: &mut Tx, actor: &Actor, e: Elsewhere<'_>) -> AppResult<()> {
+    let event = timeline::NewEvent {
+        committee_id: e.committee_id,
+        record: e.record,
+        actor_user_id: Some(actor.user_id),
+        actor_name: &actor.display_name,
+        action: e.action,
+        status_after: e.status_after,
+        note: e.note,
+    };
+    timeline::add(&mut tx.ex(), &event).await?;
+    for topic in e.topics {
+        outbox::push(&mut tx.ex(), Some(e.committee_id), topic.as_str(), e.record.kind.as_str(), e.record.id).await?;
+    }
+    Ok(())
+}
+
 /// One created record of a batch: (id, summary, its state after).
 pub type Created = (i64, String, Option<serde_json::Value>);
 

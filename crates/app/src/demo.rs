@@ -14,12 +14,13 @@ use crate::{App, AppError, AppResult};
 pub const DEMO_PASSWORD: &str = "eline-demo";
 
 /// (username, display name, roles, link) of the demo accounts, shown on the login page in demo mode.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str); 5] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &str); 6] = [
     ("admin", "系统管理员", "admin"),
     ("staff", "提案委工作人员", "staff"),
     ("member", "委员（演示）", "member"),
     ("unit", "承办单位联络员", "unit"),
     ("leader", "分管领导", "leader"),
+    ("informant", "特邀信息员（演示）", "informant"),
 ];
 
 /// The demo member whose account is `member` (an ordinary member, not a chair).

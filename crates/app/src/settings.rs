@@ -15,6 +15,15 @@ use crate::proposals::Config;
 use crate::proposals::config::{DEADLINES_KEY, RULES_KEY};
 use crate::{App, AppError, AppResult};
 
+/// A module's rules as stored in the settings in force (`settings::in_force`) under `key`, or
+/// their defaults when none are stored (every module's configurable rules are read this way).
+pub fn stored<T: serde::de::DeserializeOwned + Default>(in_force: &std::collections::HashMap<String, String>, key: &str) -> AppResult<T> {
+    match in_force.get(key) {
+        Some(v) => serde_json::from_str(v).map_err(|e| AppError::Internal(format!("setting {key} is not valid: {e}"))),
+        None => Ok(T::default()),
+    }
+}
+
 /// One day of a year's calendar that differs from the plain Monday–Friday rule.
 #[derive(Debug, Clone, Serialize)]
 pub struct SpecialDay {

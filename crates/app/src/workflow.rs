@@ -126,3 +126,76 @@ pub async fn audit_refusal(app: &App, actor: &Actor, record: RecordRef, label: &
         Err(audit_error) => audit_error,
     }
 }
+
+/// A JSON body as an action's input type (an absent body is an empty object).
+pub fn typed<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> AppResult<T> {
+    let body = if body.is_null() { serde_json::json!({}) } else { body };
+    serde_json::from_value(body).map_err(|e| body_error(&e.to_string()))
+}
+
+/// A body that does not fit its type: the field serde names and a Chinese message.
+pub fn body_error(serde_message: &str) -> AppError {
+    let quoted = serde_message.split('`').nth(1).unwrap_or("");
+    if serde_message.contains("missing field") {
+        AppError::field(quoted, format!("缺少字段“{quoted}”"))
+    } else if serde_message.contains("unknown field") {
+        AppError::field(quoted, format!("不认识的字段“{quoted}”"))
+    } else {
+        AppError::field("body", format!("请求内容格式有误（{serde_message}）"))
+    }
+}
+
+/// Declares a module's actions once (docs/modules.md, "Actions"): from the list
+/// `name: Variant => InputType,` (each input type implements `Action<$flow>`) it makes
+/// - `$enum`, any action with its typed input, for callers that choose the action at run time
+///   (the API's `POST …/{id}/<name>`, the page's action form);
+/// - `$enum::parse(name, json)` (the field that does not fit is named in Chinese; an unknown
+///   name is "not found"), `$enum::NAMES` (the routes), `$enum::name()`;
+/// - `App::$method(actor, id, version, input)`, which runs the action with `run`.
+///
+/// Modules keep their list in a `<module>_actions!` macro that calls back with it, so the web
+/// crate builds routes and forms from the same list.
+#[macro_export]
+macro_rules! workflow_actions {
+    ($flow:ty, $enum:ident, $method:ident; $($name:ident: $variant:ident => $input:ty,)*) => {
+        /// Any action of the module with its input.
+        #[derive(Debug, Clone)]
+        pub enum $enum {
+            $($variant($input),)*
+        }
+
+        impl $enum {
+            /// The actions' names, as the API routes and the audit log have them.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
+
+            /// The action named `name` with its JSON body (typed). An unknown name is "not found".
+            pub fn parse(name: &str, body: serde_json::Value) -> $crate::AppResult<$enum> {
+                match name {
+                    $(stringify!($name) => Ok($enum::$variant($crate::workflow::typed(body)?)),)*
+                    _ => Err($crate::AppError::NotFound),
+                }
+            }
+
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $($enum::$variant(_) => stringify!($name),)*
+                }
+            }
+        }
+
+        impl $crate::App {
+            /// Takes one action on a record of the module; `version`, when given, must be current.
+            pub async fn $method(
+                &self,
+                actor: &eline_domain::Actor,
+                id: i64,
+                version: Option<i64>,
+                input: $enum,
+            ) -> $crate::AppResult<<$flow as $crate::workflow::Workflow>::Saved> {
+                match &input {
+                    $($enum::$variant(i) => $crate::workflow::run::<$flow, _>(self, actor, id, version, i).await,)*
+                }
+            }
+        }
+    };
+}

@@ -11,7 +11,9 @@ const SCALE: u64 = 2000;
 async fn counts(app: &App) -> Vec<(&'static str, i64)> {
     let mut c = app.db.acquire().await.unwrap();
     let mut out = Vec::new();
-    for t in ["units", "sessions", "members", "users", "proposals", "proposal_units", "proposal_replies", "proposal_evaluations", "record_events"] {
+    for t in
+        ["units", "sessions", "members", "users", "proposals", "proposal_units", "proposal_replies", "proposal_evaluations", "record_events", "instructions"]
+    {
         out.push((t, bulk::count(&mut c.ex(), t).await.unwrap()));
     }
     out
@@ -38,6 +40,8 @@ async fn generates_expected_rows_deterministically() {
     let n = counts(&app1).await;
     let get = |t: &str| n.iter().find(|e| e.0 == t).map(|e| e.1).unwrap();
     assert_eq!(get("proposals"), SCALE as i64);
+    let closed = STATUS_MIX.iter().find(|s| s.0 == "closed").unwrap().1 as i64 * SCALE as i64 / 1000;
+    assert_eq!(get("instructions"), closed / eline_app::bench_data::CLOSED_PER_INSTRUCTION, "one instruction per 500 closed proposals");
     assert_eq!(get("units"), 200);
     assert_eq!(get("sessions"), 10);
     assert_eq!(get("members"), 50, "N/100 but at least 50");

@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod calendar;
 pub mod error;
+pub mod instruction;
 pub mod labels;
 pub mod member;
 pub mod numerals;

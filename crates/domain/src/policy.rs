@@ -42,6 +42,11 @@ pub enum Action {
     /// Link two records (a conversion: a rejected proposal → its 社情民意 report, a public
     /// request → a proposal); the office, on records it sees whole.
     LinkRecords,
+    /// Record a leader's instruction (领导批示) on a record seen whole, and its follow-ups: the
+    /// office and leaders.
+    RecordInstruction,
+    /// The list of instructions and their counts (statistics): the office and leaders.
+    ViewInstructions,
 }
 
 /// What the action is about, where the answer depends on the record.
@@ -57,7 +62,7 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
     let member = actor.has(Role::Member) && actor.member_id.is_some();
     match action {
         Action::ProposalOffice | Action::LinkRecords => actor.has(Role::Staff),
-        Action::ViewProposalStats => actor.has(Role::Staff) || actor.has(Role::Leader),
+        Action::ViewProposalStats | Action::RecordInstruction | Action::ViewInstructions => actor.has(Role::Staff) || actor.has(Role::Leader),
         Action::WriteProposal(crate::proposal::Kind::Collective) => actor.has(Role::Staff) || actor.organization_id.is_some(),
         Action::WriteProposal(_) => member,
         Action::PickMembers => member || actor.has(Role::Staff) || actor.has(Role::Admin),
@@ -289,6 +294,11 @@ mod tests {
         assert!(can(&admin, Action::ManageUsers, Resource::Any));
         assert!(!can(&staff, Action::ManageUsers, Resource::Any));
         assert!(!can(&staff, Action::ViewAudit, Resource::Any));
+        for action in [Action::RecordInstruction, Action::ViewInstructions] {
+            assert!(can(&staff, action, Resource::Any) && can(&leader, action, Resource::Any));
+            assert!(!can(&admin, action, Resource::Any) && !can(&unit, action, Resource::Any));
+            assert!(!can(&actor(&[Role::Member], Some(7)), action, Resource::Any));
+        }
     }
 
     #[test]
@@ -308,6 +318,8 @@ mod tests {
             Action::ManageUsers,
             Action::ViewAudit,
             Action::ManageSettings,
+            Action::RecordInstruction,
+            Action::ViewInstructions,
         ] {
             assert!(!can(&nobody, action, Resource::Any));
         }

@@ -11,8 +11,14 @@ use eline_web::testing::spawn_demo_app;
 const DEMO_PASSWORD: &str = "eline-demo";
 
 /// Demo accounts and the heading each one's home page shows.
-const DEMO_ACCOUNTS: &[(&str, &str)] =
-    &[("admin", "系统管理"), ("staff", "机关工作台"), ("member", "我的履职"), ("unit", "承办单位工作台"), ("leader", "领导督办")];
+const DEMO_ACCOUNTS: &[(&str, &str)] = &[
+    ("admin", "系统管理"),
+    ("staff", "机关工作台"),
+    ("member", "我的履职"),
+    ("unit", "承办单位工作台"),
+    ("leader", "领导督办"),
+    ("informant", "我的信息报送"),
+];
 
 /// (width, height) of a phone and of a desktop window.
 const PHONE: (u32, u32) = (360, 780);

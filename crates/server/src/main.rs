@@ -323,12 +323,15 @@ async fn main() -> Result<()> {
                 let (committee_id, loaded) = app.load_demo().await?;
                 if loaded {
                     let n = app.load_demo_proposals(committee_id).await?;
-                    tracing::info!(proposals = n, "demo committee loaded");
+                    let reports = app.load_demo_opinions(committee_id).await?;
+                    tracing::info!(proposals = n, reports, "demo committee loaded");
                 }
                 eprintln!("演示模式 / demo mode — accounts (password: {}):", eline_app::demo::DEMO_PASSWORD);
                 for (u, d, _) in eline_app::demo::DEMO_ACCOUNTS {
                     eprintln!("  {u:<8} {d}");
                 }
+                let (u, d) = eline_app::demo_opinions::PARENT_ACCOUNT;
+                eprintln!("  {u:<8} {d}（上级政协：{}）", eline_app::demo_opinions::PARENT_NAME);
             }
             let cid = app.ensure_committee(&committee_name).await?;
             let mut c = database.acquire().await?;

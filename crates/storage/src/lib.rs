@@ -11,6 +11,7 @@ mod db;
 pub mod directory;
 mod error;
 pub mod idempotency;
+pub mod instructions;
 pub mod jobs;
 pub mod links;
 pub mod members;

@@ -151,9 +151,7 @@ pub async fn delete_draft(ex: &mut Ex<'_>, committee_id: i64, id: i64, expected:
         return Ok(false);
     }
     run!(&mut *ex, "DELETE FROM opinion_revisions WHERE opinion_id = $1", id)?;
-    run!(&mut *ex, "DELETE FROM record_events WHERE record_kind = 'opinion' AND record_id = $1", id)?;
-    run!(&mut *ex, "DELETE FROM record_links WHERE (from_kind = 'opinion' AND from_id = $1) OR (to_kind = 'opinion' AND to_id = $1)", id)?;
-    run!(&mut *ex, "DELETE FROM attachments WHERE record_kind = 'opinion' AND record_id = $1", id)?;
+    crate::timeline::forget(&mut *ex, eline_domain::RecordRef::new(eline_domain::RecordKind::OPINION, id)).await?;
     run!(&mut *ex, "DELETE FROM opinions WHERE id = $1", id)?;
     Ok(true)
 }
@@ -426,4 +424,12 @@ pub async fn max_id(ex: &mut Ex<'_>) -> Result<i64> {
 /// Reports with ids in `from..=to`, all committees (search documents).
 pub async fn in_range(ex: &mut Ex<'_>, from: i64, to: i64) -> Result<Vec<Opinion>> {
     Ok(all!(ex, Opinion, "SELECT * FROM opinions WHERE id BETWEEN $1 AND $2 ORDER BY id", from, to)?)
+}
+
+/// The reports printed in a bulletin issue, in order.
+pub async fn in_bulletin(ex: &mut Ex<'_>, bulletin_id: i64) -> Result<Vec<i64>> {
+    Ok(all!(ex, (i64,), "SELECT opinion_id FROM bulletin_items WHERE bulletin_id = $1 ORDER BY position, id", bulletin_id)?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect())
 }

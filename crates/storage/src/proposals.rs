@@ -390,9 +390,7 @@ pub async fn delete_draft(ex: &mut Ex<'_>, committee_id: i64, id: i64, expected:
     }
     run!(&mut *ex, "DELETE FROM proposal_cosigners WHERE proposal_id = $1", id)?;
     run!(&mut *ex, "DELETE FROM proposal_suggested_units WHERE proposal_id = $1", id)?;
-    run!(&mut *ex, "DELETE FROM record_events WHERE record_kind = 'proposal' AND record_id = $1", id)?;
-    run!(&mut *ex, "DELETE FROM record_links WHERE (from_kind = 'proposal' AND from_id = $1) OR (to_kind = 'proposal' AND to_id = $1)", id)?;
-    run!(&mut *ex, "DELETE FROM attachments WHERE record_kind = 'proposal' AND record_id = $1", id)?;
+    crate::timeline::forget(&mut *ex, eline_domain::RecordRef::new(eline_domain::RecordKind::PROPOSAL, id)).await?;
     run!(&mut *ex, "DELETE FROM proposals WHERE id = $1", id)?;
     Ok(true)
 }

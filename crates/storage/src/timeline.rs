@@ -55,3 +55,13 @@ pub async fn list(ex: &mut Ex<'_>, record: RecordRef) -> Result<Vec<Event>> {
         record.id
     )?)
 }
+
+/// Removes what the kernel keeps for a record that is deleted (a draft): its timeline, its links
+/// at either end and its files' rows. A module's own rows are the module's to delete.
+pub async fn forget(ex: &mut Ex<'_>, record: RecordRef) -> Result<()> {
+    let (kind, id) = (record.kind.as_str(), record.id);
+    run!(&mut *ex, "DELETE FROM record_events WHERE record_kind = $1 AND record_id = $2", kind, id)?;
+    run!(&mut *ex, "DELETE FROM record_links WHERE (from_kind = $1 AND from_id = $2) OR (to_kind = $1 AND to_id = $2)", kind, id)?;
+    run!(&mut *ex, "DELETE FROM attachments WHERE record_kind = $1 AND record_id = $2", kind, id)?;
+    Ok(())
+}

@@ -15,7 +15,9 @@ use crate::context::audit_write;
 use crate::demo_data as data;
 use crate::{App, AppError, AppResult};
 
+mod instructions;
 mod text;
+pub use instructions::CLOSED_PER_INSTRUCTION;
 
 use text::{Rng, SUGGESTIONS, Vocab, sessions, unit_names};
 
@@ -548,6 +550,7 @@ impl App {
             start = end;
         }
 
+        instructions::generate(&mut tx, cid, &mut report).await?;
         // 3. Identity sequences (PostgreSQL) and the one audit entry; everything commits at once,
         // so a failure halfway leaves the database as it was.
         for t in base.keys() {

@@ -6,14 +6,15 @@ use chrono::{Datelike, NaiveDate};
 use eline_domain::opinion::{Act, Channel, Level, OutcomeKind, Status, Step, Submitter};
 use eline_domain::{Actor, RecordKind, RecordRef};
 use eline_storage::opinions::{self, NewOpinion, NewOutcome, Opinion};
-use eline_storage::{Tx, committees, outbox, timeline};
+use eline_storage::{Tx, committees};
 
 use super::Config;
 use super::flow::{OpinionFlow, Working};
 use super::inputs::*;
+use crate::change::{self, Elsewhere};
 use crate::proposals::config::fmt_date;
-use crate::workflow::{self, Action, Cx};
-use crate::{App, AppError, AppResult};
+use crate::workflow::{Action, Cx, Workflow};
+use crate::{AppError, AppResult};
 
 /// Calls `$callback!` with every report action as `name: Act variant => input type`.
 #[macro_export]
@@ -40,55 +41,28 @@ pub(crate) trait ReportAction: Send + Sync {
     fn apply(&self, cx: &mut Cx<'_, OpinionFlow>) -> impl std::future::Future<Output = AppResult<String>> + Send;
 }
 
-macro_rules! impl_action {
+impl<T: ReportAction> Action<OpinionFlow> for T {
+    fn name(&self) -> &'static str {
+        ReportAction::act(self).as_str()
+    }
+    fn label(&self) -> &'static str {
+        ReportAction::act(self).label()
+    }
+    fn step(&self) -> AppResult<Step> {
+        ReportAction::step(self)
+    }
+    fn apply(&self, cx: &mut Cx<'_, OpinionFlow>) -> impl std::future::Future<Output = AppResult<String>> + Send {
+        ReportAction::apply(self, cx)
+    }
+}
+
+macro_rules! define_inputs {
     ($($name:ident: $act:ident => $input:ident,)*) => {
-        $(impl Action<OpinionFlow> for $input {
-            fn name(&self) -> &'static str {
-                ReportAction::act(self).as_str()
-            }
-            fn label(&self) -> &'static str {
-                ReportAction::act(self).label()
-            }
-            fn step(&self) -> AppResult<Step> {
-                ReportAction::step(self)
-            }
-            fn apply(&self, cx: &mut Cx<'_, OpinionFlow>) -> impl std::future::Future<Output = AppResult<String>> + Send {
-                ReportAction::apply(self, cx)
-            }
-        })*
-
-        /// Any report action with its input (the action chosen at run time).
-        #[derive(Debug, Clone)]
-        pub enum OpinionAction {
-            $($act($input),)*
-        }
-
-        impl OpinionAction {
-            /// The action named `name` with its JSON body; an unknown name is "not found".
-            pub fn parse(name: &str, body: serde_json::Value) -> AppResult<OpinionAction> {
-                let body = if body.is_null() { serde_json::json!({}) } else { body };
-                match name {
-                    $(stringify!($name) => Ok(OpinionAction::$act(serde_json::from_value(body).map_err(|e| crate::proposals::body_error(&e.to_string()))?)),)*
-                    _ => Err(AppError::NotFound),
-                }
-            }
-
-            /// The names of the actions (API routes).
-            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
-        }
-
-        impl App {
-            /// Takes one action on a report. `version`, when given, must be the current one.
-            pub async fn opinion_act(&self, actor: &Actor, id: i64, version: Option<i64>, input: &OpinionAction) -> AppResult<Opinion> {
-                match input {
-                    $(OpinionAction::$act(i) => workflow::run::<OpinionFlow, _>(self, actor, id, version.or(i.version), i).await,)*
-                }
-            }
-        }
+        crate::workflow_actions!(OpinionFlow, OpinionAction, opinion_act; $($name: $act => $input,)*);
     };
 }
 
-opinion_actions!(impl_action);
+opinion_actions!(define_inputs);
 
 fn required(field: &str, label: &str, raw: &str, max: usize) -> AppResult<String> {
     eline_domain::text::required(field, label, raw, max).map_err(|e| AppError::Validation(vec![e]))
@@ -284,17 +258,15 @@ impl ReportAction for ReportUpInput {
         let up = opinions::save(&mut cx.tx.ex(), &up, up.version).await?;
         opinions::add_revision(&mut cx.tx.ex(), up.id, &up.title, &up.body, Some(cx.actor.user_id), &cx.actor.display_name, Some("下级政协报送")).await?;
         let note = with_detail(&format!("{}报送", here.name), optional(&self.note).as_deref());
-        let event = timeline::NewEvent {
+        let arrived = Elsewhere {
             committee_id: parent.id,
             record: RecordRef::new(RecordKind::OPINION, up.id),
-            actor_user_id: Some(cx.actor.user_id),
-            actor_name: &cx.actor.display_name,
             action: Act::ReceivedFromBelow.as_str(),
             status_after: Some(Status::Submitted.as_str()),
             note: &note,
+            topics: OpinionFlow::TOPICS,
         };
-        timeline::add(&mut cx.tx.ex(), &event).await?;
-        outbox::push(&mut cx.tx.ex(), Some(parent.id), outbox::SEARCH, RecordKind::OPINION.as_str(), up.id).await?;
+        change::note_elsewhere(cx.tx, cx.actor, arrived).await?;
         cx.loaded.o.reported_up_id = Some(up.id);
         cx.loaded.o.reported_up_at = up.submitted_at;
         Ok(with_detail(&format!("报送{}", parent.name), optional(&self.note).as_deref()))
@@ -392,18 +364,50 @@ async fn flow_down(tx: &mut Tx, actor: &Actor, from: &Opinion, outcome: &NewOutc
     while let Some(id) = next {
         let below = opinions::get_any(&mut tx.ex(), id).await?.ok_or(AppError::NotFound)?;
         opinions::add_outcome(&mut tx.ex(), below.id, outcome).await?;
-        let event = timeline::NewEvent {
+        let told = Elsewhere {
             committee_id: below.committee_id,
             record: RecordRef::new(RecordKind::OPINION, below.id),
-            actor_user_id: Some(actor.user_id),
-            actor_name: &actor.display_name,
             action: Act::OutcomeFromAbove.as_str(),
             status_after: None,
             note: &note,
+            topics: OpinionFlow::TOPICS,
         };
-        timeline::add(&mut tx.ex(), &event).await?;
-        outbox::push(&mut tx.ex(), Some(below.committee_id), outbox::SEARCH, RecordKind::OPINION.as_str(), below.id).await?;
+        change::note_elsewhere(tx, actor, told).await?;
         next = below.origin_id;
+    }
+    Ok(())
+}
+
+/// A leader's instruction (批示) on reports — on a report itself, or on a bulletin issue (the
+/// report it names, else every report in it): at a level where 批示 is an outcome (city,
+/// national) each report gains the outcome, which flows down its chain to the origin, so the
+/// report's fate and the adoption figures count it. Inside the instruction's transaction.
+pub(crate) async fn instructed(tx: &mut Tx, actor: &Actor, record: RecordRef, item: Option<i64>, given: &eline_domain::instruction::Given) -> AppResult<()> {
+    if !given.rank.outcome_kinds().contains(&OutcomeKind::Instructed) {
+        return Ok(());
+    }
+    let ids = match (record.kind, item) {
+        (RecordKind::OPINION, _) => vec![record.id],
+        (RecordKind::BULLETIN, Some(item)) => vec![item],
+        (RecordKind::BULLETIN, None) => opinions::in_bulletin(&mut tx.ex(), record.id).await?,
+        _ => return Ok(()),
+    };
+    let body = format!("{} {}", given.leader_name, given.leader_post);
+    let on = fmt_date(given.given_on);
+    for id in ids {
+        let Some(o) = opinions::get(&mut tx.ex(), actor.committee_id, id).await? else { continue };
+        let outcome = NewOutcome {
+            source_id: o.id,
+            level: given.rank,
+            kind: OutcomeKind::Instructed,
+            body: Some(&body),
+            decided_on: &on,
+            note: None,
+            by_hand: false,
+            recorded_by: Some(actor.user_id),
+        };
+        opinions::add_outcome(&mut tx.ex(), o.id, &outcome).await?;
+        flow_down(tx, actor, &o, &outcome).await?;
     }
     Ok(())
 }

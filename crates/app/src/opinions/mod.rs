@@ -21,6 +21,7 @@ use eline_storage::opinions::{self, Opinion};
 use eline_storage::{Ex, committees, settings};
 
 pub use actions::OpinionAction;
+pub(crate) use actions::instructed;
 pub use diff::{DiffLine, DiffPart, diff};
 pub(crate) use drafts::draft_from_proposal;
 pub use filter::OpinionFilter;
@@ -57,10 +58,7 @@ impl Config {
 /// The committee's rules in force in `year` (the defaults until an administrator sets them).
 pub(crate) async fn rules_in_force(ex: &mut Ex<'_>, committee_id: i64, year: i32) -> AppResult<OpinionRules> {
     let stored = settings::in_force(&mut *ex, committee_id, i64::from(year)).await?;
-    match stored.get(RULES_KEY) {
-        Some(v) => serde_json::from_str(v).map_err(|e| AppError::Internal(format!("setting {RULES_KEY} is not valid: {e}"))),
-        None => Ok(OpinionRules::default()),
-    }
+    crate::settings::stored(&stored, RULES_KEY)
 }
 
 /// A report with what decides who may do what to it.

@@ -7,7 +7,7 @@ use eline_domain::calendar::{Calendar, DayKind, DeadlineRules};
 use eline_domain::proposal::ProposalRules;
 use eline_storage::{Ex, settings};
 
-use crate::{AppError, AppResult};
+use crate::AppResult;
 
 pub const DEADLINES_KEY: &str = "proposal_deadlines";
 pub const RULES_KEY: &str = "proposal_rules";
@@ -26,16 +26,9 @@ pub fn today() -> NaiveDate {
 
 impl Config {
     pub async fn load(ex: &mut Ex<'_>, committee_id: i64, year: i32) -> AppResult<Config> {
-        let parse_err = |key: &str, e: serde_json::Error| AppError::Internal(format!("setting {key} is not valid: {e}"));
         let stored = settings::in_force(&mut *ex, committee_id, i64::from(year)).await?;
-        let deadlines = match stored.get(DEADLINES_KEY) {
-            Some(v) => serde_json::from_str(v).map_err(|e| parse_err(DEADLINES_KEY, e))?,
-            None => DeadlineRules::default(),
-        };
-        let rules = match stored.get(RULES_KEY) {
-            Some(v) => serde_json::from_str(v).map_err(|e| parse_err(RULES_KEY, e))?,
-            None => ProposalRules::default(),
-        };
+        let deadlines = crate::settings::stored(&stored, DEADLINES_KEY)?;
+        let rules = crate::settings::stored(&stored, RULES_KEY)?;
         let overrides = settings::calendar_overrides(&mut *ex, committee_id).await?.into_iter().filter_map(|o| {
             let day = NaiveDate::parse_from_str(&o.day, "%Y-%m-%d").ok()?;
             let kind = if o.kind == "workday" { DayKind::Workday } else { DayKind::Holiday };

@@ -26,7 +26,7 @@ use eline_domain::{Actor, Role};
 use eline_storage::Ex;
 use eline_storage::proposals::{self, Assignment, Commitment, Cosigner, Proposal};
 
-pub use actions::{ActionInput, body_error};
+pub use actions::ActionInput;
 pub use config::{Config, today};
 pub use export::{EXPORT_CAP, EXPORT_COLUMNS};
 pub use files::purpose_label;

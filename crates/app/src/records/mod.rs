@@ -67,6 +67,19 @@ pub trait RecordModule: Send + Sync + 'static {
     }
     /// The highest id of the kind (a rebuild of the index walks `1..=max_id`).
     fn max_id<'a>(&'a self, ex: &'a mut Ex<'_>) -> Fut<'a, i64>;
+    /// Told the registry it belongs to, each time one is made with it: a kind whose records
+    /// hang on records of other kinds (批示) answers for them through it.
+    fn registered(&self, _registry: WeakRegistry) {}
+}
+
+/// A registry as its modules hold it (no cycle: the registry owns its modules).
+#[derive(Clone, Default)]
+pub struct WeakRegistry(std::sync::Weak<Vec<Arc<dyn RecordModule>>>);
+
+impl WeakRegistry {
+    pub fn upgrade(&self) -> Option<Registry> {
+        self.0.upgrade().map(|modules| Registry { modules })
+    }
 }
 
 /// The registered kinds, in the order searches and menus list them.
@@ -94,13 +107,18 @@ impl Registry {
             .with(crate::proposals::record::Proposals)
             .with(crate::opinions::record::Opinions)
             .with(crate::members::record::Members)
+            .with(crate::instructions::record::Instructions::default())
     }
 
     /// The registry with one more module (a kind registered twice replaces the first).
     pub fn with(self, module: impl RecordModule) -> Registry {
         let mut modules: Vec<Arc<dyn RecordModule>> = self.modules.iter().filter(|m| m.kind() != module.kind()).cloned().collect();
         modules.push(Arc::new(module));
-        Registry { modules: Arc::new(modules) }
+        let registry = Registry { modules: Arc::new(modules) };
+        for m in registry.modules.iter() {
+            m.registered(WeakRegistry(Arc::downgrade(&registry.modules)));
+        }
+        registry
     }
 
     pub fn get(&self, kind: &str) -> Option<&dyn RecordModule> {
@@ -141,7 +159,7 @@ impl Registry {
 }
 
 /// The actions every kind shares (foundation actions, files, links) and those on no record.
-pub const SHARED_ACTIONS: [(&str, &str); 22] = [
+pub const SHARED_ACTIONS: [(&str, &str); 24] = [
     ("create", "新建"),
     ("update", "修改"),
     ("archive", "归档"),
@@ -149,6 +167,8 @@ pub const SHARED_ACTIONS: [(&str, &str); 22] = [
     ("import", "导入"),
     ("attach", "上传附件"),
     ("link", "关联记录"),
+    ("instruct", "领导批示"),
+    ("instruction_followup", "批示落实"),
     ("login", "登录"),
     ("login_failed", "登录失败"),
     ("password_changed", "修改密码"),

@@ -229,3 +229,55 @@ async fn drafts_are_deleted_only_by_their_author_and_text_is_checked() {
         w.app.create_opinion(&w.staff, &eline_app::opinions::OpinionDraft { title: "关于x的建议".into(), body: BODY.into(), ..Default::default() }).await;
     assert!(matches!(none, Err(AppError::Validation(ref e)) if e[0].field == "submitter_kind"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_reports_in_every_state_and_one_adopted_by_the_province() {
+    let t = eline_storage::testing::fresh().await;
+    let app = eline_app::App::new(t.db.clone(), eline_app::Settings::default());
+    let (cid, _) = app.load_demo().await.unwrap();
+    assert_eq!(app.load_demo_opinions(cid).await.unwrap(), 14);
+    let mut c = t.db.acquire().await.unwrap();
+    let staff = eline_app::auth::actor_of(&eline_storage::users::get_by_username(&mut c.ex(), "staff").await.unwrap().unwrap());
+    let member = eline_app::auth::actor_of(&eline_storage::users::get_by_username(&mut c.ex(), "member").await.unwrap().unwrap());
+    drop(c);
+    let all = app.list_opinions(&member, &OpinionFilter::scope(Scope::Mine)).await.unwrap().items;
+    for status in Status::ALL {
+        assert!(all.iter().any(|r| r.status == *status), "the member has a report {}", status.label());
+    }
+    assert!(all.iter().any(|r| r.channel == Channel::Direct), "and a 资政之声");
+    let up = all.iter().find(|r| r.reported_up_id.is_some()).expect("one reported up");
+    let v = app.get_opinion(&member, up.id).await.unwrap();
+    assert!(v.outcomes.iter().any(|o| o.level == Level::Province && o.kind == OutcomeKind::Adopted), "the province's adoption came back");
+    assert!(app.list_opinions(&staff, &OpinionFilter::scope(Scope::All)).await.unwrap().items.len() >= 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instruction_on_a_report_is_its_outcome_and_reaches_its_author() {
+    let w = World::new().await;
+    let o = w.submitted(&w.member, "关于完善社区急救设施的建议").await;
+    w.ok(&w.staff, o.id, "adopt", json!({})).await;
+    let input = eline_app::instructions::InstructionInput {
+        leader_name: "李明".into(),
+        leader_post: "市长".into(),
+        rank: "city".into(),
+        given_on: "2026-11-30".into(),
+        gist: "请卫健局研究落实。".into(),
+        ..Default::default()
+    };
+    let record = RecordRef::new(RecordKind::OPINION, o.id);
+    assert!(matches!(w.app.record_instruction(&w.member, record, &input).await, Err(AppError::Forbidden)));
+    w.app.record_instruction(&w.leader, record, &input).await.unwrap();
+    let v = w.view(&w.member, o.id).await;
+    assert_eq!(
+        v.outcomes.iter().map(|x| (x.level, x.kind, x.body.as_deref())).collect::<Vec<_>>(),
+        [(Level::City, OutcomeKind::Instructed, Some("李明 市长"))]
+    );
+    assert_eq!(w.app.instructions_of(&w.member, record).await.unwrap().items.len(), 1);
+    assert_eq!(w.app.my_instructions(&w.member).await.unwrap().len(), 1, "told on the author's home page");
+    assert!(w.app.my_instructions(&w.other_member).await.unwrap().is_empty());
+    // A province leader's instruction is counted, but 批示 is no province outcome of a report.
+    let province = eline_app::instructions::InstructionInput { rank: "province".into(), leader_post: "副省长".into(), ..input };
+    w.app.record_instruction(&w.leader, record, &province).await.unwrap();
+    assert_eq!(w.view(&w.member, o.id).await.outcomes.len(), 1);
+    assert_eq!(w.app.instructions_of(&w.member, record).await.unwrap().items.len(), 2);
+}

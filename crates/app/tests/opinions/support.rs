@@ -62,7 +62,7 @@ impl World {
         drop(c);
         let mk = async |committee: i64, u: UserInput| actor_of(&app.create_user(&system_actor(committee), &u, false).await.expect("create user"));
         let other_member = mk(cid, input("other.member", "其他委员", "member", Some(other_id))).await;
-        let informant = mk(cid, input("informant", "特邀信息员李明", "informant", None)).await;
+        let informant = mk(cid, input("informant.li", "特邀信息员李明", "informant", None)).await;
         let province_staff = mk(province, input("province.staff", "省政协信息处", "staff", None)).await;
         let national_staff = mk(national, input("national.staff", "全国政协信息局", "staff", None)).await;
         World { app, cid, staff, member, other_member, informant, leader, unit, province_staff, national_staff, t }
@@ -74,7 +74,7 @@ impl World {
 
     pub async fn act(&self, who: &Actor, id: i64, name: &str, body: Value) -> AppResult<Opinion> {
         let action = OpinionAction::parse(name, body)?;
-        self.app.opinion_act(who, id, None, &action).await
+        self.app.opinion_act(who, id, None, action).await
     }
 
     /// Takes an action that must succeed.

@@ -9,6 +9,7 @@ mod common;
 mod concurrency;
 mod copy;
 mod directory;
+mod instructions;
 mod members;
 mod sessions;
 mod tenancy;

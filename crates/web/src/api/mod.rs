@@ -7,6 +7,7 @@ mod directory;
 pub mod dto;
 pub mod etag;
 pub mod idempotency;
+mod instructions;
 mod links;
 pub mod location;
 mod members;
@@ -44,6 +45,7 @@ use crate::AppState;
         (name = "members", description = "委员档案、导入与导出"),
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
         (name = "opinions", description = "社情民意与资政之声：撰写、报送、受理、编辑修改（保留每一稿及其差异）、退回、录用、留存、报送上级、采用情况"),
+        (name = "instructions", description = "领导批示：在提案等履职成果上记录批示、登记落实情况、按年度/级别/对象统计与导出"),
         (name = "uploads", description = "分段上传（可续传）：手机网络不稳时把大文件分段发送，传完后附到记录上"),
         (name = "search", description = "全文检索、相似提案、并案候选与承办单位建议"),
         (name = "pickers", description = "选择委员、承办单位（按姓名、拼音首字母、界别查找）"),
@@ -73,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(proposals::router())
         .merge(opinions::router())
         .merge(links::router())
+        .merge(instructions::router())
         .merge(reply_templates::router())
         .merge(search::router())
         .merge(pickers::router())

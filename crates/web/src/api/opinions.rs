@@ -171,7 +171,7 @@ mod actions {
                     } else {
                         None
                     };
-                    state.app.opinion_act(&a, id, version, &OpinionAction::$act(input)).await?;
+                    state.app.opinion_act(&a, id, version, OpinionAction::$act(input)).await?;
                     Ok(Json(state.app.get_opinion(&a, id).await?.into()))
                 }
             )*

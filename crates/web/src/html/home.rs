@@ -41,6 +41,8 @@ struct HomePage {
     o: OpinionHome,
     /// The 社情民意 block for an author (may write and is not the office).
     opinion_author: bool,
+    /// 领导批示 on the member's (or informant's) own records.
+    instructions: Vec<eline_app::instructions::MyInstruction>,
 }
 
 impl HomePage {
@@ -96,6 +98,8 @@ async fn home(State(state): State<AppState>, user: PageUser) -> Result<Response,
     let leader = if role == Role::Leader { Some(state.app.leader_overview(&user.actor).await?) } else { None };
     let o = state.app.opinion_home(&user.actor).await?;
     let opinion_author = opinion::may_write(&user.actor) && !user.actor.has(Role::Staff);
+    let instructions = if matches!(role, Role::Member | Role::Informant) { state.app.my_instructions(&user.actor).await? } else { Vec::new() };
     let member_id = user.actor.member_id;
-    Ok(render(&HomePage { l, role: role.as_str(), heading: heading(role), c, member_id, can_manage, p, leader, o, opinion_author }))
+    let heading = heading(role);
+    Ok(render(&HomePage { l, role: role.as_str(), heading, c, member_id, can_manage, p, leader, o, opinion_author, instructions }))
 }

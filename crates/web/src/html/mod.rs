@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod directory;
 mod home;
+pub mod instructions;
 mod login;
 mod members;
 mod opinions;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(proposal_history::router())
         .merge(proposals::router())
         .merge(opinions::router())
+        .merge(instructions::router())
         .merge(public::router())
         .merge(reply_templates::router())
         .merge(search::router())
@@ -107,6 +109,9 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     items.push(("提案", "/proposals".into()));
     if eline_domain::opinion::default_scope(actor).is_some() {
         items.push(("社情民意", "/opinions".into()));
+    }
+    if may(Action::ViewInstructions) {
+        items.push(("领导批示", "/instructions".into()));
     }
     if may(Action::ViewDirectory) {
         items.push(("组织机构", "/directory".into()));

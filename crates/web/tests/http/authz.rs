@@ -125,6 +125,12 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/proposals/{id}/links",              [403, 201, 403, 403, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/merge-candidates",   [403, 200, 403, 403, 403, 401]),
     ("GET",   "/api/v1/proposals/{id}/unit-suggestions",   [403, 200, 403, 403, 403, 401]),
+    // Instructions: on a fresh filed proposal of the demo member (not assigned: the unit and admins see none).
+    ("GET",   "/api/v1/instructions",                      [403, 200, 403, 403, 200, 401]),
+    ("POST",  "/api/v1/instructions",                      [404, 201, 403, 404, 201, 401]),
+    ("GET",   "/api/v1/instructions/export",               [403, 200, 403, 403, 200, 401]),
+    ("GET",   "/api/v1/instructions/{id}",                 [404, 200, 200, 404, 200, 401]),
+    ("POST",  "/api/v1/instructions/{id}/followups",       [404, 201, 403, 404, 201, 401]),
     ("GET",   "/api/v1/search",                            [200, 200, 200, 200, 200, 401]),
     ("GET",   "/api/v1/search/similar",                    [200, 200, 200, 200, 200, 401]),
     ("GET",   "/api/v1/pickers/members",                   [200, 200, 200, 403, 403, 401]),
@@ -174,6 +180,8 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/account",                              [200, 200, 200, 200, 200, 303]),
     ("/proposals/stats",                      [403, 200, 403, 403, 200, 303]),
     ("/proposals/catalogue",                  [403, 200, 403, 403, 200, 303]),
+    ("/instructions",                         [403, 200, 403, 403, 200, 303]),
+    ("/instructions/export.xlsx",             [403, 200, 403, 403, 200, 303]),
     ("/settings",                             [200, 403, 403, 403, 403, 303]),
     ("/unit/templates",                       [403, 403, 403, 200, 403, 303]),
     ("/proposals/import",                     [403, 200, 403, 403, 403, 303]),
@@ -310,6 +318,7 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), template.starts_with("/api/v1/members/"), kind)
                 {
                     _ if proposal.is_some() => proposal.map(|p| p.0).unwrap_or(0),
+                    _ if template.starts_with("/api/v1/instructions/{id}") => instruction_on_filed(&app, counter).await,
                     _ if template.starts_with("/api/v1/reply-templates/") => unit_template(&app, counter).await,
                     (true, ..) => caller.spare_token.unwrap_or(1),
                     (_, true, ..) => fx.user_id,
@@ -331,6 +340,11 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 let mut body = body_for(method, template, kind, caller.who, counter, &version, &fx);
                 if *template == "/api/v1/proposals/assign" {
                     body = json!({"ids": [id], "lead_unit_id": fx.directory["units"]});
+                }
+                if (*method, *template) == ("POST", "/api/v1/instructions") {
+                    let p = filed_proposal(&app, 200_000 + counter).await.0;
+                    body = json!({"record_kind": "proposal", "record_id": p, "leader_name": "张明", "leader_post": "市长", "rank": "city",
+                        "given_on": "2026-01-05", "gist": "请研究办理。"});
                 }
                 if (*method, *template) == ("POST", "/api/v1/proposals/{id}/links") {
                     let later = filed_proposal(&app, 100_000 + counter).await.0;
@@ -495,6 +509,7 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("POST", "/api/v1/opinions/{id}/return") | ("POST", "/api/v1/opinions/{id}/keep") => json!({"reason": "矩阵测试理由"}),
         ("POST", "/api/v1/opinions/{id}/mark_direct") => json!({"direct": true}),
         ("POST", "/api/v1/opinions/{id}/record_outcome") => json!({"level": "city", "kind": "adopted", "decided_on": "2026-11-20"}),
+        ("POST", "/api/v1/instructions/{id}/followups") => json!({"done_on": "2026-01-06", "by_whom": "市住建局", "what": "已部署落实"}),
         ("POST", "/api/v1/reply-templates") => json!({"name": format!("模板{n}"), "text": "经研究，答复如下。"}),
         ("PUT", "/api/v1/calendar/{date}") => json!({"kind": "holiday", "name": "测试假日"}),
         ("PUT", "/api/v1/settings/proposal-deadlines") => json!({"reply": {"unit": "months", "n": 3}}),
@@ -549,8 +564,18 @@ async fn submitted_opinion(app: &TestApp, n: usize) -> (i64, i64) {
     let id = a.create_opinion(&member, &input).await.unwrap().id;
     let record = eline_domain::RecordRef::new(eline_domain::RecordKind::OPINION, id);
     let file = a.attach(&member, record, "material", "调研材料.pdf", b"%PDF-1.4 matrix").await.unwrap().id;
-    a.opinion_act(&member, id, None, &eline_app::opinions::OpinionAction::Submit(Default::default())).await.unwrap();
+    a.opinion_act(&member, id, None, eline_app::opinions::OpinionAction::Submit(Default::default())).await.unwrap();
     (id, file)
+}
+
+/// An instruction recorded by staff on a fresh filed proposal of the demo member.
+async fn instruction_on_filed(app: &TestApp, n: usize) -> i64 {
+    let p = eline_domain::RecordRef::proposal(filed_proposal(app, 300_000 + n).await.0);
+    let mut c = app.state.app.db.acquire().await.unwrap();
+    let staff = eline_app::auth::actor_of(&eline_storage::users::get_by_username(&mut c.ex(), "staff").await.unwrap().unwrap());
+    drop(c);
+    let input = serde_json::from_value(json!({"leader_name": "张明", "leader_post": "市长", "rank": "city", "given_on": "2026-01-05", "gist": "请研究。"}));
+    app.state.app.record_instruction(&staff, p, &input.unwrap()).await.unwrap().instruction.id
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ mod devices;
 mod exports;
 mod homes;
 mod imports;
+mod instructions;
 mod messages;
 mod opinions;
 mod overload;

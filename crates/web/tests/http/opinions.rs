@@ -285,9 +285,14 @@ async fn the_office_works_its_queues_and_the_diff_page_shows_each_revision() {
     assert_eq!(b.post_form(&format!("/opinions/{id}/act/adopt"), &[("version", "4")]).await.status(), 303);
     let outcome = [("level", "city"), ("kind", "adopted"), ("decided_on", "2026-11-20"), ("version", "5")];
     assert_eq!(b.post_form(&format!("/opinions/{id}/act/record_outcome"), &outcome).await.status(), 303);
+    let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
+    let instruction = json!({"record_kind": "opinion", "record_id": id, "leader_name": "张明", "leader_post": "市长", "rank": "city",
+        "given_on": "2026-11-25", "gist": "请市住建局研究落实。"});
+    json_of(staff.post("/api/v1/instructions", &instruction).await, 201).await;
     let mut m = Browser::new(&app);
     m.login_ok("member", DEMO_PASSWORD).await;
     let page = m.page(&format!("/opinions/{id}")).await;
+    assert!(page.contains("请市住建局研究落实。"), "the report's page shows the leader's instruction");
     assert!(page.contains("采用情况") && page.contains("市级") && page.contains("<strong>采用</strong>"), "the author sees the outcome");
     assert!(!page.contains("上级政协平台反馈"), "an outcome of this committee is not one from above");
 }

@@ -11,7 +11,6 @@ use std::future::Future;
 
 use eline_domain::Actor;
 use eline_domain::proposal::{Act, Step};
-use eline_storage::proposals::Proposal;
 
 use super::flow::ProposalFlow;
 use super::inputs::*;
@@ -71,34 +70,12 @@ impl<T: ProposalAction> Action<ProposalFlow> for T {
 
 macro_rules! define_inputs {
     ($($name:ident: $act:ident => $input:ident,)*) => {
-        /// Any proposal action with its input (for callers that choose the action at run time).
-        #[derive(Debug, Clone)]
-        pub enum ActionInput {
-            $($act($input),)*
-        }
+        crate::workflow_actions!(ProposalFlow, ActionInput, act; $($name: $act => $input,)*);
 
         impl ActionInput {
-            /// The action named `name` with its JSON body (typed: the field that does not fit
-            /// is named in Chinese). An unknown name is "not found".
-            pub fn parse(name: &str, body: serde_json::Value) -> AppResult<ActionInput> {
-                match name {
-                    $(stringify!($name) => Ok(ActionInput::$act(typed(body)?)),)*
-                    _ => Err(AppError::NotFound),
-                }
-            }
-
             pub fn act(&self) -> Act {
                 match self {
                     $(ActionInput::$act(_) => Act::$act,)*
-                }
-            }
-        }
-
-        impl App {
-            /// Takes one action on a proposal. `version`, when given, must be the current one.
-            pub async fn act(&self, actor: &Actor, id: i64, version: Option<i64>, input: ActionInput) -> AppResult<Proposal> {
-                match &input {
-                    $(ActionInput::$act(i) => workflow::run::<ProposalFlow, _>(self, actor, id, version, i).await,)*
                 }
             }
         }
@@ -106,24 +83,6 @@ macro_rules! define_inputs {
 }
 
 proposal_actions!(define_inputs);
-
-/// A JSON body as the action's input type.
-fn typed<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> AppResult<T> {
-    let body = if body.is_null() { serde_json::json!({}) } else { body };
-    serde_json::from_value(body).map_err(|e| body_error(&e.to_string()))
-}
-
-/// A body that does not fit its type: the field serde names and a Chinese message.
-pub fn body_error(serde_message: &str) -> AppError {
-    let quoted = serde_message.split('`').nth(1).unwrap_or("");
-    if serde_message.contains("missing field") {
-        AppError::field(quoted, format!("缺少字段“{quoted}”"))
-    } else if serde_message.contains("unknown field") {
-        AppError::field(quoted, format!("不认识的字段“{quoted}”"))
-    } else {
-        AppError::field("body", format!("请求内容格式有误（{serde_message}）"))
-    }
-}
 
 impl App {
     /// Assigns many filed proposals the same way, all or none (one transaction).

@@ -33,6 +33,8 @@ pub(super) struct DetailPage {
     failed_action: String,
     /// Today (the outcome form's default date).
     today: String,
+    /// 领导批示 (`record_instructions.html`).
+    instructions: crate::html::instructions::RecordInstructionsPart,
 }
 
 impl DetailPage {
@@ -60,6 +62,8 @@ impl DetailPage {
 pub(super) async fn detail_page(state: &AppState, user: &PageUser, id: i64, errors: Errors, failed_action: String) -> Result<DetailPage, PageError> {
     let v = state.app.get_opinion(&user.actor, id).await?;
     let full = v.access == eline_domain::Access::Full;
+    // The public view of a published report shows no instructions: not even asked for.
+    let instructions = if full { crate::html::instructions::of_record(state, user, record(id)).await? } else { Default::default() };
     let (links, files, can_attach) = if full {
         let seen = state.app.see(&user.actor, record(id)).await?;
         let purposes = eline_app::opinions::record::PURPOSES.iter().filter(|(p, _)| seen.purposes.contains(p)).copied().collect();
@@ -69,7 +73,7 @@ pub(super) async fn detail_page(state: &AppState, user: &PageUser, id: i64, erro
     };
     let l = Layout::page(state, user, &format!("/opinions/{id}"), v.o.title.clone(), &[("社情民意", "/opinions")]).await?;
     let today = eline_app::proposals::config::fmt_date(eline_app::proposals::today());
-    Ok(DetailPage { l, v, links, files, can_attach, errors, failed_action, today })
+    Ok(DetailPage { l, v, links, files, can_attach, errors, failed_action, today, instructions })
 }
 
 pub(super) async fn detail(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
@@ -99,7 +103,7 @@ pub(super) async fn act(
     let f = FormData::parse(&body);
     let version = f.get("version").parse().ok();
     let result = match form_input(&action, &f) {
-        Ok(input) => state.app.opinion_act(&user.actor, id, version, &input).await,
+        Ok(input) => state.app.opinion_act(&user.actor, id, version, input).await,
         Err(e) => Err(e),
     };
     let back_to_editor = action == "revise";

@@ -143,7 +143,7 @@ async fn picking(state: &AppState, user: &PageUser, id: Option<i64>, f: &mut For
 /// Submits the saved report when the writer asked for it ("保存并提交").
 async fn then_submit(state: &AppState, user: &PageUser, id: i64, f: &FormData, saved: &str) {
     if f.get("then") == "submit" {
-        match state.app.opinion_act(&user.actor, id, None, &OpinionAction::Submit(Default::default())).await {
+        match state.app.opinion_act(&user.actor, id, None, OpinionAction::Submit(Default::default())).await {
             Ok(_) => flash(&user.session, "信息已提交，政协机关信息科将在处理期限内处理").await,
             Err(e) => flash(&user.session, &format!("{saved}，但未能提交：{e}")).await,
         }

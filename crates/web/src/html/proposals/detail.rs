@@ -40,6 +40,8 @@ pub(super) struct DetailPage {
     merge_candidates: Vec<eline_app::search::SearchItem>,
     /// For the office assigning: units that led similar proposals.
     unit_suggestions: Vec<eline_app::search::UnitSuggestion>,
+    /// 领导批示 (`record_instructions.html`).
+    instructions: crate::html::instructions::RecordInstructionsPart,
 }
 
 impl DetailPage {
@@ -125,6 +127,9 @@ async fn detail_with(
     } else {
         vec![]
     };
+    // The public view of a proposal shows no instructions: not even asked for.
+    let instructions =
+        if v.access == "full" { crate::html::instructions::of_record(state, user, eline_domain::RecordRef::proposal(id)).await? } else { Default::default() };
     let l = Layout::page(state, user, &format!("/proposals/{id}"), title, &[("提案", "/proposals")]).await?;
     let rules = v.rules.clone();
     Ok(DetailPage {
@@ -141,6 +146,7 @@ async fn detail_with(
         similar,
         merge_candidates,
         unit_suggestions,
+        instructions,
     })
 }
 
