@@ -1,9 +1,10 @@
 //! Configuration an administrator edits: the working-day calendar (the committee's changes to
 //! the national schedule) and the proposal time limits per year.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use eline_domain::Actor;
 use eline_domain::calendar::{Calendar, DayKind, DeadlineRules, PROVISIONAL_YEARS, Period};
+use eline_domain::opinion::OpinionRules;
 use eline_domain::policy::{Action, Resource};
 use eline_domain::proposal::ProposalRules;
 use eline_storage::settings::{self, CalendarOverride};
@@ -183,6 +184,38 @@ impl App {
         let mut tx = self.db.begin().await?;
         settings::put(&mut tx.ex(), actor.committee_id, RULES_KEY, i64::from(year), &value).await?;
         let summary = format!("修改{year}年起的提案答复类别、不立案理由、提案分类和字数要求");
+        audit_write(&mut tx, Some(actor), "settings_changed", "settings", None, summary, None, serde_json::from_str(&value).ok()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl App {
+    /// The 社情民意 rules (limits, target days, 编发单位) in force for a year (administrators).
+    pub async fn opinion_rules(&self, actor: &Actor, year: i32) -> AppResult<OpinionRules> {
+        self.require(actor, Action::ManageSettings, Resource::Any).await?;
+        let mut c = self.db.acquire().await?;
+        crate::opinions::rules_in_force(&mut c.ex(), actor.committee_id, year).await
+    }
+
+    /// The 社情民意 rules in force today: what the writing form counts against (anyone logged in).
+    pub async fn current_opinion_rules(&self, actor: &Actor) -> AppResult<OpinionRules> {
+        let mut c = self.db.acquire().await?;
+        crate::opinions::rules_in_force(&mut c.ex(), actor.committee_id, crate::proposals::today().year()).await
+    }
+
+    /// Stores the 社情民意 rules that apply from `year` on; every problem is reported at once.
+    pub async fn set_opinion_rules(&self, actor: &Actor, year: i32, rules: &OpinionRules) -> AppResult<()> {
+        self.require(actor, Action::ManageSettings, Resource::Any).await?;
+        if !(2000..=2100).contains(&year) {
+            return Err(AppError::field("year", "年份应在2000到2100之间"));
+        }
+        let rules = OpinionRules { editor_unit: rules.editor_unit.trim().to_string(), ..rules.clone() };
+        rules.check()?;
+        let value = serde_json::to_string(&rules).map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut tx = self.db.begin().await?;
+        settings::put(&mut tx.ex(), actor.committee_id, crate::opinions::RULES_KEY, i64::from(year), &value).await?;
+        let summary = format!("修改{year}年起的社情民意字数上限、处理时限和编发单位");
         audit_write(&mut tx, Some(actor), "settings_changed", "settings", None, summary, None, serde_json::from_str(&value).ok()).await?;
         tx.commit().await?;
         Ok(())

@@ -130,8 +130,28 @@ macro_rules! labeled_schema {
                     .into()
             }
         }
-        impl $crate::utoipa::ToSchema for $name {}
+        impl $crate::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                $crate::labels::schema_name(module_path!(), stringify!($name))
+            }
+        }
     };
+}
+
+/// Names the proposal module and the policy gave the API first; another module's enum of the
+/// same name (`opinion::Status`) would take its place in the OpenAPI document's components.
+pub const SHARED_SCHEMA_NAMES: [&str; 4] = ["Status", "Queue", "Scope", "Kind"];
+
+/// The OpenAPI component name of a labeled enum declared in `module`: its own name, but a name
+/// the proposals or the policy already use gets the module's name in front (`OpinionStatus`).
+pub fn schema_name(module: &str, name: &'static str) -> std::borrow::Cow<'static, str> {
+    let owner = module.split("::").nth(1).unwrap_or("");
+    if !SHARED_SCHEMA_NAMES.contains(&name) || matches!(owner, "proposal" | "policy" | "") {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut chars = owner.chars();
+    let head: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+    std::borrow::Cow::Owned(format!("{head}{}{name}", chars.as_str()))
 }
 
 #[cfg(not(feature = "openapi"))]
@@ -150,6 +170,15 @@ mod tests {
             /// With a doc comment.
             DarkBlue = "dark_blue" / "深蓝",
         }
+    }
+
+    #[test]
+    fn a_schema_name_another_module_already_uses_gets_the_module_in_front() {
+        assert_eq!(super::schema_name("eline_domain::opinion::enums", "Status"), "OpinionStatus");
+        assert_eq!(super::schema_name("eline_domain::opinion::parties", "Scope"), "OpinionScope");
+        assert_eq!(super::schema_name("eline_domain::opinion::enums", "Channel"), "Channel");
+        assert_eq!(super::schema_name("eline_domain::proposal::enums", "Status"), "Status");
+        assert_eq!(super::schema_name("eline_domain::policy", "Scope"), "Scope");
     }
 
     #[test]

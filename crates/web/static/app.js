@@ -125,3 +125,48 @@ document.addEventListener("submit", function (e) {
     });
   });
 })();
+
+// 社情民意: the character count of a report's text as it is written (the server counts it on
+// every showing of the form); the outcome form offers only the kinds of the chosen level.
+(function () {
+  document.querySelectorAll("textarea[data-count]").forEach(function (area) {
+    var out = document.getElementById(area.getAttribute("data-count"));
+    if (!out) { return; }
+    var max = parseInt(out.getAttribute("data-max"), 10);
+    function count() {
+      var n = Array.from(area.value.trim()).length;
+      out.textContent = "已写" + n + "字，最多" + max + "字" + (n > max ? "，超出" + (n - max) + "字" : "");
+      out.classList.toggle("over", n > max);
+    }
+    area.addEventListener("input", count);
+    count();
+  });
+  // The office writing for someone: only the chooser of the kind of submitter picked.
+  var kinds = document.querySelectorAll("input[name=submitter_kind]");
+  function showKind() {
+    var on = document.querySelector("input[name=submitter_kind]:checked");
+    document.querySelectorAll(".submitter[data-kind]").forEach(function (d) {
+      d.hidden = !!on && d.getAttribute("data-kind") !== on.value;
+    });
+  }
+  kinds.forEach(function (k) { k.addEventListener("change", showKind); });
+  if (kinds.length) { showKind(); }
+  document.querySelectorAll("form.outcome-form").forEach(function (form) {
+    var level = form.querySelector("select[name=level]");
+    var kind = form.querySelector("select[name=kind]");
+    if (!level || !kind) { return; }
+    function only() {
+      var first = null;
+      kind.querySelectorAll("optgroup").forEach(function (g) {
+        var on = g.getAttribute("data-level") === level.value;
+        g.hidden = !on;
+        g.disabled = !on;
+        if (on && !first) { first = g.querySelector("option"); }
+      });
+      var chosen = kind.selectedOptions[0];
+      if ((!chosen || chosen.parentNode.disabled) && first) { first.selected = true; }
+    }
+    level.addEventListener("change", only);
+    only();
+  });
+})();

@@ -332,10 +332,10 @@ impl OutcomeInput {
             Some(d) if d > crate::proposals::today() => checks.push("decided_on", "日期不能晚于今天"),
             _ => {}
         }
-        if let Some(b) = &self.body {
-            if b.chars().count() > 100 {
-                checks.push("body", "单位名称不能超过100个字");
-            }
+        if let Some(b) = &self.body
+            && b.chars().count() > 100
+        {
+            checks.push("body", "单位名称不能超过100个字");
         }
         match (level, kind, date) {
             (Some(l), Some(k), Some(d)) if checks.is_empty() => Ok((l, k, fmt_date(d))),

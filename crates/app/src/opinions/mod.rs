@@ -45,8 +45,7 @@ impl Config {
     pub async fn load(ex: &mut Ex<'_>, committee_id: i64) -> AppResult<Config> {
         let today = crate::proposals::today();
         let proposals = crate::proposals::Config::load(&mut *ex, committee_id, today.year()).await?;
-        let stored = settings::in_force(&mut *ex, committee_id, i64::from(today.year())).await?;
-        let rules = crate::settings::stored(&stored, RULES_KEY)?;
+        let rules = rules_in_force(&mut *ex, committee_id, today.year()).await?;
         Ok(Config { rules, calendar: proposals.calendar, today })
     }
 
@@ -54,6 +53,12 @@ impl Config {
     pub fn due(&self, channel: eline_domain::opinion::Channel, on: NaiveDate) -> NaiveDate {
         self.calendar.add_working_days(on, self.rules.target_days(channel))
     }
+}
+
+/// The committee's rules in force in `year` (the defaults until an administrator sets them).
+pub(crate) async fn rules_in_force(ex: &mut Ex<'_>, committee_id: i64, year: i32) -> AppResult<OpinionRules> {
+    let stored = settings::in_force(&mut *ex, committee_id, i64::from(year)).await?;
+    crate::settings::stored(&stored, RULES_KEY)
 }
 
 /// A report with what decides who may do what to it.

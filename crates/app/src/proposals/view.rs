@@ -437,8 +437,8 @@ impl App {
             supervisors: l.supervisors,
             proposal: l.p,
         };
-        // A draft is its author's alone, and only the office links records: drafts have no links.
-        if access == Access::Full && status != Status::Draft {
+        // A draft has links too: a report turned into a proposal draft shows where it came from.
+        if access == Access::Full {
             view.links = self.linked(&mut c.ex(), actor, RecordRef::proposal(id)).await?;
         }
         Ok(if access == Access::Public { view.public_part() } else { view })

@@ -31,7 +31,7 @@ fn body(action: &str, step: usize) -> Value {
     match action {
         "revise" => json!({"title": format!("关于第{step}稿的建议"), "body": format!("{BODY}第{step}稿。")}),
         "return" | "keep" => json!({"reason": "理由"}),
-        "mark_direct" => json!({"direct": step % 2 == 0}),
+        "mark_direct" => json!({"direct": step.is_multiple_of(2)}),
         "record_outcome" => json!({"level": "city", "kind": "adopted", "decided_on": "2026-11-30"}),
         _ => json!({}),
     }

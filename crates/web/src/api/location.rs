@@ -7,9 +7,10 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 
 /// Collections whose records are at `<collection>/{id}` (a create answers the record).
-const COLLECTIONS: [&str; 10] = [
+const COLLECTIONS: [&str; 11] = [
     "/api/v1/proposals",
     "/api/v1/bulletins",
+    "/api/v1/opinions",
     "/api/v1/members",
     "/api/v1/users",
     "/api/v1/sessions",

@@ -13,6 +13,8 @@ mod links;
 pub mod location;
 mod members;
 mod opinion_stats;
+mod opinion_dto;
+mod opinions;
 mod pickers;
 mod proposal_dto;
 mod proposal_stats;
@@ -36,13 +38,15 @@ use crate::AppState;
     info(title = "eline 委员e线通 API", version = "1", description = "政协委员履职服务平台接口。错误以 application/problem+json 返回，`code` 字段为机器可读的错误类别。时间为 RFC 3339 格式的北京时间（如 2026-12-01T17:46:02+08:00），日期为 YYYY-MM-DD。Times are RFC 3339 in Beijing time (+08:00), dates YYYY-MM-DD. 使用指南（认证、分页、错误、幂等、分段上传）见 docs/api.md。"),
     modifiers(&Security),
     // Enums used only in query parameters (utoipa collects the bodies' schemas by itself).
-    components(schemas(eline_domain::policy::Scope, eline_domain::proposal::Queue, eline_domain::proposal::ListSort)),
+    components(schemas(eline_domain::policy::Scope, eline_domain::proposal::Queue, eline_domain::proposal::ListSort,
+        eline_domain::opinion::Scope, eline_domain::opinion::Queue)),
     tags(
         (name = "auth", description = "登录、令牌与本人账号"),
         (name = "users", description = "用户账号（管理员）"),
         (name = "directory", description = "组织机构：界别、专委会、党派团体、承办单位、委员工作站、届次"),
         (name = "members", description = "委员档案、导入与导出"),
         (name = "proposals", description = "提案：撰写、联名、审查、交办、办理、答复、评价、跟踪"),
+        (name = "opinions", description = "社情民意与资政之声：撰写、报送、受理、编辑修改（保留每一稿及其差异）、退回、录用、留存、报送上级、采用情况"),
         (name = "instructions", description = "领导批示：在提案等履职成果上记录批示、登记落实情况、按年度/级别/对象统计与导出"),
         (name = "bulletins", description = "期刊《社情民意》《资政之声》：编辑、编入信息、署名、印发、报送登记"),
         (name = "uploads", description = "分段上传（可续传）：手机网络不稳时把大文件分段发送，传完后附到记录上"),
@@ -74,6 +78,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(proposal_stats::router())
         .merge(proposals::router())
         .merge(bulletins::router())
+        .merge(opinions::router())
         .merge(links::router())
         .merge(instructions::router())
         .merge(reply_templates::router())

@@ -7,11 +7,14 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use eline_app::home::HomeCounts;
+use eline_app::opinions::{OpinionFilter, OpinionHome};
 use eline_app::proposals::{LeaderOverview, ProposalFilter};
 use eline_domain::Role;
+use eline_domain::opinion;
 use eline_domain::policy::{self, Action, Resource, Scope, can};
 use eline_domain::proposal::{ListSort, Status};
 
+use super::opinions::opinions_href;
 use super::proposals::{P, proposals_href};
 use super::{Layout, render};
 use crate::AppState;
@@ -34,6 +37,10 @@ struct HomePage {
     p: eline_app::proposals::ProposalHome,
     /// A leader's overview: rates, overdue units, key proposals.
     leader: Option<LeaderOverview>,
+    /// The information work: an author's reports by status, the office's queues.
+    o: OpinionHome,
+    /// The 社情民意 block for an author (may write and is not the office).
+    opinion_author: bool,
     /// 领导批示 on the member's (or informant's) own records.
     instructions: Vec<eline_app::instructions::MyInstruction>,
 }
@@ -52,6 +59,19 @@ impl HomePage {
     }
     fn overdue_of(&self, unit_id: &i64) -> String {
         proposals_href(&ProposalFilter { scope: Some(Scope::All), unit_id: Some(*unit_id), due_within_days: Some(-1), ..Default::default() })
+    }
+    /// The author's own reports of one status.
+    fn my_opinions(&self, s: &opinion::Status) -> String {
+        opinions_href(&OpinionFilter { status: Some(*s), ..OpinionFilter::scope(opinion::Scope::Mine) })
+    }
+    fn is_returned(&self, s: &opinion::Status) -> bool {
+        *s == opinion::Status::Returned
+    }
+    fn opinion_queue(&self, q: &str) -> String {
+        match opinion::Queue::parse(q) {
+            Some(q) => opinions_href(&OpinionFilter::queue(q)),
+            None => opinions_href(&OpinionFilter { from_below: true, ..OpinionFilter::scope(opinion::Scope::All) }),
+        }
     }
     fn key_list(&self, o: &LeaderOverview) -> String {
         proposals_href(&ProposalFilter { scope: Some(Scope::All), session_id: o.session_id, key_only: true, sort: Some(ListSort::Due), ..Default::default() })
@@ -76,7 +96,10 @@ async fn home(State(state): State<AppState>, user: PageUser) -> Result<Response,
     let l = Layout::page(&state, &user, "/", heading(role), &[]).await?;
     let can_manage = can(&user.actor, Action::ManageMembers, Resource::Any);
     let leader = if role == Role::Leader { Some(state.app.leader_overview(&user.actor).await?) } else { None };
+    let o = state.app.opinion_home(&user.actor).await?;
+    let opinion_author = opinion::may_write(&user.actor) && !user.actor.has(Role::Staff);
     let instructions = if matches!(role, Role::Member | Role::Informant) { state.app.my_instructions(&user.actor).await? } else { Vec::new() };
     let member_id = user.actor.member_id;
-    Ok(render(&HomePage { l, role: role.as_str(), heading: heading(role), c, member_id, can_manage, p, leader, instructions }))
+    let heading = heading(role);
+    Ok(render(&HomePage { l, role: role.as_str(), heading, c, member_id, can_manage, p, leader, o, opinion_author, instructions }))
 }

@@ -12,6 +12,7 @@ mod login;
 mod members;
 mod opinion_import;
 mod opinion_stats;
+mod opinions;
 pub mod picker;
 mod proposal_history;
 mod proposal_stats;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(proposal_stats::router())
         .merge(proposal_history::router())
         .merge(proposals::router())
+        .merge(opinions::router())
         .merge(instructions::router())
         .merge(bulletins::router())
         .merge(public::router())
@@ -111,6 +113,9 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
         items.push(("我的档案", format!("/members/{id}")));
     }
     items.push(("提案", "/proposals".into()));
+    if eline_domain::opinion::default_scope(actor).is_some() {
+        items.push(("社情民意", "/opinions".into()));
+    }
     if may(Action::ViewInstructions) {
         items.push(("领导批示", "/instructions".into()));
     }

@@ -11,6 +11,7 @@ use chrono::Datelike;
 use eline_app::AppError;
 use eline_app::settings::{CalendarYear, rule_fields, rule_label};
 use eline_domain::calendar::{DeadlineRules, Period};
+use eline_domain::opinion::OpinionRules;
 use eline_domain::proposal::ProposalRules;
 use serde::Deserialize;
 
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/settings/calendar/clear", post(clear_day))
         .route("/settings/deadlines", post(set_rules))
         .route("/settings/proposal-rules", post(set_proposal_rules))
+        .route("/settings/opinion-rules", post(set_opinion_rules))
         .route("/settings/committee-name", post(set_committee_name))
 }
 
@@ -49,6 +51,8 @@ struct SettingsPage {
     cal: CalendarYear,
     rules: Vec<RuleRow>,
     proposal_rules: RulesForm,
+    /// 社情民意: limits, target days, 编发单位.
+    opinion_rules: OpinionRules,
     /// The committee's full name in letter headings, and whether it was set.
     full_name: (String, Option<String>),
     errors: Errors,
@@ -89,9 +93,10 @@ async fn settings_page(state: &AppState, user: &PageUser, year: i32, errors: Err
     let cal = state.app.calendar_year(&user.actor, year).await?;
     let rules = rows(&state.app.deadline_rules(&user.actor, year).await?);
     let proposal_rules = RulesForm { rules: state.app.proposal_rules(&user.actor, year).await? };
+    let opinion_rules = state.app.opinion_rules(&user.actor, year).await?;
     let full_name = state.app.committee_full_name(&user.actor).await?;
     let l = Layout::page(state, user, "/settings", "工作日历与办理期限", &[]).await?;
-    Ok(SettingsPage { l, cal, rules, proposal_rules, full_name, errors })
+    Ok(SettingsPage { l, cal, rules, proposal_rules, opinion_rules, full_name, errors })
 }
 
 async fn page(State(state): State<AppState>, user: PageUser, PageQuery(q): PageQuery<YearQuery>) -> Result<Response, PageError> {
@@ -216,6 +221,50 @@ async fn set_proposal_rules(State(state): State<AppState>, PageAllowed(user, _):
         Ok(()) => {
             flash(&user.session, &format!("已保存{year}年起的答复类别、不立案理由和字数要求")).await;
             Ok(Redirect::to(&format!("/settings?year={year}#proposal-rules")).into_response())
+        }
+        Err(e) => Ok(render_invalid(&settings_page(&state, &user, year, form_errors(e)?).await?)),
+    }
+}
+
+/// The 社情民意 rules from the form (`op_` fields, so that their errors stay with this form).
+fn opinion_rules_from_form(f: &FormData) -> Result<OpinionRules, AppError> {
+    let mut errors = Vec::new();
+    let mut number = |field: &str, label: &str| match f.get(&format!("op_{field}")).trim().parse::<u32>() {
+        Ok(n) => n,
+        Err(_) => {
+            errors.push(eline_domain::FieldError::new(format!("op_{field}"), format!("{label}应填写正整数")));
+            0
+        }
+    };
+    let rules = OpinionRules {
+        title_max_chars: number("title_max_chars", "标题最多字数") as usize,
+        body_max_chars: number("body_max_chars", "正文最多字数") as usize,
+        opinion_target_days: number("opinion_target_days", "社情民意处理时限"),
+        direct_target_days: number("direct_target_days", "资政之声处理时限"),
+        editor_unit: f.get("op_editor_unit").to_string(),
+    };
+    if errors.is_empty() { Ok(rules) } else { Err(AppError::Validation(errors)) }
+}
+
+async fn set_opinion_rules(State(state): State<AppState>, PageAllowed(user, _): PageAllowed<ManageSettings>, body: Bytes) -> Result<Response, PageError> {
+    let f = FormData::parse(&body);
+    let year = year_of(&f);
+    let result = match opinion_rules_from_form(&f) {
+        Ok(r) => state.app.set_opinion_rules(&user.actor, year, &r).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            flash(&user.session, &format!("已保存{year}年起的社情民意要求")).await;
+            Ok(Redirect::to(&format!("/settings?year={year}#opinion-rules")).into_response())
+        }
+        // The rules' own field names, as this form names them.
+        Err(AppError::Validation(list)) => {
+            let list: Vec<_> = list
+                .into_iter()
+                .map(|e| if e.field.starts_with("op_") || e.field == "year" { e } else { eline_domain::FieldError::new(format!("op_{}", e.field), e.message) })
+                .collect();
+            Ok(render_invalid(&settings_page(&state, &user, year, Errors::from_list(&list)).await?))
         }
         Err(e) => Ok(render_invalid(&settings_page(&state, &user, year, form_errors(e)?).await?)),
     }

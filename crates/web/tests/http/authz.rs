@@ -106,6 +106,26 @@ const API: &[(&str, &str, [u16; 6])] = &[
     ("DELETE","/api/v1/bulletins/{id}/items/{opinion_id}", [404, 200, 404, 404, 404, 401]),
     ("POST",  "/api/v1/bulletins/{id}/issue",              [404, 200, 404, 404, 404, 401]),
     ("POST",  "/api/v1/bulletins/{id}/sends",              [404, 201, 403, 404, 403, 401]),
+    // 社情民意: each request acts on a fresh report of the demo member with one file, submitted
+    // (not yet taken); admins and units do no information work, leaders see adopted reports only.
+    ("GET",   "/api/v1/opinions",                          [403, 200, 200, 403, 200, 401]),
+    ("POST",  "/api/v1/opinions",                          [403, 422, 201, 403, 403, 401]),
+    ("GET",   "/api/v1/opinions/{id}",                     [404, 200, 200, 404, 404, 401]),
+    ("PATCH", "/api/v1/opinions/{id}",                     [404, 403, 409, 404, 404, 401]),
+    ("DELETE","/api/v1/opinions/{id}",                     [404, 403, 409, 404, 404, 401]),
+    ("GET",   "/api/v1/opinions/{id}/revisions",           [404, 200, 200, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/convert_to_proposal", [404, 403, 201, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/attachments",         [404, 403, 403, 404, 404, 401]),
+    ("GET",   "/api/v1/opinions/{id}/attachments/{file_id}", [404, 200, 200, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/submit",              [404, 403, 409, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/take",                [404, 200, 403, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/revise",              [404, 200, 403, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/return",              [404, 200, 403, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/adopt",               [404, 200, 403, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/keep",                [404, 200, 403, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/mark_direct",         [404, 200, 403, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/report_up",           [404, 409, 403, 404, 404, 401]),
+    ("POST",  "/api/v1/opinions/{id}/record_outcome",      [404, 409, 403, 404, 404, 401]),
     ("POST",  "/api/v1/members/accounts",                  [201, 201, 403, 403, 403, 401]),
     ("GET",   "/api/v1/members/accounts/{batch}",          [200, 200, 403, 403, 403, 401]),
     ("POST",  "/api/v1/uploads",                           [201, 201, 201, 201, 201, 401]),
@@ -195,6 +215,8 @@ const PAGES: &[(&str, [u16; 6])] = &[
     ("/bulletins/new",                        [403, 200, 403, 403, 403, 303]),
     ("/bulletins/{bulletin}",                 [404, 200, 200, 404, 200, 303]),
     ("/bulletins/{bulletin}/print",           [404, 200, 200, 404, 200, 303]),
+    ("/opinions",                             [403, 200, 200, 403, 200, 303]),
+    ("/opinions/new",                         [403, 200, 200, 403, 403, 303]),
 ];
 
 const KINDS: [&str; 5] = ["sectors", "committees", "organizations", "units", "work-stations"];
@@ -315,7 +337,13 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
         for (path, kind) in expansions {
             for (i, caller) in callers.iter().enumerate() {
                 counter += 1;
-                let proposal = if template.starts_with("/api/v1/proposals/") { Some(filed_proposal(&app, counter).await) } else { None };
+                let proposal = if template.starts_with("/api/v1/proposals/") {
+                    Some(filed_proposal(&app, counter).await)
+                } else if template.starts_with("/api/v1/opinions/") {
+                    Some(submitted_opinion(&app, counter).await)
+                } else {
+                    None
+                };
                 let bulletin = crate::bulletins::matrix_fixture(&app, template, counter).await;
                 let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), template.starts_with("/api/v1/members/"), kind)
                 {
@@ -381,6 +409,9 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     ("PATCH", "/api/v1/uploads/{id}") => {
                         let path = format!("/api/v1/uploads/{}", started_upload(&caller.api, 4).await);
                         caller.api.req(Method::PATCH, &path).header("Upload-Offset", "0").body(b"%PDF".to_vec()).send().await.unwrap()
+                    }
+                    ("POST", "/api/v1/opinions/{id}/attachments") => {
+                        caller.api.upload(&format!("{concrete}?purpose=material"), "材料.pdf", b"%PDF-1.4 more".to_vec()).await
                     }
                     ("POST", "/api/v1/proposals/{id}/attachments") => {
                         caller.api.upload(&format!("{concrete}?purpose=proposal"), "材料.pdf", b"%PDF-1.4 more".to_vec()).await
@@ -513,6 +544,12 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("POST", "/api/v1/proposals/{id}/mark_key") => json!({"key": true}),
         // The matrix's proposals do not state the proposer's 公开意愿: the office gives its reason.
         ("POST", "/api/v1/proposals/{id}/publish") => json!({"published": true, "override_reason": "矩阵测试：机关决定公开"}),
+        ("POST", "/api/v1/opinions") => json!({"title": format!("关于矩阵测试第{n}号的建议"), "body": "情况、问题和建议。"}),
+        ("PATCH", "/api/v1/opinions/{id}") => json!({"title": "关于修改标题的建议", "version": 1}),
+        ("POST", "/api/v1/opinions/{id}/revise") => json!({"title": format!("关于矩阵编辑第{n}号的建议"), "body": "编辑后的正文。"}),
+        ("POST", "/api/v1/opinions/{id}/return") | ("POST", "/api/v1/opinions/{id}/keep") => json!({"reason": "矩阵测试理由"}),
+        ("POST", "/api/v1/opinions/{id}/mark_direct") => json!({"direct": true}),
+        ("POST", "/api/v1/opinions/{id}/record_outcome") => json!({"level": "city", "kind": "adopted", "decided_on": "2026-11-20"}),
         ("POST", "/api/v1/instructions/{id}/followups") => json!({"done_on": "2026-01-06", "by_whom": "市住建局", "what": "已部署落实"}),
         ("POST", "/api/v1/bulletins") => json!({"series": "opinion", "form": "digest", "title": format!("矩阵期刊{n}")}),
         ("POST", "/api/v1/reply-templates") => json!({"name": format!("模板{n}"), "text": "经研究，答复如下。"}),
@@ -553,6 +590,23 @@ async fn filed_proposal(app: &TestApp, n: usize) -> (i64, i64) {
     a.act(&member, id, None, eline_app::proposals::ActionInput::Submit(Default::default())).await.unwrap();
     let review = eline_app::proposals::ActionInput::parse("review", json!({"decision": "file"}).clone()).unwrap();
     a.act(&staff, id, None, review).await.unwrap();
+    (id, file)
+}
+
+/// A report of the demo member with one attached file, submitted (not yet taken by the office):
+/// (report id, file id).
+async fn submitted_opinion(app: &TestApp, n: usize) -> (i64, i64) {
+    let a = &app.state.app;
+    let mut c = a.db.acquire().await.unwrap();
+    let member = eline_app::auth::actor_of(&eline_storage::users::get_by_username(&mut c.ex(), "member").await.unwrap().unwrap());
+    drop(c);
+    let input = eline_app::opinions::OpinionDraft {
+        title: format!("关于授权矩阵第{n}号的情况"), body: "情况、问题和建议。".into(), ..Default::default()
+    };
+    let id = a.create_opinion(&member, &input).await.unwrap().id;
+    let record = eline_domain::RecordRef::new(eline_domain::RecordKind::OPINION, id);
+    let file = a.attach(&member, record, "material", "调研材料.pdf", b"%PDF-1.4 matrix").await.unwrap().id;
+    a.opinion_act(&member, id, None, eline_app::opinions::OpinionAction::Submit(Default::default())).await.unwrap();
     (id, file)
 }
 

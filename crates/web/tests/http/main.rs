@@ -20,6 +20,7 @@ mod imports;
 mod instructions;
 mod messages;
 mod opinion_stats;
+mod opinions;
 mod overload;
 mod pages;
 mod pickers;
