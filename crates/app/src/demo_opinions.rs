@@ -52,6 +52,8 @@ impl App {
             Ok::<_, AppError>(actor_of(&user))
         };
         let (member, informant, staff) = (account("member").await?, account("informant").await?, account("staff").await?);
+        let leader = account("leader").await?;
+        let mut ids = std::collections::HashMap::new();
         let act = async |who: &Actor, id: i64, name: &str, body: serde_json::Value| -> AppResult<i64> {
             let saved = self.opinion_act(who, id, None, OpinionAction::parse(name, body)?).await?;
             Ok(saved.reported_up_id.unwrap_or(saved.id))
@@ -60,6 +62,7 @@ impl App {
             let who = if author == "informant" { &informant } else { &member };
             let draft = OpinionDraft { title: title.into(), body: body(title), direct, ..Default::default() };
             let id = self.create_opinion(who, &draft).await?.id;
+            ids.insert(title, id);
             if stage == "draft" {
                 continue;
             }
@@ -101,7 +104,63 @@ impl App {
                 _ => {}
             }
         }
+        self.demo_bulletins(&staff, &leader, &ids).await?;
         Ok(REPORTS.len())
+    }
+
+    /// Two issued bulletins — a single 《资政之声》 and a 《社情民意》 digest of three reports — sent
+    /// to their recipients, and a leader's instruction on the 《资政之声》 issue's report.
+    async fn demo_bulletins(&self, staff: &Actor, leader: &Actor, ids: &std::collections::HashMap<&str, i64>) -> AppResult<()> {
+        use crate::bulletins::{AddItemInput, BulletinInput, SendInput};
+        use eline_domain::opinion::{BulletinForm, Channel, RecipientKind};
+        let id_of = |t: &str| ids.get(t).copied().ok_or(AppError::NotFound);
+        let direct = id_of(REPORTS[4].0)?;
+        let single = BulletinInput {
+            series: Some(Channel::Direct),
+            form: Some(BulletinForm::Single),
+            opinion_id: Some(direct),
+            signed_off_by: Some("陈志强".into()),
+            report_to: Some("市委、市政府主要领导".into()),
+            copy_to: Some("市商务局、市口岸办".into()),
+            ..Default::default()
+        };
+        let b = self.create_bulletin(staff, &single).await?;
+        if b.status.as_str() == "draft" && self.get_bulletin(staff, b.id).await?.items.is_empty() {
+            self.add_bulletin_item(staff, b.id, None, &AddItemInput { opinion_id: Some(direct), ..Default::default() }).await?;
+        }
+        self.issue_bulletin(staff, b.id, None).await?;
+        let to_government = SendInput { recipient_kind: Some(RecipientKind::Government), recipient: "市人民政府办公室".into(), ..Default::default() };
+        self.record_bulletin_send(staff, b.id, None, &to_government).await?;
+        let digest = BulletinInput {
+            series: Some(Channel::Opinion),
+            form: Some(BulletinForm::Digest),
+            title: "关于民生领域若干问题的意见建议".into(),
+            body: "近期，委员和特邀信息员围绕校外培训预付费、电动自行车充电、农村独居老人关爱等问题反映了情况，现综合如下：\n                   一、校外培训机构预付费监管存在漏洞，建议推行资金存管。\n                   二、老旧小区电动自行车充电设施不足，建议统筹建设集中充电点。\n                   三、农村独居老人关爱服务覆盖不全，建议建立定期探访制度。"
+                .into(),
+            signed_off_by: Some("陈志强".into()),
+            report_to: Some("市委、市政府，省政协办公厅".into()),
+            copy_to: Some("市教育局、市住建局、市民政局".into()),
+            ..Default::default()
+        };
+        let d = self.create_bulletin(staff, &digest).await?;
+        for t in [REPORTS[1].0, REPORTS[2].0, REPORTS[3].0] {
+            self.add_bulletin_item(staff, d.id, None, &AddItemInput { opinion_id: Some(id_of(t)?), ..Default::default() }).await?;
+        }
+        self.issue_bulletin(staff, d.id, None).await?;
+        let to_parent = SendInput { recipient_kind: Some(RecipientKind::ParentCppcc), recipient: "广东省政协办公厅".into(), ..Default::default() };
+        self.record_bulletin_send(staff, d.id, None, &to_parent).await?;
+        let instruction = crate::instructions::InstructionInput {
+            item_opinion_id: Some(direct),
+            leader_name: "王海".into(),
+            leader_post: "市长".into(),
+            rank: "city".into(),
+            given_on: crate::proposals::config::fmt_date(crate::proposals::today()),
+            gist: "请市商务局会同口岸办研究，提出优化通关服务的具体措施。".into(),
+            ..Default::default()
+        };
+        let record = eline_domain::RecordRef::new(eline_domain::RecordKind::BULLETIN, b.id);
+        self.record_instruction(leader, record, &instruction).await?;
+        Ok(())
     }
 
     /// The demo's parent committee on the platform and its information office's account.

@@ -164,9 +164,11 @@ pub fn issue_label(series: Channel, year: i64, number: i64) -> String {
 
 /// How much of an issue an actor may see.
 pub fn access(actor: &Actor, status: BulletinStatus) -> Access {
-    if actor.has(Role::Staff) {
+    // Leaders read an issued issue whole: they are its addressees and record their instructions
+    // (批示) on it, which needs the whole record.
+    if actor.has(Role::Staff) || (status == BulletinStatus::Issued && actor.has(Role::Leader)) {
         Access::Full
-    } else if status == BulletinStatus::Issued && (actor.has(Role::Leader) || actor.has(Role::Member)) {
+    } else if status == BulletinStatus::Issued && actor.has(Role::Member) {
         Access::Public
     } else {
         Access::None

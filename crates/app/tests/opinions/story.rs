@@ -249,6 +249,13 @@ async fn the_demo_has_reports_in_every_state_and_one_adopted_by_the_province() {
     let v = app.get_opinion(&member, up.id).await.unwrap();
     assert!(v.outcomes.iter().any(|o| o.level == Level::Province && o.kind == OutcomeKind::Adopted), "the province's adoption came back");
     assert!(app.list_opinions(&staff, &OpinionFilter::scope(Scope::All)).await.unwrap().items.len() >= 10);
+    // Two issued bulletins, their reports published, and an instruction the author is told of.
+    let issues = app.list_bulletins(&member, &Default::default()).await.unwrap().items;
+    assert_eq!(issues.len(), 2);
+    let published = app.list_opinions(&member, &OpinionFilter::scope(Scope::Published)).await.unwrap().items;
+    assert_eq!(published.len(), 4);
+    assert_eq!(app.my_instructions(&member).await.unwrap().len(), 1);
+    assert!(v.outcomes.iter().any(|o| o.level == Level::City && o.kind == OutcomeKind::DeptAdopted));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

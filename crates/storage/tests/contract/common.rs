@@ -231,6 +231,79 @@ pub(crate) async fn sample_data(db: &Db) {
         now_micros()
     )
     .unwrap();
+    // A report with a row in every table of 社情民意, bulletins and instructions.
+    let o = eline_storage::opinions::create(
+        &mut ex,
+        &eline_storage::opinions::NewOpinion {
+            committee_id: a,
+            year: 2023,
+            channel: eline_domain::opinion::Channel::Direct,
+            status: eline_domain::opinion::Status::Adopted,
+            title: "关于加装电梯维保责任的建议",
+            body: "情况与建议。",
+            submitter_kind: eline_domain::opinion::Submitter::Member,
+            member_id: Some(m.id),
+            organization_id: None,
+            special_committee_id: None,
+            sector_id: None,
+            author_name: "王建华",
+            created_by: u.id,
+            origin_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    eline_storage::opinions::add_revision(&mut ex, o.id, &o.title, &o.body, Some(u.id), "王建华", Some("提交")).await.unwrap();
+    let outcome = eline_storage::opinions::NewOutcome {
+        source_id: o.id,
+        level: eline_domain::opinion::Level::City,
+        kind: eline_domain::opinion::OutcomeKind::DeptAdopted,
+        body: Some("市住建局"),
+        decided_on: "2023-05-01",
+        note: None,
+        by_hand: false,
+        recorded_by: Some(u.id),
+    };
+    eline_storage::opinions::add_outcome(&mut ex, o.id, &outcome).await.unwrap();
+    run!(
+        &mut ex,
+        "INSERT INTO bulletins (committee_id, series, year, number, form, status, title, body, editor_unit, created_by, version, created_at, updated_at)
+         VALUES ($1, 'direct', 2023, 1, 'single', 'issued', '资政之声', '正文', '信息科', $2, 1, $3, $3)",
+        a,
+        u.id,
+        now_micros()
+    )
+    .unwrap();
+    let b = scalar!(&mut ex, i64, "SELECT MAX(id) FROM bulletins").unwrap();
+    run!(&mut ex, "INSERT INTO bulletin_items (bulletin_id, opinion_id, position, credit) VALUES ($1, $2, 1, '王建华')", b, o.id).unwrap();
+    run!(
+        &mut ex,
+        "INSERT INTO bulletin_sends (bulletin_id, recipient_kind, recipient, sent_on, recorded_by, recorded_at) VALUES ($1, 'government', '市政府', '2023-05-02', $2, $3)",
+        b,
+        u.id,
+        now_micros()
+    )
+    .unwrap();
+    run!(
+        &mut ex,
+        "INSERT INTO instructions (committee_id, record_kind, record_id, item_opinion_id, leader_name, leader_post, rank, given_on, gist, created_by, version, created_at, updated_at)
+         VALUES ($1, 'bulletin', $2, $3, '李明', '市长', 'city', '2023-05-03', '请研究。', $4, 1, $5, $5)",
+        a,
+        b,
+        o.id,
+        u.id,
+        now_micros()
+    )
+    .unwrap();
+    let i = scalar!(&mut ex, i64, "SELECT MAX(id) FROM instructions").unwrap();
+    run!(
+        &mut ex,
+        "INSERT INTO instruction_followups (instruction_id, done_on, by_whom, what, recorded_by, recorded_at) VALUES ($1, '2023-05-10', '市住建局', '已部署', $2, $3)",
+        i,
+        u.id,
+        now_micros()
+    )
+    .unwrap();
     drop(c);
     let store = DbSessionStore::new(db.clone());
     store.save(&session_record(Some(u.id), 3600)).await.unwrap();

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod authz;
 mod authz_cases;
+mod authz_table;
 mod basics;
 mod bulletins;
 mod cluster;

@@ -35,6 +35,8 @@ pub(super) struct DetailPage {
     today: String,
     /// 领导批示 (`record_instructions.html`).
     instructions: crate::html::instructions::RecordInstructionsPart,
+    /// The bulletin issue the report is printed in (if the actor may read it).
+    bulletins: Vec<eline_app::bulletins::BulletinRef>,
 }
 
 impl DetailPage {
@@ -73,7 +75,8 @@ pub(super) async fn detail_page(state: &AppState, user: &PageUser, id: i64, erro
     };
     let l = Layout::page(state, user, &format!("/opinions/{id}"), v.o.title.clone(), &[("社情民意", "/opinions")]).await?;
     let today = eline_app::proposals::config::fmt_date(eline_app::proposals::today());
-    Ok(DetailPage { l, v, links, files, can_attach, errors, failed_action, today, instructions })
+    let bulletins = state.app.bulletins_of_opinion(&user.actor, id).await?;
+    Ok(DetailPage { l, v, links, files, can_attach, errors, failed_action, today, instructions, bulletins })
 }
 
 pub(super) async fn detail(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {

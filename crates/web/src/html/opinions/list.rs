@@ -44,9 +44,16 @@ struct ListPage {
     office: bool,
     /// The list is a queue read oldest target first (days left shown).
     by_due: bool,
+    /// May read the statistics (the office, leaders) and import past years (the office).
+    stats: bool,
+    import: bool,
 }
 
 impl ListPage {
+    /// This list (as filtered) as XLSX.
+    fn export_href(&self) -> String {
+        opinions_href(&self.f.first_page()).replacen("/opinions", "/opinions/export.xlsx", 1)
+    }
     fn next(&self, cursor: &str) -> String {
         opinions_href(&OpinionFilter { cursor: Some(cursor.into()), ..self.f.clone() })
     }
@@ -145,5 +152,15 @@ pub(super) async fn list(State(state): State<AppState>, user: PageUser, PageQuer
     let office = actor.has(Role::Staff);
     let counts = if office { state.app.opinion_home(actor).await?.queues } else { None };
     let l = Layout::page(&state, &user, "/opinions", "社情民意", &[]).await?;
-    Ok(render(&ListPage { l, page, tabs: tabs(actor, &f, counts.as_ref()), can_write: opinion::may_write(actor), office, by_due: f.by_due(), f }))
+    Ok(render(&ListPage {
+        l,
+        page,
+        tabs: tabs(actor, &f, counts.as_ref()),
+        can_write: opinion::may_write(actor),
+        office,
+        by_due: f.by_due(),
+        stats: eline_domain::policy::can(actor, eline_domain::policy::Action::ViewOpinionStats, eline_domain::policy::Resource::Any),
+        import: eline_domain::policy::can(actor, eline_domain::policy::Action::ImportOpinions, eline_domain::policy::Resource::Any),
+        f,
+    }))
 }
