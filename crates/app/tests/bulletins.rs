@@ -246,7 +246,11 @@ async fn only_the_office_compiles_and_readers_see_issued_issues_only() {
         assert!(matches!(w.app.get_bulletin(who, d.id).await, Err(AppError::NotFound)), "a draft is the office's");
     }
     w.app.issue_bulletin(&w.staff, d.id, None).await.unwrap();
-    for who in [&w.member, &w.other_member, &w.leader] {
+    // Leaders, its addressees, read an issued issue whole (they record instructions on it) but
+    // compile nothing.
+    let v = w.app.get_bulletin(&w.leader, d.id).await.unwrap();
+    assert_eq!((v.access, v.actions.is_empty()), (Access::Full, true));
+    for who in [&w.member, &w.other_member] {
         let v = w.app.get_bulletin(who, d.id).await.unwrap();
         assert_eq!(v.access, Access::Public);
         assert!(v.sends.is_empty() && v.events.is_empty() && v.actions.is_empty(), "readers see neither sends nor the timeline");
