@@ -121,7 +121,11 @@ pub(super) async fn generate(tx: &mut Tx, cx: &Context<'_>, report: &mut BenchRe
                 0..=13 => {
                     let m = cx.members.0 + r.below(cx.members.1) as i64 + 1;
                     member = Some(m);
-                    ("member", data::member((m - cx.members.0 - 1) as usize).name, cx.member_user)
+                    // The bench member (the first member, `bench_data/mod.rs`) writes their own;
+                    // other members' reports were entered by the office (the bench has one
+                    // member account), so a member's own list is as small as a real member's.
+                    let by = if m == cx.members.0 + 1 { cx.member_user } else { cx.staff };
+                    ("member", data::member((m - cx.members.0 - 1) as usize).name, by)
                 }
                 14..=15 => ("informant", INFORMANTS[r.below(INFORMANTS.len() as u64) as usize].to_string(), cx.staff),
                 16..=17 => {
