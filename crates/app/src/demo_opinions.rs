@@ -156,7 +156,6 @@ impl App {
             rank: "city".into(),
             given_on: crate::proposals::config::fmt_date(crate::proposals::today()),
             gist: "请市商务局会同口岸办研究，提出优化通关服务的具体措施。".into(),
-            ..Default::default()
         };
         let record = eline_domain::RecordRef::new(eline_domain::RecordKind::BULLETIN, b.id);
         self.record_instruction(leader, record, &instruction).await?;
