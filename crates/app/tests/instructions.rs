@@ -2,7 +2,7 @@
 //! them (on the record, on the home page, in search), every error at once with nothing written,
 //! follow-ups, and counts that equal what the test counts by hand.
 
-use eline_app::instructions::{FollowUpInput, InstructionFilter, InstructionInput};
+use eline_app::instructions::{InstructionFilter, InstructionFollowUpInput, InstructionInput};
 use eline_app::proposals::{ActionInput, DraftInput};
 use eline_app::search::SearchQuery;
 use eline_app::users::UserInput;
@@ -196,8 +196,11 @@ async fn follow_ups_are_kept_in_order_and_checked_like_the_instruction() {
     let p = w.proposal("关于推进垃圾分类的建议", true).await;
     let v = w.app.record_instruction(&w.leader, p, &input("赵刚", "province", "2026-02-01", "请认真研究办理。")).await.unwrap();
     let id = v.instruction.id;
-    let f = |day: &str, who: &str| FollowUpInput {
-        done_on: day.into(), by_whom: who.into(), what: "召开专题会议，制定实施方案。".into(), version: None
+    let f = |day: &str, who: &str| InstructionFollowUpInput {
+        done_on: day.into(),
+        by_whom: who.into(),
+        what: "召开专题会议，制定实施方案。".into(),
+        version: None,
     };
     w.app.add_followup(&w.staff, id, &f("2026-03-10", "市城管局")).await.unwrap();
     w.app.add_followup(&w.leader, id, &f("2026-02-20", "市发改委")).await.unwrap();
@@ -209,7 +212,7 @@ async fn follow_ups_are_kept_in_order_and_checked_like_the_instruction() {
     let before = w.count("instruction_followups", p).await;
     let Err(AppError::Validation(e)) = w.app.add_followup(&w.staff, id, &f("2999-01-01", "")).await else { panic!() };
     assert_eq!(e.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["done_on", "by_whom"]);
-    let stale = FollowUpInput { version: Some(1), ..f("2026-03-11", "市城管局") };
+    let stale = InstructionFollowUpInput { version: Some(1), ..f("2026-03-11", "市城管局") };
     assert!(matches!(w.app.add_followup(&w.staff, id, &stale).await, Err(AppError::VersionConflict)));
     assert!(matches!(w.app.add_followup(&w.member, id, &f("2026-03-11", "某委员")).await, Err(AppError::Forbidden)));
     assert!(matches!(w.app.add_followup(&w.other_member, id, &f("2026-03-11", "某委员")).await, Err(AppError::NotFound)));

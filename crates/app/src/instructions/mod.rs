@@ -54,7 +54,7 @@ pub struct InstructionInput {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"done_on": "2027-03-20", "by_whom": "市住建局", "what": "已制定实施方案并召开推进会。"})))]
-pub struct FollowUpInput {
+pub struct InstructionFollowUpInput {
     /// 落实日期, YYYY-MM-DD, not after today.
     #[serde(default)]
     pub done_on: String,
@@ -173,7 +173,7 @@ impl App {
 
     /// Adds what an instruction set in motion: the actor must see its record whole and may
     /// record instructions; the record's timeline tells it.
-    pub async fn add_followup(&self, actor: &Actor, instruction_id: i64, input: &FollowUpInput) -> AppResult<FollowUpRow> {
+    pub async fn add_followup(&self, actor: &Actor, instruction_id: i64, input: &InstructionFollowUpInput) -> AppResult<FollowUpRow> {
         let mut tx = self.db.begin().await?;
         let i = instructions::get(&mut tx.ex(), actor.committee_id, instruction_id).await?.ok_or(AppError::NotFound)?;
         let record = self.record_ref("record_kind", &i.record_kind, i.record_id).map_err(|_| AppError::NotFound)?;

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use eline_app::instructions::{FollowUpInput, InstructionFilter, InstructionInput, InstructionView};
+use eline_app::instructions::{InstructionFilter, InstructionFollowUpInput, InstructionInput, InstructionView};
 use eline_domain::opinion::Level;
 use eline_storage::instructions::FollowUpRow;
 use serde::{Deserialize, Serialize};
@@ -155,7 +155,7 @@ async fn get_one(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id)
 }
 
 /// Add what the instruction set in motion (the office, leaders); `version` is checked when given.
-#[utoipa::path(post, path = "/api/v1/instructions/{id}/followups", tag = "instructions", params(("id" = i64, Path)), request_body = FollowUpInput,
+#[utoipa::path(post, path = "/api/v1/instructions/{id}/followups", tag = "instructions", params(("id" = i64, Path)), request_body = InstructionFollowUpInput,
     responses((status = 201, body = FollowUpOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn follow_up(
@@ -163,7 +163,7 @@ async fn follow_up(
     ApiUser(a): ApiUser,
     Id(id): Id,
     headers: HeaderMap,
-    Body(mut b): Body<FollowUpInput>,
+    Body(mut b): Body<InstructionFollowUpInput>,
 ) -> Result<(StatusCode, Json<FollowUpOut>), ApiError> {
     b.version = super::header_version(&headers)?.or(b.version);
     Ok((StatusCode::CREATED, Json(state.app.add_followup(&a, id, &b).await?.into())))

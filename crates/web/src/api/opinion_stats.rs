@@ -39,10 +39,10 @@ pub struct OpinionStatsOut {
     pub to: Option<String>,
     /// "2026年", "全部年度", "2026年（2026-03-01至2026-06-30）"
     pub scope_name: String,
-    pub totals: FiguresOut,
+    pub totals: OpinionFiguresOut,
     pub definitions: Vec<DefinitionOut>,
     /// Reports per status (drafts never counted).
-    pub by_status: Vec<StatusCountOut>,
+    pub by_status: Vec<OpinionStatusCountOut>,
     /// Every level with each of its kinds of outcome.
     pub outcomes: Vec<LevelOutcomesOut>,
     /// Issues per bulletin series.
@@ -62,7 +62,7 @@ pub struct OpinionStatsOut {
 
 /// Submitted: reports with a submission (drafts never); decided = adopted + kept.
 #[derive(Serialize, ToSchema)]
-pub struct FiguresOut {
+pub struct OpinionFiguresOut {
     pub submitted: i64,
     /// Submitted or being edited.
     pub pending: i64,
@@ -84,7 +84,7 @@ pub struct FiguresOut {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct StatusCountOut {
+pub struct OpinionStatusCountOut {
     pub status: Status,
     pub label: String,
     pub count: i64,
@@ -162,9 +162,9 @@ fn groups(v: Vec<GroupStats>) -> Vec<GroupOut> {
         .collect()
 }
 
-impl From<Figures> for FiguresOut {
+impl From<Figures> for OpinionFiguresOut {
     fn from(t: Figures) -> Self {
-        FiguresOut {
+        OpinionFiguresOut {
             submitted: t.submitted,
             pending: t.pending,
             returned: t.returned,
@@ -205,7 +205,7 @@ impl From<OpinionStats> for OpinionStatsOut {
             scope_name: s.scope_name,
             totals: s.totals.into(),
             definitions: DEFINITIONS.iter().map(|(f, d)| DefinitionOut { figure: f.to_string(), definition: d.to_string() }).collect(),
-            by_status: s.by_status.into_iter().map(|(status, count)| StatusCountOut { status, label: status.label().into(), count }).collect(),
+            by_status: s.by_status.into_iter().map(|(status, count)| OpinionStatusCountOut { status, label: status.label().into(), count }).collect(),
             outcomes: s
                 .outcomes
                 .into_iter()

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use eline_app::instructions::{FollowUpInput, InstructionCounts, InstructionFilter, InstructionInput, InstructionView};
+use eline_app::instructions::{InstructionCounts, InstructionFilter, InstructionFollowUpInput, InstructionInput, InstructionView};
 use eline_domain::opinion::Level;
 use eline_domain::{Access, RecordRef};
 use serde::Deserialize;
@@ -163,12 +163,12 @@ async fn create(State(state): State<AppState>, user: PageUser, PageQuery(q): Pag
 struct DetailPage {
     l: Layout,
     v: InstructionView,
-    f: FollowUpInput,
+    f: InstructionFollowUpInput,
     errors: Errors,
     today: String,
 }
 
-async fn detail_page(state: &AppState, user: &PageUser, id: i64, f: FollowUpInput, errors: Errors) -> Result<DetailPage, PageError> {
+async fn detail_page(state: &AppState, user: &PageUser, id: i64, f: InstructionFollowUpInput, errors: Errors) -> Result<DetailPage, PageError> {
     let v = state.app.get_instruction(&user.actor, id).await?;
     let title = eline_app::instructions::record::title(&v.instruction.leader_name, &v.instruction.leader_post);
     let l = Layout::page(state, user, &format!("/instructions/{id}"), title, &[("领导批示", "/instructions")]).await?;
@@ -176,13 +176,13 @@ async fn detail_page(state: &AppState, user: &PageUser, id: i64, f: FollowUpInpu
 }
 
 async fn detail(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>) -> Result<Response, PageError> {
-    let f = FollowUpInput { done_on: today(), ..Default::default() };
+    let f = InstructionFollowUpInput { done_on: today(), ..Default::default() };
     Ok(render(&detail_page(&state, &user, id, f, Errors::default()).await?))
 }
 
 async fn follow_up(State(state): State<AppState>, user: PageUser, PagePath(id): PagePath<i64>, body: Bytes) -> Result<Response, PageError> {
     let form = FormData::parse(&body);
-    let input: FollowUpInput = crate::form::parse(&form.0).map_err(PageError)?;
+    let input: InstructionFollowUpInput = crate::form::parse(&form.0).map_err(PageError)?;
     match state.app.add_followup(&user.actor, id, &input).await {
         Ok(_) => {
             flash(&user.session, "已记录批示落实情况").await;
