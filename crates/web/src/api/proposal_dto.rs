@@ -239,8 +239,8 @@ pub struct TimelineEventOut {
     pub id: i64,
     /// What happened, in Chinese (e.g. 立案，编号第0010号).
     pub note: String,
-    /// The proposal's status after the event.
-    #[schema(value_type = Option<Status>)]
+    /// The record's status after the event, in its kind's names (a proposal's `Status`, a
+    /// report's `OpinionStatus`): the timeline is shared by every kind of record.
     pub status_after: Option<String>,
 }
 
