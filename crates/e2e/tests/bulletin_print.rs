@@ -11,15 +11,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use eline_app::bulletins::{AddItemInput, BulletinEdit, BulletinInput, ItemArrangement};
 use eline_app::opinions::{OpinionAction, OpinionDraft};
 use eline_domain::opinion::{BulletinForm, Channel};
 use eline_e2e::thirtyfour::common::print::{PrintPage, PrintParameters};
-use eline_e2e::{Browser, DEFAULT_WAIT, browser_tools, running_in_ci, screenshots_dir};
+use eline_e2e::{Browser, DEFAULT_WAIT, browser_tools};
 use eline_web::testing::{TestApp, spawn_demo_app};
+use support::pdf::{page_png, page_text, pdf_page_count, poppler, shot, shots_dir};
 use support::{DESKTOP, PHONE, log_in, no_sideways_scroll};
 
 const TITLES: [&str; 3] = ["关于加强社区居家养老服务的建议", "关于扩大社区食堂覆盖面的建议", "关于完善家庭养老床位补贴的建议"];
@@ -35,47 +33,6 @@ fn editorial() -> String {
     let mut paras: Vec<String> = (0..7).map(|i| format!("{}、{point}", ["一", "二", "三", "四", "五", "六", "七"][i])).collect();
     paras.push(format!("{CLOSING}。"));
     paras.join("\n")
-}
-
-fn shots_dir() -> PathBuf {
-    let dir = std::env::var_os("ELINE_SHOTS_DIR").map(PathBuf::from).unwrap_or_else(screenshots_dir);
-    std::fs::create_dir_all(&dir).expect("create the screenshots dir");
-    dir
-}
-
-async fn shot(browser: &Browser, name: &str) {
-    let png = browser.screenshot_as_png().await.expect("screenshot");
-    std::fs::write(shots_dir().join(name), png).expect("save screenshot");
-}
-
-fn poppler() -> bool {
-    let ok = Command::new("pdftotext").arg("-v").output().is_ok() && Command::new("pdftoppm").arg("-v").output().is_ok();
-    if !ok {
-        assert!(!running_in_ci(), "CI must install poppler-utils (pdftotext, pdftoppm)");
-        eprintln!("skipping the PDF checks: poppler-utils (pdftotext, pdftoppm) not installed");
-    }
-    ok
-}
-
-fn pdf_page_count(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(pdf).output().expect("run pdfinfo");
-    let info = String::from_utf8_lossy(&out.stdout);
-    info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("pdfinfo names the page count")
-}
-
-/// The text of one page, without whitespace (lines break anywhere in Chinese text).
-fn page_text(pdf: &Path, page: usize) -> String {
-    let n = page.to_string();
-    let out = Command::new("pdftotext").args(["-f", &n, "-l", &n, "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("run pdftotext");
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn page_png(pdf: &Path, page: usize, name: &str) {
-    let n = page.to_string();
-    let prefix = shots_dir().join(name);
-    let status = Command::new("pdftoppm").args(["-png", "-r", "60", "-singlefile", "-f", &n, "-l", &n]).arg(pdf).arg(&prefix).status().expect("run pdftoppm");
-    assert!(status.success(), "pdftoppm failed");
 }
 
 async fn actor(app: &TestApp, name: &str) -> eline_domain::Actor {

@@ -10,13 +10,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use eline_e2e::thirtyfour::common::print::{PrintPage, PrintParameters};
-use eline_e2e::{Browser, DEFAULT_WAIT, browser_tools, running_in_ci, screenshots_dir};
+use eline_e2e::{Browser, DEFAULT_WAIT, browser_tools};
 use eline_web::testing::spawn_demo_app;
 use serde_json::json;
+use support::pdf::{page_png, page_text, pdf_page_count, poppler, shot, shots_dir};
 use support::{Api, DESKTOP, PHONE, log_in, no_sideways_scroll};
 
 const TITLE: &str = "关于加强社区居家养老服务的提案";
@@ -45,54 +43,6 @@ fn reply_text() -> String {
     }
     paras.push(format!("{CLOSING}。"));
     paras.join("\n")
-}
-
-/// Where screenshots go: `$ELINE_SHOTS_DIR`, else the workspace's screenshots folder.
-fn shots_dir() -> PathBuf {
-    match std::env::var_os("ELINE_SHOTS_DIR") {
-        Some(dir) => {
-            std::fs::create_dir_all(&dir).expect("create ELINE_SHOTS_DIR");
-            PathBuf::from(dir)
-        }
-        None => screenshots_dir(),
-    }
-}
-
-async fn shot(browser: &Browser, name: &str) {
-    let png = browser.screenshot_as_png().await.expect("screenshot");
-    std::fs::write(shots_dir().join(name), png).expect("save screenshot");
-}
-
-/// poppler-utils present (CI installs it; elsewhere the PDF checks are skipped with a message).
-fn poppler() -> bool {
-    let ok = Command::new("pdftotext").arg("-v").output().is_ok() && Command::new("pdftoppm").arg("-v").output().is_ok();
-    if !ok {
-        assert!(!running_in_ci(), "CI must install poppler-utils (pdftotext, pdftoppm)");
-        eprintln!("skipping the PDF checks: poppler-utils (pdftotext, pdftoppm) not installed");
-    }
-    ok
-}
-
-fn pdf_page_count(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(pdf).output().expect("run pdfinfo");
-    let info = String::from_utf8_lossy(&out.stdout);
-    info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("pdfinfo names the page count")
-}
-
-/// The text of one page, without whitespace (lines break anywhere in Chinese text).
-fn page_text(pdf: &Path, page: usize) -> String {
-    let n = page.to_string();
-    let out = Command::new("pdftotext").args(["-f", &n, "-l", &n, "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("run pdftotext");
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn page_png(pdf: &Path, page: usize, name: &str) {
-    let n = page.to_string();
-    let prefix = shots_dir().join(name);
-    let status = Command::new("pdftoppm").args(["-png", "-r", "60", "-singlefile", "-f", &n, "-l", &n]).arg(pdf).arg(&prefix).status().expect("run pdftoppm");
-    assert!(status.success(), "pdftoppm failed");
-    assert!(prefix.with_extension("png").exists(), "pdftoppm wrote {}", prefix.display());
 }
 
 /// A proposal replied to by the demo unit with the letter's details; returns (id, unit name).

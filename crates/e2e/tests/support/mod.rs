@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use eline_e2e::{Browser, DEFAULT_WAIT};
 use serde_json::{Value, json};
 
