@@ -22,6 +22,8 @@ pub struct App {
     pub choices: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::directory::Entry>>>,
     /// The record kinds of the modules (`crate::records`).
     pub records: crate::records::Registry,
+    /// Notifications: the dispatcher's wake-up, the live badges, the senders (`crate::notify`).
+    pub hub: std::sync::Arc<crate::notify::Hub>,
 }
 
 #[derive(Clone, Debug)]
@@ -66,6 +68,14 @@ pub struct Settings {
     pub read_cache_ms: u64,
     /// Web origins whose pages may call the API from a browser (CORS; none: CORS is off).
     pub cors_origins: Vec<crate::net::Origin>,
+    /// Where email goes out (ELINE_SMTP_URL: `smtp://host:587?tls=required` for STARTTLS,
+    /// `smtps://host:465` for TLS, `smtp://host:25` plain on a trusted network); None: no email.
+    pub smtp_url: Option<String>,
+    /// The sender of notification emails (ELINE_MAIL_FROM).
+    pub mail_from: String,
+    /// The address people reach this service at, for links in emails and webhook bodies
+    /// (ELINE_PUBLIC_URL).
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -88,6 +98,9 @@ impl Default for Settings {
             max_in_flight: 256,
             read_cache_ms: 1000,
             cors_origins: Vec::new(),
+            smtp_url: None,
+            mail_from: "委员e线通 <eline@localhost>".into(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -118,6 +131,7 @@ impl App {
             lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             choices: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             records,
+            hub: std::sync::Arc::new(crate::notify::Hub::default()),
         }
     }
 

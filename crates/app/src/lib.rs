@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod instructions;
 pub mod members;
 pub mod net;
+pub mod notify;
 pub mod opinions;
 pub mod opinions_stats;
 mod page;

@@ -41,6 +41,16 @@ pub trait Workflow: Send + Sync + 'static {
     fn before(loaded: &Self::Loaded) -> &Self::Saved;
     /// The audit summary of an action: "提案“…”：<note>".
     fn summary(saved: &Self::Saved, note: &str) -> String;
+    /// Who is told of the action (the module's part of `crate::notify::events`): asked after the
+    /// record was saved, in the action's transaction; `note` is the timeline's note.
+    fn notices(
+        tx: &mut Tx,
+        actor: &Actor,
+        action: &str,
+        loaded: &Self::Loaded,
+        saved: &Self::Saved,
+        note: &str,
+    ) -> impl Future<Output = AppResult<Vec<crate::notify::Notice>>> + Send;
 }
 
 /// One action of a workflow: its typed input (the JSON body and the form, the same struct), its
@@ -74,6 +84,7 @@ pub async fn run<W: Workflow, A: Action<W>>(app: &App, actor: &Actor, id: i64, v
     match run_in::<W, A>(app, &mut tx, actor, id, version, action).await {
         Ok(saved) => {
             tx.commit().await?;
+            app.hub.wake.notify_one();
             Ok(saved)
         }
         Err(e) => {
@@ -96,6 +107,8 @@ pub async fn run_in<W: Workflow, A: Action<W>>(app: &App, tx: &mut Tx, actor: &A
     let note = action.apply(&mut Cx { app, tx: &mut *tx, actor, loaded: &mut loaded, next }).await?;
     let before = crate::snapshot(W::before(&loaded));
     let saved = W::save(tx, &mut loaded, next).await?;
+    let notices = W::notices(tx, actor, action.name(), &loaded, &saved, &note).await?;
+    crate::notify::send(tx, actor.committee_id, Some(actor.user_id), &notices).await?;
     let change = Change {
         record: RecordRef::new(W::KIND, id),
         action: action.name(),

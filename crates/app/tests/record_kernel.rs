@@ -169,6 +169,9 @@ impl Workflow for NoteFlow {
     fn summary(saved: &Note, note: &str) -> String {
         format!("便笺“{}”：{note}", saved.title)
     }
+    async fn notices(_tx: &mut Tx, _actor: &Actor, _action: &str, _note: &Note, _saved: &Note, _text: &str) -> AppResult<Vec<eline_app::notify::Notice>> {
+        Ok(Vec::new())
+    }
 }
 
 /// The one action, with its typed input.

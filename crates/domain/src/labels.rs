@@ -142,11 +142,15 @@ macro_rules! labeled_schema {
 /// same name (`opinion::Status`) would take its place in the OpenAPI document's components.
 pub const SHARED_SCHEMA_NAMES: [&str; 4] = ["Status", "Queue", "Scope", "Kind"];
 
+/// Names a later module reuses that an earlier module's schema already has: (module, name).
+const LATER_NAMES: [(&str, &str); 1] = [("notice", "Channel")];
+
 /// The OpenAPI component name of a labeled enum declared in `module`: its own name, but a name
 /// the proposals or the policy already use gets the module's name in front (`OpinionStatus`).
 pub fn schema_name(module: &str, name: &'static str) -> std::borrow::Cow<'static, str> {
     let owner = module.split("::").nth(1).unwrap_or("");
-    if !SHARED_SCHEMA_NAMES.contains(&name) || matches!(owner, "proposal" | "policy" | "") {
+    let later = LATER_NAMES.contains(&(owner, name));
+    if !later && (!SHARED_SCHEMA_NAMES.contains(&name) || matches!(owner, "proposal" | "policy" | "")) {
         return std::borrow::Cow::Borrowed(name);
     }
     let mut chars = owner.chars();

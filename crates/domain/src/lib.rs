@@ -7,6 +7,7 @@ pub mod error;
 pub mod instruction;
 pub mod labels;
 pub mod member;
+pub mod notice;
 pub mod numerals;
 pub mod opinion;
 pub mod org;

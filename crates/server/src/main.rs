@@ -159,6 +159,16 @@ struct ServeArgs {
     /// Seconds a request body may take to arrive (large uploads get more, by their length).
     #[arg(long, env = "ELINE_BODY_TIMEOUT_SECS", default_value_t = 10)]
     body_timeout_secs: u64,
+    /// Where notification email goes out: smtp://user:pass@host:587?tls=required (STARTTLS),
+    /// smtps://user:pass@host:465 (TLS), smtp://host:25 (plain, trusted network). Unset: no email.
+    #[arg(long, env = "ELINE_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of notification email.
+    #[arg(long, env = "ELINE_MAIL_FROM", default_value = "委员e线通 <eline@localhost>")]
+    mail_from: String,
+    /// The address people open eline at (links in emails and webhook bodies).
+    #[arg(long, env = "ELINE_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    public_url: String,
 }
 
 #[derive(Subcommand)]
@@ -288,6 +298,11 @@ async fn committee_id(app: &App, given: Option<i64>) -> Result<i64> {
     }
 }
 
+/// Refuses a malformed ELINE_SMTP_URL at start instead of at the first email.
+fn lettre_check(url: &str) -> Result<()> {
+    eline_app::notify::deliver::check_smtp_url(url).map_err(|e| anyhow::anyhow!("ELINE_SMTP_URL: {e}"))
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
@@ -316,8 +331,14 @@ async fn main() -> Result<()> {
                 access_token_minutes: args.access_token_minutes,
                 metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
                 body_timeout_secs: args.body_timeout_secs.max(1),
+                smtp_url: args.smtp_url.clone().filter(|u| !u.is_empty()),
+                mail_from: args.mail_from.clone(),
+                public_url: args.public_url.clone(),
                 ..Settings::default()
             };
+            if let Some(url) = &settings.smtp_url {
+                lettre_check(url)?;
+            }
             let app = App::new(database.clone(), settings);
             if demo {
                 let (committee_id, loaded) = app.load_demo().await?;
@@ -342,6 +363,9 @@ async fn main() -> Result<()> {
             if let Some(search) = &app.search {
                 eline_app::search::spawn(search.clone(), database.clone());
             }
+            // Notifications: the dispatcher (after each step, and every 5 s for retries and other
+            // servers' messages) and the scheduled runs (digests, reminders) once a minute.
+            tokio::spawn(eline_app::notify::deliver::run_forever(app.clone(), std::time::Duration::from_secs(5)));
             let sweeper = app.clone();
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));

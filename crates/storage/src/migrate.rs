@@ -110,4 +110,10 @@ pub const TABLES: &[&str] = &[
     "bulletin_sends",
     "instructions",
     "instruction_followups",
+    "notifications",
+    "notification_messages",
+    "notification_deliveries",
+    "notification_prefs",
+    "notification_webhooks",
+    "job_runs",
 ];

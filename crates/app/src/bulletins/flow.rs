@@ -76,6 +76,13 @@ impl Workflow for BulletinFlow {
     fn summary(saved: &Bulletin, note: &str) -> String {
         format!("期刊{}“{}”：{note}", bulletin::issue_label(saved.series, saved.year, saved.number), saved.title)
     }
+
+    async fn notices(tx: &mut Tx, actor: &Actor, action: &str, _w: &Working, saved: &Bulletin, _note: &str) -> AppResult<Vec<crate::notify::Notice>> {
+        match action {
+            "issue" => crate::notify::events::bulletin_issued(&mut tx.ex(), actor.committee_id, saved).await,
+            _ => Ok(Vec::new()),
+        }
+    }
 }
 
 impl App {

@@ -167,7 +167,10 @@ impl App {
         };
         change::record(&mut tx, actor, change).await?;
         outbox::push(&mut tx.ex(), Some(actor.committee_id), outbox::SEARCH, RecordKind::INSTRUCTION.0, row.id).await?;
+        let notices = crate::notify::events::instruction_recorded(&mut tx.ex(), actor.committee_id, record, input.item_opinion_id, &seen.title, &note).await?;
+        crate::notify::send(&mut tx, actor.committee_id, Some(actor.user_id), &notices).await?;
         tx.commit().await?;
+        self.hub.wake.notify_one();
         Ok(self.view_of(row, label, seen.title, Vec::new(), actor))
     }
 

@@ -65,4 +65,8 @@ impl Workflow for OpinionFlow {
     fn summary(saved: &Opinion, note: &str) -> String {
         format!("社情民意“{}”：{note}", saved.title)
     }
+
+    async fn notices(_tx: &mut Tx, _actor: &Actor, action: &str, w: &Working, saved: &Opinion, note: &str) -> AppResult<Vec<crate::notify::Notice>> {
+        Ok(crate::notify::events::opinion(action, &w.l.o, saved, note))
+    }
 }

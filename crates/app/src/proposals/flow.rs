@@ -72,4 +72,9 @@ impl Workflow for ProposalFlow {
     fn summary(saved: &Proposal, note: &str) -> String {
         format!("提案“{}”：{note}", saved.title)
     }
+
+    async fn notices(tx: &mut Tx, actor: &Actor, action: &str, w: &Working, saved: &Proposal, note: &str) -> AppResult<Vec<crate::notify::Notice>> {
+        let after = Loaded::load(&mut tx.ex(), actor.committee_id, saved.id).await?;
+        Ok(crate::notify::events::proposal(action, &w.l, &after, note))
+    }
 }
