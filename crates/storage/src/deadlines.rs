@@ -23,7 +23,7 @@ pub async fn replies(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<Open>> {
     Ok(all!(
         ex,
         Open,
-        "SELECT p.id AS record_id, p.title, p.due_on, u.unit_id AS party_id, 0 AS item_id, p.is_key
+        "SELECT p.id AS record_id, p.title, p.due_on, u.unit_id AS party_id, CAST(0 AS BIGINT) AS item_id, p.is_key
          FROM proposals p JOIN proposal_units u ON u.proposal_id = p.id
          WHERE p.committee_id = $1 AND p.status IN ('assigned', 'rehandling') AND p.due_on IS NOT NULL
            AND u.active = TRUE AND u.role IN ('lead', 'split') AND (u.replied_round IS NULL OR u.replied_round < p.round)
@@ -37,7 +37,7 @@ pub async fn cosignatures(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<Open
     Ok(all!(
         ex,
         Open,
-        "SELECT p.id AS record_id, p.title, p.cosign_due_on AS due_on, c.member_id AS party_id, 0 AS item_id, p.is_key
+        "SELECT p.id AS record_id, p.title, p.cosign_due_on AS due_on, c.member_id AS party_id, CAST(0 AS BIGINT) AS item_id, p.is_key
          FROM proposals p JOIN proposal_cosigners c ON c.proposal_id = p.id
          WHERE p.committee_id = $1 AND p.status = 'awaiting_cosigners' AND p.cosign_due_on IS NOT NULL AND c.status = 'pending'
          ORDER BY p.id, c.member_id",
@@ -51,7 +51,7 @@ pub async fn assignments(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<Open>
     Ok(all!(
         ex,
         Open,
-        "SELECT p.id AS record_id, p.title, u.assigned_on AS due_on, u.unit_id AS party_id, 0 AS item_id, p.is_key
+        "SELECT p.id AS record_id, p.title, u.assigned_on AS due_on, u.unit_id AS party_id, CAST(0 AS BIGINT) AS item_id, p.is_key
          FROM proposals p JOIN proposal_units u ON u.proposal_id = p.id
          WHERE p.committee_id = $1 AND p.status = 'assigned' AND p.objection_open = FALSE AND u.active = TRUE AND u.replied_round IS NULL
          ORDER BY p.id, u.unit_id",
@@ -65,8 +65,8 @@ pub async fn evaluations(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<Open>
     Ok(all!(
         ex,
         Open,
-        "SELECT p.id AS record_id, p.title, p.evaluation_due_on AS due_on, COALESCE(p.proposer_member_id, 0) AS party_id,
-                CASE WHEN p.proposer_member_id IS NULL THEN p.created_by ELSE 0 END AS item_id, p.is_key
+        "SELECT p.id AS record_id, p.title, p.evaluation_due_on AS due_on, COALESCE(p.proposer_member_id, CAST(0 AS BIGINT)) AS party_id,
+                CASE WHEN p.proposer_member_id IS NULL THEN p.created_by ELSE CAST(0 AS BIGINT) END AS item_id, p.is_key
          FROM proposals p
          WHERE p.committee_id = $1 AND p.status = 'replied' AND p.evaluation_due_on IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM proposal_evaluations e WHERE e.proposal_id = p.id AND e.round = p.round)
@@ -93,7 +93,7 @@ pub async fn reports(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<Open>> {
     Ok(all!(
         ex,
         Open,
-        "SELECT id AS record_id, title, due_on, 0 AS party_id, 0 AS item_id, (channel = 'direct') AS is_key
+        "SELECT id AS record_id, title, due_on, CAST(0 AS BIGINT) AS party_id, CAST(0 AS BIGINT) AS item_id, (channel = 'direct') AS is_key
          FROM opinions WHERE committee_id = $1 AND status IN ('submitted', 'editing') AND due_on IS NOT NULL
          ORDER BY id",
         committee_id

@@ -471,3 +471,26 @@ pub async fn claim_period(ex: &mut Ex<'_>, job: &str, period: &str) -> Result<bo
 pub async fn last_period(ex: &mut Ex<'_>, job: &str) -> Result<Option<String>> {
     Ok(opt!(ex, (String,), "SELECT period FROM job_runs WHERE job = $1", job)?.map(|(p,)| p))
 }
+
+/// Who was told what about a record: (user, kind, message), oldest first (tests, support).
+pub async fn about_record(ex: &mut Ex<'_>, record_type: &str, record_id: i64) -> Result<Vec<(i64, String, String)>> {
+    Ok(all!(
+        ex,
+        (i64, String, String),
+        "SELECT user_id, kind, message FROM notifications WHERE record_type = $1 AND record_id = $2 ORDER BY id",
+        record_type,
+        record_id
+    )?)
+}
+
+/// The deliveries of a person's notifications of `kind`: (channel, mode, in a message yet).
+pub async fn deliveries_of(ex: &mut Ex<'_>, user_id: i64, kind: &str) -> Result<Vec<(String, String, bool)>> {
+    Ok(all!(
+        ex,
+        (String, String, bool),
+        "SELECT d.channel, d.mode, d.message_id IS NOT NULL FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+         WHERE d.user_id = $1 AND n.kind = $2 ORDER BY d.id",
+        user_id,
+        kind
+    )?)
+}

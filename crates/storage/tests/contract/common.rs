@@ -304,6 +304,31 @@ pub(crate) async fn sample_data(db: &Db) {
         now_micros()
     )
     .unwrap();
+    // Notifications: an inbox row, its immediate email message and delivery, a preference,
+    // the committee's webhook and a scheduled run's period.
+    let n = eline_storage::notifications::insert(
+        &mut ex,
+        &eline_storage::notifications::NewNotification {
+            committee_id: a,
+            user_id: u.id,
+            kind: "proposal.replied",
+            record_type: "proposal",
+            record_id: 1,
+            title: "关于加装电梯的建议",
+            message: "承办单位已答复",
+            once_key: Some("proposal.reply_due:1:2:0:before3:2023-05-10:owner"),
+        },
+    )
+    .await
+    .unwrap()
+    .expect("a new notification");
+    let m = eline_storage::notifications::new_message(&mut ex, a, u.id, "email", "immediate").await.unwrap();
+    eline_storage::notifications::add_delivery(&mut ex, a, n, u.id, "email", "immediate", Some(m)).await.unwrap();
+    eline_storage::notifications::mark_failed(&mut ex, m, "邮件服务器暂时不可用", now_micros() + 30_000_000).await.unwrap();
+    eline_storage::notifications::set_pref(&mut ex, u.id, "proposal.replied", "email", "daily").await.unwrap();
+    eline_storage::notifications::set_email(&mut ex, u.id, Some("wangfang@example.cn")).await.unwrap();
+    eline_storage::notifications::set_webhook(&mut ex, a, "https://sms.example.cn/eline", "密钥-0123456789abcdef", true).await.unwrap();
+    assert!(eline_storage::notifications::claim_period(&mut ex, "digest.daily.1", "2023-05-10").await.unwrap());
     drop(c);
     let store = DbSessionStore::new(db.clone());
     store.save(&session_record(Some(u.id), 3600)).await.unwrap();
