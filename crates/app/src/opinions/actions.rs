@@ -2,6 +2,10 @@
 //! by the workflow kernel. `opinion_actions!` is the one list: the dispatch below, the API
 //! routes and the page's forms come from it.
 
+use eline_domain::notice;
+use eline_storage::notifications::Party;
+
+use crate::notify::Notice;
 use chrono::{Datelike, NaiveDate};
 use eline_domain::opinion::{Act, Channel, Level, OutcomeKind, Status, Step, Submitter};
 use eline_domain::{Actor, RecordKind, RecordRef};
@@ -267,6 +271,9 @@ impl ReportAction for ReportUpInput {
             topics: OpinionFlow::TOPICS,
         };
         change::note_elsewhere(cx.tx, cx.actor, arrived).await?;
+        let received = format!("{}报送，等待编辑", here.name);
+        let notice = Notice::new(notice::OPINION_RECEIVED, RecordRef::new(RecordKind::OPINION, up.id), &up.title, received, vec![Party::Staff]);
+        crate::notify::send(cx.tx, parent.id, Some(cx.actor.user_id), &[notice]).await?;
         cx.loaded.o.reported_up_id = Some(up.id);
         cx.loaded.o.reported_up_at = up.submitted_at;
         Ok(with_detail(&format!("报送{}", parent.name), optional(&self.note).as_deref()))
@@ -373,6 +380,9 @@ async fn flow_down(tx: &mut Tx, actor: &Actor, from: &Opinion, outcome: &NewOutc
             topics: OpinionFlow::TOPICS,
         };
         change::note_elsewhere(tx, actor, told).await?;
+        let record = RecordRef::new(RecordKind::OPINION, below.id);
+        let notice = Notice::new(notice::OPINION_OUTCOME, record, &below.title, note.clone(), crate::notify::events::report_authors(&below));
+        crate::notify::send(tx, below.committee_id, Some(actor.user_id), &[notice]).await?;
         next = below.origin_id;
     }
     Ok(())
