@@ -155,12 +155,15 @@ pub async fn add_item(ex: &mut Ex<'_>, bulletin_id: i64, opinion_id: i64, credit
     let next = scalar!(&mut *ex, i64, "SELECT COALESCE(MAX(position), 0) + 1 FROM bulletin_items WHERE bulletin_id = $1", bulletin_id)?;
     run!(ex, "INSERT INTO bulletin_items (bulletin_id, opinion_id, position, credit) VALUES ($1, $2, $3, $4)", bulletin_id, opinion_id, next, credit)
         .map_err(|e| StorageError::from(e).duplicate_as("这篇信息已编入另一期期刊"))?;
+    run!(ex, "UPDATE opinions SET compiled = TRUE WHERE id = $1", opinion_id)?;
     Ok(())
 }
 
 /// Removes a report from the issue; false when it was not in it.
 pub async fn remove_item(ex: &mut Ex<'_>, bulletin_id: i64, opinion_id: i64) -> Result<bool> {
-    Ok(run!(ex, "DELETE FROM bulletin_items WHERE bulletin_id = $1 AND opinion_id = $2", bulletin_id, opinion_id)? == 1)
+    let removed = run!(&mut *ex, "DELETE FROM bulletin_items WHERE bulletin_id = $1 AND opinion_id = $2", bulletin_id, opinion_id)? == 1;
+    run!(ex, "UPDATE opinions SET compiled = EXISTS (SELECT 1 FROM bulletin_items WHERE opinion_id = $1) WHERE id = $1", opinion_id)?;
+    Ok(removed)
 }
 
 /// Puts the issue's reports in the order and with the credits given: (opinion id, credit), first
@@ -310,8 +313,7 @@ pub async fn candidates(ex: &mut Ex<'_>, committee_id: i64, channel: Channel, li
         ex,
         Candidate,
         "SELECT o.id, o.title, o.author_name, o.decided_on FROM opinions o
-         WHERE o.committee_id = $1 AND o.channel = $2 AND o.status = 'adopted'
-           AND NOT EXISTS (SELECT 1 FROM bulletin_items bi WHERE bi.opinion_id = o.id)
+         WHERE o.committee_id = $1 AND o.channel = $2 AND o.status = 'adopted' AND o.compiled = FALSE
          ORDER BY o.decided_on, o.id LIMIT $3",
         committee_id,
         channel.as_str(),
@@ -360,8 +362,14 @@ pub async fn sources(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<Source>> 
     )?)
 }
 
-/// Marks every adopted report of the committee that an issued issue holds as published.
+/// Marks every report of the committee that an issue holds as compiled, and those in issued
+/// issues as published (bench data writes the items in bulk).
 pub async fn publish_compiled(ex: &mut Ex<'_>, committee_id: i64) -> Result<u64> {
+    run!(
+        &mut *ex,
+        "UPDATE opinions SET compiled = TRUE WHERE committee_id = $1 AND compiled = FALSE AND EXISTS (SELECT 1 FROM bulletin_items bi WHERE bi.opinion_id = opinions.id)",
+        committee_id
+    )?;
     Ok(run!(
         ex,
         "UPDATE opinions SET published = TRUE WHERE committee_id = $1 AND published = FALSE AND EXISTS

@@ -344,7 +344,8 @@ pub async fn list(ex: &mut Ex<'_>, committee_id: i64, f: &Filter, limit: i64) ->
         q.sql(" AND o.status IN ('submitted', 'editing')");
     }
     if f.not_compiled {
-        q.sql(" AND o.status = 'adopted' AND NOT EXISTS (SELECT 1 FROM bulletin_items bi WHERE bi.opinion_id = o.id)");
+        // The flag kept with the bulletin items; the partial index `opinions_to_compile` holds these.
+        q.sql(" AND o.status = 'adopted' AND o.compiled = FALSE");
     }
     if f.from_below {
         q.sql(" AND o.origin_id IS NOT NULL");
@@ -377,7 +378,16 @@ pub async fn list(ex: &mut Ex<'_>, committee_id: i64, f: &Filter, limit: i64) ->
     if let Some(words) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         q.sql(" AND o.title LIKE ").arg(Arg::Text(format!("%{}%", words.replace(['%', '_'], ""))));
     }
-    if f.by_due {
+    if f.by_due && f.awaiting_office {
+        // The queues: waiting reports always have a target date (set at submission and when
+        // one arrives from below), read in order from the partial index `opinions_queue`.
+        q.sql(" AND o.due_on IS NOT NULL");
+        if let Some((due, id)) = f.after.clone() {
+            q.sql(" AND (o.due_on > ").arg(Arg::Text(due.clone())).sql(" OR (o.due_on = ").arg(Arg::Text(due));
+            q.sql(" AND o.id > ").arg(Arg::I64(id)).sql("))");
+        }
+        q.sql(" ORDER BY o.due_on, o.id LIMIT ");
+    } else if f.by_due {
         if let Some((due, id)) = f.after.clone() {
             q.sql(" AND (").sql(DUE_KEY).sql(" > ").arg(Arg::Text(due.clone())).sql(" OR (").sql(DUE_KEY).sql(" = ").arg(Arg::Text(due));
             q.sql(" AND o.id > ").arg(Arg::I64(id)).sql("))");
@@ -423,12 +433,7 @@ pub async fn queues(ex: &mut Ex<'_>, committee_id: i64, today: &str) -> Result<Q
         *(if direct { &mut q.direct_overdue } else { &mut q.opinion_overdue }) += i64::from(overdue);
         q.from_below += i64::from(below);
     }
-    q.to_compile = scalar!(
-        ex,
-        i64,
-        "SELECT COUNT(*) FROM opinions o WHERE o.committee_id = $1 AND o.status = 'adopted' AND NOT EXISTS (SELECT 1 FROM bulletin_items bi WHERE bi.opinion_id = o.id)",
-        committee_id
-    )?;
+    q.to_compile = scalar!(ex, i64, "SELECT COUNT(*) FROM opinions o WHERE o.committee_id = $1 AND o.status = 'adopted' AND o.compiled = FALSE", committee_id)?;
     Ok(q)
 }
 
