@@ -261,6 +261,21 @@ impl ReportAction for ReportUpInput {
         up.due_on = Some(fmt_date(config.due(up.channel, config.today)));
         let up = opinions::save(&mut cx.tx.ex(), &up, up.version).await?;
         opinions::add_revision(&mut cx.tx.ex(), up.id, &up.title, &up.body, Some(cx.actor.user_id), &cx.actor.display_name, Some("下级政协报送")).await?;
+        // The report's files go up with it (the store is content-addressed: new rows, same files).
+        let here_ref = RecordRef::new(RecordKind::OPINION, o.id);
+        for a in eline_storage::attachments::of(&mut cx.tx.ex(), cx.actor.committee_id, here_ref).await? {
+            let copy = eline_storage::attachments::NewAttachment {
+                committee_id: parent.id,
+                record: RecordRef::new(RecordKind::OPINION, up.id),
+                purpose: &a.purpose,
+                sha256: &a.sha256,
+                file_name: &a.file_name,
+                content_type: &a.content_type,
+                size: a.size,
+                uploaded_by: a.uploaded_by,
+            };
+            eline_storage::attachments::create(&mut cx.tx.ex(), &copy).await?;
+        }
         let note = with_detail(&format!("{}报送", here.name), optional(&self.note).as_deref());
         let arrived = Elsewhere {
             committee_id: parent.id,

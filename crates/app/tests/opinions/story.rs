@@ -102,7 +102,10 @@ async fn the_direct_channel_has_its_faster_target_and_its_own_queue() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_goes_up_to_province_and_national_and_each_result_comes_back_to_the_origin() {
     let w = World::new().await;
-    let o = w.submitted(&w.member, "关于加强跨境数据流动监管的建议").await;
+    let o = w.draft(&w.member, "关于加强跨境数据流动监管的建议").await;
+    let here = eline_domain::RecordRef::new(eline_domain::RecordKind::OPINION, o.id);
+    w.app.attach(&w.member, here, "material", "调研数据.pdf", b"%PDF-1.4 survey").await.expect("attach");
+    let o = w.ok(&w.member, o.id, "submit", json!({})).await;
     assert!(matches!(w.act(&w.staff, o.id, "report_up", json!({})).await, Err(AppError::InvalidTransition(_))), "adopted first");
     w.ok(&w.staff, o.id, "adopt", json!({})).await;
     let o = w.ok(&w.staff, o.id, "report_up", json!({"note": "请省政协阅处"})).await;
@@ -114,6 +117,10 @@ async fn a_report_goes_up_to_province_and_national_and_each_result_comes_back_to
     assert!(p.o.author_name.contains(&o.author_name), "credited with the original author: {}", p.o.author_name);
     assert!(matches!(w.app.get_opinion(&w.province_staff, o.id).await, Err(AppError::NotFound)));
     assert!(matches!(w.app.get_opinion(&w.staff, up).await, Err(AppError::NotFound)));
+    // The report's files went up with it.
+    let above = eline_domain::RecordRef::new(eline_domain::RecordKind::OPINION, up);
+    let files: Vec<String> = w.app.files_of(&w.province_staff, above).await.expect("files above").into_iter().map(|f| f.file_name).collect();
+    assert_eq!(files, ["调研数据.pdf"]);
     let province_list = w.app.list_opinions(&w.province_staff, &OpinionFilter::scope(Scope::All)).await.unwrap();
     assert_eq!(province_list.items.iter().map(|r| r.id).collect::<Vec<_>>(), vec![up]);
 
