@@ -52,3 +52,26 @@ mod tests {
         assert_eq!(Workbook::named("委员名单", None, vec![]).file_name, "委员名单.xlsx");
     }
 }
+
+/// Where each column of an import template is in an uploaded header row, found by title with or
+/// without the `*` that marks a required column (so the columns' order may differ); a missing
+/// required column is an error of row 1, every one at once.
+pub fn column_index<'a>(columns: &[&'a str], header: &[String]) -> Result<std::collections::HashMap<&'a str, usize>, Vec<crate::members::RowError>> {
+    let mut index = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for col in columns {
+        let bare = col.trim_end_matches('*');
+        match header.iter().position(|h| h.trim().trim_end_matches('*') == bare) {
+            Some(i) => {
+                index.insert(*col, i);
+            }
+            None if col.ends_with('*') => {
+                errors.push(crate::members::RowError {
+                    row: 1, column: col.to_string(), message: format!("缺少必填列“{bare}”，请使用下载的模板")
+                })
+            }
+            None => {}
+        }
+    }
+    if errors.is_empty() { Ok(index) } else { Err(errors) }
+}

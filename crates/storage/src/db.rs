@@ -318,6 +318,18 @@ impl Query {
         self
     }
 
+    /// Appends ` IN ($n, $m, …)` with each id bound (the list must not be empty).
+    pub fn in_ids(&mut self, ids: &[i64]) -> &mut Query {
+        self.sql(" IN (");
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                self.sql(", ");
+            }
+            self.arg(Arg::I64(*id));
+        }
+        self.sql(")")
+    }
+
     pub fn text(&self) -> &str {
         &self.sql
     }

@@ -216,14 +216,8 @@ pub async fn followups(ex: &mut Ex<'_>, instruction_ids: &[i64]) -> Result<Vec<F
     if instruction_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = Query::new("SELECT id, instruction_id, done_on, by_whom, what, recorded_by, recorded_at FROM instruction_followups WHERE instruction_id IN (");
-    for (i, id) in instruction_ids.iter().enumerate() {
-        if i > 0 {
-            q.sql(", ");
-        }
-        q.arg(Arg::I64(*id));
-    }
-    q.sql(") ORDER BY done_on, id");
+    let mut q = Query::new("SELECT id, instruction_id, done_on, by_whom, what, recorded_by, recorded_at FROM instruction_followups WHERE instruction_id");
+    q.in_ids(instruction_ids).sql(" ORDER BY done_on, id");
     Ok(q.fetch_all(ex).await?)
 }
 

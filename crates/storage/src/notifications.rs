@@ -127,14 +127,8 @@ pub async fn prefs_of(ex: &mut Ex<'_>, user_ids: &[i64]) -> Result<Vec<(i64, Str
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = Query::new("SELECT user_id, kind, channel, mode FROM notification_prefs WHERE user_id IN (");
-    for (i, id) in user_ids.iter().enumerate() {
-        if i > 0 {
-            q.sql(", ");
-        }
-        q.arg(Arg::I64(*id));
-    }
-    q.sql(")");
+    let mut q = Query::new("SELECT user_id, kind, channel, mode FROM notification_prefs WHERE user_id");
+    q.in_ids(user_ids);
     Ok(q.fetch_all::<(i64, String, String, String)>(ex).await?)
 }
 

@@ -153,17 +153,6 @@ pub struct ExportDetail {
     pub decided_on: Option<String>,
 }
 
-fn id_list(q: &mut Query, ids: &[i64]) {
-    q.sql(" IN (");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            q.sql(", ");
-        }
-        q.arg(Arg::I64(*id));
-    }
-    q.sql(")");
-}
-
 /// Details of the committee's reports `ids` (one page of an export).
 pub async fn export_details(ex: &mut Ex<'_>, committee_id: i64, ids: &[i64]) -> Result<Vec<ExportDetail>> {
     if ids.is_empty() {
@@ -171,7 +160,7 @@ pub async fn export_details(ex: &mut Ex<'_>, committee_id: i64, ids: &[i64]) -> 
     }
     let mut q = Query::new("SELECT o.id, o.submitter_kind, o.decided_on FROM opinions o WHERE o.committee_id = ");
     q.arg(Arg::I64(committee_id)).sql(" AND o.id");
-    id_list(&mut q, ids);
+    q.in_ids(ids);
     Ok(q.fetch_all(ex).await?)
 }
 
@@ -181,7 +170,7 @@ pub async fn export_outcomes(ex: &mut Ex<'_>, ids: &[i64]) -> Result<Vec<(i64, S
         return Ok(vec![]);
     }
     let mut q = Query::new("SELECT oc.opinion_id, oc.level, oc.kind FROM opinion_outcomes oc WHERE oc.opinion_id");
-    id_list(&mut q, ids);
+    q.in_ids(ids);
     q.sql(" ORDER BY oc.opinion_id, oc.id");
     Ok(q.fetch_all(ex).await?)
 }

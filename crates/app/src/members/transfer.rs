@@ -271,20 +271,12 @@ fn column_of(field: &str) -> &'static str {
 }
 
 fn parse_rows(header: &[String], body: &[Vec<String>], lookup: &NameLookup) -> (Vec<ParsedRow>, Vec<RowError>) {
-    let mut errors = Vec::new();
     // Columns are found by title (with or without the '*'), so their order may differ.
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for col in COLUMNS {
-        let bare = col.trim_end_matches('*');
-        if let Some(i) = header.iter().position(|h| h.trim().trim_end_matches('*') == bare) {
-            index.insert(col, i);
-        } else if col.ends_with('*') {
-            errors.push(RowError { row: 1, column: col.to_string(), message: format!("缺少必填列“{bare}”，请使用下载的模板") });
-        }
-    }
-    if !errors.is_empty() {
-        return (vec![], errors);
-    }
+    let index = match crate::spreadsheet::column_index(&COLUMNS, header) {
+        Ok(index) => index,
+        Err(errors) => return (vec![], errors),
+    };
+    let mut errors = Vec::new();
     // The 编号 column is optional (files made from the template before it had one).
     let id_index = header.iter().position(|h| h.trim() == ID_COLUMN);
     let mut seen_ids: HashMap<i64, usize> = HashMap::new();

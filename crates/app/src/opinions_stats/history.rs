@@ -229,23 +229,11 @@ impl App {
 }
 
 fn parse(header: &[String], body: &[Vec<String>], names: &Names, title_max: usize, today: NaiveDate) -> (Vec<Row>, Vec<RowError>) {
+    let index = match crate::spreadsheet::column_index(&COLUMNS, header) {
+        Ok(index) => index,
+        Err(errors) => return (vec![], errors),
+    };
     let mut errors = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for col in COLUMNS {
-        let bare = col.trim_end_matches('*');
-        match header.iter().position(|h| h.trim().trim_end_matches('*') == bare) {
-            Some(i) => {
-                index.insert(col, i);
-            }
-            None if col.ends_with('*') => {
-                errors.push(RowError { row: 1, column: col.into(), message: format!("缺少必填列“{bare}”，请使用下载的模板") })
-            }
-            None => {}
-        }
-    }
-    if !errors.is_empty() {
-        return (vec![], errors);
-    }
     let mut out = Vec::new();
     for (i, raw) in body.iter().enumerate() {
         if raw.iter().all(String::is_empty) {
