@@ -41,18 +41,6 @@ impl Workbook {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_carry_the_session_without_its_trailing_meeting_word() {
-        assert_eq!(Workbook::named("提案目录", Some("十四届五次会议"), vec![]).file_name, "提案目录（十四届五次）.xlsx");
-        assert_eq!(Workbook::named("提案统计", Some("全部届次"), vec![]).file_name, "提案统计（全部届次）.xlsx");
-        assert_eq!(Workbook::named("委员名单", None, vec![]).file_name, "委员名单.xlsx");
-    }
-}
-
 /// Where each column of an import template is in an uploaded header row, found by title with or
 /// without the `*` that marks a required column (so the columns' order may differ); a missing
 /// required column is an error of row 1, every one at once.
@@ -74,4 +62,16 @@ pub fn column_index<'a>(columns: &[&'a str], header: &[String]) -> Result<std::c
         }
     }
     if errors.is_empty() { Ok(index) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_carry_the_session_without_its_trailing_meeting_word() {
+        assert_eq!(Workbook::named("提案目录", Some("十四届五次会议"), vec![]).file_name, "提案目录（十四届五次）.xlsx");
+        assert_eq!(Workbook::named("提案统计", Some("全部届次"), vec![]).file_name, "提案统计（全部届次）.xlsx");
+        assert_eq!(Workbook::named("委员名单", None, vec![]).file_name, "委员名单.xlsx");
+    }
 }
