@@ -26,6 +26,10 @@ async fn a_unit_is_mailed_at_once_when_a_proposal_is_assigned_and_no_one_else_is
     assert_eq!(mail.subject, "【委员e线通】交办提案：关于加快老旧小区加装电梯的提案");
     assert!(mail.header("To").unwrap().contains("承办单位联络员"), "addressed by name: {:?}", mail.header("To"));
     assert!(mail.header("From").unwrap().contains("委员e线通"));
+    let message_id = mail.header("Message-ID").expect("a Message-ID");
+    assert!(message_id.starts_with("<eline.") && message_id.ends_with("@eline.example.cn>"), "{message_id}");
+    assert_eq!(mail.header("Auto-Submitted").as_deref(), Some("auto-generated"), "no vacation replies");
+    assert_eq!(mail.header("List-Unsubscribe"), Some(format!("<{PREFS_URL}>")));
     for (part, body) in [("text", &mail.text), ("html", &mail.html)] {
         assert!(body.contains("承办单位联络员：您好！"), "{part}: greeting\n{body}");
         assert!(body.contains("关于加快老旧小区加装电梯的提案"), "{part}: the record's title");
@@ -63,7 +67,8 @@ async fn a_member_gets_one_daily_digest_grouped_by_record_never_repeated_and_nev
     assert_eq!(d.subject, "【委员e线通】每日汇总：3条通知");
     for body in [&d.text, &d.html] {
         assert!(body.contains(PREFS_URL));
-        assert_eq!(count(body, "提案已立案，编号"), 2, "each filing once:\n{body}");
+        assert!(body.contains("每日通知汇总"));
+        assert_eq!(count(body, "提案已立案"), 2, "each filing once, its label not repeated before its message:\n{body}");
         assert_eq!(count(body, "承办单位已答复"), 1, "the reply once:\n{body}");
     }
     // Grouped by record: one heading (and one 查看 link) per proposal.
@@ -79,16 +84,19 @@ async fn a_member_gets_one_daily_digest_grouped_by_record_never_repeated_and_nev
     assert_eq!(staff.len(), 1);
     assert_eq!(staff[0].subject, "【委员e线通】每日汇总：2条通知");
 
-    // The same period again: nothing made, nothing sent.
-    assert_eq!(w.app.digest(w.cid, Mode::Daily, "2026-12-02").await.unwrap(), 0);
-    // A later period with nothing waiting: no empty digest.
+    // A later period with nothing waiting: no empty digest (not even an empty message).
     assert_eq!(w.app.digest(w.cid, Mode::Daily, "2026-12-03").await.unwrap(), 0);
     assert_eq!(w.sent().await, 0);
     assert_eq!(w.mails(&w.member).len(), 1);
 
-    // The next day's news goes into the next day's digest, and only that.
+    // News after that waits for the next period: a period already made is not made again, even
+    // with something waiting now (a second run, another server, a restart).
     w.assign(second).await;
     w.reply(second).await;
+    assert_eq!(w.app.digest(w.cid, Mode::Daily, "2026-12-03").await.unwrap(), 0);
+    assert_eq!(w.app.digest(w.cid, Mode::Daily, "2026-12-02").await.unwrap(), 0, "nor an earlier one");
+    assert_eq!(w.sent().await, 1, "only the unit's immediate mail of the assignment");
+    assert_eq!(w.mails(&w.member).len(), 1);
     assert_eq!(w.app.digest(w.cid, Mode::Daily, "2026-12-04").await.unwrap(), 1);
     w.sent().await;
     let mails = w.mails(&w.member);
@@ -131,7 +139,7 @@ async fn a_kind_switched_off_is_not_mailed_and_a_weekly_one_waits_for_the_weekly
     let mails = w.mails(&w.member);
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].subject, "【委员e线通】每周汇总：1条通知");
-    assert!(mails[0].text.contains("本周") && mails[0].text.contains("关于优化营商环境的提案"), "{}", mails[0].text);
+    assert!(mails[0].text.contains("每周通知汇总") && mails[0].text.contains("关于优化营商环境的提案"), "{}", mails[0].text);
     assert_eq!(w.app.digest(w.cid, Mode::Weekly, "2026-11-30").await.unwrap(), 0, "a week's digest once");
 }
 
@@ -177,19 +185,24 @@ async fn a_batch_claimed_by_a_dispatcher_that_died_is_sent_by_another_server_aft
     let w = World::new().await;
     let id = w.filed("关于推动中小企业数字化转型的提案").await;
     w.assign(id).await;
-    // A dispatcher claims the batch (a short lease here) and dies before sending anything.
+    let other = w.second_app().await;
+    // A dispatcher claims the batch (a lease of 3 s here; 60 s in service) and dies before
+    // sending anything.
+    let lease = std::time::Duration::from_secs(3);
+    let before_claim = std::time::Instant::now();
     let claimed = {
         let mut tx = w.t.db.begin().await.unwrap();
-        let rows = store::claim(&mut tx.ex(), eline_storage::now_micros(), 1_500_000, 200).await.unwrap();
+        let rows = store::claim(&mut tx.ex(), eline_storage::now_micros(), lease.as_micros() as i64, 200).await.unwrap();
         tx.commit().await.unwrap();
         rows
     };
+    let after_claim = std::time::Instant::now();
     assert_eq!(claimed.len(), 1);
-    let other = w.second_app().await;
     assert_eq!(other.dispatch_all().await.unwrap().sent, 0, "held while the lease runs");
+    assert!(before_claim.elapsed() < lease, "the check ran within the lease");
     assert!(w.sink.received().is_empty());
 
-    tokio::time::sleep(std::time::Duration::from_millis(1_700)).await;
+    tokio::time::sleep_until((after_claim + lease + std::time::Duration::from_millis(200)).into()).await;
     assert_eq!(other.dispatch_all().await.unwrap().sent, 1, "taken over once the lease ran out");
     assert_eq!(w.app.dispatch_all().await.unwrap().sent, 0);
     assert_eq!(w.mails(&w.unit).len(), 1);

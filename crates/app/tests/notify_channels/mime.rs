@@ -42,12 +42,7 @@ pub fn parse(raw: &str) -> Mail {
             html = Some(decoded);
         }
     }
-    Mail {
-        subject: decode_words(&subject_raw),
-        headers,
-        text: text.expect("a text/plain part"),
-        html: html.expect("a text/html part"),
-    }
+    Mail { subject: decode_words(&subject_raw), headers, text: text.expect("a text/plain part"), html: html.expect("a text/html part") }
 }
 
 /// Headers (unfolded) and the body after the blank line.

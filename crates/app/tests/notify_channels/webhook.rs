@@ -64,10 +64,9 @@ async fn a_configured_webhook_gets_a_signed_body_naming_the_recipient_and_the_it
         m.phone.expect("the demo member has a phone")
     };
     let committee = w.committee_name().await;
-    for (call, who, kind, label, message) in [
-        (&calls[0], &w.member, "proposal.filed", "提案已立案", "提案已立案，编号"),
-        (&calls[1], &w.unit, "proposal.assigned", "交办提案", "交由贵单位办理"),
-    ] {
+    for (call, who, kind, label, message) in
+        [(&calls[0], &w.member, "proposal.filed", "提案已立案", "提案已立案，编号"), (&calls[1], &w.unit, "proposal.assigned", "交办提案", "交由贵单位办理")]
+    {
         let b = &call.body;
         assert_eq!(b["id"].as_i64().map(|i| i.to_string()), Some(call.id.clone()), "the body's id is the delivery header");
         assert_eq!(b["committee_id"], w.cid);
