@@ -13,7 +13,8 @@ use chrono::{FixedOffset, TimeZone, Utc};
 use eline_domain::notice::{self, Channel, Mode};
 use eline_storage::notifications::{self as store, Addressee, Message, Notification};
 use hmac::{Hmac, KeyInit, Mac};
-use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde::Serialize;
 
@@ -25,6 +26,8 @@ const LEASE_MICROS: i64 = 60_000_000;
 const BATCH: i64 = 200;
 /// Messages sent at once.
 const PARALLEL: usize = 32;
+/// The preferences page every email links to.
+const PREFS_PATH: &str = "/notifications/preferences";
 
 /// The header names of a webhook call (docs/notifications.md).
 pub const HEADER_ID: &str = "X-Eline-Delivery";
@@ -83,6 +86,10 @@ pub struct Item {
     pub created_at: String,
     #[serde(skip)]
     pub time: String,
+    /// The label as a mail shows it before the message; empty when the message already says it
+    /// ("提案已立案，编号12" needs no "提案已立案：" before it).
+    #[serde(skip)]
+    pub lead: String,
 }
 
 /// A record's items in a message (digests group by record).
@@ -151,8 +158,10 @@ impl App {
             .map(|n| {
                 let at = beijing(n.created_at);
                 let path = self.records.get(&n.record_type).map(|m| m.url(n.record_id)).unwrap_or_else(|| "/".into());
+                let kind_label = notice::kind(&n.kind).map(|k| k.label).unwrap_or("通知").to_string();
                 Item {
-                    kind_label: notice::kind(&n.kind).map(|k| k.label).unwrap_or("通知").to_string(),
+                    lead: if n.message.starts_with(&kind_label) { String::new() } else { kind_label.clone() },
+                    kind_label,
                     id: n.id,
                     kind: n.kind,
                     title: n.title,
@@ -185,11 +194,12 @@ impl App {
         };
         let greeting = format!("{}：您好！", who.display_name);
         let intro = match mode {
-            Mode::Daily => format!("以下是您昨天以来的{count}条通知，按事项归在一起："),
-            Mode::Weekly => format!("以下是您本周的{count}条通知，按事项归在一起："),
-            _ => "有一件事需要您知道：".to_string(),
+            Mode::Daily => format!("这是您的每日通知汇总：自上次汇总以来共{count}条，按事项归在一起。"),
+            Mode::Weekly => format!("这是您的每周通知汇总：自上周汇总以来共{count}条，按事项归在一起。"),
+            _ if count == 1 => "有一件事需要您知道：".to_string(),
+            _ => format!("有{count}件事需要您知道："),
         };
-        let prefs_url = self.absolute("/notifications/preferences");
+        let prefs_url = self.absolute(PREFS_PATH);
         let text = TextMail { greeting: &greeting, intro: &intro, groups: &groups, committee, prefs_url: &prefs_url }
             .render()
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -279,14 +289,14 @@ impl App {
             Some(Channel::Email) => {
                 let to = who.email.clone().ok_or("收件人没有电子邮件地址")?;
                 let mail = self.render_mail(&committee, &who, mode, items).map_err(|e| e.to_string())?;
-                self.send_mail(&to, &who.display_name, &mail).await
+                self.send_mail(m, &to, &who.display_name, &mail).await
             }
             Some(Channel::Webhook) => self.call_webhook(m, &committee, who, mode, items).await,
             None => Err(format!("未知渠道：{}", m.channel)),
         }
     }
 
-    async fn send_mail(&self, to: &str, name: &str, mail: &Rendered) -> Result<(), String> {
+    async fn send_mail(&self, m: &Message, to: &str, name: &str, mail: &Rendered) -> Result<(), String> {
         let mailer = self.hub.senders.mailer.get_or_init(|| match &self.settings.smtp_url {
             None => Err("未配置邮件服务器（ELINE_SMTP_URL）".to_string()),
             Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -296,13 +306,19 @@ impl App {
         let mailer = mailer.as_ref().map_err(Clone::clone)?;
         let from: Mailbox = self.settings.mail_from.parse().map_err(|e| format!("发件地址有误：{e}"))?;
         let to = Mailbox::new(Some(name.to_string()), to.parse().map_err(|e| format!("收件地址有误：{e}"))?);
+        // The same Message-ID on every attempt: a mail program shows a resent mail once (delivery
+        // is at least once). Auto-Submitted keeps vacation responders from answering.
+        let message_id = format!("<eline.{}.{}@{}>", m.id, m.created_at, from.email.domain());
+        let header = |name: &'static str, value: String| HeaderValue::new(HeaderName::new_from_ascii_str(name), value);
         let email = lettre::Message::builder()
             .from(from)
             .to(to)
             .subject(&mail.subject)
+            .message_id(Some(message_id))
+            .raw_header(header("Auto-Submitted", "auto-generated".into()))
+            .raw_header(header("List-Unsubscribe", format!("<{}>", self.absolute(PREFS_PATH))))
             .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
             .map_err(|e| e.to_string())?;
-        let _ = ContentType::TEXT_PLAIN;
         mailer.send(email).await.map(|_| ()).map_err(|e| format!("邮件发送失败：{e}"))
     }
 
@@ -315,6 +331,7 @@ impl App {
             return Err("本会的webhook已停用或删除".into());
         };
         let text = match items.as_slice() {
+            [one] if one.lead.is_empty() => format!("【委员e线通】“{}”{} {}", one.title, one.message, one.url),
             [one] => format!("【委员e线通】{}：“{}”{} {}", one.kind_label, one.title, one.message, one.url),
             many => format!("【委员e线通】您有{}条新通知，请登录查看。", many.len()),
         };
