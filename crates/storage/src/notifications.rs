@@ -385,18 +385,17 @@ pub async fn retry_all(ex: &mut Ex<'_>, committee_id: i64) -> Result<u64> {
 
 // ---- digests ----
 
-/// People with deliveries waiting for a `mode` digest: (committee, user, channel), up to `limit`
-/// after the user id `after_user` (the run goes through them in pages).
-pub async fn waiting(ex: &mut Ex<'_>, committee_id: i64, mode: &str, after_user: i64, limit: i64) -> Result<Vec<(i64, i64, String)>> {
+/// People with deliveries waiting for a `mode` digest: (committee, user, channel), the first
+/// `limit` by user (each one gathered leaves the list: the run reads from the top again).
+pub async fn waiting(ex: &mut Ex<'_>, committee_id: i64, mode: &str, limit: i64) -> Result<Vec<(i64, i64, String)>> {
     Ok(all!(
         ex,
         (i64, i64, String),
         "SELECT DISTINCT committee_id, user_id, channel FROM notification_deliveries
-         WHERE mode = $1 AND message_id IS NULL AND user_id > $2 AND committee_id = $4 ORDER BY user_id, channel LIMIT $3",
+         WHERE mode = $1 AND message_id IS NULL AND committee_id = $2 ORDER BY user_id, channel LIMIT $3",
         mode,
-        after_user,
-        limit,
-        committee_id
+        committee_id,
+        limit
     )?)
 }
 

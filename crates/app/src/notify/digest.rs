@@ -82,19 +82,18 @@ impl App {
             return Ok(0);
         }
         let mut made = 0;
-        let mut after = 0;
+        // Each person gathered leaves the waiting list, so every page starts from the top: a
+        // page never ends between two channels of one person and skips the second.
         loop {
-            let waiting = store::waiting(&mut tx.ex(), committee_id, mode.as_str(), after, PAGE).await?;
-            let Some(last) = waiting.last() else { break };
-            after = last.1;
+            let waiting = store::waiting(&mut tx.ex(), committee_id, mode.as_str(), PAGE).await?;
+            if waiting.is_empty() {
+                break;
+            }
             for (committee, user, channel) in &waiting {
                 let message = store::new_message(&mut tx.ex(), *committee, *user, channel, mode.as_str()).await?;
                 if store::gather(&mut tx.ex(), *user, channel, mode.as_str(), message).await? > 0 {
                     made += 1;
                 }
-            }
-            if (waiting.len() as i64) < PAGE {
-                break;
             }
         }
         tx.commit().await?;
