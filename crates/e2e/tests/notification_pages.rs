@@ -41,14 +41,28 @@ async fn the_inbox_preferences_and_admin_pages_on_a_phone_and_a_desktop_with_a_l
         ids.push(id);
     }
     staff.post(&format!("/api/v1/proposals/{}/review", ids[0]), json!({"decision": "file"})).await;
-    staff.post(&format!("/api/v1/proposals/{}/review", ids[1]), json!({"decision": "return", "comment": "请补充具体建议后再提交。"})).await;
+    staff.post(&format!("/api/v1/proposals/{}/review", ids[1]), json!({"decision": "reject", "reason": "没有具体建议"})).await;
+
+    // One read, the others unread; a message that failed, and the committee's gateway, for the
+    // administrator's page.
+    let filed = member.get("/api/v1/notifications?module=proposal&limit=1").await["items"][0]["id"].as_i64().expect("an item");
+    member.post(&format!("/api/v1/notifications/{filed}/read"), json!({})).await;
+    {
+        let mut c = app.state.app.db.acquire().await.expect("connection");
+        let uid = eline_storage::users::get_by_username(&mut c.ex(), "member").await.expect("query").expect("member").id;
+        let m = eline_storage::notifications::new_message(&mut c.ex(), app.committee_id, uid, "email", "daily").await.expect("message");
+        let next = eline_storage::now_micros() + 600_000_000;
+        eline_storage::notifications::mark_failed(&mut c.ex(), m, "smtp: Connection refused (os error 111)", next).await.expect("failed");
+    }
+    let admin_api = Api::login(&base, "admin").await;
+    admin_api.call(reqwest::Method::PUT, "/api/v1/admin/notification-webhook", json!({"url": "https://sms.example.cn/eline", "active": true})).await;
 
     for (n, (width, height)) in [PHONE, DESKTOP].into_iter().enumerate() {
         let browser = eline_e2e::Browser::launch(&tools, width, height).await;
         log_in(&browser, &base, "member").await;
         browser.goto(format!("{base}/notifications")).await.expect("open the inbox");
         let list = browser.wait_for_text("ol.inbox", DEFAULT_WAIT, |t| t.contains(TITLES[0])).await;
-        assert!(list.contains("提案已立案") && list.contains("提案退回修改") && list.contains("未读"), "[{width}px] {list}");
+        assert!(list.contains("提案已立案") && list.contains("提案不予立案") && list.contains("未读"), "[{width}px] {list}");
         let badge = browser.wait_for_element("#unread-badge", DEFAULT_WAIT).await;
         let before = badge.attr("aria-label").await.expect("label").unwrap_or_default();
         no_sideways_scroll(&browser, "the inbox").await;
@@ -82,9 +96,12 @@ async fn the_inbox_preferences_and_admin_pages_on_a_phone_and_a_desktop_with_a_l
         let admin = eline_e2e::Browser::launch(&tools, width, height).await;
         log_in(&admin, &base, "admin").await;
         admin.goto(format!("{base}/admin/notifications")).await.expect("open the admin page");
-        admin.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("发送情况") && t.contains("截止提醒与督办规则")).await;
+        let text = admin.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("发送情况") && t.contains("截止提醒与督办规则")).await;
+        assert!(text.contains("Connection refused") && text.contains("生成新密钥"), "[{width}px] {text}");
         no_sideways_scroll(&admin, "the notification admin page").await;
         shot(&admin, &format!("notifications-admin-{width}.png")).await;
+        admin.eval("document.getElementById('webhook').scrollIntoView(); return true;").await;
+        shot(&admin, &format!("notifications-admin-webhook-{width}.png")).await;
         admin.quit().await;
     }
 }

@@ -357,3 +357,27 @@ async fn the_administrator_sees_failed_messages_retries_them_and_sets_the_webhoo
     assert!(error_for(&assert_problem(bad, 422, "validation_failed").await, "before_due").contains("不超过60个工作日"));
     assert_audit_chain_ok(&app).await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_notification_routes_with_schemas_of_their_own() {
+    let app = eline_web::testing::spawn_app().await;
+    let doc = json_of(Api::anon(&app).get("/api/openapi.json").await, 200).await;
+    let schemas = &doc["components"]["schemas"];
+    // The channel of notifications does not take the place of the reports' channel, nor the reverse.
+    assert_eq!(schemas["NoticeChannel"]["enum"], json!(["email", "webhook"]));
+    assert!(schemas["Channel"]["enum"].as_array().is_some_and(|v| !v.contains(&json!("webhook"))), "{}", schemas["Channel"]);
+    assert_eq!(schemas["Mode"]["enum"], json!(["immediate", "daily", "weekly", "off"]));
+    for (name, field) in [("NotificationOut", "module_label"), ("OutboxOut", "smtp_configured"), ("FailedMessageOut", "next_attempt_at"),
+        ("PrefsView", "webhook_on"), ("PrefsInput", "choices"), ("WebhookInput", "new_secret"), ("ReminderRules", "digest_hour")]
+    {
+        assert!(schemas[name]["properties"].get(field).is_some(), "{name}.{field}: {}", schemas[name]);
+    }
+    assert_eq!(schemas["FailedMessageOut"]["properties"]["next_attempt_at"]["format"], "date-time");
+    let stream = &doc["paths"]["/api/v1/notifications/stream"]["get"]["responses"]["200"]["content"];
+    assert!(stream.get("text/event-stream").is_some(), "{stream}");
+    let list = doc["paths"]["/api/v1/notifications"]["get"]["parameters"].as_array().unwrap();
+    let names: Vec<_> = list.iter().filter_map(|p| p["name"].as_str()).collect();
+    for want in ["module", "unread", "cursor", "limit"] {
+        assert!(names.contains(&want), "{names:?}");
+    }
+}
