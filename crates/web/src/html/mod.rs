@@ -138,10 +138,12 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     if may(Action::ViewDirectory) {
         items.push(("组织机构", "/directory".into()));
     }
-    for (action, label, href) in
-        [(Action::ManageUsers, "用户账号", "/users"), (Action::ViewAudit, "审计日志", "/audit"), (Action::ManageSettings, "日历与期限", "/settings"),
-         (Action::ManageSettings, "通知发送", "/admin/notifications")]
-    {
+    for (action, label, href) in [
+        (Action::ManageUsers, "用户账号", "/users"),
+        (Action::ViewAudit, "审计日志", "/audit"),
+        (Action::ManageSettings, "日历与期限", "/settings"),
+        (Action::ManageSettings, "通知发送", "/admin/notifications"),
+    ] {
         if may(action) {
             items.push((label, href.into()));
         }

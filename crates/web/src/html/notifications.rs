@@ -13,8 +13,8 @@ use axum::routing::{get, post};
 use chrono::{Datelike, TimeZone};
 use eline_app::AppError;
 use eline_app::notify::inbox::{InboxFilter, InboxItem, PrefChoice, PrefRow, PrefsInput, PrefsView, check_email, modules};
-use eline_domain::notice::{Channel, Mode};
 use eline_domain::FieldError;
+use eline_domain::notice::{Channel, Mode};
 use serde::Deserialize;
 
 use super::{Errors, FormData, Layout, PagePath, PageQuery, flash, form_errors, render, render_invalid};
@@ -117,12 +117,7 @@ async fn inbox(
     let rows = page
         .items
         .into_iter()
-        .map(|item| Row {
-            when: when(item.created_at, now),
-            at: super::datetime(item.created_at),
-            iso: crate::api::dto::ts(item.created_at),
-            item,
-        })
+        .map(|item| Row { when: when(item.created_at, now), at: super::datetime(item.created_at), iso: crate::api::dto::ts(item.created_at), item })
         .collect();
     let unread = state.app.unread_count(&user.actor).await?;
     let l = Layout::page(&state, &user, "/notifications", "通知", &[]).await?;

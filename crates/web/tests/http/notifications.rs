@@ -163,8 +163,7 @@ async fn marking_all_read_keeps_to_the_module_chosen_and_the_list_pages_by_curso
     let marked = json_of(api.post("/api/v1/notifications/read-all", &json!({"module": "opinion"})).await, 200).await;
     assert_eq!(marked["marked"], 2);
     assert_eq!(unread(&api).await, 3);
-    let unread_titles: Vec<_> =
-        api.list_all("/api/v1/notifications?unread=true").await.iter().map(|n| n["title"].as_str().unwrap().to_string()).collect();
+    let unread_titles: Vec<_> = api.list_all("/api/v1/notifications?unread=true").await.iter().map(|n| n["title"].as_str().unwrap().to_string()).collect();
     assert_eq!(unread_titles, ["批示戊", "提案乙", "提案甲"]);
 
     // Newest first, two at a time.
@@ -337,8 +336,15 @@ async fn the_administrator_sees_failed_messages_retries_them_and_sets_the_webhoo
 
     // The reminder rules: lists as "10, 3", checked in Chinese, all or nothing.
     let fields = |before: &'static str, hour: &'static str| {
-        [("before_due", before), ("escalate_after", "4"), ("cosign_before", "1"), ("objection_before", "2"), ("evaluation_before", "5，1"),
-            ("opinion_before", ""), ("digest_hour", hour)]
+        [
+            ("before_due", before),
+            ("escalate_after", "4"),
+            ("cosign_before", "1"),
+            ("objection_before", "2"),
+            ("evaluation_before", "5，1"),
+            ("opinion_before", ""),
+            ("digest_hour", hour),
+        ]
     };
     let res = b.post_form("/admin/notifications/rules", &fields("十天", "7")).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -351,8 +357,11 @@ async fn the_administrator_sees_failed_messages_retries_them_and_sets_the_webhoo
     let res = b.post_form("/admin/notifications/rules", &fields("3, 10, 3", "7")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let r = admin.get_json("/api/v1/admin/reminder-rules").await;
-    assert_eq!(r, json!({"before_due": [10, 3], "escalate_after": 4, "cosign_before": [1], "objection_before": [2], "evaluation_before": [5, 1],
-        "opinion_before": [], "digest_hour": 7}));
+    assert_eq!(
+        r,
+        json!({"before_due": [10, 3], "escalate_after": 4, "cosign_before": [1], "objection_before": [2], "evaluation_before": [5, 1],
+        "opinion_before": [], "digest_hour": 7})
+    );
     let bad = admin.req(reqwest::Method::PUT, "/api/v1/admin/reminder-rules").json(&json!({"before_due": [100]})).send().await.unwrap();
     assert!(error_for(&assert_problem(bad, 422, "validation_failed").await, "before_due").contains("不超过60个工作日"));
     assert_audit_chain_ok(&app).await;
@@ -367,9 +376,15 @@ async fn the_openapi_document_describes_the_notification_routes_with_schemas_of_
     assert_eq!(schemas["NoticeChannel"]["enum"], json!(["email", "webhook"]));
     assert!(schemas["Channel"]["enum"].as_array().is_some_and(|v| !v.contains(&json!("webhook"))), "{}", schemas["Channel"]);
     assert_eq!(schemas["Mode"]["enum"], json!(["immediate", "daily", "weekly", "off"]));
-    for (name, field) in [("NotificationOut", "module_label"), ("OutboxOut", "smtp_configured"), ("FailedMessageOut", "next_attempt_at"),
-        ("PrefsView", "webhook_on"), ("PrefsInput", "choices"), ("WebhookInput", "new_secret"), ("ReminderRules", "digest_hour")]
-    {
+    for (name, field) in [
+        ("NotificationOut", "module_label"),
+        ("OutboxOut", "smtp_configured"),
+        ("FailedMessageOut", "next_attempt_at"),
+        ("PrefsView", "webhook_on"),
+        ("PrefsInput", "choices"),
+        ("WebhookInput", "new_secret"),
+        ("ReminderRules", "digest_hour"),
+    ] {
         assert!(schemas[name]["properties"].get(field).is_some(), "{name}.{field}: {}", schemas[name]);
     }
     assert_eq!(schemas["FailedMessageOut"]["properties"]["next_attempt_at"]["format"], "date-time");
