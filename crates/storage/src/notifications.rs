@@ -209,12 +209,15 @@ pub struct Notification {
 const COLUMNS: &str = "SELECT id, kind, record_type, record_id, title, message, created_at, read_at FROM notifications WHERE user_id = ";
 
 /// The person's notifications, newest first, below `before` (an id; the cursor), of kinds that
-/// start with `kind_prefix` (`proposal.`), unread ones only when asked.
-pub async fn inbox(ex: &mut Ex<'_>, user_id: i64, kind_prefix: Option<&str>, unread_only: bool, before: Option<i64>, limit: i64) -> Result<Vec<Notification>> {
+/// start with one of `kind_prefixes` (`proposal.`; none: every kind), unread ones only when asked.
+pub async fn inbox(ex: &mut Ex<'_>, user_id: i64, kind_prefixes: &[String], unread_only: bool, before: Option<i64>, limit: i64) -> Result<Vec<Notification>> {
     let mut q = Query::new(COLUMNS);
     q.arg(Arg::I64(user_id));
-    if let Some(p) = kind_prefix {
-        q.sql(" AND kind LIKE ").arg(Arg::Text(format!("{p}%")));
+    for (i, p) in kind_prefixes.iter().enumerate() {
+        q.sql(if i == 0 { " AND (kind LIKE " } else { " OR kind LIKE " }).arg(Arg::Text(format!("{p}%")));
+    }
+    if !kind_prefixes.is_empty() {
+        q.sql(")");
     }
     if unread_only {
         q.sql(" AND read_at IS NULL");

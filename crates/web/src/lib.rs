@@ -11,6 +11,7 @@ mod form;
 mod headers;
 pub mod html;
 mod listen;
+pub mod live;
 pub mod metrics;
 pub mod testing;
 
@@ -40,12 +41,16 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The server-wide count of requests in flight.
     pub admission: Arc<admission::Admission>,
+    /// Set when the server shuts down: long-lived answers (the live badge's event streams) end,
+    /// so that the graceful shutdown does not wait for them.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
     pub fn new(app: App) -> AppState {
         let admission = Arc::new(admission::Admission::new(app.settings.max_in_flight));
-        AppState { app, metrics: Arc::new(Metrics::default()), admission }
+        let stopping = Arc::new(tokio::sync::watch::channel(false).0);
+        AppState { app, metrics: Arc::new(Metrics::default()), admission, stopping }
     }
 }
 

@@ -24,6 +24,7 @@ pub const MAX_CONNECTIONS: usize = 8192;
 
 /// Serves until `shutdown` resolves; in-flight requests finish first.
 pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let stopping = state.stopping.clone();
     let router = crate::router(state);
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     // Closed when shutdown starts: every connection then finishes its request and closes.
@@ -77,6 +78,8 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl std::f
         });
     }
     drop(listener);
+    // Event streams end now; other requests finish.
+    stopping.send_replace(true);
     drop(stop_tx);
     drop(open_rx);
     // Wait for every connection to close.

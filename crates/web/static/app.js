@@ -1,7 +1,8 @@
 // Progressive enhancement only: every page works without this file.
-// Confirms archive actions before submitting.
+// Confirms archive actions before submitting (`data-confirm` on the form, or on the button
+// pressed when a form has several).
 document.addEventListener("submit", function (e) {
-  var msg = e.target.getAttribute("data-confirm");
+  var msg = (e.submitter && e.submitter.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
 
@@ -169,4 +170,24 @@ document.addEventListener("submit", function (e) {
     level.addEventListener("change", only);
     only();
   });
+})();
+
+// The unread badge in the header (base.html) follows the count as it changes, through
+// server-sent events (/notifications/stream); without this script the page shows the count it
+// was loaded with.
+(function () {
+  var badge = document.getElementById("unread-badge");
+  if (!badge || !window.EventSource) { return; }
+  var count = badge.querySelector(".badge-count");
+  var source = new EventSource(badge.getAttribute("data-stream"));
+  source.addEventListener("unread", function (e) {
+    var n;
+    try { n = JSON.parse(e.data).unread; } catch (err) { return; }
+    if (typeof n !== "number") { return; }
+    count.textContent = n > 99 ? "99+" : String(n);
+    count.hidden = n === 0;
+    badge.setAttribute("aria-label", "未读通知" + n + "条");
+    badge.setAttribute("data-unread", String(n));
+  });
+  window.addEventListener("pagehide", function () { source.close(); });
 })();

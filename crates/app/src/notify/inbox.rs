@@ -17,22 +17,37 @@ pub const RULES_KEY: &str = "notification_rules";
 
 /// Which notifications a list shows (also the page's query string).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
-#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct InboxFilter {
-    /// A module: proposal | opinion | bulletin | instruction (the part of the kind before the dot).
+    /// A module: proposal | opinion | instruction (the part of the kind before the dot; `modules()`
+    /// lists them). A module takes in the kinds of others under the same label (社情民意: the
+    /// reports' and the bulletins'). Empty: every kind.
+    #[serde(default, with = "crate::params::blank", skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
-    /// Unread ones only.
+    /// Unread ones only (`true`, `on`, `1`; empty or absent: all).
+    #[serde(default, with = "crate::params::flag", skip_serializing_if = "crate::params::is_false")]
     pub unread: bool,
 }
 
 impl InboxFilter {
-    fn prefix(&self) -> AppResult<Option<String>> {
-        match self.module.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-            None => Ok(None),
-            Some(m) if notice::KINDS.iter().any(|k| k.key.split('.').next() == Some(m)) => Ok(Some(format!("{m}."))),
-            Some(_) => Err(AppError::field("module", "没有这类通知")),
+    /// The module chosen, if any (an empty one is none).
+    pub fn module(&self) -> Option<&str> {
+        self.module.as_deref().map(str::trim).filter(|m| !m.is_empty())
+    }
+
+    /// The kind prefixes of the module chosen (`["opinion.", "bulletin."]`; empty: every kind).
+    fn prefixes(&self) -> AppResult<Vec<String>> {
+        let Some(m) = self.module() else { return Ok(Vec::new()) };
+        let module_of = |k: &notice::Kind| k.key.split('.').next().unwrap_or(k.key);
+        let label = notice::KINDS.iter().find(|k| module_of(k) == m).map(|k| k.module).ok_or_else(|| AppError::field("module", "没有这类通知"))?;
+        let mut out: Vec<String> = Vec::new();
+        for k in notice::KINDS.iter().filter(|k| k.module == label) {
+            let p = format!("{}.", module_of(k));
+            if !out.contains(&p) {
+                out.push(p);
+            }
         }
+        Ok(out)
     }
 }
 
@@ -59,12 +74,12 @@ pub struct InboxItem {
     pub read: bool,
 }
 
-/// The modules of the inbox filter: (module key, label).
+/// The modules of the inbox filter: (module key, label), one per label (提案, 社情民意, 批示).
 pub fn modules() -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&'static str, &'static str)> = Vec::new();
     for k in notice::KINDS {
         let key = k.key.split('.').next().unwrap_or(k.key);
-        if !out.iter().any(|(m, _)| *m == key) {
+        if !out.iter().any(|(_, label)| *label == k.module) {
             out.push((key, k.module));
         }
     }
@@ -166,7 +181,8 @@ pub struct WebhookInput {
     pub new_secret: bool,
 }
 
-fn check_email(raw: &str) -> AppResult<Option<String>> {
+/// An email address as a person types it: empty is none; else it must look like one.
+pub fn check_email(raw: &str) -> AppResult<Option<String>> {
     let e = raw.trim();
     if e.is_empty() {
         return Ok(None);
@@ -189,9 +205,9 @@ impl App {
     pub async fn inbox(&self, actor: &Actor, filter: &InboxFilter, cursor: Option<&str>, limit: Option<i64>) -> AppResult<Page<InboxItem>> {
         let limit = crate::limit(limit)?;
         let before = crate::parse_cursor(cursor)?;
-        let prefix = filter.prefix()?;
+        let prefixes = filter.prefixes()?;
         let mut c = self.db.acquire().await?;
-        let rows = store::inbox(&mut c.ex(), actor.user_id, prefix.as_deref(), filter.unread, before, limit + 1).await?;
+        let rows = store::inbox(&mut c.ex(), actor.user_id, &prefixes, filter.unread, before, limit + 1).await?;
         let mut items: Vec<InboxItem> = rows.into_iter().map(|n| self.inbox_item(n)).collect();
         Ok(Page::from_overfetch(&mut items, limit, |i| i.id.to_string()))
     }
@@ -223,16 +239,29 @@ impl App {
     /// the inbox link leads); another person's is "not found".
     pub async fn open_notification(&self, actor: &Actor, id: i64) -> AppResult<InboxItem> {
         let mut c = self.db.acquire().await?;
-        store::mark_read(&mut c.ex(), actor.user_id, id).await?;
+        if store::mark_read(&mut c.ex(), actor.user_id, id).await? {
+            self.count_changed(actor.user_id);
+        }
         let n = store::get(&mut c.ex(), actor.user_id, id).await?.ok_or(AppError::NotFound)?;
         Ok(self.inbox_item(n))
     }
 
     /// Marks every unread notification (of the filter's module) read; returns how many.
     pub async fn mark_all_read(&self, actor: &Actor, filter: &InboxFilter) -> AppResult<u64> {
-        let prefix = filter.prefix()?;
-        let mut c = self.db.acquire().await?;
-        Ok(store::mark_all_read(&mut c.ex(), actor.user_id, prefix.as_deref()).await?)
+        let prefixes = filter.prefixes()?;
+        let mut tx = self.db.begin().await?;
+        let mut n = 0;
+        if prefixes.is_empty() {
+            n = store::mark_all_read(&mut tx.ex(), actor.user_id, None).await?;
+        }
+        for p in &prefixes {
+            n += store::mark_all_read(&mut tx.ex(), actor.user_id, Some(p)).await?;
+        }
+        tx.commit().await?;
+        if n > 0 {
+            self.count_changed(actor.user_id);
+        }
+        Ok(n)
     }
 
     pub async fn notification_prefs(&self, actor: &Actor) -> AppResult<PrefsView> {

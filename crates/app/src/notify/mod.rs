@@ -12,6 +12,7 @@ pub mod deliver;
 pub mod digest;
 pub mod events;
 pub mod inbox;
+pub mod live;
 pub mod remind;
 
 use std::collections::HashMap;
@@ -52,6 +53,8 @@ pub struct Hub {
     pub told: std::sync::OnceLock<tokio::sync::broadcast::Sender<i64>>,
     /// The SMTP transport and the HTTP client, made on first use.
     pub senders: deliver::Senders,
+    /// The live badges' watcher of the notifications table runs (`live`).
+    pub watching: std::sync::atomic::AtomicBool,
 }
 
 impl Hub {

@@ -12,6 +12,7 @@ mod instructions;
 mod links;
 pub mod location;
 mod members;
+mod notifications;
 mod opinion_dto;
 mod opinion_stats;
 mod opinions;
@@ -54,6 +55,7 @@ use crate::AppState;
         (name = "pickers", description = "选择委员、承办单位（按姓名、拼音首字母、界别查找）"),
         (name = "audit", description = "审计日志（管理员）"),
         (name = "settings", description = "工作日历与办理期限（管理员）"),
+        (name = "notifications", description = "通知：收件箱、未读数（含实时推送）、通知设置；管理员：发送失败的消息与重发、短信/微信网关（webhook）、截止提醒与督办规则"),
     )
 )]
 struct ApiDoc;
@@ -85,6 +87,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(search::router())
         .merge(pickers::router())
         .merge(settings::router())
+        .merge(notifications::router())
         .merge(uploads::router())
         .merge(directory::router())
 }

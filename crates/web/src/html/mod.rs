@@ -10,6 +10,8 @@ mod home;
 pub mod instructions;
 mod login;
 mod members;
+mod notification_admin;
+pub mod notifications;
 mod opinion_import;
 mod opinion_stats;
 mod opinions;
@@ -62,6 +64,8 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(account::router())
+        .merge(notifications::router())
+        .merge(notification_admin::router())
 }
 
 pub struct NavItem {
@@ -73,6 +77,15 @@ pub struct NavItem {
 pub struct UserBar {
     pub display_name: String,
     pub role_label: &'static str,
+    /// Unread notifications (the header's badge).
+    pub unread: i64,
+}
+
+impl UserBar {
+    /// The badge's number: "99+" above 99.
+    pub fn unread_text(&self) -> String {
+        if self.unread > 99 { "99+".into() } else { self.unread.to_string() }
+    }
 }
 
 /// What the base template needs.
@@ -125,9 +138,12 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     if may(Action::ViewDirectory) {
         items.push(("组织机构", "/directory".into()));
     }
-    for (action, label, href) in
-        [(Action::ManageUsers, "用户账号", "/users"), (Action::ViewAudit, "审计日志", "/audit"), (Action::ManageSettings, "日历与期限", "/settings")]
-    {
+    for (action, label, href) in [
+        (Action::ManageUsers, "用户账号", "/users"),
+        (Action::ViewAudit, "审计日志", "/audit"),
+        (Action::ManageSettings, "日历与期限", "/settings"),
+        (Action::ManageSettings, "通知发送", "/admin/notifications"),
+    ] {
         if may(action) {
             items.push((label, href.into()));
         }
@@ -146,6 +162,8 @@ impl Layout {
     /// The layout of a logged-in page; takes the pending flash message.
     pub async fn page(state: &AppState, user: &PageUser, path: &str, title: impl Into<String>, crumbs: &[(&str, &str)]) -> Result<Layout, PageError> {
         let committee = state.app.committee_name(user.actor.committee_id).await?;
+        // One indexed count per page (notifications_unread: user_id, read_at).
+        let unread = state.app.unread_count(&user.actor).await?;
         let notice: Option<String> = user.session.remove::<String>(FLASH_KEY).await.unwrap_or_default();
         let mut all_crumbs = vec![("首页".to_string(), "/".to_string())];
         all_crumbs.extend(crumbs.iter().map(|(a, b)| (a.to_string(), b.to_string())));
@@ -158,7 +176,7 @@ impl Layout {
         Ok(Layout {
             title,
             committee,
-            user: Some(UserBar { display_name: user.actor.display_name.clone(), role_label: user.actor.primary_role().label() }),
+            user: Some(UserBar { display_name: user.actor.display_name.clone(), role_label: user.actor.primary_role().label(), unread }),
             nav: nav_for(&user.actor, path),
             csrf: user.csrf.clone(),
             large_text: user.large_text,

@@ -146,6 +146,8 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     _ if template.starts_with("/api/v1/instructions/{id}") => instruction_on_filed(&app, counter).await,
                     _ if bulletin.is_some() => bulletin.map(|b| b.0).unwrap_or(0),
                     _ if template.starts_with("/api/v1/reply-templates/") => unit_template(&app, counter).await,
+                    _ if template.starts_with("/api/v1/notifications/{id}") => crate::notifications::own_notification(&app, caller.who).await,
+                    _ if template.starts_with("/api/v1/admin/notifications/{id}") => crate::notifications::pending_message(&app).await,
                     (true, ..) => caller.spare_token.unwrap_or(1),
                     (_, true, ..) => fx.user_id,
                     (_, _, true, _) => fx.member_id,

@@ -155,6 +155,22 @@ pub(crate) const API: &[(&str, &str, [u16; 6])] = &[
     ("PUT",   "/api/v1/settings/proposal-rules",           [204, 403, 403, 403, 403, 401]),
     ("GET",   "/api/v1/settings/committee-name",           [200, 403, 403, 403, 403, 401]),
     ("PUT",   "/api/v1/settings/committee-name",           [204, 403, 403, 403, 403, 401]),
+    // Notifications: everyone's own inbox (`{id}` is a notification of the caller); the outbox,
+    // webhook and reminder rules are the administrator's (`{id}` is a pending message).
+    ("GET",   "/api/v1/notifications",                     [200, 200, 200, 200, 200, 401]),
+    ("GET",   "/api/v1/notifications/unread-count",        [200, 200, 200, 200, 200, 401]),
+    ("GET",   "/api/v1/notifications/stream",              [200, 200, 200, 200, 200, 401]),
+    ("POST",  "/api/v1/notifications/{id}/read",           [200, 200, 200, 200, 200, 401]),
+    ("POST",  "/api/v1/notifications/read-all",            [200, 200, 200, 200, 200, 401]),
+    ("GET",   "/api/v1/notifications/preferences",         [200, 200, 200, 200, 200, 401]),
+    ("PUT",   "/api/v1/notifications/preferences",         [200, 200, 200, 200, 200, 401]),
+    ("GET",   "/api/v1/admin/notifications",               [200, 403, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/admin/notifications/{id}/retry",    [200, 403, 403, 403, 403, 401]),
+    ("POST",  "/api/v1/admin/notifications/retry-all",     [200, 403, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/admin/notification-webhook",        [200, 403, 403, 403, 403, 401]),
+    ("PUT",   "/api/v1/admin/notification-webhook",        [200, 403, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/admin/reminder-rules",              [200, 403, 403, 403, 403, 401]),
+    ("PUT",   "/api/v1/admin/reminder-rules",              [200, 403, 403, 403, 403, 401]),
 ];
 
 /// (page, expected status for admin, staff, member, unit, leader, anonymous). Anonymous visitors
@@ -206,4 +222,8 @@ pub(crate) const PAGES: &[(&str, [u16; 6])] = &[
     ("/bulletins/{bulletin}/print",           [404, 200, 200, 404, 200, 303]),
     ("/opinions",                             [403, 200, 200, 403, 200, 303]),
     ("/opinions/new",                         [403, 200, 200, 403, 403, 303]),
+    ("/notifications",                        [200, 200, 200, 200, 200, 303]),
+    ("/notifications?module=proposal&unread=on", [200, 200, 200, 200, 200, 303]),
+    ("/notifications/preferences",            [200, 200, 200, 200, 200, 303]),
+    ("/admin/notifications",                  [200, 403, 403, 403, 403, 303]),
 ];

@@ -20,6 +20,8 @@ mod homes;
 mod imports;
 mod instructions;
 mod messages;
+mod notification_live;
+mod notifications;
 mod opinion_stats;
 mod opinions;
 mod overload;
