@@ -63,51 +63,60 @@ pub struct Kind {
     pub module: &'static str,
     pub label: &'static str,
     pub urgency: Urgency,
+    /// The roles of the people it goes to (the preferences page lists a person's kinds only).
+    pub roles: &'static [Role],
+}
+
+impl Kind {
+    /// Whether someone with `roles` may get this kind (administrators see every kind).
+    pub fn concerns(&self, roles: &[Role]) -> bool {
+        roles.contains(&Role::Admin) || roles.iter().any(|r| self.roles.contains(r))
+    }
 }
 
 macro_rules! kinds {
-    ($($const:ident = $key:literal, $module:literal, $label:literal, $urgency:ident;)*) => {
-        $(pub const $const: Kind = Kind { key: $key, module: $module, label: $label, urgency: Urgency::$urgency };)*
+    ($($const:ident = $key:literal, $module:literal, $label:literal, $urgency:ident, [$($role:ident),*];)*) => {
+        $(pub const $const: Kind = Kind { key: $key, module: $module, label: $label, urgency: Urgency::$urgency, roles: &[$(Role::$role),*] };)*
         /// Every kind, in the order the preferences page lists them.
         pub const KINDS: &[Kind] = &[$($const),*];
     };
 }
 
 kinds! {
-    PROPOSAL_SUBMITTED = "proposal.submitted", "提案", "新提交的提案待审查", Task;
-    PROPOSAL_COSIGN_REQUESTED = "proposal.cosign_requested", "提案", "邀请您联名", Task;
-    PROPOSAL_COSIGN_ANSWERED = "proposal.cosign_answered", "提案", "联名人已答复", News;
-    PROPOSAL_COSIGN_DUE = "proposal.cosign_due", "提案", "联名确认即将截止", Deadline;
-    PROPOSAL_RETURNED = "proposal.returned", "提案", "提案退回修改", News;
-    PROPOSAL_FILED = "proposal.filed", "提案", "提案已立案", News;
-    PROPOSAL_REJECTED = "proposal.rejected", "提案", "提案不予立案", News;
-    PROPOSAL_MERGED = "proposal.merged", "提案", "提案已并案", News;
-    PROPOSAL_ASSIGNED = "proposal.assigned", "提案", "交办提案", Deadline;
-    PROPOSAL_OBJECTION_RAISED = "proposal.objection_raised", "提案", "承办单位申请调整", Task;
-    PROPOSAL_OBJECTION_DECIDED = "proposal.objection_decided", "提案", "调整申请已处理", Deadline;
-    PROPOSAL_OBJECTION_DUE = "proposal.objection_due", "提案", "申请调整期限即将截止", Deadline;
-    PROPOSAL_EXTENSION_REQUESTED = "proposal.extension_requested", "提案", "承办单位申请延期", Task;
-    PROPOSAL_EXTENSION_DECIDED = "proposal.extension_decided", "提案", "延期申请已处理", Deadline;
-    PROPOSAL_REPLY_DUE = "proposal.reply_due", "提案", "答复期限提醒", Deadline;
-    PROPOSAL_REPLY_OVERDUE = "proposal.reply_overdue", "提案", "答复已超期", Deadline;
-    PROPOSAL_REPLY_ESCALATED = "proposal.reply_escalated", "提案", "超期未答复督办", Deadline;
-    PROPOSAL_REPLIED = "proposal.replied", "提案", "提案已答复", News;
-    PROPOSAL_EVALUATION_DUE = "proposal.evaluation_due", "提案", "请评价办理答复", Deadline;
-    PROPOSAL_EVALUATED = "proposal.evaluated", "提案", "提案者已评价", News;
-    PROPOSAL_REHANDLING = "proposal.rehandling", "提案", "提案重新办理", Deadline;
-    PROPOSAL_CLOSED = "proposal.closed", "提案", "提案已办结", News;
-    PROPOSAL_PROMISE_DUE = "proposal.promise_due", "提案", "承诺事项到期提醒", Deadline;
-    PROPOSAL_PROMISE_OVERDUE = "proposal.promise_overdue", "提案", "承诺事项已超期", Deadline;
-    PROPOSAL_KEY_MARKED = "proposal.key_marked", "提案", "重点提案督办", Task;
-    OPINION_SUBMITTED = "opinion.submitted", "社情民意", "新报送的信息待编辑", Task;
-    OPINION_RECEIVED = "opinion.received", "社情民意", "下级政协报送的信息", Task;
-    OPINION_RETURNED = "opinion.returned", "社情民意", "信息退回修改", News;
-    OPINION_ADOPTED = "opinion.adopted", "社情民意", "信息已采用", News;
-    OPINION_KEPT = "opinion.kept", "社情民意", "信息留存", News;
-    OPINION_OUTCOME = "opinion.outcome", "社情民意", "信息获上级采用或批示", News;
-    OPINION_DUE = "opinion.due", "社情民意", "信息处理时限提醒", Deadline;
-    BULLETIN_ISSUED = "bulletin.issued", "社情民意", "您的信息已编发", News;
-    INSTRUCTION_RECORDED = "instruction.recorded", "批示", "领导作出批示", News;
+    PROPOSAL_SUBMITTED = "proposal.submitted", "提案", "新提交的提案待审查", Task, [Staff];
+    PROPOSAL_COSIGN_REQUESTED = "proposal.cosign_requested", "提案", "邀请您联名", Task, [Member];
+    PROPOSAL_COSIGN_ANSWERED = "proposal.cosign_answered", "提案", "联名人已答复", News, [Member];
+    PROPOSAL_COSIGN_DUE = "proposal.cosign_due", "提案", "联名确认即将截止", Deadline, [Member];
+    PROPOSAL_RETURNED = "proposal.returned", "提案", "提案退回修改", News, [Member, Staff];
+    PROPOSAL_FILED = "proposal.filed", "提案", "提案已立案", News, [Member, Staff];
+    PROPOSAL_REJECTED = "proposal.rejected", "提案", "提案不予立案", News, [Member, Staff];
+    PROPOSAL_MERGED = "proposal.merged", "提案", "提案已并案", News, [Member, Staff];
+    PROPOSAL_ASSIGNED = "proposal.assigned", "提案", "交办提案", Deadline, [Unit];
+    PROPOSAL_OBJECTION_RAISED = "proposal.objection_raised", "提案", "承办单位申请调整", Task, [Staff];
+    PROPOSAL_OBJECTION_DECIDED = "proposal.objection_decided", "提案", "调整申请已处理", Deadline, [Unit];
+    PROPOSAL_OBJECTION_DUE = "proposal.objection_due", "提案", "申请调整期限即将截止", Deadline, [Unit];
+    PROPOSAL_EXTENSION_REQUESTED = "proposal.extension_requested", "提案", "承办单位申请延期", Task, [Staff];
+    PROPOSAL_EXTENSION_DECIDED = "proposal.extension_decided", "提案", "延期申请已处理", Deadline, [Unit];
+    PROPOSAL_REPLY_DUE = "proposal.reply_due", "提案", "答复期限提醒", Deadline, [Unit];
+    PROPOSAL_REPLY_OVERDUE = "proposal.reply_overdue", "提案", "答复已超期", Deadline, [Unit];
+    PROPOSAL_REPLY_ESCALATED = "proposal.reply_escalated", "提案", "超期未答复督办", Deadline, [Staff, Leader];
+    PROPOSAL_REPLIED = "proposal.replied", "提案", "提案已答复", News, [Member, Staff];
+    PROPOSAL_EVALUATION_DUE = "proposal.evaluation_due", "提案", "请评价办理答复", Deadline, [Member, Staff];
+    PROPOSAL_EVALUATED = "proposal.evaluated", "提案", "提案者已评价", News, [Unit];
+    PROPOSAL_REHANDLING = "proposal.rehandling", "提案", "提案重新办理", Deadline, [Unit];
+    PROPOSAL_CLOSED = "proposal.closed", "提案", "提案已办结", News, [Member, Staff, Unit];
+    PROPOSAL_PROMISE_DUE = "proposal.promise_due", "提案", "承诺事项到期提醒", Deadline, [Unit];
+    PROPOSAL_PROMISE_OVERDUE = "proposal.promise_overdue", "提案", "承诺事项已超期", Deadline, [Unit, Staff];
+    PROPOSAL_KEY_MARKED = "proposal.key_marked", "提案", "重点提案督办", Task, [Leader];
+    OPINION_SUBMITTED = "opinion.submitted", "社情民意", "新报送的信息待编辑", Task, [Staff];
+    OPINION_RECEIVED = "opinion.received", "社情民意", "下级政协报送的信息", Task, [Staff];
+    OPINION_RETURNED = "opinion.returned", "社情民意", "信息退回修改", News, [Member, Informant, Staff];
+    OPINION_ADOPTED = "opinion.adopted", "社情民意", "信息已采用", News, [Member, Informant, Staff];
+    OPINION_KEPT = "opinion.kept", "社情民意", "信息留存", News, [Member, Informant, Staff];
+    OPINION_OUTCOME = "opinion.outcome", "社情民意", "信息获上级采用或批示", News, [Member, Informant, Staff];
+    OPINION_DUE = "opinion.due", "社情民意", "信息处理时限提醒", Deadline, [Staff];
+    BULLETIN_ISSUED = "bulletin.issued", "社情民意", "您的信息已编发", News, [Member, Informant, Staff];
+    INSTRUCTION_RECORDED = "instruction.recorded", "批示", "领导作出批示", News, [Member, Informant, Staff];
 }
 
 /// The kind stored under `key`.
@@ -252,6 +261,13 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_kind_goes_to_some_role_and_only_the_concerned_see_it() {
+        assert!(KINDS.iter().all(|k| !k.roles.is_empty()));
+        assert!(PROPOSAL_ASSIGNED.concerns(&[Role::Unit]) && !PROPOSAL_ASSIGNED.concerns(&[Role::Member]));
+        assert!(PROPOSAL_KEY_MARKED.concerns(&[Role::Admin]));
     }
 
     #[test]

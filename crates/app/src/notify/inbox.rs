@@ -269,6 +269,7 @@ impl App {
         let prefs = super::Prefs::load(&mut c.ex(), &[actor.user_id]).await?;
         let kinds = notice::KINDS
             .iter()
+            .filter(|k| k.concerns(&actor.roles))
             .map(|k| PrefRow {
                 kind: k.key,
                 module: k.module,

@@ -365,12 +365,25 @@ impl App {
 
     /// One proposal with everything recorded about it, as the actor may see it.
     pub async fn get_proposal(&self, actor: &Actor, id: i64) -> AppResult<ProposalView> {
+        self.proposal_view(actor, id, false).await
+    }
+
+    /// The proposal as an action just left it, for the actor who took the action: an action can
+    /// take the actor's sight of it away (a co-signer who declines, the office returning it to
+    /// its proposer as a draft); they then get its public part (title, number, status) with no
+    /// actions, not "not found" for an action that succeeded.
+    pub async fn proposal_after_action(&self, actor: &Actor, id: i64) -> AppResult<ProposalView> {
+        self.proposal_view(actor, id, true).await
+    }
+
+    async fn proposal_view(&self, actor: &Actor, id: i64, after_action: bool) -> AppResult<ProposalView> {
         let mut c = self.db.acquire().await?;
         let mut l = Loaded::load(&mut c.ex(), actor.committee_id, id).await?;
-        let access = l.access(actor);
-        if access == Access::None {
-            return Err(AppError::NotFound);
-        }
+        let access = match l.access(actor) {
+            Access::None if after_action => Access::Public,
+            Access::None => return Err(AppError::NotFound),
+            other => other,
+        };
         let (config, today) = Config::load_today(&mut c.ex(), actor.committee_id).await?;
         let who = l.standing(actor);
         let facts = l.facts(today, &config.calendar, &config.deadlines);

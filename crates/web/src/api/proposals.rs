@@ -263,7 +263,7 @@ mod actions {
                 ) -> Result<Json<ProposalOut>, ApiError> {
                     let version = action_version(&headers, input.version())?;
                     state.app.act(&a, id, version, ActionInput::$act(input)).await?;
-                    Ok(Json(state.app.get_proposal(&a, id).await?.into()))
+                    Ok(Json(state.app.proposal_after_action(&a, id).await?.into()))
                 }
             )*
             pub fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {

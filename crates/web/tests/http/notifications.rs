@@ -274,12 +274,15 @@ async fn preferences_round_trip_and_bad_input_changes_nothing() {
     let hook = json!({"url": "https://sms.example.cn/eline", "active": true});
     json_of(admin.req(reqwest::Method::PUT, "/api/v1/admin/notification-webhook").json(&hook).send().await.unwrap(), 200).await;
     let html = b.page("/notifications/preferences").await;
-    let sel = &html[html.find("name=\"webhook.proposal.reply_due\"").expect("the SMS/WeChat choice")..];
+    let sel = &html[html.find("name=\"webhook.proposal.cosign_due\"").expect("the SMS/WeChat choice")..];
     assert!(sel[..sel.find("</select>").unwrap()].contains("立即（默认）") && !sel[..sel.find("</select>").unwrap()].contains("每日"));
-    let res = b.post_form("/notifications/preferences", &[("email", ""), ("webhook.proposal.reply_due", "off")]).await;
+    let res = b.post_form("/notifications/preferences", &[("email", ""), ("webhook.proposal.cosign_due", "off")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let v = api.get_json("/api/v1/notifications/preferences").await;
-    assert_eq!((row(&v, "proposal.reply_due")["webhook"].clone(), v["email"].clone()), (json!("off"), Value::Null));
+    assert_eq!((row(&v, "proposal.cosign_due")["webhook"].clone(), v["email"].clone()), (json!("off"), Value::Null));
+    // A member is offered the kinds that can reach a member, not the units' or the office's.
+    let kinds: Vec<&str> = v["kinds"].as_array().unwrap().iter().filter_map(|k| k["kind"].as_str()).collect();
+    assert!(kinds.contains(&"proposal.replied") && !kinds.contains(&"proposal.assigned") && !kinds.contains(&"proposal.submitted"), "{kinds:?}");
 }
 
 #[tokio::test]

@@ -172,3 +172,17 @@ async fn a_body_missing_a_field_is_answered_in_chinese_against_that_field() {
     let p = assert_problem(member.post("/api/v1/proposals", &json!({"title": 5, "body": BODY})).await, 422, "validation_failed").await;
     assert!(error_for(&p, "body").contains("类型或取值不正确"), "{p}");
 }
+
+#[tokio::test]
+async fn an_action_that_takes_the_callers_sight_of_the_proposal_answers_with_its_public_part_not_404() {
+    let app = spawn_demo_app().await;
+    let (member, staff) = (Api::login(&app, "member", DEMO_PASSWORD).await, Api::login(&app, "staff", DEMO_PASSWORD).await);
+    let p = json_of(member.post("/api/v1/proposals", &json!({"title": "关于完善社区停车管理的提案", "body": BODY})).await, 201).await;
+    let id = p["id"].as_i64().unwrap();
+    json_of(member.post(&format!("/api/v1/proposals/{id}/submit"), &json!({})).await, 200).await;
+    // Returned to its proposer, it is a draft again: the office no longer sees it, yet the
+    // action it took succeeded and says so.
+    let v = json_of(staff.post(&format!("/api/v1/proposals/{id}/review"), &json!({"decision": "return", "comment": "请补充停车位缺口数据"})).await, 200).await;
+    assert_eq!((v["status"].as_str(), v["allowed_actions"].as_array().map(Vec::len)), (Some("draft"), Some(0)), "{v}");
+    assert_problem(staff.get(&format!("/api/v1/proposals/{id}")).await, 404, "not_found").await;
+}
