@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::{Arg, Ex, Query, Result, all, now_micros, opt, run, scalar};
 
 /// Someone a notification may be for, before it is known which accounts that is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Party {
     User(i64),
     /// The active member accounts of a member.
@@ -160,6 +160,19 @@ pub async fn email_of(ex: &mut Ex<'_>, user_id: i64) -> Result<Option<String>> {
         user_id
     )
     .or_else(|e| if matches!(e, sqlx::Error::RowNotFound) { Ok(None) } else { Err(e) })?)
+}
+
+/// Which of these accounts have an address email can go to (their own or their member's).
+pub async fn with_email(ex: &mut Ex<'_>, user_ids: &[i64]) -> Result<Vec<i64>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Query::new(
+        "SELECT u.id FROM users u LEFT JOIN members m ON m.id = u.member_id
+         WHERE COALESCE(NULLIF(u.email, ''), NULLIF(m.email, '')) IS NOT NULL AND u.id",
+    );
+    q.in_ids(user_ids);
+    Ok(q.fetch_all::<(i64,)>(ex).await?.into_iter().map(|(id,)| id).collect())
 }
 
 /// The account's own address (None: not set).

@@ -15,7 +15,7 @@ pub mod inbox;
 pub mod live;
 pub mod remind;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use eline_domain::notice::{Channel, Kind, Mode, default_mode};
 use eline_domain::{RecordRef, Role};
@@ -66,21 +66,42 @@ impl Hub {
 
 /// Writes the notices in the caller's transaction, for everyone they name except `actor_user_id`;
 /// returns how many inbox rows were written (a reminder already given is not written again).
+/// Each party is looked up once per call, and each person's immediate deliveries on a channel go
+/// into one message: a reminder run that finds forty deadlines of one unit sends it one email
+/// listing them, not forty.
 pub async fn send(tx: &mut Tx, committee_id: i64, actor_user_id: Option<i64>, notices: &[Notice]) -> AppResult<usize> {
-    let mut written = 0;
-    let webhook = store::webhook(&mut tx.ex(), committee_id).await?.is_some_and(|w| w.active);
-    for n in notices {
-        let people: Vec<_> = store::recipients(&mut tx.ex(), committee_id, &n.to).await?.into_iter().filter(|r| Some(r.id) != actor_user_id).collect();
-        if people.is_empty() {
-            continue;
+    let mut resolved: HashMap<Party, Vec<store::Recipient>> = HashMap::new();
+    for party in notices.iter().flat_map(|n| n.to.iter()) {
+        if !resolved.contains_key(party) {
+            let found = store::recipients(&mut tx.ex(), committee_id, std::slice::from_ref(party)).await?;
+            resolved.insert(*party, found);
         }
-        let ids: Vec<i64> = people.iter().map(|r| r.id).collect();
-        let prefs = Prefs::load(&mut tx.ex(), &ids).await?;
-        for person in &people {
-            let roles = Role::parse_list(&person.roles).unwrap_or_default();
+    }
+    let mut roles: HashMap<i64, Vec<Role>> = HashMap::new();
+    for r in resolved.values().flatten() {
+        roles.entry(r.id).or_insert_with(|| Role::parse_list(&r.roles).unwrap_or_default());
+    }
+    if roles.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = roles.keys().copied().collect();
+    let mut prefs = Prefs(HashMap::new());
+    let mut mailable: HashSet<i64> = HashSet::new();
+    for chunk in ids.chunks(500) {
+        prefs.0.extend(Prefs::load(&mut tx.ex(), chunk).await?.0);
+        mailable.extend(store::with_email(&mut tx.ex(), chunk).await?);
+    }
+    let webhook = store::webhook(&mut tx.ex(), committee_id).await?.is_some_and(|w| w.active);
+    let mut messages: HashMap<(i64, Channel), i64> = HashMap::new();
+    let mut written = 0;
+    for n in notices {
+        let mut people: Vec<i64> = n.to.iter().flat_map(|p| resolved[p].iter().map(|r| r.id)).filter(|id| Some(*id) != actor_user_id).collect();
+        people.sort_unstable();
+        people.dedup();
+        for person in people {
             let row = NewNotification {
                 committee_id,
-                user_id: person.id,
+                user_id: person,
                 kind: n.kind.key,
                 record_type: n.record.kind.as_str(),
                 record_id: n.record.id,
@@ -91,21 +112,23 @@ pub async fn send(tx: &mut Tx, committee_id: i64, actor_user_id: Option<i64>, no
             let Some(id) = store::insert(&mut tx.ex(), &row).await? else { continue };
             written += 1;
             for channel in Channel::ALL.iter().copied() {
-                if channel == Channel::Webhook && !webhook {
+                if (channel == Channel::Webhook && !webhook) || (channel == Channel::Email && !mailable.contains(&person)) {
                     continue;
                 }
-                let mode = prefs.mode(person.id, &roles, n.kind, channel);
-                if mode == Mode::Off {
-                    continue;
-                }
-                if channel == Channel::Email && store::email_of(&mut tx.ex(), person.id).await?.is_none() {
-                    continue;
-                }
+                let mode = prefs.mode(person, &roles[&person], n.kind, channel);
                 let message = match mode {
-                    Mode::Immediate => Some(store::new_message(&mut tx.ex(), committee_id, person.id, channel.as_str(), mode.as_str()).await?),
-                    _ => None,
+                    Mode::Off => continue,
+                    Mode::Immediate => Some(match messages.get(&(person, channel)) {
+                        Some(m) => *m,
+                        None => {
+                            let m = store::new_message(&mut tx.ex(), committee_id, person, channel.as_str(), mode.as_str()).await?;
+                            messages.insert((person, channel), m);
+                            m
+                        }
+                    }),
+                    Mode::Daily | Mode::Weekly => None,
                 };
-                store::add_delivery(&mut tx.ex(), committee_id, id, person.id, channel.as_str(), mode.as_str(), message).await?;
+                store::add_delivery(&mut tx.ex(), committee_id, id, person, channel.as_str(), mode.as_str(), message).await?;
             }
         }
     }

@@ -59,6 +59,7 @@ impl App {
         }
         let rules = super::inbox::reminder_rules_in_force(&mut tx.ex(), committee_id).await?;
         let mut notices = Vec::new();
+        let mut unit_names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
 
         for o in deadlines::replies(&mut tx.ex(), committee_id).await? {
             let Some(due) = date(&o.due_on) else { continue };
@@ -80,10 +81,11 @@ impl App {
                         let supervisors = eline_storage::proposals::supervisors(&mut tx.ex(), o.record_id).await?;
                         to.extend(supervisors.into_iter().map(|(u, _)| Party::User(u)));
                     }
-                    let unit_name = eline_storage::directory::get(&mut tx.ex(), eline_domain::org::DirectoryKind::Unit, committee_id, o.party_id)
-                        .await?
-                        .map(|u| u.name)
-                        .unwrap_or_default();
+                    if !unit_names.contains_key(&o.party_id) {
+                        let unit = eline_storage::directory::get(&mut tx.ex(), eline_domain::org::DirectoryKind::Unit, committee_id, o.party_id).await?;
+                        unit_names.insert(o.party_id, unit.map(|u| u.name).unwrap_or_default());
+                    }
+                    let unit_name = &unit_names[&o.party_id];
                     let msg = format!("{unit_name}答复已超期{late}个工作日（期限{due}），请督办");
                     notices.push(at(notice::PROPOSAL_REPLY_ESCALATED, record, &o, due, Stage::Escalated, msg, to));
                     // The unit, if the run missed its overdue notice, still hears it.
