@@ -170,14 +170,20 @@ async fn notifications_hold(app: &App, committee_id: i64) {
     let read = all_of("SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL").await;
     assert!(read >= 2 * 50 && read <= 8 * 50, "the oldest 2–8 of each person are read: {read}");
     assert_eq!(all_of("SELECT COUNT(*) FROM notification_deliveries WHERE channel = 'email' AND mode = 'daily'").await, total);
-    let waiting = all_of("SELECT COUNT(*) FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE d.message_id IS NULL AND n.read_at IS NULL").await;
+    let waiting = all_of(
+        "SELECT COUNT(*) FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE d.message_id IS NULL AND n.read_at IS NULL",
+    )
+    .await;
     assert_eq!(waiting, total - read, "every unread one waits for the digest");
     let sent_in_own = "SELECT COUNT(*) FROM notification_deliveries d JOIN notification_messages m ON m.id = d.message_id
         WHERE m.user_id = d.user_id AND m.state = 'sent' AND m.mode = 'daily'";
     assert_eq!(all_of(sent_in_own).await, read, "the read ones went out in the person's digest");
     assert_eq!(all_of("SELECT COUNT(*) FROM notification_messages").await, 50);
     let mut c = app.db.acquire().await.unwrap();
-    let no_address = Query::new("SELECT username FROM users WHERE email IS NULL OR email NOT LIKE '%@' || 'bench.example.cn'").fetch_all::<(String,)>(&mut c.ex()).await.unwrap();
+    let no_address = Query::new("SELECT username FROM users WHERE email IS NULL OR email NOT LIKE '%@' || 'bench.example.cn'")
+        .fetch_all::<(String,)>(&mut c.ex())
+        .await
+        .unwrap();
     assert!(no_address.is_empty() && EMAIL_DOMAIN == "bench.example.cn", "{no_address:?}");
     let messages = eline_storage::notifications::message_counts(&mut c.ex(), committee_id).await.unwrap();
     assert_eq!(messages, (0, 0, 50));

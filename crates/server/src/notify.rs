@@ -108,9 +108,7 @@ fn waiting(mode: Mode) -> Query {
 
 /// Notifications in messages not sent yet.
 fn unsent() -> Query {
-    Query::new(
-        "SELECT COUNT(*) FROM notification_deliveries d JOIN notification_messages m ON m.id = d.message_id WHERE m.state = 'pending'",
-    )
+    Query::new("SELECT COUNT(*) FROM notification_deliveries d JOIN notification_messages m ON m.id = d.message_id WHERE m.state = 'pending'")
 }
 
 fn per_second(n: i64, took: Duration) -> f64 {
@@ -214,7 +212,8 @@ pub async fn run(command: NotifyCommand) -> Result<()> {
 async fn send_test(settings: &Settings, to: &str) -> std::result::Result<(), String> {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
     let url = settings.smtp_url.as_deref().ok_or("未配置邮件服务器（ELINE_SMTP_URL 或 --smtp-url）")?;
-    let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("邮件服务器地址有误：{e}"))?.timeout(Some(Duration::from_secs(15))).build();
+    let mailer =
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("邮件服务器地址有误：{e}"))?.timeout(Some(Duration::from_secs(15))).build();
     let from: lettre::message::Mailbox = settings.mail_from.parse().map_err(|e| format!("发件地址（ELINE_MAIL_FROM）有误：{e}"))?;
     let to: lettre::message::Mailbox = to.parse().map_err(|e| format!("收件地址有误：{e}"))?;
     let now = beijing_now(Utc::now()).format("%Y-%m-%d %H:%M:%S");

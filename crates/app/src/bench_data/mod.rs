@@ -579,7 +579,9 @@ impl App {
             "bench_data_generated",
             "committee",
             Some(cid),
-            format!("bench data generated：{COMMITTEE_NAME}，提案{proposals_written}件，社情民意信息{reports}篇，委员{member_count}名，{people}个账号共{told}条通知"),
+            format!(
+                "bench data generated：{COMMITTEE_NAME}，提案{proposals_written}件，社情民意信息{reports}篇，委员{member_count}名，{people}个账号共{told}条通知"
+            ),
             None,
             None,
         )

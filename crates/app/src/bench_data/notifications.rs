@@ -140,10 +140,8 @@ pub(super) async fn generate(tx: &mut Tx, cx: &Context<'_>, report: &mut BenchRe
 
     // The accounts: member 1 has bench-member; every other member one of their own.
     let users_base = bulk::max_id(&mut tx.ex(), "users").await?;
-    let mut accounts = Rows::new(
-        "users",
-        &["id", "committee_id", "username", "display_name", "password_hash", "roles", "member_id", "email", "created_at", "updated_at"],
-    );
+    let mut accounts =
+        Rows::new("users", &["id", "committee_id", "username", "display_name", "password_hash", "roles", "member_id", "email", "created_at", "updated_at"]);
     let mut people = vec![(cx.member_user, cx.members.0 + 1)];
     for k in 1..cx.members.1 {
         let id = users_base + k as i64;
@@ -181,15 +179,14 @@ pub(super) async fn generate(tx: &mut Tx, cx: &Context<'_>, report: &mut BenchRe
         }
         // Ids in time order (a person's rows are spread among everyone's, as they would be).
         items.sort_by_key(|i| (i.at, i.user));
-        let mut notifications = Rows::new(
-            "notifications",
-            &["id", "committee_id", "user_id", "kind", "record_type", "record_id", "title", "message", "created_at", "read_at"],
-        );
+        let mut notifications =
+            Rows::new("notifications", &["id", "committee_id", "user_id", "kind", "record_type", "record_id", "title", "message", "created_at", "read_at"]);
         let mut messages = Rows::new(
             "notification_messages",
             &["id", "committee_id", "user_id", "channel", "mode", "state", "attempts", "next_attempt_at", "last_attempt_at", "sent_at", "created_at"],
         );
-        let mut deliveries = Rows::new("notification_deliveries", &["id", "committee_id", "notification_id", "user_id", "channel", "mode", "message_id", "created_at"]);
+        let mut deliveries =
+            Rows::new("notification_deliveries", &["id", "committee_id", "notification_id", "user_id", "channel", "mode", "message_id", "created_at"]);
         // Yesterday's digest of each person who has read ones: sent at the digest hour after them.
         let mut digest_of = std::collections::HashMap::with_capacity(chunk.len());
         for i in items.iter().filter(|i| i.read) {
