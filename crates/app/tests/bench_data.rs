@@ -168,7 +168,7 @@ async fn notifications_hold(app: &App, committee_id: i64) {
     assert_eq!(all_of(out_of_order).await, 0);
 
     let read = all_of("SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL").await;
-    assert!(read >= 2 * 50 && read <= 8 * 50, "the oldest 2–8 of each person are read: {read}");
+    assert!((2 * 50..=8 * 50).contains(&read), "the oldest 2–8 of each person are read: {read}");
     assert_eq!(all_of("SELECT COUNT(*) FROM notification_deliveries WHERE channel = 'email' AND mode = 'daily'").await, total);
     let waiting = all_of(
         "SELECT COUNT(*) FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE d.message_id IS NULL AND n.read_at IS NULL",
