@@ -1,8 +1,11 @@
-//! `eline bench-data`: counts per table, the mix of statuses, determinism, refusal to run twice.
+//! `eline bench-data`: counts per table, the mix of statuses, the notifications (20 per member
+//! account, about the member's own records, a digest's worth waiting), determinism, refusal to
+//! run twice.
 //! (Correctness only; speed is measured by bench/gen.sh, never by a test.)
 
 use eline_app::App;
-use eline_app::bench_data::{ACCOUNTS, REPORT_STATUS_MIX, STATUS_MIX};
+use eline_app::bench_data::{ACCOUNTS, EMAIL_DOMAIN, NOTIFICATIONS_PER_USER, REPORT_STATUS_MIX, STATUS_MIX};
+use eline_domain::notice::Mode;
 use eline_storage::testing::fresh;
 use eline_storage::{Query, bulk};
 
@@ -25,10 +28,19 @@ async fn counts(app: &App) -> Vec<(&'static str, i64)> {
         "opinion_revisions",
         "opinion_outcomes",
         "instructions",
+        "notifications",
+        "notification_deliveries",
+        "notification_messages",
     ] {
         out.push((t, bulk::count(&mut c.ex(), t).await.unwrap()));
     }
     out
+}
+
+/// One number (a count) of a query.
+async fn number(app: &App, sql: &'static str) -> i64 {
+    let mut c = app.db.acquire().await.unwrap();
+    Query::new(sql).fetch_all::<(i64,)>(&mut c.ex()).await.unwrap()[0].0
 }
 
 /// (value, rows) of a grouped count (this test crate has no SQL macros of its own).
@@ -63,7 +75,8 @@ async fn generates_expected_rows_deterministically() {
     assert_eq!(get("units"), 200);
     assert_eq!(get("sessions"), 10);
     assert_eq!(get("members"), 50, "N/100 but at least 50");
-    assert_eq!(get("users"), ACCOUNTS.len() as i64);
+    // One account per member besides the bench accounts (member 1's is bench-member).
+    assert_eq!(get("users"), ACCOUNTS.len() as i64 + 50 - 1);
     // assigned + replied + closed = 80%: one lead unit each, a co unit for some.
     let handled = SCALE as i64 * 80 / 100;
     assert!(get("proposal_units") >= handled && get("proposal_units") < handled * 3 / 2, "{n:?}");
@@ -88,6 +101,8 @@ async fn generates_expected_rows_deterministically() {
     assert!(events_of("opinion") >= 2 * reports - reports / 50 && events_of("opinion") <= 3 * reports, "{events:?}");
     assert_eq!(report.tables.iter().find(|e| e.0 == "proposals").map(|e| e.1), Some(SCALE));
 
+    notifications_hold(&app1, report.committee_id).await;
+
     // Status proportions (exact per block of a thousand).
     let mut c = app1.db.acquire().await.unwrap();
     let statuses = bulk::proposal_status_counts(&mut c.ex(), report.committee_id).await.unwrap();
@@ -111,7 +126,65 @@ async fn generates_expected_rows_deterministically() {
     assert_eq!(a.len(), 20);
     assert_eq!(a, b);
 
-    // The bench accounts can log in with the documented password.
+    // The bench accounts can log in with the documented password, so can the members' own.
     let done = app2.login("bench-staff", eline_app::bench_data::PASSWORD, "127.0.0.1").await.expect("login");
     assert_eq!(done.user.username, "bench-staff");
+    let member = app2.login("bench-m00050", eline_app::bench_data::PASSWORD, "127.0.0.1").await.expect("a member's account logs in");
+    assert_eq!(app2.unread_count(&member.actor).await.unwrap(), number(&app2, UNREAD_OF_M50).await);
+
+    // The daily digest gathers every member's waiting deliveries into one message each, once.
+    let cid = report.committee_id;
+    assert_eq!(app2.digest(cid, Mode::Daily, "2026-11-30").await.unwrap(), 50, "one digest per member account");
+    assert_eq!(number(&app2, "SELECT COUNT(*) FROM notification_deliveries WHERE message_id IS NULL").await, 0);
+    assert_eq!(number(&app2, "SELECT COUNT(*) FROM notification_messages WHERE state = 'pending' AND mode = 'daily'").await, 50);
+    assert_eq!(app2.digest(cid, Mode::Daily, "2026-11-30").await.unwrap(), 0, "a period is made once");
+}
+
+const UNREAD_OF_M50: &str = "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'bench-m00050' AND n.read_at IS NULL";
+
+/// The generated notifications: 20 per member account and none for anyone else, about records
+/// that exist and are the member's own, with their titles; some read; the read ones in a sent
+/// digest of their own person, the unread ones (most) waiting for today's; every account with an
+/// address.
+async fn notifications_hold(app: &App, committee_id: i64) {
+    let per_user = grouped(app, "SELECT u.username, COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id GROUP BY u.username ORDER BY 1").await;
+    assert_eq!(per_user.len(), 50, "every member's account and no other");
+    assert!(per_user.iter().all(|(u, n)| *n == NOTIFICATIONS_PER_USER as i64 && (u == "bench-member" || u.starts_with("bench-m0"))), "{per_user:?}");
+    let total = 50 * NOTIFICATIONS_PER_USER as i64;
+    let all_of = |sql| number(app, sql);
+    assert_eq!(all_of("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.committee_id = n.committee_id").await, total);
+    let own_proposals = "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id JOIN proposals p ON p.id = n.record_id
+        WHERE n.record_type = 'proposal' AND p.proposer_member_id = u.member_id AND p.title = n.title";
+    let own_reports = "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id JOIN opinions o ON o.id = n.record_id
+        WHERE n.record_type = 'opinion' AND o.member_id = u.member_id AND o.title = n.title";
+    let (p, o) = (all_of(own_proposals).await, all_of(own_reports).await);
+    assert_eq!(p + o, total, "each about the member's own record, with its title ({p} proposals, {o} reports)");
+    assert!(p > 0 && o > 0);
+    let kinds = grouped(app, "SELECT kind, COUNT(*) FROM notifications GROUP BY kind ORDER BY 1").await;
+    assert!(kinds.len() >= 6 && kinds.iter().all(|(k, _)| eline_domain::notice::kind(k).is_some()), "{kinds:?}");
+    // A replied proposal tells "filed" before "replied" (ids follow time for each person).
+    let out_of_order = "SELECT COUNT(*) FROM notifications a JOIN notifications b ON b.user_id = a.user_id AND b.record_id = a.record_id
+        WHERE a.kind = 'proposal.filed' AND b.kind = 'proposal.replied' AND (b.id < a.id OR b.created_at < a.created_at)";
+    assert_eq!(all_of(out_of_order).await, 0);
+
+    let read = all_of("SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL").await;
+    assert!((2 * 50..=8 * 50).contains(&read), "the oldest 2–8 of each person are read: {read}");
+    assert_eq!(all_of("SELECT COUNT(*) FROM notification_deliveries WHERE channel = 'email' AND mode = 'daily'").await, total);
+    let waiting = all_of(
+        "SELECT COUNT(*) FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE d.message_id IS NULL AND n.read_at IS NULL",
+    )
+    .await;
+    assert_eq!(waiting, total - read, "every unread one waits for the digest");
+    let sent_in_own = "SELECT COUNT(*) FROM notification_deliveries d JOIN notification_messages m ON m.id = d.message_id
+        WHERE m.user_id = d.user_id AND m.state = 'sent' AND m.mode = 'daily'";
+    assert_eq!(all_of(sent_in_own).await, read, "the read ones went out in the person's digest");
+    assert_eq!(all_of("SELECT COUNT(*) FROM notification_messages").await, 50);
+    let mut c = app.db.acquire().await.unwrap();
+    let no_address = Query::new("SELECT username FROM users WHERE email IS NULL OR email NOT LIKE '%@' || 'bench.example.cn'")
+        .fetch_all::<(String,)>(&mut c.ex())
+        .await
+        .unwrap();
+    assert!(no_address.is_empty() && EMAIL_DOMAIN == "bench.example.cn", "{no_address:?}");
+    let messages = eline_storage::notifications::message_counts(&mut c.ex(), committee_id).await.unwrap();
+    assert_eq!(messages, (0, 0, 50));
 }

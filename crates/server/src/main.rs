@@ -10,6 +10,8 @@ use eline_app::users::UserInput;
 use eline_app::{App, Settings};
 use eline_storage::Db;
 
+mod notify;
+
 #[derive(Parser)]
 #[command(name = "eline", version, about = "委员e线通 — 政协委员履职服务平台")]
 struct Cli {
@@ -98,6 +100,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Notification runs by hand: digests, sending, reminders, a test email.
+    Notify {
+        #[command(subcommand)]
+        command: notify::NotifyCommand,
     },
     /// Generate deterministic synthetic data for benchmarks (a bench committee with N proposals).
     BenchData {
@@ -473,6 +480,7 @@ async fn main() -> Result<()> {
             println!("{:<22} {:>10}      {:>9.2} s", "(building rows)", "", report.generate.as_secs_f64());
             println!("bench committee id {} generated with {scale} proposals in {:.2} s", report.committee_id, report.total.as_secs_f64());
         }
+        Command::Notify { command } => notify::run(command).await?,
         Command::Reindex { db, search_dir } => {
             let database = db.open().await?;
             let dir = search_dir.unwrap_or_else(|| db.data_dir.join("search"));

@@ -1,8 +1,9 @@
 //! `eline bench-data --scale N`: deterministic synthetic data for benchmarks — one bench
 //! committee with reference data, N/100 members (at least 50), N proposals spread over ten
 //! sessions in realistic proportions of statuses, with handling units, replies, evaluations and
-//! timelines, N/2 社情民意 reports (`opinions`), and one account per role. Same N → same data (timestamps are derived from the
-//! sessions' dates, never from the clock). Rows go in through multi-row INSERTs
+//! timelines, N/2 社情民意 reports (`opinions`), one account per role, and an account per member
+//! with 20 notifications each (`notifications`). Same N → same data (timestamps are derived from
+//! the sessions' dates, never from the clock). Rows go in through multi-row INSERTs
 //! (`eline_storage::bulk`) in one transaction (all or nothing); one audit entry records the run.
 
 use std::time::{Duration, Instant};
@@ -17,13 +18,15 @@ use crate::{App, AppError, AppResult};
 
 mod bulletins;
 mod instructions;
+mod notifications;
 mod opinions;
 mod text;
 pub use instructions::CLOSED_PER_INSTRUCTION;
+pub use notifications::{EMAIL_DOMAIN, PER_USER as NOTIFICATIONS_PER_USER};
 
 pub use opinions::STATUS_MIX as REPORT_STATUS_MIX;
 
-use text::{Rng, SUGGESTIONS, Vocab, sessions, unit_names};
+use text::{Rng, SUGGESTIONS, Vocab, directory_rows, sessions, unit_names};
 
 pub const COMMITTEE_NAME: &str = "政协清河市委员会（基准测试）";
 pub const COMMITTEE_SHORT_NAME: &str = "基准测试政协";
@@ -109,26 +112,6 @@ async fn timed(tx: &mut Tx, rows: &Rows, report: &mut BenchReport) -> AppResult<
     let n = bulk::insert(tx, rows).await?;
     report.add(rows.table, n, t.elapsed());
     Ok(())
-}
-
-const DIRECTORY_COLUMNS: &[&str] = &["id", "committee_id", "name", "category", "note", "sort_order", "created_at", "updated_at"];
-
-fn directory_rows(table: &'static str, base: i64, cid: i64, at: i64, items: &[(String, Option<&'static str>)]) -> Rows {
-    let mut rows = Rows::new(table, DIRECTORY_COLUMNS);
-    for (i, (name, category)) in items.iter().enumerate() {
-        let i = i as i64;
-        rows.push([
-            Val::Int(base + i + 1),
-            Val::Int(cid),
-            Val::Text(name.clone()),
-            Val::OptText(category.map(str::to_string)),
-            Val::OptText(None),
-            Val::Int(i * 10),
-            Val::Int(at),
-            Val::Int(at),
-        ]);
-    }
-    rows
 }
 
 impl App {
@@ -572,6 +555,17 @@ impl App {
         let reports = opinions::generate(&mut tx, &reports, &mut report).await?;
 
         bulletins::generate(&mut tx, cid, &mut report).await?; // issues of the adopted reports above
+        let told = notifications::Context {
+            cid,
+            members: (b("members"), member_count),
+            member_user,
+            accounts: ACCOUNTS.iter().enumerate().map(|(k, a)| (user_id(k), a.0)).collect(),
+            proposals: (b("proposals"), scale),
+            reports: (bulk::max_id(&mut tx.ex(), "opinions").await? - reports as i64, reports),
+            password_hash: &hash,
+            vocab: &vocab,
+        };
+        let (people, told) = notifications::generate(&mut tx, &told, &mut report).await?;
         // 4. Identity sequences (PostgreSQL) and the one audit entry; everything commits at once,
         // so a failure halfway leaves the database as it was.
         for t in base.keys() {
@@ -585,7 +579,9 @@ impl App {
             "bench_data_generated",
             "committee",
             Some(cid),
-            format!("bench data generated：{COMMITTEE_NAME}，提案{proposals_written}件，社情民意信息{reports}篇，委员{member_count}名"),
+            format!(
+                "bench data generated：{COMMITTEE_NAME}，提案{proposals_written}件，社情民意信息{reports}篇，委员{member_count}名，{people}个账号共{told}条通知"
+            ),
             None,
             None,
         )

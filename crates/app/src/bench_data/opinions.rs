@@ -47,7 +47,7 @@ pub(super) struct Context<'a> {
 }
 
 /// The status of report `i`: exact proportions per block of 1000, shuffled inside it.
-fn status_of(i: u64) -> &'static str {
+pub(super) fn status_of(i: u64) -> &'static str {
     let slot = (i % 1000).wrapping_mul(377) % 1000; // 377 is coprime to 1000: a permutation
     let mut acc = 0;
     for (s, share) in STATUS_MIX {

@@ -1,5 +1,8 @@
 //! The text of bench data: a deterministic generator, titles (a third real published ones) and
-//! bodies composed from the domain's vocabulary, unit names and sessions.
+//! bodies composed from the domain's vocabulary, unit names and sessions, and the rows of the
+//! directories (sectors, units …).
+
+use eline_storage::bulk::{Rows, Val};
 
 use super::{UNIT_COUNT, data};
 
@@ -125,4 +128,24 @@ pub(super) fn unit_names() -> Vec<(String, &'static str)> {
 /// Ten sessions: (term, session, year, opening date), two terms of five.
 pub(super) fn sessions() -> Vec<(i64, i64, i64, String)> {
     (0..10).map(|k| (12 + k / 5, 1 + k % 5, 2017 + k, format!("{}-01-{:02}", 2017 + k, 6 + k % 5))).collect()
+}
+
+const DIRECTORY_COLUMNS: &[&str] = &["id", "committee_id", "name", "category", "note", "sort_order", "created_at", "updated_at"];
+
+pub(super) fn directory_rows(table: &'static str, base: i64, cid: i64, at: i64, items: &[(String, Option<&'static str>)]) -> Rows {
+    let mut rows = Rows::new(table, DIRECTORY_COLUMNS);
+    for (i, (name, category)) in items.iter().enumerate() {
+        let i = i as i64;
+        rows.push([
+            Val::Int(base + i + 1),
+            Val::Int(cid),
+            Val::Text(name.clone()),
+            Val::OptText(category.map(str::to_string)),
+            Val::OptText(None),
+            Val::Int(i * 10),
+            Val::Int(at),
+            Val::Int(at),
+        ]);
+    }
+    rows
 }
