@@ -118,6 +118,7 @@ fn item(id: i64, kind_label: &str, title: &str, message: &str, record: i64, time
         url: format!("https://eline.example.cn/proposals/{record}"),
         created_at: "2026-12-01T09:12:00+08:00".into(),
         time: time.into(),
+        lead: if message.starts_with(kind_label) { String::new() } else { kind_label.into() },
     }
 }
 

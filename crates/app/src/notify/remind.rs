@@ -81,11 +81,13 @@ impl App {
                         let supervisors = eline_storage::proposals::supervisors(&mut tx.ex(), o.record_id).await?;
                         to.extend(supervisors.into_iter().map(|(u, _)| Party::User(u)));
                     }
-                    if !unit_names.contains_key(&o.party_id) {
-                        let unit = eline_storage::directory::get(&mut tx.ex(), eline_domain::org::DirectoryKind::Unit, committee_id, o.party_id).await?;
-                        unit_names.insert(o.party_id, unit.map(|u| u.name).unwrap_or_default());
-                    }
-                    let unit_name = &unit_names[&o.party_id];
+                    let unit_name = match unit_names.entry(o.party_id) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            let unit = eline_storage::directory::get(&mut tx.ex(), eline_domain::org::DirectoryKind::Unit, committee_id, o.party_id).await?;
+                            e.insert(unit.map(|u| u.name).unwrap_or_default())
+                        }
+                    };
                     let msg = format!("{unit_name}答复已超期{late}个工作日（期限{due}），请督办");
                     notices.push(at(notice::PROPOSAL_REPLY_ESCALATED, record, &o, due, Stage::Escalated, msg, to));
                     // The unit, if the run missed its overdue notice, still hears it.
