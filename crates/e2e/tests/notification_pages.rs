@@ -147,7 +147,7 @@ async fn a_daily_digest_email_reads_well_on_a_phone_and_a_desktop() {
         let browser = eline_e2e::Browser::launch(&tools, width, height).await;
         browser.goto(format!("file://{}", file.display())).await.expect("open the email");
         let text = browser.wait_for_text("body", DEFAULT_WAIT, |t| t.contains("王芳")).await;
-        for want in ["每日", TITLES[0], TITLES[1], "张明市长批示", "调整通知设置", "查看并处理"] {
+        for want in ["每日", TITLES[0], TITLES[1], "张明市长批示", "调整通知设置", "查看详情"] {
             assert!(text.contains(want), "[{width}px] {want}: {text}");
         }
         no_sideways_scroll(&browser, "the digest email").await;

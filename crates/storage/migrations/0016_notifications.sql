@@ -97,8 +97,3 @@ CREATE TABLE job_runs (
     ran_at BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX job_runs_job ON job_runs (job);
-
--- Who a notification goes to is found by member and by unit (and the office by role, within the
--- committee): without these the reminder run scanned every account for each notice.
-CREATE INDEX users_member ON users (committee_id, member_id);
-CREATE INDEX users_unit ON users (committee_id, unit_id);

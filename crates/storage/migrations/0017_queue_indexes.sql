@@ -7,3 +7,8 @@ ALTER TABLE opinions ADD COLUMN compiled BOOLEAN NOT NULL DEFAULT FALSE;
 UPDATE opinions SET compiled = TRUE WHERE id IN (SELECT opinion_id FROM bulletin_items);
 CREATE INDEX opinions_queue ON opinions (committee_id, channel, due_on, id) WHERE status IN ('submitted', 'editing');
 CREATE INDEX opinions_to_compile ON opinions (committee_id, id) WHERE status = 'adopted' AND compiled = FALSE;
+
+-- Who a notification goes to is found by member and by unit (and the office by role, within the
+-- committee): without these the reminder run scanned every account for each notice.
+CREATE INDEX users_member ON users (committee_id, member_id);
+CREATE INDEX users_unit ON users (committee_id, unit_id);
