@@ -123,7 +123,10 @@ pub struct Filter {
 fn filtered(mut q: Query, committee_id: i64, f: &Filter) -> Query {
     q.sql(" WHERE i.committee_id = ").arg(Arg::I64(committee_id));
     if let Some(y) = f.year {
-        q.sql(" AND i.given_on >= ").arg(Arg::Text(format!("{y:04}-01-01"))).sql(" AND i.given_on < ").arg(Arg::Text(format!("{:04}-01-01", y + 1)));
+        q.sql(" AND i.given_on >= ")
+            .arg(Arg::Text(format!("{y:04}-01-01")))
+            .sql(" AND i.given_on < ")
+            .arg(Arg::Text(format!("{:04}-01-01", y.saturating_add(1))));
     }
     if let Some(r) = f.rank {
         q.sql(" AND i.rank = ").arg(Arg::Text(r.as_str().into()));

@@ -115,11 +115,23 @@ async fn unread_count(State(state): State<AppState>, ApiUser(a): ApiUser) -> Res
     Ok(Json(UnreadCountOut { unread: state.app.unread_count(&a).await? }))
 }
 
+/// One server-sent event of the unread stream, as an SSE parser reads it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UnreadStreamEvent {
+    /// Always `unread`.
+    pub event: String,
+    /// JSON text: `{"unread": N}`.
+    pub data: String,
+    /// Milliseconds a client waits before reconnecting (on the first event).
+    pub retry: Option<i64>,
+}
+
 /// The unread count as it changes (server-sent events): `event: unread` with `data: {"unread": N}`
 /// at once and whenever the count changed; a comment line every 15 s; the stream ends after 30
 /// minutes (reconnect; `retry:` says after how long).
 #[utoipa::path(get, path = "/api/v1/notifications/stream", tag = "notifications", operation_id = "notifications.stream",
-    responses((status = 200, description = "text/event-stream", content_type = "text/event-stream", body = String)))]
+    responses((status = 200, description = "text/event-stream: one UnreadStreamEvent per event", content_type = "text/event-stream", body = UnreadStreamEvent)))]
 async fn stream(State(state): State<AppState>, ApiUser(a): ApiUser) -> Response {
     crate::live::unread_stream(state, a)
 }
