@@ -68,6 +68,11 @@ pub struct Kind {
 }
 
 impl Kind {
+    /// The module's key: the part of the key before the dot (`proposal`).
+    pub fn module_key(&self) -> &'static str {
+        self.key.split('.').next().unwrap_or(self.key)
+    }
+
     /// Whether someone with `roles` may get this kind (administrators see every kind).
     pub fn concerns(&self, roles: &[Role]) -> bool {
         roles.contains(&Role::Admin) || roles.iter().any(|r| self.roles.contains(r))
@@ -122,17 +127,6 @@ kinds! {
 /// The kind stored under `key`.
 pub fn kind(key: &str) -> Option<Kind> {
     KINDS.iter().copied().find(|k| k.key == key)
-}
-
-/// The modules of the catalogue, in order (the inbox filter).
-pub fn modules() -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for k in KINDS {
-        if !out.contains(&k.module) {
-            out.push(k.module);
-        }
-    }
-    out
 }
 
 /// How often a person with `roles` gets `kind` on `channel` when they chose nothing: units get

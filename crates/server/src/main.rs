@@ -166,16 +166,8 @@ struct ServeArgs {
     /// Seconds a request body may take to arrive (large uploads get more, by their length).
     #[arg(long, env = "ELINE_BODY_TIMEOUT_SECS", default_value_t = 10)]
     body_timeout_secs: u64,
-    /// Where notification email goes out: smtp://user:pass@host:587?tls=required (STARTTLS),
-    /// smtps://user:pass@host:465 (TLS), smtp://host:25 (plain, trusted network). Unset: no email.
-    #[arg(long, env = "ELINE_SMTP_URL", hide_env_values = true)]
-    smtp_url: Option<String>,
-    /// The sender of notification email.
-    #[arg(long, env = "ELINE_MAIL_FROM", default_value = "委员e线通 <eline@localhost>")]
-    mail_from: String,
-    /// The address people open eline at (links in emails and webhook bodies).
-    #[arg(long, env = "ELINE_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
-    public_url: String,
+    #[command(flatten)]
+    mail: notify::MailArgs,
 }
 
 #[derive(Subcommand)]
@@ -338,11 +330,9 @@ async fn main() -> Result<()> {
                 access_token_minutes: args.access_token_minutes,
                 metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
                 body_timeout_secs: args.body_timeout_secs.max(1),
-                smtp_url: args.smtp_url.clone().filter(|u| !u.is_empty()),
-                mail_from: args.mail_from.clone(),
-                public_url: args.public_url.clone(),
                 ..Settings::default()
             };
+            let settings = args.mail.settings(settings);
             if let Some(url) = &settings.smtp_url {
                 lettre_check(url)?;
             }

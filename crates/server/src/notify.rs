@@ -11,7 +11,6 @@ use clap::{Args, Subcommand, ValueEnum};
 use eline_app::notify::digest::{beijing_now, weekly_period};
 use eline_app::{App, Settings};
 use eline_domain::notice::Mode;
-use eline_storage::{Arg, Query};
 
 use crate::DbArgs;
 
@@ -66,7 +65,8 @@ pub enum DigestMode {
 /// The mail settings of `eline serve`, with the same variables.
 #[derive(Args, Clone)]
 pub struct MailArgs {
-    /// Where email goes out: smtp://user:pass@host:587?tls=required, smtps://…:465, smtp://host:25.
+    /// Where notification email goes out: smtp://user:pass@host:587?tls=required (STARTTLS),
+    /// smtps://user:pass@host:465 (TLS), smtp://host:25 (plain, trusted network). Unset: no email.
     #[arg(long, env = "ELINE_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
     /// The sender of notification email.
@@ -78,13 +78,9 @@ pub struct MailArgs {
 }
 
 impl MailArgs {
-    fn settings(&self) -> Settings {
-        Settings {
-            smtp_url: self.smtp_url.clone().filter(|u| !u.is_empty()),
-            mail_from: self.mail_from.clone(),
-            public_url: self.public_url.clone(),
-            ..Settings::default()
-        }
+    /// `base` with these mail settings.
+    pub fn settings(&self, base: Settings) -> Settings {
+        Settings { smtp_url: self.smtp_url.clone().filter(|u| !u.is_empty()), mail_from: self.mail_from.clone(), public_url: self.public_url.clone(), ..base }
     }
 }
 
@@ -92,23 +88,16 @@ fn date(raw: &str, what: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d").with_context(|| format!("{what}: expected YYYY-MM-DD, got {raw}"))
 }
 
-/// One COUNT(*) of a fixed query.
-async fn count(app: &App, q: &Query) -> Result<i64> {
+/// Deliveries waiting for a `mode` digest.
+async fn waiting(app: &App, mode: Mode) -> Result<i64> {
     let mut c = app.db.acquire().await?;
-    let rows: Vec<(i64,)> = q.fetch_all(&mut c.ex()).await?;
-    Ok(rows.first().map(|r| r.0).unwrap_or(0))
-}
-
-/// Deliveries of `mode` waiting for a digest.
-fn waiting(mode: Mode) -> Query {
-    let mut q = Query::new("SELECT COUNT(*) FROM notification_deliveries WHERE message_id IS NULL AND mode = ");
-    q.arg(Arg::Text(mode.as_str().to_string()));
-    q
+    Ok(eline_storage::notifications::waiting_count(&mut c.ex(), mode.as_str()).await?)
 }
 
 /// Notifications in messages not sent yet.
-fn unsent() -> Query {
-    Query::new("SELECT COUNT(*) FROM notification_deliveries d JOIN notification_messages m ON m.id = d.message_id WHERE m.state = 'pending'")
+async fn unsent(app: &App) -> Result<i64> {
+    let mut c = app.db.acquire().await?;
+    Ok(eline_storage::notifications::unsent_count(&mut c.ex()).await?)
 }
 
 fn per_second(n: i64, took: Duration) -> f64 {
@@ -132,7 +121,7 @@ pub async fn run(command: NotifyCommand) -> Result<()> {
                 }
                 (DigestMode::Weekly, None) => (Mode::Weekly, weekly_period(Utc::now(), 0)),
             };
-            let before = count(&app, &waiting(mode)).await?;
+            let before = waiting(&app, mode).await?;
             let committees = {
                 let mut c = app.db.acquire().await?;
                 eline_storage::committees::list(&mut c.ex()).await?
@@ -143,7 +132,7 @@ pub async fn run(command: NotifyCommand) -> Result<()> {
                 made += app.digest(committee.id, mode, &period).await.map_err(|e| anyhow::anyhow!("{}：{e}", committee.name))?;
             }
             let took = started.elapsed();
-            let gathered = before - count(&app, &waiting(mode)).await?;
+            let gathered = before - waiting(&app, mode).await?;
             println!(
                 "{} digest {period}: {made} messages made carrying {gathered} notifications ({} committees) in {:.2} s",
                 mode.as_str(),
@@ -155,16 +144,16 @@ pub async fn run(command: NotifyCommand) -> Result<()> {
             }
         }
         NotifyCommand::Dispatch { mail, db } => {
-            let settings = mail.settings();
+            let settings = mail.settings(Settings::default());
             if let Some(url) = &settings.smtp_url {
                 crate::lettre_check(url)?;
             }
             let app = App::new(db.open().await?, settings);
-            let before = count(&app, &unsent()).await?;
+            let before = unsent(&app).await?;
             let started = Instant::now();
             let done = app.dispatch_all().await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let took = started.elapsed();
-            let carried = before - count(&app, &unsent()).await?;
+            let carried = before - unsent(&app).await?;
             println!(
                 "dispatch: {} messages sent carrying {carried} notifications, {} failed, in {:.2} s ({:.0} messages/s, {:.0} notifications/s)",
                 done.sent,
@@ -195,8 +184,8 @@ pub async fn run(command: NotifyCommand) -> Result<()> {
             println!("reminders {today}: {written} notifications written ({} committees) in {:.2} s", committees.len(), started.elapsed().as_secs_f64());
         }
         NotifyCommand::SendTest { to, mail } => {
-            let settings = mail.settings();
-            match send_test(&settings, &to).await {
+            let settings = mail.settings(Settings::default());
+            match eline_app::notify::deliver::send_test_mail(&settings, &to).await {
                 Ok(()) => println!("test email sent to {to} via {}", crate::redact(settings.smtp_url.as_deref().unwrap_or_default())),
                 Err(e) => {
                     eprintln!("测试邮件发送失败：{e}");
@@ -206,27 +195,4 @@ pub async fn run(command: NotifyCommand) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// One plain-text email through the configured server; the error in Chinese.
-async fn send_test(settings: &Settings, to: &str) -> std::result::Result<(), String> {
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-    let url = settings.smtp_url.as_deref().ok_or("未配置邮件服务器（ELINE_SMTP_URL 或 --smtp-url）")?;
-    let mailer =
-        AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("邮件服务器地址有误：{e}"))?.timeout(Some(Duration::from_secs(15))).build();
-    let from: lettre::message::Mailbox = settings.mail_from.parse().map_err(|e| format!("发件地址（ELINE_MAIL_FROM）有误：{e}"))?;
-    let to: lettre::message::Mailbox = to.parse().map_err(|e| format!("收件地址有误：{e}"))?;
-    let now = beijing_now(Utc::now()).format("%Y-%m-%d %H:%M:%S");
-    let body = format!(
-        "这是委员e线通发出的测试邮件（北京时间{now}）。\n收到这封邮件，说明邮件服务器设置正确，通知邮件可以正常发出。\n\n系统地址：{}\n",
-        settings.public_url
-    );
-    let email = lettre::Message::builder()
-        .from(from)
-        .to(to)
-        .subject("【委员e线通】测试邮件")
-        .header(lettre::message::header::ContentType::TEXT_PLAIN)
-        .body(body)
-        .map_err(|e| format!("邮件内容有误：{e}"))?;
-    mailer.send(email).await.map(|_| ()).map_err(|e| format!("邮件服务器拒绝或无法连接：{e}"))
 }

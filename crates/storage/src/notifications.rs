@@ -415,6 +415,16 @@ pub async fn waiting(ex: &mut Ex<'_>, committee_id: i64, mode: &str, limit: i64)
     )?)
 }
 
+/// How many deliveries wait for a `mode` digest (all committees; the operators' command).
+pub async fn waiting_count(ex: &mut Ex<'_>, mode: &str) -> Result<i64> {
+    Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM notification_deliveries WHERE message_id IS NULL AND mode = $1", mode)?)
+}
+
+/// How many notifications are in messages not sent yet (all committees; the operators' command).
+pub async fn unsent_count(ex: &mut Ex<'_>) -> Result<i64> {
+    Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM notification_deliveries d JOIN notification_messages m ON m.id = d.message_id WHERE m.state = 'pending'")?)
+}
+
 /// Puts the person's waiting `mode` deliveries on `channel` into `message_id`; returns how many.
 pub async fn gather(ex: &mut Ex<'_>, user_id: i64, channel: &str, mode: &str, message_id: i64) -> Result<u64> {
     Ok(run!(

@@ -18,7 +18,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde::Serialize;
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Settings};
 
 /// How long a claimed batch is held before another dispatcher may take it.
 const LEASE_MICROS: i64 = 60_000_000;
@@ -69,6 +69,35 @@ pub fn backoff_micros(attempts: i64) -> i64 {
 /// Checks an SMTP address (`ELINE_SMTP_URL`) without connecting.
 pub fn check_smtp_url(url: &str) -> Result<(), String> {
     AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// The SMTP transport the settings name (a 15 s timeout per command).
+fn transport(settings: &Settings) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let url = settings.smtp_url.as_deref().ok_or("未配置邮件服务器（ELINE_SMTP_URL）")?;
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map(|b| b.timeout(Some(Duration::from_secs(15))).build())
+        .map_err(|e| format!("邮件服务器地址有误：{e}"))
+}
+
+/// One plain-text test email to `to` through the server the settings name (`eline notify
+/// send-test`); the error in Chinese.
+pub async fn send_test_mail(settings: &Settings, to: &str) -> Result<(), String> {
+    let mailer = transport(settings)?;
+    let from: Mailbox = settings.mail_from.parse().map_err(|e| format!("发件地址（ELINE_MAIL_FROM）有误：{e}"))?;
+    let to: Mailbox = to.parse().map_err(|e| format!("收件地址有误：{e}"))?;
+    let now = super::digest::beijing_now(Utc::now()).format("%Y-%m-%d %H:%M:%S");
+    let body = format!(
+        "这是委员e线通发出的测试邮件（北京时间{now}）。\n收到这封邮件，说明邮件服务器设置正确，通知邮件可以正常发出。\n\n系统地址：{}\n",
+        settings.public_url
+    );
+    let email = lettre::Message::builder()
+        .from(from)
+        .to(to)
+        .subject("【委员e线通】测试邮件")
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(body)
+        .map_err(|e| format!("邮件内容有误：{e}"))?;
+    mailer.send(email).await.map(|_| ()).map_err(|e| format!("邮件服务器拒绝或无法连接：{e}"))
 }
 
 /// One notification in a message's body.
@@ -296,14 +325,13 @@ impl App {
         }
     }
 
+    /// The SMTP transport of `Settings::smtp_url`, made on first use.
+    fn mailer(&self) -> Result<&AsyncSmtpTransport<Tokio1Executor>, String> {
+        self.hub.senders.mailer.get_or_init(|| transport(&self.settings)).as_ref().map_err(Clone::clone)
+    }
+
     async fn send_mail(&self, m: &Message, to: &str, name: &str, mail: &Rendered) -> Result<(), String> {
-        let mailer = self.hub.senders.mailer.get_or_init(|| match &self.settings.smtp_url {
-            None => Err("未配置邮件服务器（ELINE_SMTP_URL）".to_string()),
-            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                .map(|b| b.timeout(Some(Duration::from_secs(15))).build())
-                .map_err(|e| format!("邮件服务器地址有误：{e}")),
-        });
-        let mailer = mailer.as_ref().map_err(Clone::clone)?;
+        let mailer = self.mailer()?;
         let from: Mailbox = self.settings.mail_from.parse().map_err(|e| format!("发件地址有误：{e}"))?;
         let to = Mailbox::new(Some(name.to_string()), to.parse().map_err(|e| format!("收件地址有误：{e}"))?);
         // The same Message-ID on every attempt: a mail program shows a resent mail once (delivery

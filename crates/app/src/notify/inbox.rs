@@ -38,11 +38,10 @@ impl InboxFilter {
     /// The kind prefixes of the module chosen (`["opinion.", "bulletin."]`; empty: every kind).
     fn prefixes(&self) -> AppResult<Vec<String>> {
         let Some(m) = self.module() else { return Ok(Vec::new()) };
-        let module_of = |k: &notice::Kind| k.key.split('.').next().unwrap_or(k.key);
-        let label = notice::KINDS.iter().find(|k| module_of(k) == m).map(|k| k.module).ok_or_else(|| AppError::field("module", "没有这类通知"))?;
+        let label = notice::KINDS.iter().find(|k| k.module_key() == m).map(|k| k.module).ok_or_else(|| AppError::field("module", "没有这类通知"))?;
         let mut out: Vec<String> = Vec::new();
         for k in notice::KINDS.iter().filter(|k| k.module == label) {
-            let p = format!("{}.", module_of(k));
+            let p = format!("{}.", k.module_key());
             if !out.contains(&p) {
                 out.push(p);
             }
@@ -78,9 +77,8 @@ pub struct InboxItem {
 pub fn modules() -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&'static str, &'static str)> = Vec::new();
     for k in notice::KINDS {
-        let key = k.key.split('.').next().unwrap_or(k.key);
         if !out.iter().any(|(_, label)| *label == k.module) {
-            out.push((key, k.module));
+            out.push((k.module_key(), k.module));
         }
     }
     out

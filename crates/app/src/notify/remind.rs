@@ -156,15 +156,13 @@ impl App {
         for o in deadlines::reports(&mut tx.ex(), committee_id).await? {
             let Some(due) = date(&o.due_on) else { continue };
             let record = RecordRef::new(eline_domain::RecordKind::OPINION, o.record_id);
-            let channel = if o.is_key { "资政之声" } else { "社情民意" };
-            let msg = match notice::stage(cal, today, due, &rules.opinion_before, true, None) {
-                Some(Stage::Before(_)) => Some(format!("{channel}信息的处理时限为{due}，请及时编辑并决定是否采用")),
-                Some(_) => Some(format!("{channel}信息已超过处理时限（{due}）")),
-                None => None,
+            let channel = if o.is_key { eline_domain::opinion::Channel::Direct } else { eline_domain::opinion::Channel::Opinion }.label();
+            let Some(s) = notice::stage(cal, today, due, &rules.opinion_before, true, None) else { continue };
+            let msg = match s {
+                Stage::Before(_) => format!("{channel}信息的处理时限为{due}，请及时编辑并决定是否采用"),
+                _ => format!("{channel}信息已超过处理时限（{due}）"),
             };
-            if let (Some(msg), Some(s)) = (msg, notice::stage(cal, today, due, &rules.opinion_before, true, None)) {
-                notices.push(at(notice::OPINION_DUE, record, &o, due, s, msg, vec![Party::Staff]));
-            }
+            notices.push(at(notice::OPINION_DUE, record, &o, due, s, msg, vec![Party::Staff]));
         }
 
         let written = super::send(&mut tx, committee_id, None, &notices).await?;

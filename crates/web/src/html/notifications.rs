@@ -119,8 +119,9 @@ async fn inbox(
         .into_iter()
         .map(|item| Row { when: when(item.created_at, now), at: super::datetime(item.created_at), iso: crate::api::dto::ts(item.created_at), item })
         .collect();
-    let unread = state.app.unread_count(&user.actor).await?;
     let l = Layout::page(&state, &user, "/notifications", "通知", &[]).await?;
+    // The header's badge counted them already.
+    let unread = l.user.as_ref().map_or(0, |u| u.unread);
     Ok(render(&InboxPage { l, f, rows, next_cursor: page.next_cursor, modules: modules(), unread }))
 }
 
