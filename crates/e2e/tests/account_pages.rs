@@ -17,6 +17,9 @@ fn pdf_pages(pdf: &[u8]) -> usize {
     text.match_indices("/Type /Page").filter(|(i, _)| !text[i + 11..].starts_with('s')).count()
 }
 
+/// Opening a few hundred accounts (a password hash each) and the page of their letters.
+const LETTERS_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_office_opens_accounts_and_prints_one_letter_page_per_member() {
     let Some(tools) = browser_tools() else {
@@ -36,14 +39,17 @@ async fn the_office_opens_accounts_and_prints_one_letter_page_per_member() {
     browser.screenshot("accounts-pick-1280.png").await;
     let button = browser.wait_for_element("form[action='/members/accounts'] button[type=submit]", DEFAULT_WAIT).await;
     browser.click(&button, "为勾选的委员开通账号").await;
-    let text = browser.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("已为")).await;
+    let text = browser.wait_for_text("main", LETTERS_WAIT, |t| t.contains("已为")).await;
     let opened = (ticked - 1) as usize;
     assert!(text.contains(&format!("已为{opened}位委员开通账号")), "{text}");
     let batch_path = browser.current_path().await;
     browser.screenshot("accounts-batch-1280.png").await;
 
+    // One page per member with a QR code each: a heavy page; on a loaded CI machine it can take
+    // longer than the default wait to replace the batch page.
     browser.goto(format!("{base}{batch_path}/letters")).await.expect("open the letters");
-    browser.wait_for_text("body", DEFAULT_WAIT, |t| t.contains("委员e线通账号开通通知")).await;
+    browser.wait_for_path(&format!("{batch_path}/letters"), LETTERS_WAIT).await;
+    browser.wait_for_text("body", LETTERS_WAIT, |t| t.contains("委员e线通账号开通通知")).await;
     browser.screenshot("accounts-letter-1280.png").await;
     let pdf = browser.driver().print_page(Default::default()).await.expect("print to PDF");
     std::fs::write(screenshots_dir().join("accounts-letters.pdf"), &pdf).expect("save the PDF");
@@ -62,7 +68,8 @@ async fn the_office_opens_accounts_and_prints_one_letter_page_per_member() {
     no_sideways_scroll(&phone, "the batch").await;
     phone.screenshot("accounts-batch-360.png").await;
     phone.goto(format!("{base}{batch_path}/letters")).await.expect("open the letters");
-    phone.wait_for_text("body", DEFAULT_WAIT, |t| t.contains("登录步骤")).await;
+    phone.wait_for_path(&format!("{batch_path}/letters"), LETTERS_WAIT).await;
+    phone.wait_for_text("body", LETTERS_WAIT, |t| t.contains("登录步骤")).await;
     no_sideways_scroll(&phone, "the letters").await;
     phone.screenshot("accounts-letter-360.png").await;
     phone.quit().await;
