@@ -24,6 +24,28 @@ pub struct App {
     pub records: crate::records::Registry,
     /// Notifications: the dispatcher's wake-up, the live badges, the senders (`crate::notify`).
     pub hub: std::sync::Arc<crate::notify::Hub>,
+    /// The time the activities module works with (check-in windows, leave deadlines, attendance);
+    /// tests move it.
+    pub clock: std::sync::Arc<Clock>,
+}
+
+/// The system time, moved by an offset in tests (a check-in 20 minutes after the start, a code
+/// that expired).
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_micros: std::sync::atomic::AtomicI64,
+}
+
+impl Clock {
+    /// Microseconds since the epoch.
+    pub fn now(&self) -> i64 {
+        eline_storage::now_micros() + self.offset_micros.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Moves the clock by `micros` (tests).
+    pub fn advance(&self, micros: i64) {
+        self.offset_micros.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -132,6 +154,7 @@ impl App {
             choices: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             records,
             hub: std::sync::Arc::new(crate::notify::Hub::default()),
+            clock: std::sync::Arc::new(Clock::default()),
         }
     }
 

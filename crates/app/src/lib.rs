@@ -2,6 +2,7 @@
 //! the domain policy before it acts and writing the audit log in the same transaction.
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod bench_data;
@@ -38,6 +39,6 @@ pub mod uploads;
 pub mod users;
 pub mod workflow;
 
-pub use context::{App, Settings, audit_write, snapshot};
+pub use context::{App, Clock, Settings, audit_write, snapshot};
 pub use error::{AppError, AppResult, Checks};
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, Page, limit, parse_cursor};

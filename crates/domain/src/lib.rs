@@ -1,5 +1,6 @@
 //! Pure rules of eline: entities, parsed values, the permission policy. No I/O, no SQL, no HTTP.
 
+pub mod activity;
 pub mod actor;
 pub mod bulletin;
 pub mod calendar;

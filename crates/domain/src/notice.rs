@@ -122,6 +122,14 @@ kinds! {
     OPINION_DUE = "opinion.due", "社情民意", "信息处理时限提醒", Deadline, [Staff];
     BULLETIN_ISSUED = "bulletin.issued", "社情民意", "您的信息已编发", News, [Member, Informant, Staff];
     INSTRUCTION_RECORDED = "instruction.recorded", "批示", "领导作出批示", News, [Member, Informant, Staff];
+    ACTIVITY_PUBLISHED = "activity.published", "活动", "活动通知", Task, [Member, Leader];
+    ACTIVITY_CHANGED = "activity.changed", "活动", "活动时间或地点变更", Deadline, [Member, Leader];
+    ACTIVITY_CANCELLED = "activity.cancelled", "活动", "活动取消", Deadline, [Member, Leader];
+    ACTIVITY_LEAVE_REQUESTED = "activity.leave_requested", "活动", "委员请假待审批", Task, [Staff, Leader];
+    ACTIVITY_LEAVE_DECIDED = "activity.leave_decided", "活动", "请假审批结果", News, [Member];
+    ACTIVITY_LEAVE_DUE = "activity.leave_due", "活动", "请假审批提醒", Deadline, [Staff, Leader];
+    ACTIVITY_PLACE_OFFERED = "activity.place_offered", "活动", "报名候补转为正式", News, [Member];
+    ACTIVITY_CHECKED_IN_BY_HAND = "activity.checked_in_by_hand", "活动", "工作人员为您代签到", News, [Member];
 }
 
 /// The kind stored under `key`.

@@ -55,6 +55,12 @@ pub enum Action {
     /// Compile, issue and send the bulletin issues (期刊) of 《社情民意》 and 《资政之声》: the
     /// information office.
     ManageBulletins,
+    /// Create activities and meetings, invite, run check-in, close: the office.
+    ManageActivities,
+    /// Activity and attendance statistics, every activity's list: the office and leaders.
+    ViewActivityStats,
+    /// Activities: one's own list, the notices, the calendar feed (members, leaders, the office).
+    ViewActivities,
 }
 
 /// What the action is about, where the answer depends on the record.
@@ -69,8 +75,9 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
     let office = actor.has(Role::Staff) || actor.has(Role::Admin);
     let member = actor.has(Role::Member) && actor.member_id.is_some();
     match action {
-        Action::ProposalOffice | Action::LinkRecords | Action::ImportOpinions | Action::ManageBulletins => actor.has(Role::Staff),
-        Action::ViewProposalStats | Action::ViewOpinionStats | Action::RecordInstruction | Action::ViewInstructions => {
+        Action::ProposalOffice | Action::LinkRecords | Action::ImportOpinions | Action::ManageBulletins | Action::ManageActivities => actor.has(Role::Staff),
+        Action::ViewActivities => member || actor.has(Role::Staff) || actor.has(Role::Leader),
+        Action::ViewProposalStats | Action::ViewOpinionStats | Action::RecordInstruction | Action::ViewInstructions | Action::ViewActivityStats => {
             actor.has(Role::Staff) || actor.has(Role::Leader)
         }
         Action::WriteProposal(crate::proposal::Kind::Collective) => actor.has(Role::Staff) || actor.organization_id.is_some(),

@@ -18,6 +18,8 @@ impl RecordKind {
     pub const BULLETIN: RecordKind = RecordKind("bulletin");
     /// 领导批示
     pub const INSTRUCTION: RecordKind = RecordKind("instruction");
+    /// 履职活动 (meetings, inspections, briefings …)
+    pub const ACTIVITY: RecordKind = RecordKind("activity");
     /// 委员档案
     pub const MEMBER: RecordKind = RecordKind("member");
 

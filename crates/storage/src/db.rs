@@ -409,3 +409,25 @@ macro_rules! scalar {
         }
     };
 }
+
+/// An optional code column decoded into its domain enum (`#[sqlx(try_from = "Option<String>")]`
+/// on a field of type `Opt<T>`): NULL is `None`, an unknown value is an error, never a default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Opt<T>(pub Option<T>);
+
+impl<T: TryFrom<String>> TryFrom<Option<String>> for Opt<T> {
+    type Error = T::Error;
+
+    fn try_from(value: Option<String>) -> std::result::Result<Self, Self::Error> {
+        value.map(T::try_from).transpose().map(Opt)
+    }
+}
+
+impl<T> std::ops::Deref for Opt<T> {
+    type Target = Option<T>;
+
+    fn deref(&self) -> &Option<T> {
+        &self.0
+    }
+}

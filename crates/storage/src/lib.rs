@@ -2,6 +2,7 @@
 //! session store, copy and backup. Every query is written once and runs on both engines.
 
 pub mod account_batches;
+pub mod activities;
 pub mod attachments;
 pub mod audit;
 pub mod bulk;
@@ -38,6 +39,6 @@ pub mod timeline;
 pub mod uploads;
 pub mod users;
 
-pub use db::{Arg, Conn, Db, Engine, Ex, Query, Tx, note_write, now_micros, write_generation};
+pub use db::{Arg, Conn, Db, Engine, Ex, Opt, Query, Tx, note_write, now_micros, write_generation};
 pub use error::{Result, StorageError};
 pub use migrate::migrate;

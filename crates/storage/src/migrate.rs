@@ -116,4 +116,9 @@ pub const TABLES: &[&str] = &[
     "notification_prefs",
     "notification_webhooks",
     "job_runs",
+    "activities",
+    "activity_invitees",
+    "activity_checkin_attempts",
+    "activity_changes",
+    "calendar_feeds",
 ];

@@ -16,6 +16,8 @@ pub enum Party {
     Unit(i64),
     /// The committee office's active staff accounts.
     Staff,
+    /// The member accounts of everyone holding a place on an activity's list.
+    Activity(i64),
 }
 
 /// An active account a notification goes to, with its roles (for the default preferences).
@@ -41,6 +43,10 @@ pub async fn recipients(ex: &mut Ex<'_>, committee_id: i64, parties: &[Party]) -
             Party::Member(id) => q.sql("(member_id = ").arg(Arg::I64(*id)).sql(" AND roles LIKE '%member%')"),
             Party::Unit(id) => q.sql("(unit_id = ").arg(Arg::I64(*id)).sql(" AND roles LIKE '%unit%')"),
             Party::Staff => q.sql("roles LIKE '%staff%'"),
+            Party::Activity(id) => q
+                .sql("(roles LIKE '%member%' AND member_id IN (SELECT i.member_id FROM activity_invitees i WHERE i.waiting = FALSE AND i.activity_id = ")
+                .arg(Arg::I64(*id))
+                .sql("))"),
         };
     }
     q.sql(") ORDER BY id");

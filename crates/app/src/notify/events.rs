@@ -175,3 +175,32 @@ pub async fn instruction_recorded(ex: &mut Ex<'_>, committee_id: i64, record: Re
     }
     Ok(vec![Notice::new(INSTRUCTION_RECORDED, record, title, note.to_string(), to)])
 }
+
+/// The notices of an activity action. `concerned`: the members the action was about (the one
+/// whose leave was decided or who was checked in by hand, those newly invited, the one who moved
+/// up from the waiting list).
+pub fn activity(
+    action: &str,
+    before: &eline_storage::activities::Activity,
+    a: &eline_storage::activities::Activity,
+    concerned: &[i64],
+    note: &str,
+) -> Vec<Notice> {
+    use eline_domain::activity::Status;
+    let record = RecordRef::new(eline_domain::RecordKind::ACTIVITY, a.id);
+    let n = |kind: Kind, message: String, to: Vec<Party>| Notice::new(kind, record, &a.title, message, to);
+    let when = format!("{}，{}", crate::activities::fmt_at(a.starts_at), a.place);
+    let members = || concerned.iter().map(|m| Party::Member(*m)).collect::<Vec<_>>();
+    let approver = || vec![a.approver_id.map_or(Party::Staff, Party::User)];
+    match action {
+        "publish" => vec![n(ACTIVITY_PUBLISHED, format!("{}：{when}", a.kind.label()), vec![Party::Activity(a.id)])],
+        "invite" if a.status != Status::Planned && !concerned.is_empty() => vec![n(ACTIVITY_PUBLISHED, format!("{}：{when}", a.kind.label()), members())],
+        "edit" if a.changes > before.changes => vec![n(ACTIVITY_CHANGED, note.to_string(), vec![Party::Activity(a.id)])],
+        "cancel" => vec![n(ACTIVITY_CANCELLED, note.to_string(), vec![Party::Activity(a.id)])],
+        "request_leave" => vec![n(ACTIVITY_LEAVE_REQUESTED, note.to_string(), approver())],
+        "approve_leave" => vec![n(ACTIVITY_LEAVE_DECIDED, note.to_string(), members())],
+        "check_in_by_hand" => vec![n(ACTIVITY_CHECKED_IN_BY_HAND, note.to_string(), members())],
+        "rsvp" | "sign_up" if !concerned.is_empty() => vec![n(ACTIVITY_PLACE_OFFERED, format!("报名名额已空出，您已转为正式参加：{when}"), members())],
+        _ => Vec::new(),
+    }
+}

@@ -106,6 +106,7 @@ impl Registry {
         Registry { modules: Arc::new(Vec::new()) }
             .with(crate::proposals::record::Proposals)
             .with(crate::opinions::record::Opinions)
+            .with(crate::activities::record::Activities)
             .with(crate::bulletins::record::Bulletins)
             .with(crate::members::record::Members)
             .with(crate::instructions::record::Instructions::default())
