@@ -20,7 +20,7 @@ use eline_storage::activities::{self as store, Activity, Invitee};
 use eline_storage::{Ex, settings};
 use hmac::{Hmac, KeyInit, Mac};
 
-pub use actions::ActivityAction;
+pub use actions::{ActivityAction, span};
 pub use filter::ActivityFilter;
 pub use flow::ActivityFlow;
 pub use inputs::*;
