@@ -41,7 +41,10 @@ async fn a_plenary_of_300_ends_with_every_status_and_the_person_times_counted_by
         })
         .await;
     assert_eq!(a.status, Status::Planned);
-    assert!(matches!(w.act(&m[0], a.id, "request_leave", json!({"reason": "出差"})).await, Err(AppError::NotFound)), "a planned activity is the office's alone");
+    assert!(
+        matches!(w.act(&m[0], a.id, "request_leave", json!({"reason": "出差"})).await, Err(AppError::NotFound)),
+        "a planned activity is the office's alone"
+    );
     w.ok(&w.staff, a.id, "publish", json!({})).await;
     assert_eq!(w.view(&w.staff, a.id).await.counts.invited, 300);
 
@@ -91,7 +94,14 @@ async fn a_plenary_of_300_ends_with_every_status_and_the_person_times_counted_by
     let expired = w.act(&m[200], a.id, "check_in", json!({"code": w.old_code(a.id, 5).await})).await;
     assert_eq!(refusal(&expired), Some(CheckinRefusal::Expired), "{expired:?}");
     let other = w
-        .create(NewActivity { kind: Some(Kind::Study), title: "学习会".into(), place: "三楼".into(), starts_at: w.at(starts), ends_at: w.at(ends), ..Default::default() })
+        .create(NewActivity {
+            kind: Some(Kind::Study),
+            title: "学习会".into(),
+            place: "三楼".into(),
+            starts_at: w.at(starts),
+            ends_at: w.at(ends),
+            ..Default::default()
+        })
         .await;
     w.ok(&w.staff, other.id, "publish", json!({})).await;
     w.ok(&w.staff, other.id, "open_checkin", json!({})).await;
@@ -160,7 +170,10 @@ async fn a_plenary_of_300_ends_with_every_status_and_the_person_times_counted_by
         assert_eq!(by_member[id], Some(expect(i)), "member {i}");
     }
     for i in [200, 201] {
-        assert!(v.invitees.iter().any(|r| r.listed.invitee.member_id == invited[i] && r.listed.invitee.checked_in_at.is_none()), "refused codes check no one in");
+        assert!(
+            v.invitees.iter().any(|r| r.listed.invitee.member_id == invited[i] && r.listed.invitee.checked_in_at.is_none()),
+            "refused codes check no one in"
+        );
     }
     let count = |a: Attendance| (0..300).filter(|i| expect(*i) == a).count() as i64;
     assert_eq!(
@@ -172,5 +185,8 @@ async fn a_plenary_of_300_ends_with_every_status_and_the_person_times_counted_by
     assert_eq!(v.counts.leave_approved, 7);
     assert!(v.invitees.iter().any(|r| *r.listed.invitee.leave_status == Some(LeaveStatus::Requested)), "undecided leave stays visible");
     // Closed: attendance is final.
-    assert!(matches!(w.act(&w.staff, a.id, "check_in_by_hand", json!({"member_id": invited[250], "reason": "补签"})).await, Err(AppError::InvalidTransition(_))));
+    assert!(matches!(
+        w.act(&w.staff, a.id, "check_in_by_hand", json!({"member_id": invited[250], "reason": "补签"})).await,
+        Err(AppError::InvalidTransition(_))
+    ));
 }

@@ -10,7 +10,14 @@ use serde_json::json;
 use super::support::*;
 
 fn study(w: &World, starts: i64) -> NewActivity {
-    NewActivity { kind: Some(Kind::Study), title: "委员读书会".into(), place: "政协三楼会议室".into(), starts_at: w.at(starts), ends_at: w.at(starts + 2 * HOUR), ..Default::default() }
+    NewActivity {
+        kind: Some(Kind::Study),
+        title: "委员读书会".into(),
+        place: "政协三楼会议室".into(),
+        starts_at: w.at(starts),
+        ends_at: w.at(starts + 2 * HOUR),
+        ..Default::default()
+    }
 }
 
 async fn unread_kinds(w: &World, who: &eline_domain::Actor) -> Vec<String> {
@@ -138,4 +145,67 @@ async fn a_monthly_series_is_created_at_once_and_a_leader_approves_the_leave_of_
     assert!(matches!(w.app.activity(&unit, meeting.id).await, Err(AppError::NotFound)));
     let seen = w.app.see(&m[0], RecordRef::new(RecordKind::ACTIVITY, meeting.id)).await.unwrap();
     assert_eq!(seen.access, Access::Public, "another member reads the notice only");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undecided_leave_is_reminded_to_its_approver_once_per_stage() {
+    use chrono::Datelike;
+    let w = World::new(3).await;
+    let m = &w.members;
+    // A Wednesday at least a week ahead, 09:00 Beijing.
+    let mut day = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() + chrono::Duration::days(7);
+    while day.weekday() != chrono::Weekday::Wed {
+        day += chrono::Duration::days(1);
+    }
+    let starts = format!("{day}T09:00");
+    let input = NewActivity {
+        kind: Some(Kind::Standing),
+        title: "常委会议".into(),
+        place: "常委会议室".into(),
+        starts_at: starts,
+        ends_at: format!("{day}T11:00"),
+        approver_id: Some(w.leader.user_id),
+        invitee_member_ids: m.iter().map(|a| a.member_id.unwrap()).collect(),
+        ..Default::default()
+    };
+    let a = w.create(input).await;
+    w.ok(&w.staff, a.id, "publish", json!({})).await;
+    w.ok(&m[0], a.id, "request_leave", json!({"reason": "出差"})).await;
+    w.ok(&m[1], a.id, "request_leave", json!({"reason": "开会"})).await;
+    async fn due(w: &World) -> usize {
+        unread_kinds(w, &w.leader).await.iter().filter(|k| *k == "activity.leave_due").count()
+    }
+    // Two working days before (Monday): one reminder for the two requests; a rerun adds nothing.
+    let monday = day - chrono::Duration::days(2);
+    assert!(w.app.remind(w.cid, monday).await.unwrap() >= 1);
+    assert_eq!(due(&w).await, 1);
+    assert_eq!(w.app.remind(w.cid, monday).await.unwrap(), 0);
+    // Once decided, nothing more on the day.
+    for i in 0..2 {
+        w.ok(&w.leader, a.id, "approve_leave", json!({"member_id": m[i].member_id, "approved": true})).await;
+    }
+    w.app.remind(w.cid, day).await.unwrap();
+    assert_eq!(due(&w).await, 1);
+    // The office is not told of a leader's queue.
+    assert!(!unread_kinds(&w, &w.staff).await.contains(&"activity.leave_due".to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_meetings_held_one_open_for_check_in_and_some_to_come() {
+    let w = World::new(1).await;
+    assert_eq!(w.app.load_demo_activities(w.cid).await.unwrap(), 8);
+    let all = w.app.activities(&w.staff, &ActivityFilter::default()).await.unwrap();
+    let statuses: Vec<Status> = all.items.iter().map(|r| r.status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == Status::Closed).count(), 2);
+    assert_eq!(statuses.iter().filter(|s| **s == Status::CheckinOpen).count(), 1);
+    assert_eq!(statuses.iter().filter(|s| **s == Status::Planned).count(), 1);
+    let held = all.items.iter().find(|r| r.kind == Kind::Standing).unwrap();
+    let v = w.view(&w.staff, held.id).await;
+    assert_eq!((v.counts.invited, v.counts.person_times), (45, 38), "the demo member and 37 from the paper sheet");
+    // The demo member's own list: the inspection open now, the plenary, the reading group.
+    let mine = w.app.activities(&w.members[0], &ActivityFilter::default()).await.unwrap();
+    let kinds: Vec<Kind> = mine.items.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, [Kind::Inspection, Kind::Study, Kind::Plenary], "{kinds:?}");
+    assert!(w.view(&w.members[0], mine.items[0].id).await.actions.contains(&"check_in"));
+    assert!(w.now().abs_diff(eline_storage::now_micros()) < 60_000_000, "the clock is back to now");
 }
