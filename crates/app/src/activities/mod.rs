@@ -46,6 +46,17 @@ pub struct Loaded {
 impl Loaded {
     pub async fn load(ex: &mut Ex<'_>, actor: &Actor, id: i64) -> AppResult<Loaded> {
         let a = store::get(&mut *ex, actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+        Loaded::with(ex, actor, a).await
+    }
+
+    /// Loaded for an action: the activity row locked until the action's transaction ends.
+    pub async fn load_for_update(ex: &mut Ex<'_>, actor: &Actor, id: i64) -> AppResult<Loaded> {
+        let a = store::get_for_update(&mut *ex, actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+        Loaded::with(ex, actor, a).await
+    }
+
+    async fn with(ex: &mut Ex<'_>, actor: &Actor, a: Activity) -> AppResult<Loaded> {
+        let id = a.id;
         let mine = match member_of(actor) {
             Some(m) => store::invitee(&mut *ex, id, m).await?,
             None => None,

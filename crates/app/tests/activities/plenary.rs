@@ -190,3 +190,38 @@ async fn a_plenary_of_300_ends_with_every_status_and_the_person_times_counted_by
         Err(AppError::InvalidTransition(_))
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forty_members_checking_in_at_once_all_land_and_the_activity_keeps_its_version() {
+    let w = World::new(40).await;
+    let starts = w.now() / MINUTE * MINUTE + 20 * MINUTE;
+    let a = w
+        .create(NewActivity {
+            kind: Some(Kind::Plenary),
+            title: "全体会议".into(),
+            place: "大会堂".into(),
+            starts_at: w.at(starts),
+            ends_at: w.at(starts + 3 * HOUR),
+            invitee_member_ids: w.members.iter().map(|m| m.member_id.unwrap()).collect(),
+            ..Default::default()
+        })
+        .await;
+    w.ok(&w.staff, a.id, "publish", json!({})).await;
+    let open = w.ok(&w.staff, a.id, "open_checkin", json!({})).await;
+    let code = w.code(a.id).await;
+    let mut all = tokio::task::JoinSet::new();
+    for m in w.members.clone() {
+        let (app, code) = (w.app.clone(), code.clone());
+        all.spawn(async move {
+            let action = eline_app::activities::ActivityAction::parse("check_in", json!({"code": code})).unwrap();
+            app.activity_act(&m, a.id, None, action).await.map(|_| ())
+        });
+    }
+    while let Some(done) = all.join_next().await {
+        done.unwrap().expect("every check-in lands");
+    }
+    let v = w.view(&w.staff, a.id).await;
+    assert_eq!(v.counts.checked_in, 40);
+    assert_eq!(v.a.version, open.version, "check-ins change members' rows, not the activity");
+    assert_eq!(v.events.iter().filter(|e| e.action == "check_in").count(), 40, "each on the timeline (and in the audit log)");
+}
