@@ -340,6 +340,19 @@ pub async fn existing_members(ex: &mut Ex<'_>, committee_id: i64, ids: &[i64]) -
     Ok(q.fetch_all::<(i64,)>(ex).await?.into_iter().map(|r| r.0).collect())
 }
 
+/// The activities of a series, in order of time: the first (whose id the others carry as their
+/// `series_id`) and the rest.
+pub async fn series(ex: &mut Ex<'_>, committee_id: i64, first_id: i64) -> Result<Vec<i64>> {
+    let mut q = Query::new("SELECT a.id FROM activities a WHERE a.committee_id = ");
+    q.arg(Arg::I64(committee_id))
+        .sql(" AND (a.id = ")
+        .arg(Arg::I64(first_id))
+        .sql(" OR a.series_id = ")
+        .arg(Arg::I64(first_id))
+        .sql(") ORDER BY a.starts_at, a.id");
+    Ok(q.fetch_all::<(i64,)>(ex).await?.into_iter().map(|r| r.0).collect())
+}
+
 /// Records a refused check-in.
 pub async fn record_attempt(
     ex: &mut Ex<'_>,

@@ -247,6 +247,18 @@ impl App {
         Ok(out)
     }
 
+    /// The activities of the series `id` belongs to, in order of time (the office: the others
+    /// learn of each activity as it is published); empty for an activity that stands alone.
+    pub async fn activity_series(&self, actor: &Actor, id: i64) -> AppResult<Vec<i64>> {
+        if !eline_domain::policy::can(actor, eline_domain::policy::Action::ManageActivities, eline_domain::policy::Resource::Any) {
+            return Ok(Vec::new());
+        }
+        let mut c = self.db.acquire().await?;
+        let a = store::get(&mut c.ex(), actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+        let ids = store::series(&mut c.ex(), actor.committee_id, a.series_id.unwrap_or(a.id)).await?;
+        Ok(if ids.len() > 1 { ids } else { Vec::new() })
+    }
+
     /// The actor's member id, when the actor is a member (pages choose the member's view).
     pub fn activity_member(actor: &Actor) -> Option<i64> {
         member_of(actor)
