@@ -7,8 +7,9 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 
 /// Collections whose records are at `<collection>/{id}` (a create answers the record).
-const COLLECTIONS: [&str; 11] = [
+const COLLECTIONS: [&str; 12] = [
     "/api/v1/proposals",
+    "/api/v1/activities",
     "/api/v1/bulletins",
     "/api/v1/opinions",
     "/api/v1/members",

@@ -2,6 +2,8 @@
 
 mod account;
 mod accounts;
+mod activities;
+mod activity_dto;
 mod bulletins;
 pub mod contract;
 mod directory;
@@ -81,6 +83,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(proposals::router())
         .merge(bulletins::router())
         .merge(opinions::router())
+        .merge(activities::router())
         .merge(links::router())
         .merge(instructions::router())
         .merge(reply_templates::router())

@@ -140,11 +140,13 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     None
                 };
                 let bulletin = crate::bulletins::matrix_fixture(&app, template, counter).await;
+                let activity = crate::activities::matrix_fixture(&app, template, counter).await;
                 let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), template.starts_with("/api/v1/members/"), kind)
                 {
                     _ if proposal.is_some() => proposal.map(|p| p.0).unwrap_or(0),
                     _ if template.starts_with("/api/v1/instructions/{id}") => instruction_on_filed(&app, counter).await,
                     _ if bulletin.is_some() => bulletin.map(|b| b.0).unwrap_or(0),
+                    _ if activity.is_some() => activity.as_ref().map(|m| m.id).unwrap_or(0),
                     _ if template.starts_with("/api/v1/reply-templates/") => unit_template(&app, counter).await,
                     _ if template.starts_with("/api/v1/notifications/{id}") => crate::notifications::own_notification(&app, caller.who).await,
                     _ if template.starts_with("/api/v1/admin/notifications/{id}") => crate::notifications::pending_message(&app).await,
@@ -160,6 +162,7 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 let concrete = concrete.replace("{opinion_id}", &item);
                 let version = if proposal.is_none()
                     && bulletin.is_none()
+                    && activity.is_none()
                     && !template.starts_with("/api/v1/reply-templates/")
                     && !template.starts_with("/api/v1/uploads/")
                     && (*method == "PATCH" || concrete.ends_with("/archive") || concrete.ends_with("/restore"))
@@ -179,6 +182,9 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 }
                 if let Some(b) = bulletin {
                     body = crate::bulletins::matrix_body(method, template, b, counter);
+                }
+                if let Some(m) = &activity {
+                    body = crate::activities::matrix_body(method, template, m, counter);
                 }
                 if (*method, *template) == ("POST", "/api/v1/proposals/{id}/links") {
                     let later = filed_proposal(&app, 100_000 + counter).await.0;
@@ -347,6 +353,8 @@ fn body_for(method: &str, template: &str, kind: Option<&str>, who: &str, n: usiz
         ("POST", "/api/v1/opinions/{id}/return") | ("POST", "/api/v1/opinions/{id}/keep") => json!({"reason": "矩阵测试理由"}),
         ("POST", "/api/v1/opinions/{id}/mark_direct") => json!({"direct": true}),
         ("POST", "/api/v1/opinions/{id}/record_outcome") => json!({"level": "city", "kind": "adopted", "decided_on": "2026-11-20"}),
+        ("POST", "/api/v1/activities") => json!({"type": "study", "title": format!("矩阵新建活动{n}"), "place": "机关会议室",
+            "starts_at": "2031-03-01T09:00", "ends_at": "2031-03-01T11:00"}),
         ("POST", "/api/v1/instructions/{id}/followups") => json!({"done_on": "2026-01-06", "by_whom": "市住建局", "what": "已部署落实"}),
         ("POST", "/api/v1/bulletins") => json!({"series": "opinion", "form": "digest", "title": format!("矩阵期刊{n}")}),
         ("POST", "/api/v1/reply-templates") => json!({"name": format!("模板{n}"), "text": "经研究，答复如下。"}),

@@ -141,6 +141,33 @@ pub(crate) const API: &[(&str, &str, [u16; 6])] = &[
     ("POST",  "/api/v1/imports/proposals",                 [403, 201, 403, 403, 403, 401]),
     // 社情民意 statistics (office and leaders), the list's export (the caller's own list: admins
     // and units have none), the history import (the information office).
+    // Activities: each request on a fresh activity starting in half an hour with the demo member
+    // on its list, in the state the route needs (activities.rs `matrix_fixture`): published;
+    // planned for publish (only the office sees it); an open sign-up for sign_up; check-in open
+    // for the check-in routes. Admins and units have no part in activities (404 or 403).
+    ("GET",   "/api/v1/activities",                        [403, 200, 200, 403, 200, 401]),
+    ("POST",  "/api/v1/activities",                        [403, 201, 403, 403, 403, 401]),
+    ("GET",   "/api/v1/activities/leave-queue",            [403, 200, 403, 403, 200, 401]),
+    ("GET",   "/api/v1/activities/{id}",                   [404, 200, 200, 404, 200, 401]),
+    ("PATCH", "/api/v1/activities/{id}",                   [404, 200, 403, 404, 403, 401]),
+    ("GET",   "/api/v1/activities/{id}/check-in-code",     [404, 200, 403, 404, 403, 401]),
+    ("GET",   "/api/v1/activities/{id}/ics",               [404, 200, 200, 404, 200, 401]),
+    ("POST",  "/api/v1/activities/{id}/publish",           [404, 200, 404, 404, 404, 401]),
+    ("POST",  "/api/v1/activities/{id}/edit",              [404, 200, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/invite",            [404, 200, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/sign_up",           [404, 403, 200, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/rsvp",              [404, 403, 200, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/request_leave",     [404, 403, 200, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/approve_leave",     [404, 200, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/open_checkin",      [404, 200, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/check_in",          [404, 403, 200, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/check_in_by_hand",  [404, 200, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/check_out",         [404, 403, 200, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/close",             [404, 200, 403, 404, 403, 401]),
+    ("POST",  "/api/v1/activities/{id}/cancel",            [404, 200, 403, 404, 403, 401]),
+    ("GET",   "/api/v1/calendar-feed",                     [403, 200, 200, 403, 200, 401]),
+    ("POST",  "/api/v1/calendar-feed",                     [403, 200, 200, 403, 200, 401]),
+    ("DELETE","/api/v1/calendar-feed",                     [403, 204, 204, 403, 204, 401]),
     ("GET",   "/api/v1/opinions/stats",                    [403, 200, 403, 403, 200, 401]),
     ("GET",   "/api/v1/opinions/stats.xlsx",               [403, 200, 403, 403, 200, 401]),
     ("GET",   "/api/v1/opinions/export",                   [403, 200, 200, 403, 200, 401]),

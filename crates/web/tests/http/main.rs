@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod activities;
 mod api_http;
 mod audit;
 mod auth;
