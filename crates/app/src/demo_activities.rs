@@ -105,11 +105,8 @@ impl App {
         reading.repeat = Some("monthly".into());
         reading.repeat_count = Some(3);
         let a = self.create_activity(&staff, &reading).await?;
-        for id in a.id..a.id + 3 {
-            let part = self.activity(&staff, id).await?;
-            if part.a.series_id.unwrap_or(part.a.id) == a.id {
-                act(&staff, id, "publish", json!({})).await?;
-            }
+        for id in self.activity_series(&staff, a.id).await? {
+            act(&staff, id, "publish", json!({})).await?;
         }
         act(&member, a.id, "sign_up", json!({})).await?;
         count += 3;
