@@ -305,6 +305,14 @@ async fn every_figure_equals_the_hand_count() {
     assert_eq!(w.app.member_activity_year(&w.leader, w.id(1), &StatsYear::of(YEAR)).await.unwrap(), mine);
     assert!(matches!(w.app.member_activity_year(&w.m[0].0, w.id(1), &StatsYear::of(YEAR)).await, Err(AppError::Forbidden)));
 
+    // A month's figure links to the list of that month (the list filter's `month`).
+    let f = eline_app::activities::ActivityFilter { year: Some(YEAR), month: Some(3), ..Default::default() };
+    let mut march: Vec<i64> = w.app.activities(&w.staff, &f).await.expect("list").items.iter().map(|a| a.id).collect();
+    march.sort();
+    assert_eq!(march, vec![p, b]);
+    let f = eline_app::activities::ActivityFilter { month: Some(3), ..Default::default() };
+    assert!(matches!(w.app.activities(&w.staff, &f).await, Err(AppError::Validation(_))), "a month needs its year");
+
     // The workbook holds the same figures.
     let book = w.app.activity_stats_xlsx(&w.staff, &StatsYear::of(YEAR)).await.expect("workbook");
     assert_eq!(book.file_name, "活动统计（2031年）.xlsx");

@@ -2,6 +2,7 @@
 
 mod account;
 mod accounts;
+mod activity_stats;
 mod bulletins;
 pub mod contract;
 mod directory;
@@ -77,6 +78,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(members::router())
         .merge(accounts::router())
         .merge(opinion_stats::router())
+        .merge(activity_stats::router())
         .merge(proposal_stats::router())
         .merge(proposals::router())
         .merge(bulletins::router())
