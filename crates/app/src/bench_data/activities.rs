@@ -170,7 +170,8 @@ fn leave_deadline(starts_at: i64, days: u32) -> i64 {
 pub(super) async fn generate(tx: &mut Tx, cx: &Context, report: &mut BenchReport) -> AppResult<(u64, u64)> {
     let rules = ActivityRules::default();
     let (first_activity, first_invitee) = (bulk::max_id(&mut tx.ex(), "activities").await?, bulk::max_id(&mut tx.ex(), "activity_invitees").await?);
-    let (from, until, now) = (micros_of(FIRST) - 9 * HOUR, micros_of(LAST) - 9 * HOUR, micros_of(NOW) - 9 * HOUR);
+    // `micros_of` is 09:00 UTC of the day: the first two are 09:00 Beijing, `now` Beijing midnight.
+    let (from, until, now) = (micros_of(FIRST) - 8 * HOUR, micros_of(LAST) - 8 * HOUR, micros_of(NOW) - 17 * HOUR);
     let span_days = ((until - from) / DAY) as u64;
     let mut activities = Rows::new("activities", &ACTIVITY_COLUMNS);
     let mut invitees = Rows::new("activity_invitees", &INVITEE_COLUMNS);
