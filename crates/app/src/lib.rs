@@ -13,6 +13,7 @@ pub mod change;
 mod context;
 pub mod dates;
 pub mod demo;
+pub mod demo_activities;
 pub mod demo_data;
 pub mod demo_opinions;
 pub mod device_sessions;

@@ -172,6 +172,9 @@ pub struct ReminderRules {
     pub evaluation_before: Vec<u32>,
     /// Reminders to the information office before a report's target date.
     pub opinion_before: Vec<u32>,
+    /// Reminders to the approver of leave requests still undecided before the activity's day
+    /// (0: on the day).
+    pub leave_before: Vec<u32>,
     /// The hour (Beijing time) digests go out; weekly digests on Mondays.
     pub digest_hour: u32,
 }
@@ -185,6 +188,7 @@ impl Default for ReminderRules {
             objection_before: vec![2],
             evaluation_before: vec![5, 1],
             opinion_before: vec![1],
+            leave_before: vec![2, 0],
             digest_hour: 8,
         }
     }
@@ -200,6 +204,7 @@ impl ReminderRules {
             ("objection_before", &self.objection_before),
             ("evaluation_before", &self.evaluation_before),
             ("opinion_before", &self.opinion_before),
+            ("leave_before", &self.leave_before),
         ];
         for (field, days) in lists {
             if days.len() > 5 || days.iter().any(|d| *d > 60) {

@@ -342,7 +342,8 @@ async fn main() -> Result<()> {
                 if loaded {
                     let n = app.load_demo_proposals(committee_id).await?;
                     let reports = app.load_demo_opinions(committee_id).await?;
-                    tracing::info!(proposals = n, reports, "demo committee loaded");
+                    let activities = app.load_demo_activities(committee_id).await?;
+                    tracing::info!(proposals = n, reports, activities, "demo committee loaded");
                 }
                 eprintln!("演示模式 / demo mode — accounts (password: {}):", eline_app::demo::DEMO_PASSWORD);
                 for (u, d, _) in eline_app::demo::DEMO_ACCOUNTS {

@@ -128,8 +128,10 @@ CREATE INDEX activity_changes_activity ON activity_changes (activity_id, id);
 -- A member's personal calendar feed: the SHA-256 of its secret token (regenerating replaces it,
 -- revoking clears it).
 CREATE TABLE calendar_feeds (
-    user_id BIGINT PRIMARY KEY REFERENCES users(id),
+    id INTEGER PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
     token_hash TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+CREATE UNIQUE INDEX calendar_feeds_user ON calendar_feeds (user_id);
 CREATE UNIQUE INDEX calendar_feeds_token ON calendar_feeds (token_hash);

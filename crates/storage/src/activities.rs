@@ -94,6 +94,16 @@ pub async fn get(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> Result<Option<A
     Ok(opt!(ex, Activity, "SELECT * FROM activities WHERE id = $1 AND committee_id = $2", id, committee_id)?)
 }
 
+/// The activity, locked until the caller's transaction ends on PostgreSQL (SQLite transactions
+/// already hold the write lock): actions on one activity — 300 members checking in at once — run
+/// one after the other instead of failing on each other's version.
+pub async fn get_for_update(ex: &mut Ex<'_>, committee_id: i64, id: i64) -> Result<Option<Activity>> {
+    if ex.engine() == crate::Engine::Postgres {
+        return Ok(opt!(ex, Activity, "SELECT * FROM activities WHERE id = $1 AND committee_id = $2 FOR UPDATE", id, committee_id)?);
+    }
+    get(ex, committee_id, id).await
+}
+
 /// Writes every mutable field when the stored version is `expected`; returns the new state.
 pub async fn save(ex: &mut Ex<'_>, a: &Activity, expected: i64) -> Result<Activity> {
     let row = opt!(

@@ -89,6 +89,21 @@ pub async fn promises(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<Open>> {
 }
 
 /// Reports waiting for the information office's decision with a target date (party unused).
+/// Leave requests not yet decided on activities still to come: one row per request (party = the
+/// approver's user id, 0 for the office; due = the activity's date).
+pub async fn leave_requests(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<Open>> {
+    Ok(all!(
+        ex,
+        Open,
+        "SELECT a.id AS record_id, a.title, a.starts_on AS due_on, COALESCE(a.approver_id, CAST(0 AS BIGINT)) AS party_id,
+            i.member_id AS item_id, FALSE AS is_key
+         FROM activity_invitees i JOIN activities a ON a.id = i.activity_id
+         WHERE i.committee_id = $1 AND i.leave_status = 'requested' AND a.status IN ('published', 'checkin_open')
+         ORDER BY a.id, i.id",
+        committee_id
+    )?)
+}
+
 pub async fn reports(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<Open>> {
     Ok(all!(
         ex,

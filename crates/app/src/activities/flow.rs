@@ -37,7 +37,7 @@ impl Workflow for ActivityFlow {
     type Status = Status;
 
     async fn load(app: &App, tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<Working> {
-        let l = Loaded::load(&mut tx.ex(), actor, id).await?;
+        let l = Loaded::load_for_update(&mut tx.ex(), actor, id).await?;
         let rules = super::rules_in_force(&mut tx.ex(), actor.committee_id, l.a.year).await?;
         Ok(Working { a: l.a.clone(), l, rules, now: app.clock.now(), concerned: Vec::new() })
     }
@@ -60,6 +60,11 @@ impl Workflow for ActivityFlow {
 
     async fn save(tx: &mut Tx, w: &mut Working, next: Status) -> AppResult<Activity> {
         w.a.status = next;
+        // An action on one member's row (a reply, leave, a check-in) leaves the activity as it
+        // was: its version stays, so the office's open forms stay current through a check-in.
+        if w.a == w.l.a {
+            return Ok(w.a.clone());
+        }
         Ok(store::save(&mut tx.ex(), &w.a, w.l.a.version).await?)
     }
 

@@ -46,6 +46,17 @@ pub struct Loaded {
 impl Loaded {
     pub async fn load(ex: &mut Ex<'_>, actor: &Actor, id: i64) -> AppResult<Loaded> {
         let a = store::get(&mut *ex, actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+        Loaded::with(ex, actor, a).await
+    }
+
+    /// Loaded for an action: the activity row locked until the action's transaction ends.
+    pub async fn load_for_update(ex: &mut Ex<'_>, actor: &Actor, id: i64) -> AppResult<Loaded> {
+        let a = store::get_for_update(&mut *ex, actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+        Loaded::with(ex, actor, a).await
+    }
+
+    async fn with(ex: &mut Ex<'_>, actor: &Actor, a: Activity) -> AppResult<Loaded> {
+        let id = a.id;
         let mine = match member_of(actor) {
             Some(m) => store::invitee(&mut *ex, id, m).await?,
             None => None,
@@ -114,10 +125,10 @@ pub fn parse_at(field: &str, label: &str, raw: &str) -> AppResult<i64> {
         return Ok(t.timestamp_micros());
     }
     for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(raw, format) {
-            if let Some(t) = beijing().from_local_datetime(&t).single() {
-                return Ok(t.timestamp_micros());
-            }
+        if let Ok(t) = NaiveDateTime::parse_from_str(raw, format)
+            && let Some(t) = beijing().from_local_datetime(&t).single()
+        {
+            return Ok(t.timestamp_micros());
         }
     }
     Err(AppError::field(field, format!("{label}格式应为“2027-01-10 09:00”（北京时间）")))

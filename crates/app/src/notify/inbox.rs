@@ -407,7 +407,14 @@ impl App {
         self.require(actor, Action::ManageSettings, Resource::Any).await?;
         rules.validate()?;
         let mut rules = rules.clone();
-        for list in [&mut rules.before_due, &mut rules.cosign_before, &mut rules.objection_before, &mut rules.evaluation_before, &mut rules.opinion_before] {
+        for list in [
+            &mut rules.before_due,
+            &mut rules.cosign_before,
+            &mut rules.objection_before,
+            &mut rules.evaluation_before,
+            &mut rules.opinion_before,
+            &mut rules.leave_before,
+        ] {
             list.sort_unstable_by(|a, b| b.cmp(a));
             list.dedup();
         }

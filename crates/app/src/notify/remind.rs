@@ -165,6 +165,24 @@ impl App {
             notices.push(at(notice::OPINION_DUE, record, &o, due, s, msg, vec![Party::Staff]));
         }
 
+        // Leave requests undecided before the activity: one reminder per activity and stage to
+        // its approver (the office when it has none), however many requests wait.
+        let mut waiting: Vec<(Open, usize)> = Vec::new();
+        for o in deadlines::leave_requests(&mut tx.ex(), committee_id).await? {
+            match waiting.last_mut() {
+                Some((last, n)) if last.record_id == o.record_id => *n += 1,
+                _ => waiting.push((Open { item_id: 0, ..o }, 1)),
+            }
+        }
+        for (o, n) in waiting {
+            let Some(due) = date(&o.due_on) else { continue };
+            let record = RecordRef::new(eline_domain::RecordKind::ACTIVITY, o.record_id);
+            let Some(s) = notice::stage(cal, today, due, &rules.leave_before, false, None) else { continue };
+            let to = vec![if o.party_id == 0 { Party::Staff } else { Party::User(o.party_id) }];
+            let msg = format!("{n}位委员的请假申请尚未审批，活动日期{due}");
+            notices.push(at(notice::ACTIVITY_LEAVE_DUE, record, &o, due, s, msg, to));
+        }
+
         let written = super::send(&mut tx, committee_id, None, &notices).await?;
         tx.commit().await?;
         Ok(written)

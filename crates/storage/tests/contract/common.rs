@@ -329,6 +329,58 @@ pub(crate) async fn sample_data(db: &Db) {
     eline_storage::notifications::set_email(&mut ex, u.id, Some("wangfang@example.cn")).await.unwrap();
     eline_storage::notifications::set_webhook(&mut ex, a, "https://sms.example.cn/eline", "密钥-0123456789abcdef", true).await.unwrap();
     assert!(eline_storage::notifications::claim_period(&mut ex, "digest.daily.1", "2023-05-10").await.unwrap());
+    // An activity with an invitee who asked leave and was checked in, a refused check-in, a change
+    // after publishing, and a calendar feed.
+    use eline_domain::activity as act;
+    let start = 1_700_000_000_000_000;
+    let activity = eline_storage::activities::Activity {
+        id: 0,
+        committee_id: a,
+        year: 2023,
+        starts_on: "2023-11-15".into(),
+        kind: act::Kind::Plenary,
+        title: "全体会议".into(),
+        description: "审议常委会工作报告。".into(),
+        place: "大会堂".into(),
+        starts_at: start,
+        ends_at: start + 3_600_000_000,
+        organiser_kind: act::Organiser::Office,
+        special_committee_id: None,
+        participation: act::Participation::Invited,
+        capacity: None,
+        status: act::Status::Closed,
+        cancel_reason: None,
+        approver_id: Some(u.id),
+        leave_deadline_at: start - 86_400_000_000,
+        checkin_from: start - 3_600_000_000,
+        checkin_until: start + 3_600_000_000,
+        checkout: true,
+        min_share_percent: 67,
+        late_after_minutes: 15,
+        checkin_secret: "秘密".into(),
+        briefing_leader: None,
+        series_id: None,
+        changes: 1,
+        published_at: Some(start - 864_000_000_000),
+        closed_at: Some(start + 3_600_000_000),
+        created_by: u.id,
+        version: 1,
+        created_at: 0,
+        updated_at: 0,
+    };
+    let activity = eline_storage::activities::create(&mut ex, &activity).await.unwrap();
+    let m = scalar!(&mut ex, i64, "SELECT MIN(id) FROM members WHERE committee_id = $1", a).unwrap();
+    eline_storage::activities::add_invitees(&mut ex, a, activity.id, &[m], act::Source::Hand, false).await.unwrap();
+    let mut row = eline_storage::activities::invitee(&mut ex, activity.id, m).await.unwrap().unwrap();
+    row.leave_status = eline_storage::Opt(Some(act::LeaveStatus::Denied));
+    row.leave_reason = Some("出差".into());
+    row.checked_in_at = Some(start);
+    row.checkin_method = eline_storage::Opt(Some(act::CheckinMethod::Code));
+    row.attendance = eline_storage::Opt(Some(act::Attendance::Present));
+    eline_storage::activities::save_invitee(&mut ex, &row).await.unwrap();
+    eline_storage::activities::record_attempt(&mut ex, a, activity.id, u.id, Some(m), "123456", "expired").await.unwrap();
+    eline_storage::activities::add_change(&mut ex, activity.id, "place", "大会堂", "二楼", u.id).await.unwrap();
+    eline_storage::activities::set_feed(&mut ex, u.id, "hash-of-feed-token").await.unwrap();
     drop(c);
     let store = DbSessionStore::new(db.clone());
     store.save(&session_record(Some(u.id), 3600)).await.unwrap();

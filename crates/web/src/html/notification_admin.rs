@@ -38,13 +38,14 @@ pub struct RuleField {
 
 /// The fields of the reminder rules: the lists of working days before a deadline (as "10, 3"),
 /// the escalation's working days and the digests' hour.
-const RULES: [(&str, &str, &str); 7] = [
+const RULES: [(&str, &str, &str); 8] = [
     ("before_due", "提案答复、承诺事项到期前提醒", "到期前几个工作日提醒承办单位，可填多个，用逗号分隔，如 10, 3"),
     ("escalate_after", "答复超期后督办", "超期几个工作日后，通知提案委和重点提案的督办领导"),
     ("cosign_before", "联名确认截止前提醒", "截止前几个工作日提醒未答复的联名人"),
     ("objection_before", "申请调整期限截止前提醒", "截止前几个工作日提醒承办单位"),
     ("evaluation_before", "评价期限截止前提醒", "截止前几个工作日提醒提案者评价答复"),
     ("opinion_before", "社情民意处理时限前提醒", "目标日期前几个工作日提醒信息科"),
+    ("leave_before", "请假待审批提醒", "活动前几个工作日提醒审批人处理未审批的请假（0 表示活动当天）"),
     ("digest_hour", "每日、每周汇总的发送时间", "北京时间几点（0—23），每周汇总在周一发送"),
 ];
 
@@ -64,6 +65,7 @@ fn rule_fields(r: &ReminderRules, posted: Option<&FormData>) -> Vec<RuleField> {
                 (None, "objection_before") => days(&r.objection_before),
                 (None, "evaluation_before") => days(&r.evaluation_before),
                 (None, "opinion_before") => days(&r.opinion_before),
+                (None, "leave_before") => days(&r.leave_before),
                 (None, _) => r.digest_hour.to_string(),
             };
             RuleField { name, label, hint, value }
@@ -90,6 +92,7 @@ fn rules_of(f: &FormData) -> Result<ReminderRules, Vec<FieldError>> {
     let objection_before = list("objection_before");
     let evaluation_before = list("evaluation_before");
     let opinion_before = list("opinion_before");
+    let leave_before = list("leave_before");
     let mut number = |name: &str, what: &str| -> u32 {
         f.get(name).trim().parse::<u32>().unwrap_or_else(|_| {
             errors.push(FieldError::new(name, format!("{what}应填写一个整数")));
@@ -98,7 +101,7 @@ fn rules_of(f: &FormData) -> Result<ReminderRules, Vec<FieldError>> {
     };
     let escalate_after = number("escalate_after", "督办的工作日数");
     let digest_hour = number("digest_hour", "汇总发送时间");
-    let rules = ReminderRules { before_due, escalate_after, cosign_before, objection_before, evaluation_before, opinion_before, digest_hour };
+    let rules = ReminderRules { before_due, escalate_after, cosign_before, objection_before, evaluation_before, opinion_before, leave_before, digest_hour };
     if errors.is_empty() { Ok(rules) } else { Err(errors) }
 }
 
