@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod activity_stats;
 pub mod audit;
 pub mod auth;
 pub mod bench_data;

@@ -31,6 +31,8 @@ async fn counts(app: &App) -> Vec<(&'static str, i64)> {
         "notifications",
         "notification_deliveries",
         "notification_messages",
+        "activities",
+        "activity_invitees",
     ] {
         out.push((t, bulk::count(&mut c.ex(), t).await.unwrap()));
     }
@@ -102,6 +104,7 @@ async fn generates_expected_rows_deterministically() {
     assert_eq!(report.tables.iter().find(|e| e.0 == "proposals").map(|e| e.1), Some(SCALE));
 
     notifications_hold(&app1, report.committee_id).await;
+    activities_hold(&app1).await;
 
     // Status proportions (exact per block of a thousand).
     let mut c = app1.db.acquire().await.unwrap();
@@ -187,4 +190,56 @@ async fn notifications_hold(app: &App, committee_id: i64) {
     assert!(no_address.is_empty() && EMAIL_DOMAIN == "bench.example.cn", "{no_address:?}");
     let messages = eline_storage::notifications::message_counts(&mut c.ex(), committee_id).await.unwrap();
     assert_eq!(messages, (0, 0, 50));
+}
+
+/// (start, end, checkout, min share, late mark, leave, checked in, checked out, attendance,
+/// method, last window) of an invitee of a closed activity.
+type Place = (i64, i64, bool, i64, i64, Option<String>, Option<i64>, Option<i64>, Option<String>, Option<String>, Option<i64>);
+
+/// The generated activities: N/50, attendance only on closed ones and there exactly what closing
+/// makes of each row (the domain's rule), every kind of leave and check-in present.
+async fn activities_hold(app: &App) {
+    use eline_domain::activity::{LeaveStatus, Record, Span, attendance, window_of};
+    assert_eq!(number(app, "SELECT COUNT(*) FROM activities").await, SCALE as i64 / 50);
+    let open_marked =
+        "SELECT COUNT(*) FROM activity_invitees i JOIN activities a ON a.id = i.activity_id WHERE a.status <> 'closed' AND i.attendance IS NOT NULL";
+    assert_eq!(number(app, open_marked).await, 0, "attendance only once closed");
+    let mut c = app.db.acquire().await.unwrap();
+    let places: Vec<Place> = Query::new(
+        "SELECT a.starts_at, a.ends_at, a.checkout, a.min_share_percent, a.late_after_minutes, i.leave_status, i.checked_in_at, i.checked_out_at,
+            i.attendance, i.checkin_method, i.last_window
+         FROM activity_invitees i JOIN activities a ON a.id = i.activity_id WHERE a.status = 'closed'",
+    )
+    .fetch_all(&mut c.ex())
+    .await
+    .unwrap();
+    drop(c);
+    assert!(places.len() > 500, "{} places on closed activities", places.len());
+    let mut seen = std::collections::HashSet::new();
+    for (starts_at, ends_at, checkout, min_share_percent, late_after_minutes, leave, checked_in_at, checked_out_at, marked, method, window) in &places {
+        let leave = leave.as_deref().and_then(LeaveStatus::parse);
+        let span = Span {
+            starts_at: *starts_at,
+            ends_at: *ends_at,
+            checkout: *checkout,
+            min_share_percent: *min_share_percent,
+            late_after_minutes: *late_after_minutes,
+        };
+        let want = attendance(&Record { leave, checked_in_at: *checked_in_at, checked_out_at: *checked_out_at }, &span);
+        assert_eq!(marked.as_deref(), Some(want.as_str()));
+        if method.as_deref() == Some("code") {
+            assert_eq!(*window, checked_out_at.or(*checked_in_at).map(window_of), "the code's window is the last one used");
+        }
+        seen.insert(want.as_str().to_string());
+        seen.extend(leave.map(|l| l.as_str().to_string()));
+        seen.extend(method.clone());
+    }
+    for what in ["present", "late", "excused", "absent", "requested", "approved", "denied", "code", "hand"] {
+        assert!(seen.contains(what), "{what} among the generated places");
+    }
+    assert!(number(app, "SELECT COUNT(*) FROM activity_invitees WHERE leave_late = TRUE").await > 0, "late leave");
+    assert!(
+        number(app, "SELECT COUNT(*) FROM activities WHERE status IN ('published', 'planned') AND starts_at > 1796054400000000").await > 0,
+        "activities to come"
+    );
 }

@@ -3,6 +3,7 @@
 
 pub mod account_batches;
 pub mod activities;
+pub mod activity_stats;
 pub mod attachments;
 pub mod audit;
 pub mod bulk;

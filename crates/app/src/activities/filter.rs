@@ -37,12 +37,32 @@ pub struct ActivityFilter {
     pub status: Option<Status>,
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+    /// 1 to 12, with `year`: those starting in that month (Beijing time; the statistics' links).
+    #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
+    pub month: Option<u32>,
     /// Where the previous page ended (`next_cursor` of the previous page).
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Page size, 1 to 200 (default 50).
     #[serde(default, with = "blank", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+/// The first moment of the month and of the next (microseconds, Beijing).
+fn month_span(year: Option<i64>, month: u32) -> AppResult<(i64, i64)> {
+    let year = year.ok_or_else(|| AppError::field("month", "按月份筛选时请同时选择年度"))?;
+    let first = |y: i64, m: u32| {
+        i32::try_from(y)
+            .ok()
+            .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, m, 1))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp_micros() - 8 * 3_600_000_000)
+    };
+    let next = if month == 12 { first(year + 1, 1) } else { first(year, month + 1) };
+    match (first(year, month), next) {
+        (Some(start), Some(end)) if (1..=12).contains(&month) => Ok((start, end)),
+        _ => Err(AppError::field("month", "月份应为1到12")),
+    }
 }
 
 impl App {
@@ -74,6 +94,11 @@ impl App {
             }
             When::Past => rows.until = Some(now),
             When::All => {}
+        }
+        if let Some(m) = f.month {
+            let (start, end) = month_span(f.year, m)?;
+            rows.from = Some(rows.from.map_or(start, |from| from.max(start)));
+            rows.until = Some(rows.until.map_or(end, |until| until.min(end)));
         }
         if let Some(raw) = f.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             let bad = || AppError::field("cursor", "翻页位置无效，请从第一页重新浏览");

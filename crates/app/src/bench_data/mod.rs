@@ -1,10 +1,10 @@
 //! `eline bench-data --scale N`: deterministic synthetic data for benchmarks — one bench
 //! committee with reference data, N/100 members (at least 50), N proposals spread over ten
 //! sessions in realistic proportions of statuses, with handling units, replies, evaluations and
-//! timelines, N/2 社情民意 reports (`opinions`), one account per role, and an account per member
-//! with 20 notifications each (`notifications`). Same N → same data (timestamps are derived from
-//! the sessions' dates, never from the clock). Rows go in through multi-row INSERTs
-//! (`eline_storage::bulk`) in one transaction (all or nothing); one audit entry records the run.
+//! timelines, N/2 社情民意 reports (`opinions`), one account per role, an account per member with 20
+//! notifications each (`notifications`) and N/50 activities with their lists (`activities`). Same N
+//! → same data (timestamps are derived from the sessions' dates, never from the clock). Rows go in
+//! through multi-row INSERTs (`eline_storage::bulk`) in one transaction; one audit entry records it.
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,7 @@ use crate::context::audit_write;
 use crate::demo_data as data;
 use crate::{App, AppError, AppResult};
 
+mod activities;
 mod bulletins;
 mod instructions;
 mod notifications;
@@ -566,6 +567,9 @@ impl App {
             vocab: &vocab,
         };
         let (people, told) = notifications::generate(&mut tx, &told, &mut report).await?;
+        let scs = (b("special_committees"), data::SPECIAL_COMMITTEES.len() as u64);
+        let acts = activities::Context { cid, count: scale / activities::PER_PROPOSALS, members: (b("members"), member_count), special_committees: scs, staff };
+        let (held, places) = activities::generate(&mut tx, &acts, &mut report).await?;
         // 4. Identity sequences (PostgreSQL) and the one audit entry; everything commits at once,
         // so a failure halfway leaves the database as it was.
         for t in base.keys() {
@@ -580,7 +584,7 @@ impl App {
             "committee",
             Some(cid),
             format!(
-                "bench data generated：{COMMITTEE_NAME}，提案{proposals_written}件，社情民意信息{reports}篇，委员{member_count}名，{people}个账号共{told}条通知"
+                "bench data generated：{COMMITTEE_NAME}，提案{proposals_written}件，社情民意信息{reports}篇，委员{member_count}名，{people}个账号共{told}条通知，活动{held}场（名单{places}人次）"
             ),
             None,
             None,

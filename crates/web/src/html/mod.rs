@@ -3,6 +3,7 @@
 
 mod account;
 mod accounts;
+mod activity_stats;
 mod audit;
 mod bulletins;
 mod directory;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(accounts::router())
         .merge(opinion_stats::router())
+        .merge(activity_stats::router())
         .merge(opinion_import::router())
         .merge(proposal_stats::router())
         .merge(proposal_history::router())

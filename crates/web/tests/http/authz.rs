@@ -141,8 +141,8 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                 };
                 let bulletin = crate::bulletins::matrix_fixture(&app, template, counter).await;
                 let activity = crate::activities::matrix_fixture(&app, template, counter).await;
-                let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), template.starts_with("/api/v1/members/"), kind)
-                {
+                let of_member = template.starts_with("/api/v1/members/") || template.starts_with("/api/v1/activities/stats/members/");
+                let id = match (template.starts_with("/api/v1/tokens/"), template.starts_with("/api/v1/users/"), of_member, kind) {
                     _ if proposal.is_some() => proposal.map(|p| p.0).unwrap_or(0),
                     _ if template.starts_with("/api/v1/instructions/{id}") => instruction_on_filed(&app, counter).await,
                     _ if bulletin.is_some() => bulletin.map(|b| b.0).unwrap_or(0),
