@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod activity_pages;
 mod api_http;
 mod audit;
 mod auth;
