@@ -102,10 +102,8 @@ fn calendar_response(body: String, download: Option<&str>) -> Response {
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    if let Some(name) = download {
-        if let Ok(v) = HeaderValue::from_str(&attachment_disposition(name)) {
-            h.insert(header::CONTENT_DISPOSITION, v);
-        }
+    if let Some(v) = download.and_then(|name| HeaderValue::from_str(&attachment_disposition(name)).ok()) {
+        h.insert(header::CONTENT_DISPOSITION, v);
     }
     res
 }

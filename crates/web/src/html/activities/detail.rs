@@ -40,6 +40,10 @@ impl DetailPage {
     fn office(&self) -> bool {
         self.v.standing.office
     }
+    /// Check-in is open and the actor is on the list: their part leads the page.
+    fn checkin_now(&self) -> bool {
+        self.v.a.status == Status::CheckinOpen && self.v.mine.is_some()
+    }
     fn cancelled(&self) -> bool {
         self.v.a.status == Status::Cancelled
     }

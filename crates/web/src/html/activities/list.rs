@@ -98,9 +98,8 @@ pub(super) async fn list(State(state): State<AppState>, user: PageUser, PageQuer
     let member = eline_app::App::activity_member(actor).is_some() && !overview;
     f.limit = None;
     let mut sections = Vec::new();
-    let filters;
-    if member && f == ActivityFilter::default() {
-        filters = false;
+    let filters = !(member && f == ActivityFilter::default());
+    if !filters {
         let upcoming = ActivityFilter { mine: true, when: Some(When::Upcoming), ..Default::default() };
         let (rows, more) = section_rows(&state, &user, upcoming, 50, "更多即将参加的活动").await?;
         let taken: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -114,7 +113,6 @@ pub(super) async fn list(State(state): State<AppState>, user: PageUser, PageQuer
         let more = more.map(|_| (activities_href(&past), "查看全部以往活动"));
         sections.push(Section { id: "past", title: "以往活动".into(), rows, empty: "还没有以往的活动记录。", more, own: true });
     } else {
-        filters = true;
         if member {
             f.mine = !f.signup;
         }
