@@ -113,7 +113,10 @@ async fn the_create_form_reports_errors_by_field_and_creates_a_planned_activity(
     let html = res.text().await.unwrap();
     assert!(html.contains("field-error") && html.contains("市民中心"), "errors by field, what was typed kept: {html}");
     let res = staff
-        .post_form("/activities", &[("type", "research"), ("title", "养老服务专题调研"), ("place", "市民中心"), ("starts_at", "2027-03-01T09:00"), ("ends_at", "2027-03-01T11:30")])
+        .post_form(
+            "/activities",
+            &[("type", "research"), ("title", "养老服务专题调研"), ("place", "市民中心"), ("starts_at", "2027-03-01T09:00"), ("ends_at", "2027-03-01T11:30")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap_or_default());
     let to = location(&res);

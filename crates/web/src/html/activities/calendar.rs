@@ -52,11 +52,7 @@ struct CalendarPage {
 
 fn may_subscribe(user: &PageUser) -> Result<(), PageError> {
     let a = &user.actor;
-    if eline_app::App::activity_member(a).is_some() || can(a, Action::ViewActivityStats, Resource::Any) {
-        Ok(())
-    } else {
-        Err(PageError(AppError::Forbidden))
-    }
+    if eline_app::App::activity_member(a).is_some() || can(a, Action::ViewActivityStats, Resource::Any) { Ok(()) } else { Err(PageError(AppError::Forbidden)) }
 }
 
 /// The webcal:// form of a feed link (calendar apps subscribe to it with one tap).

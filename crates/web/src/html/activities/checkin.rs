@@ -54,7 +54,8 @@ pub(super) async fn screen(State(state): State<AppState>, user: PageUser, PagePa
     let committee = state.app.committee_name(user.actor.committee_id).await?;
     let qr = qr_svg(&code.url)?;
     let expected = v.counts.invited - v.counts.leave_approved;
-    let page = ScreenPage { title: v.a.title.clone(), committee, span: P::span(&v.a.starts_at, &v.a.ends_at), code, qr, checked_in: v.counts.checked_in, expected };
+    let page =
+        ScreenPage { title: v.a.title.clone(), committee, span: P::span(&v.a.starts_at, &v.a.ends_at), code, qr, checked_in: v.counts.checked_in, expected };
     let mut res = render(&page);
     res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(res)
@@ -110,9 +111,8 @@ async fn checkin_page(state: &AppState, user: &PageUser, id: i64, code: String, 
     let back = format!("/activities/{id}");
     let l = Layout::page(state, user, &format!("{back}/check-in"), "签到", &[("活动", "/activities"), (v.a.title.as_str(), back.as_str())]).await?;
     // Not on the list: said at once, before any button.
-    let refused = refused.or_else(|| (v.mine.is_none() && v.a.status == Status::CheckinOpen).then(|| {
-        (CheckinRefusal::NotInvited.label().to_string(), NOT_INVITED_ADVICE)
-    }));
+    let refused = refused
+        .or_else(|| (v.mine.is_none() && v.a.status == Status::CheckinOpen).then(|| (CheckinRefusal::NotInvited.label().to_string(), NOT_INVITED_ADVICE)));
     Ok(CheckinPage { l, v, code, refused })
 }
 

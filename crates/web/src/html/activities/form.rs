@@ -73,9 +73,10 @@ impl FormPage {
 async fn form_page(state: &AppState, user: &PageUser, f: FormData, errors: Errors, searched: Option<&str>) -> Result<FormPage, PageError> {
     let a = &user.actor;
     let l = Layout::page(state, user, "/activities/new", "新建活动", &[("活动", "/activities")]).await?;
-    let members = Picker::new("invitee_member_ids", Source::Members, true, "参加委员（可稍后再按界别、专委会等邀请）", "按姓名、拼音首字母（如 zs）或界别查找，可选多位")
-        .load(state, a, &f, searched, errors.get("invitee_member_ids"))
-        .await?;
+    let members =
+        Picker::new("invitee_member_ids", Source::Members, true, "参加委员（可稍后再按界别、专委会等邀请）", "按姓名、拼音首字母（如 zs）或界别查找，可选多位")
+            .load(state, a, &f, searched, errors.get("invitee_member_ids"))
+            .await?;
     let committees = state.app.directory_choices(a, DirectoryKind::SpecialCommittee).await?;
     let approvers = approver_choices(state, user).await?;
     Ok(FormPage { l, f, errors, committees, approvers, members })
@@ -100,7 +101,15 @@ pub(super) async fn create(State(state): State<AppState>, user: PageUser, body: 
     match result {
         Ok(a) => {
             let series = f.opt("repeat").is_some();
-            flash(&user.session, if series { "已创建系列活动（筹备中）：核对后逐个发布通知" } else { "活动已创建（筹备中）：核对无误后点击“发布通知”" }).await;
+            flash(
+                &user.session,
+                if series {
+                    "已创建系列活动（筹备中）：核对后逐个发布通知"
+                } else {
+                    "活动已创建（筹备中）：核对无误后点击“发布通知”"
+                },
+            )
+            .await;
             Ok(Redirect::to(&format!("/activities/{}", a.id)).into_response())
         }
         Err(e) => Ok(render_invalid(&form_page(&state, &user, f, form_errors(e)?, None).await?)),
@@ -200,7 +209,8 @@ async fn invite_page(state: &AppState, user: &PageUser, id: i64, f: FormData, er
         return Err(PageError(AppError::InvalidTransition("这个活动现在不能再邀请委员".into())));
     }
     let entries = |list: Vec<Entry>| list.into_iter().map(|e| (e.id.to_string(), e.name)).collect::<Vec<_>>();
-    let positions = eline_domain::member::POSITIONS.iter().map(|(v, l)| (v.to_string(), if *v == "member" { "全体委员".to_string() } else { l.to_string() })).collect();
+    let positions =
+        eline_domain::member::POSITIONS.iter().map(|(v, l)| (v.to_string(), if *v == "member" { "全体委员".to_string() } else { l.to_string() })).collect();
     let groups = vec![
         ("positions", "按职务", positions),
         ("sector_ids", "按界别", entries(state.app.directory_choices(a, DirectoryKind::Sector).await?)),

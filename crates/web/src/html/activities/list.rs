@@ -85,7 +85,13 @@ impl ListPage {
 }
 
 /// The page's rows: at most `limit` of the filter, and the link to what follows.
-async fn section_rows(state: &AppState, user: &PageUser, f: ActivityFilter, limit: i64, more_label: &'static str) -> Result<(Vec<Row>, Option<(String, &'static str)>), PageError> {
+async fn section_rows(
+    state: &AppState,
+    user: &PageUser,
+    f: ActivityFilter,
+    limit: i64,
+    more_label: &'static str,
+) -> Result<(Vec<Row>, Option<(String, &'static str)>), PageError> {
     let page: Page<Row> = state.app.activities(&user.actor, &ActivityFilter { limit: Some(limit), ..f.clone() }).await?;
     let more = page.next_cursor.as_ref().map(|c| (activities_href(&ActivityFilter { cursor: Some(c.clone()), limit: None, ..f }), more_label));
     Ok((page.items, more))
