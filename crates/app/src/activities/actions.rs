@@ -100,12 +100,12 @@ impl App {
             _ => None,
         };
         let result = self.activity_run(actor, id, version, input).await;
-        if let (Err(AppError::InvalidTransition(message)), Some(code)) = (&result, code) {
-            if let Some(refusal) = CheckinRefusal::from_message(message) {
-                let mut tx = self.db.begin().await?;
-                store::record_attempt(&mut tx.ex(), actor.committee_id, id, actor.user_id, member_of(actor), &code, refusal.as_str()).await?;
-                tx.commit().await?;
-            }
+        if let (Err(AppError::InvalidTransition(message)), Some(code)) = (&result, code)
+            && let Some(refusal) = CheckinRefusal::from_message(message)
+        {
+            let mut tx = self.db.begin().await?;
+            store::record_attempt(&mut tx.ex(), actor.committee_id, id, actor.user_id, member_of(actor), &code, refusal.as_str()).await?;
+            tx.commit().await?;
         }
         result
     }
@@ -279,12 +279,12 @@ impl ActivityStep for RsvpInput {
         if cx.loaded.a.participation == Participation::Signup && !self.attending {
             // Giving a place up: the first on the waiting list moves up.
             store::remove_invitee(&mut cx.tx.ex(), row.id).await?;
-            if !row.waiting {
-                if let Some(mut next) = store::first_waiting(&mut cx.tx.ex(), cx.loaded.a.id).await? {
-                    next.waiting = false;
-                    store::save_invitee(&mut cx.tx.ex(), &next).await?;
-                    cx.loaded.concerned = vec![next.member_id];
-                }
+            if !row.waiting
+                && let Some(mut next) = store::first_waiting(&mut cx.tx.ex(), cx.loaded.a.id).await?
+            {
+                next.waiting = false;
+                store::save_invitee(&mut cx.tx.ex(), &next).await?;
+                cx.loaded.concerned = vec![next.member_id];
             }
             return Ok(format!("{name}取消报名"));
         }

@@ -26,10 +26,10 @@ pub(crate) fn settle(a: &mut Activity, rules: &ActivityRules) -> AppResult<()> {
     if a.ends_at - a.starts_at > 31 * 24 * HOUR {
         return Err(AppError::field("ends_at", "一次活动最长31天；更长的请分成几次活动"));
     }
-    if let Some(c) = a.capacity {
-        if !(1..=10_000).contains(&c) {
-            return Err(AppError::field("capacity", "报名名额应在1到10000之间"));
-        }
+    if let Some(c) = a.capacity
+        && !(1..=10_000).contains(&c)
+    {
+        return Err(AppError::field("capacity", "报名名额应在1到10000之间"));
     }
     let start = at(a.starts_at);
     a.year = i64::from(start.year());

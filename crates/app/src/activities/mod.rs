@@ -114,10 +114,10 @@ pub fn parse_at(field: &str, label: &str, raw: &str) -> AppResult<i64> {
         return Ok(t.timestamp_micros());
     }
     for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(raw, format) {
-            if let Some(t) = beijing().from_local_datetime(&t).single() {
-                return Ok(t.timestamp_micros());
-            }
+        if let Ok(t) = NaiveDateTime::parse_from_str(raw, format)
+            && let Some(t) = beijing().from_local_datetime(&t).single()
+        {
+            return Ok(t.timestamp_micros());
         }
     }
     Err(AppError::field(field, format!("{label}格式应为“2027-01-10 09:00”（北京时间）")))
