@@ -171,8 +171,8 @@ async fn a_meeting_day_from_the_notice_to_the_qr_check_in_the_leave_and_the_shee
     office.goto(format!("{base}/activities/leave")).await.unwrap();
     office.wait_for_text("main", DEFAULT_WAIT, |t| t.contains(REASON)).await;
     shot(&office, "activity-leave-queue-1280.png").await;
-    click(&office, "form.leave-decide button[value=true]", "准假").await;
-    office.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("已准假") && t.contains("没有等待审批的请假")).await;
+    click(&office, &format!("form.leave-decide[action='/activities/{id}/act/approve_leave'] button[value=true]"), "准假").await;
+    office.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("已准假") && !t.contains(REASON)).await;
     phone.refresh().await.unwrap();
     phone.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("已准假")).await;
     shot(&phone, "activity-leave-approved-360.png").await;

@@ -130,7 +130,8 @@ async fn home(State(state): State<AppState>, user: PageUser) -> Result<Response,
         Vec::new()
     };
     let approver = user.actor.has(Role::Leader) || user.actor.has(Role::Staff);
-    let leave_waiting = if approver && can(&user.actor, Action::ViewActivities, Resource::Any) { state.app.leave_queue(&user.actor).await?.len() } else { 0 };
+    let leave_waiting =
+        if approver && can(&user.actor, Action::ViewActivityStats, Resource::Any) { state.app.leave_queue(&user.actor).await?.len() } else { 0 };
     let page = HomePage { l, role: role.as_str(), heading, c, member_id, can_manage, p, leader, o, opinion_author, instructions, activities, leave_waiting };
     Ok(render(&page))
 }

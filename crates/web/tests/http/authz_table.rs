@@ -228,6 +228,6 @@ pub(crate) const PAGES: &[(&str, [u16; 6])] = &[
     ("/admin/notifications",                  [200, 403, 403, 403, 403, 303]),
     ("/activities",                           [403, 200, 200, 403, 200, 303]),
     ("/activities/new",                       [403, 200, 403, 403, 403, 303]),
-    ("/activities/leave",                     [403, 200, 200, 403, 200, 303]),
+    ("/activities/leave",                     [403, 200, 403, 403, 200, 303]),
     ("/activities/calendar",                  [403, 200, 200, 403, 200, 303]),
 ];

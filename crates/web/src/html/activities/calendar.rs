@@ -27,7 +27,8 @@ pub(super) struct LeavePage {
 }
 
 pub(super) async fn leave_page(state: &AppState, user: &PageUser, errors: Errors) -> Result<LeavePage, PageError> {
-    if !can(&user.actor, Action::ViewActivities, Resource::Any) {
+    // Approvers are leaders and the office (as for the API's leave queue).
+    if !can(&user.actor, Action::ViewActivityStats, Resource::Any) {
         return Err(PageError(AppError::Forbidden));
     }
     let rows = state.app.leave_queue(&user.actor).await?;

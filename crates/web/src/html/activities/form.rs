@@ -183,6 +183,9 @@ pub(super) async fn update(State(state): State<AppState>, user: PageUser, PagePa
     }
 }
 
+/// One group of the invitation form: (field, legend, choices as (value, name)).
+type Group = (&'static str, &'static str, Vec<(String, String)>);
+
 #[derive(Template)]
 #[template(path = "activity_invite.html")]
 struct InvitePage {
@@ -191,8 +194,7 @@ struct InvitePage {
     version: i64,
     f: FormData,
     errors: Errors,
-    /// (field, legend, choices as (value, name)).
-    groups: Vec<(&'static str, &'static str, Vec<(String, String)>)>,
+    groups: Vec<Group>,
     members: Picker,
 }
 
