@@ -6,10 +6,12 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use eline_app::activities::ActivityFilter;
 use eline_app::home::HomeCounts;
 use eline_app::opinions::{OpinionFilter, OpinionHome};
 use eline_app::proposals::{LeaderOverview, ProposalFilter};
 use eline_domain::Role;
+use eline_domain::activity::When;
 use eline_domain::opinion;
 use eline_domain::policy::{self, Action, Resource, Scope, can};
 use eline_domain::proposal::{ListSort, Status};
@@ -43,6 +45,10 @@ struct HomePage {
     opinion_author: bool,
     /// 领导批示 on the member's (or informant's) own records.
     instructions: Vec<eline_app::instructions::MyInstruction>,
+    /// A member's next activities (their own, soonest first).
+    activities: Vec<eline_storage::activities::Row>,
+    /// Leave requests waiting for the actor's decision (approvers: leaders, the office).
+    leave_waiting: usize,
 }
 
 impl HomePage {
@@ -73,6 +79,22 @@ impl HomePage {
             None => opinions_href(&OpinionFilter { from_below: true, ..OpinionFilter::scope(opinion::Scope::All) }),
         }
     }
+    /// A member's own standing in an activity (待回复, 参加, 请假待批 …).
+    fn activity_mine(&self, r: &eline_storage::activities::Row) -> &'static str {
+        super::activities::P::mine(*r.rsvp, *r.leave_status, r.checked_in_at, *r.attendance)
+    }
+    fn activity_class(&self, label: &str) -> &'static str {
+        super::activities::P::mine_class(label)
+    }
+    fn activity_span(&self, r: &eline_storage::activities::Row) -> String {
+        eline_app::activities::span(r.starts_at, r.ends_at)
+    }
+    /// Check-in is open and the member has not checked in (nor is on approved leave).
+    fn activity_check_in(&self, r: &eline_storage::activities::Row) -> bool {
+        r.status == eline_domain::activity::Status::CheckinOpen
+            && r.checked_in_at.is_none()
+            && *r.leave_status != Some(eline_domain::activity::LeaveStatus::Approved)
+    }
     fn key_list(&self, o: &LeaderOverview) -> String {
         proposals_href(&ProposalFilter { scope: Some(Scope::All), session_id: o.session_id, key_only: true, sort: Some(ListSort::Due), ..Default::default() })
     }
@@ -101,5 +123,15 @@ async fn home(State(state): State<AppState>, user: PageUser) -> Result<Response,
     let instructions = if matches!(role, Role::Member | Role::Informant) { state.app.my_instructions(&user.actor).await? } else { Vec::new() };
     let member_id = user.actor.member_id;
     let heading = heading(role);
-    Ok(render(&HomePage { l, role: role.as_str(), heading, c, member_id, can_manage, p, leader, o, opinion_author, instructions }))
+    let activities = if role == Role::Member && eline_app::App::activity_member(&user.actor).is_some() {
+        let next = ActivityFilter { mine: true, when: Some(When::Upcoming), limit: Some(3), ..Default::default() };
+        state.app.activities(&user.actor, &next).await?.items
+    } else {
+        Vec::new()
+    };
+    let approver = user.actor.has(Role::Leader) || user.actor.has(Role::Staff);
+    let leave_waiting =
+        if approver && can(&user.actor, Action::ViewActivityStats, Resource::Any) { state.app.leave_queue(&user.actor).await?.len() } else { 0 };
+    let page = HomePage { l, role: role.as_str(), heading, c, member_id, can_manage, p, leader, o, opinion_author, instructions, activities, leave_waiting };
+    Ok(render(&page))
 }

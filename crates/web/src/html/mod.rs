@@ -3,6 +3,7 @@
 
 mod account;
 mod accounts;
+mod activities;
 mod activity_stats;
 mod audit;
 mod bulletins;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(proposal_history::router())
         .merge(proposals::router())
         .merge(opinions::router())
+        .merge(activities::router())
         .merge(instructions::router())
         .merge(bulletins::router())
         .merge(public::router())
@@ -130,6 +132,9 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     items.push(("提案", "/proposals".into()));
     if eline_domain::opinion::default_scope(actor).is_some() {
         items.push(("社情民意", "/opinions".into()));
+    }
+    if may(Action::ViewActivities) {
+        items.push(("活动", "/activities".into()));
     }
     if may(Action::ViewInstructions) {
         items.push(("领导批示", "/instructions".into()));

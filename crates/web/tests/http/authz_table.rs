@@ -260,4 +260,8 @@ pub(crate) const PAGES: &[(&str, [u16; 6])] = &[
     ("/notifications?module=proposal&unread=on", [200, 200, 200, 200, 200, 303]),
     ("/notifications/preferences",            [200, 200, 200, 200, 200, 303]),
     ("/admin/notifications",                  [200, 403, 403, 403, 403, 303]),
+    ("/activities",                           [403, 200, 200, 403, 200, 303]),
+    ("/activities/new",                       [403, 200, 403, 403, 403, 303]),
+    ("/activities/leave",                     [403, 200, 403, 403, 200, 303]),
+    ("/activities/calendar",                  [403, 200, 200, 403, 200, 303]),
 ];

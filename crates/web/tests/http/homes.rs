@@ -27,7 +27,7 @@ async fn each_role_sees_its_own_home_and_only_the_office_sees_reference_data() {
             "member" => {
                 let mine = html.find("我的提案").expect("own proposals");
                 assert!(html.find("我的委员档案").is_some_and(|f| f > mine), "own items before the profile");
-                assert!(!html.contains("近期活动"), "no section for a feature that does not exist yet");
+                assert!(html.contains("近期活动") && html.contains("href=\"/activities\""), "the member's next activities (issue 15)");
             }
             _ => {}
         }

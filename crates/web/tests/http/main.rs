@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod activities;
+mod activity_pages;
 mod activity_stats;
 mod api_http;
 mod audit;
