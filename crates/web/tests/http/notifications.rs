@@ -346,6 +346,7 @@ async fn the_administrator_sees_failed_messages_retries_them_and_sets_the_webhoo
             ("objection_before", "2"),
             ("evaluation_before", "5，1"),
             ("opinion_before", ""),
+            ("leave_before", "2, 0"),
             ("digest_hour", hour),
         ]
     };
@@ -363,7 +364,7 @@ async fn the_administrator_sees_failed_messages_retries_them_and_sets_the_webhoo
     assert_eq!(
         r,
         json!({"before_due": [10, 3], "escalate_after": 4, "cosign_before": [1], "objection_before": [2], "evaluation_before": [5, 1],
-        "opinion_before": [], "digest_hour": 7})
+        "opinion_before": [], "leave_before": [2, 0], "digest_hour": 7})
     );
     let bad = admin.req(reqwest::Method::PUT, "/api/v1/admin/reminder-rules").json(&json!({"before_due": [100]})).send().await.unwrap();
     assert!(error_for(&assert_problem(bad, 422, "validation_failed").await, "before_due").contains("不超过60个工作日"));
