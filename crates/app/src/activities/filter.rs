@@ -58,7 +58,8 @@ fn month_span(year: Option<i64>, month: u32) -> AppResult<(i64, i64)> {
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|t| t.and_utc().timestamp_micros() - 8 * 3_600_000_000)
     };
-    let next = if month == 12 { first(year + 1, 1) } else { first(year, month + 1) };
+    // Any year or month a query may carry (i64::MAX, u32::MAX) is refused, never overflowed.
+    let next = if month == 12 { year.checked_add(1).and_then(|y| first(y, 1)) } else { month.checked_add(1).and_then(|m| first(year, m)) };
     match (first(year, month), next) {
         (Some(start), Some(end)) if (1..=12).contains(&month) => Ok((start, end)),
         _ => Err(AppError::field("month", "月份应为1到12")),
@@ -108,5 +109,20 @@ impl App {
         let mut c = self.db.acquire().await?;
         let mut items = store::list(&mut c.ex(), actor.committee_id, &rows, limit + 1).await?;
         Ok(Page::from_overfetch(&mut items, limit, |r| format!("{}~{}", r.starts_at, r.id)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::month_span;
+
+    #[test]
+    fn a_month_needs_its_year_and_no_year_or_month_overflows() {
+        let (start, end) = month_span(Some(2026), 12).unwrap();
+        assert_eq!((end - start) / 86_400_000_000, 31);
+        assert!(month_span(None, 3).is_err());
+        assert!(month_span(Some(i64::MAX), 12).is_err());
+        assert!(month_span(Some(2026), u32::MAX).is_err());
+        assert!(month_span(Some(2026), 0).is_err());
     }
 }
