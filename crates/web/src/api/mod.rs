@@ -53,7 +53,6 @@ use crate::AppState;
         (name = "opinions", description = "社情民意与资政之声：撰写、报送、受理、编辑修改（保留每一稿及其差异）、退回、录用、留存、报送上级、采用情况"),
         (name = "instructions", description = "领导批示：在提案等履职成果上记录批示、登记落实情况、按年度/级别/对象统计与导出"),
         (name = "bulletins", description = "期刊《社情民意》《资政之声》：编辑、编入信息、署名、印发、报送登记"),
-        (name = "activities", description = "履职活动与会议：创建（含系列活动）、邀请、发布、报名、回复、请假与审批、轮换签到码签到签退、代签到、结束（出席情况）、取消、日历订阅；活动统计与导出"),
         (name = "uploads", description = "分段上传（可续传）：手机网络不稳时把大文件分段发送，传完后附到记录上"),
         (name = "search", description = "全文检索、相似提案、并案候选与承办单位建议"),
         (name = "pickers", description = "选择委员、承办单位（按姓名、拼音首字母、界别查找）"),
