@@ -37,9 +37,8 @@ macro_rules! activity_actions {
     };
 }
 
-/// An activity action: its name and label, its step and its effects (the timeline note).
+/// An activity action: its label, its step (which names it) and its effects (the timeline note).
 pub(crate) trait ActivityStep: Send + Sync {
-    const NAME: &'static str;
     const LABEL: &'static str;
     const STEP: Step;
     fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> impl std::future::Future<Output = AppResult<String>> + Send;
@@ -47,7 +46,7 @@ pub(crate) trait ActivityStep: Send + Sync {
 
 impl<T: ActivityStep> Action<ActivityFlow> for T {
     fn name(&self) -> &'static str {
-        T::NAME
+        T::STEP.name()
     }
     fn label(&self) -> &'static str {
         T::LABEL
@@ -63,31 +62,19 @@ impl<T: ActivityStep> Action<ActivityFlow> for T {
 macro_rules! define_inputs {
     ($($name:ident: $variant:ident => $input:ident,)*) => {
         crate::workflow_actions!(ActivityFlow, ActivityAction, activity_run; $($name: $variant => $input,)*);
+
+        /// The Chinese label of an activity action (audit log, timeline).
+        pub fn label(action: &str) -> Option<&'static str> {
+            match action {
+                "create" => Some("创建活动"),
+                $(stringify!($name) => Some(<$input as ActivityStep>::LABEL),)*
+                _ => None,
+            }
+        }
     };
 }
 
 activity_actions!(define_inputs);
-
-/// The Chinese label of an activity action (audit log, timeline).
-pub fn label(action: &str) -> Option<&'static str> {
-    Some(match action {
-        "create" => "创建活动",
-        "publish" => PublishInput::LABEL,
-        "edit" => EditInput::LABEL,
-        "invite" => InviteInput::LABEL,
-        "sign_up" => SignUpInput::LABEL,
-        "rsvp" => RsvpInput::LABEL,
-        "request_leave" => LeaveInput::LABEL,
-        "approve_leave" => DecideLeaveInput::LABEL,
-        "open_checkin" => OpenCheckinInput::LABEL,
-        "check_in" => CodeInput::LABEL,
-        "check_in_by_hand" => HandCheckinInput::LABEL,
-        "check_out" => CheckOutInput::LABEL,
-        "close" => CloseInput::LABEL,
-        "cancel" => CancelInput::LABEL,
-        _ => return None,
-    })
-}
 
 impl App {
     /// Takes one action on an activity (`activity_run` with the refusals of a code recorded:
@@ -134,7 +121,6 @@ async fn row_of(tx: &mut Tx, w: &Working, member_id: Option<i64>) -> AppResult<I
 }
 
 impl ActivityStep for PublishInput {
-    const NAME: &'static str = "publish";
     const LABEL: &'static str = "发布活动";
     const STEP: Step = Step::Publish;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -148,7 +134,6 @@ impl ActivityStep for PublishInput {
 }
 
 impl ActivityStep for EditInput {
-    const NAME: &'static str = "edit";
     const LABEL: &'static str = "修改活动";
     const STEP: Step = Step::Edit;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -210,7 +195,6 @@ pub fn span(starts_at: i64, ends_at: i64) -> String {
 }
 
 impl ActivityStep for InviteInput {
-    const NAME: &'static str = "invite";
     const LABEL: &'static str = "邀请委员";
     const STEP: Step = Step::Invite;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -256,7 +240,6 @@ fn dedup(ids: &[i64]) -> Vec<i64> {
 }
 
 impl ActivityStep for SignUpInput {
-    const NAME: &'static str = "sign_up";
     const LABEL: &'static str = "报名";
     const STEP: Step = Step::SignUp;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -270,7 +253,6 @@ impl ActivityStep for SignUpInput {
 }
 
 impl ActivityStep for RsvpInput {
-    const NAME: &'static str = "rsvp";
     const LABEL: &'static str = "回复是否参加";
     const STEP: Step = Step::Rsvp;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -302,7 +284,6 @@ impl ActivityStep for RsvpInput {
 }
 
 impl ActivityStep for LeaveInput {
-    const NAME: &'static str = "request_leave";
     const LABEL: &'static str = "请假";
     const STEP: Step = Step::RequestLeave;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -333,7 +314,6 @@ impl ActivityStep for LeaveInput {
 }
 
 impl ActivityStep for DecideLeaveInput {
-    const NAME: &'static str = "approve_leave";
     const LABEL: &'static str = "审批请假";
     const STEP: Step = Step::DecideLeave;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -356,7 +336,6 @@ impl ActivityStep for DecideLeaveInput {
 }
 
 impl ActivityStep for OpenCheckinInput {
-    const NAME: &'static str = "open_checkin";
     const LABEL: &'static str = "开始签到";
     const STEP: Step = Step::OpenCheckin;
     async fn apply(&self, _cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -378,7 +357,6 @@ fn check_code(w: &Working, row: Option<&Invitee>, code: &str) -> AppResult<i64> 
 }
 
 impl ActivityStep for CodeInput {
-    const NAME: &'static str = "check_in";
     const LABEL: &'static str = "签到";
     const STEP: Step = Step::CheckIn;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -397,7 +375,6 @@ impl ActivityStep for CodeInput {
 }
 
 impl ActivityStep for CheckOutInput {
-    const NAME: &'static str = "check_out";
     const LABEL: &'static str = "签退";
     const STEP: Step = Step::CheckOut;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -421,7 +398,6 @@ impl ActivityStep for CheckOutInput {
 }
 
 impl ActivityStep for HandCheckinInput {
-    const NAME: &'static str = "check_in_by_hand";
     const LABEL: &'static str = "代签到";
     const STEP: Step = Step::CheckInByHand;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -441,7 +417,6 @@ impl ActivityStep for HandCheckinInput {
 }
 
 impl ActivityStep for CloseInput {
-    const NAME: &'static str = "close";
     const LABEL: &'static str = "结束活动";
     const STEP: Step = Step::Close;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
@@ -472,12 +447,23 @@ impl ActivityStep for CloseInput {
 }
 
 impl ActivityStep for CancelInput {
-    const NAME: &'static str = "cancel";
     const LABEL: &'static str = "取消活动";
     const STEP: Step = Step::Cancel;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
         let reason = text::required("reason", "取消原因", &self.reason, 200).map_err(|e| AppError::Validation(vec![e]))?;
         cx.loaded.a.cancel_reason = Some(reason.clone());
         Ok(format!("活动取消：{reason}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_action_is_named_by_its_step_in_the_same_order() {
+        let steps: Vec<&str> = Step::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(steps, ActivityAction::NAMES);
+        assert!(ActivityAction::NAMES.iter().all(|n| label(n).is_some()));
     }
 }

@@ -1,7 +1,7 @@
 //! Creating activities (one, or a weekly or monthly series at once) outside the workflow, and the
 //! derived fields every change of time recomputes: year, date, leave deadline, check-in window.
 
-use chrono::{Datelike, Duration, Months};
+use chrono::{Datelike, Months};
 use eline_domain::activity::{ActivityRules, Kind, Organiser, Participation, Source, Status};
 use eline_domain::org::DirectoryKind;
 use eline_domain::policy::{Action, Resource};
@@ -34,9 +34,7 @@ pub(crate) fn settle(a: &mut Activity, rules: &ActivityRules) -> AppResult<()> {
     let start = at(a.starts_at);
     a.year = i64::from(start.year());
     a.starts_on = start.format("%Y-%m-%d").to_string();
-    let midnight = start.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
-    let days = i64::from(rules.leave_days(a.kind));
-    a.leave_deadline_at = (midnight - Duration::days(days)).and_utc().timestamp_micros() - 8 * HOUR;
+    a.leave_deadline_at = rules.leave_deadline(a.kind, a.starts_at);
     a.checkin_from = a.starts_at - i64::from(rules.checkin_before_minutes) * MINUTE;
     a.checkin_until = a.ends_at + i64::from(rules.checkin_after_minutes) * MINUTE;
     Ok(())

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use eline_domain::activity::Status;
-use eline_domain::policy::{Action, Resource, can};
+use eline_domain::policy::{Action, Resource};
 use eline_domain::{Access, Actor};
 use eline_storage::activities::{self as store, Activity, Filter};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
@@ -52,32 +52,39 @@ fn calendar(name: &str, events: Vec<Event>) -> String {
     cal.done().to_string()
 }
 
+/// An activity's .ics file.
+pub struct IcsFile {
+    pub title: String,
+    pub body: String,
+}
+
 fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 impl App {
-    /// The .ics file of one activity (whoever may see it).
-    pub async fn activity_ics(&self, actor: &Actor, id: i64) -> AppResult<String> {
+    /// The .ics file of one activity (whoever may see it), with the activity's title (for the
+    /// file's name).
+    pub async fn activity_ics(&self, actor: &Actor, id: i64) -> AppResult<IcsFile> {
         let mut c = self.db.acquire().await?;
         let l = Loaded::load(&mut c.ex(), actor, id).await?;
         if l.access(actor) == Access::None {
             return Err(AppError::NotFound);
         }
-        Ok(calendar(&l.a.title, vec![event(&l.a, &self.settings.public_url, None)]))
+        Ok(IcsFile { body: calendar(&l.a.title, vec![event(&l.a, &self.settings.public_url, None)]), title: l.a.title })
     }
 
-    /// Whether the actor has a calendar feed, since when (microseconds).
+    /// Whether the actor has a calendar feed, since when (microseconds). Members, leaders and
+    /// the office have feeds (`ViewActivities`), here and for making and stopping one.
     pub async fn calendar_feed_since(&self, actor: &Actor) -> AppResult<Option<i64>> {
+        self.require(actor, Action::ViewActivities, Resource::Any).await?;
         let mut c = self.db.acquire().await?;
         Ok(store::feed_of(&mut c.ex(), actor.user_id).await?)
     }
 
     /// Makes a new secret feed link for the actor (a member); the old link stops working.
     pub async fn regenerate_calendar_feed(&self, actor: &Actor) -> AppResult<String> {
-        if super::member_of(actor).is_none() && !can(actor, Action::ViewActivityStats, Resource::Any) {
-            return Err(AppError::Forbidden);
-        }
+        self.require(actor, Action::ViewActivities, Resource::Any).await?;
         let token = crate::device_sessions::secret("cal_");
         let mut tx = self.db.begin().await?;
         store::set_feed(&mut tx.ex(), actor.user_id, &hash(&token)).await?;
@@ -88,6 +95,7 @@ impl App {
 
     /// Revokes the actor's feed link.
     pub async fn revoke_calendar_feed(&self, actor: &Actor) -> AppResult<bool> {
+        self.require(actor, Action::ViewActivities, Resource::Any).await?;
         let mut tx = self.db.begin().await?;
         let gone = store::clear_feed(&mut tx.ex(), actor.user_id).await? > 0;
         if gone {

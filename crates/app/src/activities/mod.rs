@@ -14,6 +14,8 @@ pub mod record;
 mod view;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
+
+use crate::dates::beijing;
 use eline_domain::activity::{self, ActivityRules, Facts, Standing};
 use eline_domain::{Access, Actor, Role};
 use eline_storage::activities::{self as store, Activity, Invitee};
@@ -23,6 +25,7 @@ use hmac::{Hmac, KeyInit, Mac};
 pub use actions::{ActivityAction, span};
 pub use filter::ActivityFilter;
 pub use flow::ActivityFlow;
+pub use ical::IcsFile;
 pub use inputs::*;
 pub use view::{ActivityCounts, ActivityView, CodeNow, InviteeView, LeaveItem, MyPart};
 
@@ -93,11 +96,6 @@ pub fn code_of(secret: &str, activity_id: i64, window: i64) -> String {
     let digest = mac.finalize().into_bytes();
     let n = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % 1_000_000;
     format!("{n:06}")
-}
-
-/// Beijing time.
-pub fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8")
 }
 
 /// A moment (microseconds) in Beijing time.

@@ -11,23 +11,6 @@ use serde::Serialize;
 use super::{Loaded, code_of, member_of};
 use crate::{App, AppError, AppResult};
 
-/// The actions of `activity_actions!` and the steps they ask.
-const STEPS: [(&str, Step); 13] = [
-    ("publish", Step::Publish),
-    ("edit", Step::Edit),
-    ("invite", Step::Invite),
-    ("sign_up", Step::SignUp),
-    ("rsvp", Step::Rsvp),
-    ("request_leave", Step::RequestLeave),
-    ("approve_leave", Step::DecideLeave),
-    ("open_checkin", Step::OpenCheckin),
-    ("check_in", Step::CheckIn),
-    ("check_in_by_hand", Step::CheckInByHand),
-    ("check_out", Step::CheckOut),
-    ("close", Step::Close),
-    ("cancel", Step::Cancel),
-];
-
 /// The actor's own part in an activity.
 #[derive(Debug, Clone, Serialize)]
 pub struct MyPart {
@@ -95,7 +78,8 @@ impl ActivityCounts {
 pub struct ActivityView {
     pub a: Activity,
     pub access: Access,
-    pub standing: StandingView,
+    /// What the actor is to the activity (pages choose what to show by it).
+    pub standing: Standing,
     pub mine: Option<MyPart>,
     /// The list (the office and the approver; the approver for the leave requests).
     pub invitees: Vec<InviteeView>,
@@ -109,21 +93,6 @@ pub struct ActivityView {
     pub actions: Vec<&'static str>,
     pub special_committee: Option<String>,
     pub approver: Option<String>,
-}
-
-/// What the actor is to the activity (for pages choosing what to show).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct StandingView {
-    pub office: bool,
-    pub invitee: bool,
-    pub waiting: bool,
-    pub approver: bool,
-}
-
-impl From<Standing> for StandingView {
-    fn from(s: Standing) -> Self {
-        StandingView { office: s.office, invitee: s.invitee, waiting: s.waiting, approver: s.approver }
-    }
 }
 
 /// The code on the venue screen now.
@@ -155,7 +124,7 @@ impl App {
         let standing = l.standing(actor);
         let facts = l.facts();
         let now = self.clock.now();
-        let mut actions: Vec<&'static str> = STEPS.iter().filter(|(_, s)| transition(&facts, &standing, *s).is_ok()).map(|(n, _)| *n).collect();
+        let mut actions: Vec<&'static str> = Step::ALL.into_iter().filter(|s| transition(&facts, &standing, *s).is_ok()).map(Step::name).collect();
         // What depends on the actor's own row.
         let mine = l.mine.clone();
         actions.retain(|name| match *name {
@@ -197,7 +166,7 @@ impl App {
             mine: mine.map(|row| MyPart { leave_late_now: now > a.leave_deadline_at, row }),
             a,
             access,
-            standing: standing.into(),
+            standing,
             invitees,
             counts,
             changes,
@@ -238,6 +207,8 @@ impl App {
     /// Leave requests waiting for the actor's decision: as an approver named on activities, and
     /// (the office) those of activities without one.
     pub async fn leave_queue(&self, actor: &Actor) -> AppResult<Vec<LeaveItem>> {
+        // Approvers are leaders and the office (`create::check_approver`); members have no queue.
+        self.require(actor, eline_domain::policy::Action::ViewActivityStats, eline_domain::policy::Resource::Any).await?;
         let mut c = self.db.acquire().await?;
         let mut out = store::leave_queue(&mut c.ex(), actor.committee_id, Some(actor.user_id), 500).await?;
         if actor.has(eline_domain::Role::Staff) {

@@ -160,12 +160,6 @@ pub(super) fn list_size(i: u64, kind: Kind, members: u64) -> u64 {
     n.min(members)
 }
 
-/// Beijing midnight of the start's day, minus `days` (as `activities::create::settle`).
-fn leave_deadline(starts_at: i64, days: u32) -> i64 {
-    let local = starts_at + 8 * HOUR;
-    local - local.rem_euclid(DAY) - i64::from(days) * DAY - 8 * HOUR
-}
-
 /// Writes the activities and their lists; returns (activities, invitee rows).
 pub(super) async fn generate(tx: &mut Tx, cx: &Context, report: &mut BenchReport) -> AppResult<(u64, u64)> {
     let rules = ActivityRules::default();
@@ -212,7 +206,7 @@ pub(super) async fn generate(tx: &mut Tx, cx: &Context, report: &mut BenchReport
         let created = starts_at - DAY * (10 + r.below(20) as i64);
         let published = (status != "planned").then(|| created + DAY);
         let closed = (status == "closed").then(|| ends_at + 30 * MINUTE);
-        let deadline = leave_deadline(starts_at, rules.leave_days(kind));
+        let deadline = rules.leave_deadline(kind, starts_at);
         activities.push([
             Val::Int(id),
             Val::Int(cx.cid),

@@ -93,7 +93,7 @@ async fn a_change_of_time_or_place_after_publishing_is_shown_and_told_and_cancel
     let a = w.ok(&w.staff, a.id, "cancel", json!({"reason": "台风预警，延期举行"})).await;
     assert_eq!(a.status, Status::Cancelled);
     assert!(unread_kinds(&w, &m[1]).await.contains(&"activity.cancelled".to_string()));
-    assert!(w.app.activity_ics(&m[1], a.id).await.unwrap().contains("STATUS:CANCELLED"));
+    assert!(w.app.activity_ics(&m[1], a.id).await.unwrap().body.contains("STATUS:CANCELLED"));
     assert!(matches!(w.act(&m[0], a.id, "request_leave", json!({"reason": "x"})).await, Err(AppError::InvalidTransition(_))));
 }
 

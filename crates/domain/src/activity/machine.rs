@@ -33,6 +33,24 @@ pub enum Step {
 }
 
 impl Step {
+    /// Every step, in the order the actions are listed.
+    pub const ALL: [Step; 13] = [
+        Step::Publish,
+        Step::Edit,
+        Step::Invite,
+        Step::SignUp,
+        Step::Rsvp,
+        Step::RequestLeave,
+        Step::DecideLeave,
+        Step::OpenCheckin,
+        Step::CheckIn,
+        Step::CheckInByHand,
+        Step::CheckOut,
+        Step::Close,
+        Step::Cancel,
+    ];
+
+    /// The action's name (`activity_actions!`, the API's `{action}`).
     pub fn name(self) -> &'static str {
         match self {
             Step::Publish => "publish",

@@ -4,7 +4,7 @@ use super::Status;
 use crate::{Access, Actor, Role};
 
 /// What an actor is to an activity (the invitation is the actor's own row, when any).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Standing {
     /// The committee office (机关工作人员).
     pub office: bool,

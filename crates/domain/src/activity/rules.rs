@@ -53,6 +53,14 @@ impl ActivityRules {
         }
     }
 
+    /// The moment after which leave of an activity of `kind` starting at `starts_at` is late
+    /// (microseconds): midnight in Beijing (UTC+8 all year) of the start date, `leave_days` before.
+    pub fn leave_deadline(&self, kind: Kind, starts_at: i64) -> i64 {
+        const HOUR: i64 = 3_600_000_000;
+        let local = starts_at + 8 * HOUR;
+        local - local.rem_euclid(24 * HOUR) - i64::from(self.leave_days(kind)) * 24 * HOUR - 8 * HOUR
+    }
+
     /// Checks the rules before they are stored.
     pub fn check(&self) -> Result<(), Invalid> {
         let mut invalid = Invalid::default();
@@ -85,6 +93,9 @@ mod tests {
         let r = ActivityRules::default();
         assert_eq!((r.leave_days(Kind::Plenary), r.leave_days(Kind::Standing), r.leave_days(Kind::Study)), (3, 2, 1));
         assert!(r.check().is_ok());
+        // A plenary at 2027-01-10 09:00 Beijing (01:00 UTC): late from 2027-01-07 00:00 Beijing.
+        let starts = 1_799_542_800_000_000;
+        assert_eq!(r.leave_deadline(Kind::Plenary, starts), 1_799_251_200_000_000);
         let bad = ActivityRules { min_share_percent: 0, plenary_leave_days: 40, ..r };
         let fields: Vec<String> = bad.check().unwrap_err().0.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["plenary_leave_days", "min_share_percent"]);

@@ -22,6 +22,7 @@ mod proposal_history;
 mod proposal_stats;
 mod proposals;
 mod public;
+mod record_files;
 mod reply_templates;
 mod search;
 mod settings;

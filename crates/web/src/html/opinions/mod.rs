@@ -9,13 +9,12 @@ mod list;
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use eline_domain::opinion::{Act, Channel, Level, OutcomeKind, Status};
 use eline_domain::{RecordKind, RecordRef};
-use serde::Deserialize;
 
-use super::{PagePath, PageQuery, flash, form_errors, render_invalid};
+use super::{PagePath, PageQuery, record_files};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -83,38 +82,19 @@ impl P {
     }
 }
 
-#[derive(Deserialize)]
-struct UploadQuery {
-    purpose: Option<String>,
-}
-
 async fn upload(
     State(state): State<AppState>,
     user: PageUser,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<UploadQuery>,
+    PageQuery(q): PageQuery<record_files::UploadQuery>,
     multipart: crate::html::Upload,
 ) -> Result<Response, PageError> {
-    let purpose = q.purpose.unwrap_or_default();
-    let result = match super::read_upload(multipart).await {
-        Ok((name, bytes)) => state.app.attach(&user.actor, record(id), &purpose, &name, &bytes).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(a) => {
-            flash(&user.session, &format!("已上传“{}”", a.file_name)).await;
-            Ok(Redirect::to(&format!("/opinions/{id}#files")).into_response())
-        }
-        Err(e) => {
-            let errors = form_errors(e)?;
-            Ok(render_invalid(&detail::detail_page(&state, &user, id, errors, String::new()).await?))
-        }
-    }
+    let page = |errors| detail::detail_page(&state, &user, id, errors, String::new());
+    record_files::attach(&state, &user, record(id), q, multipart, format!("/opinions/{id}"), page).await
 }
 
 async fn download(State(state): State<AppState>, user: PageUser, PagePath((id, file)): PagePath<(i64, i64)>) -> Result<Response, PageError> {
-    let (a, bytes) = state.app.record_file(&user.actor, record(id), file).await?;
-    Ok(super::file_response(&a, bytes))
+    record_files::download(&state, &user, record(id), file).await
 }
 
 #[cfg(test)]

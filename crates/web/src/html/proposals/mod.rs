@@ -8,14 +8,13 @@ mod list;
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use eline_domain::policy::{Action, Resource, can};
 use eline_domain::proposal::{Kind, Status};
 use eline_domain::{Actor, RecordRef};
-use serde::Deserialize;
 
-use super::{PagePath, PageQuery, flash, form_errors, render_invalid};
+use super::{PagePath, PageQuery, record_files};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -114,33 +113,15 @@ impl P {
     }
 }
 
-#[derive(Deserialize)]
-struct UploadQuery {
-    purpose: Option<String>,
-}
-
 async fn upload(
     State(state): State<AppState>,
     user: PageUser,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<UploadQuery>,
+    PageQuery(q): PageQuery<record_files::UploadQuery>,
     multipart: crate::html::Upload,
 ) -> Result<Response, PageError> {
-    let purpose = q.purpose.unwrap_or_default();
-    let result = match super::read_upload(multipart).await {
-        Ok((name, bytes)) => state.app.attach(&user.actor, RecordRef::proposal(id), &purpose, &name, &bytes).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(a) => {
-            flash(&user.session, &format!("已上传“{}”", a.file_name)).await;
-            Ok(Redirect::to(&format!("/proposals/{id}#files")).into_response())
-        }
-        Err(e) => {
-            let errors = form_errors(e)?;
-            Ok(render_invalid(&detail::detail_page(&state, &user, id, errors, String::new()).await?))
-        }
-    }
+    let page = |errors| detail::detail_page(&state, &user, id, errors, String::new());
+    record_files::attach(&state, &user, RecordRef::proposal(id), q, multipart, format!("/proposals/{id}"), page).await
 }
 
 /// Serves a stored file as a download (never rendered inline).
@@ -158,6 +139,5 @@ pub fn file_response(a: &eline_storage::attachments::Attachment, bytes: Vec<u8>)
 }
 
 async fn download(State(state): State<AppState>, user: PageUser, PagePath((id, file)): PagePath<(i64, i64)>) -> Result<Response, PageError> {
-    let (a, bytes) = state.app.record_file(&user.actor, RecordRef::proposal(id), file).await?;
-    Ok(file_response(&a, bytes))
+    record_files::download(&state, &user, RecordRef::proposal(id), file).await
 }
