@@ -19,6 +19,11 @@ pub const SESSION_COOKIE: &str = "eline_session";
 const USER_KEY: &str = "user_id";
 const CSRF_KEY: &str = "csrf";
 const MUST_CHANGE_KEY: &str = "must_change_password";
+/// When the session was last written back (Unix seconds).
+const SEEN_KEY: &str = "seen";
+/// A session is written back (its 8-hour inactivity expiry moved on) at most this often; reading a
+/// page writes nothing in between.
+pub const SESSION_TOUCH_SECS: i64 = 600;
 
 /// The cookie holding a visitor's form token before they log in (double submit: a form posted
 /// without a session must carry the same value in its `_csrf` field). Anonymous page views so
@@ -98,6 +103,7 @@ pub async fn start_session(session: &Session, user_id: i64, must_change: bool) -
     session.remove_value(CSRF_KEY).await.map_err(internal)?;
     session.insert(USER_KEY, user_id).await.map_err(internal)?;
     session.insert(MUST_CHANGE_KEY, must_change).await.map_err(internal)?;
+    session.insert(SEEN_KEY, time::OffsetDateTime::now_utc().unix_timestamp()).await.map_err(internal)?;
     Ok(())
 }
 
@@ -109,11 +115,23 @@ pub async fn end_session(session: &Session) {
     let _ = session.flush().await;
 }
 
+/// Moves a session's inactivity expiry on, at most once per [`SESSION_TOUCH_SECS`]: the session
+/// layer writes a session back only when it changed, so an unchanged session would expire 8 hours
+/// after login however busy its user; a changed one costs a database write, so not on every page.
+async fn touch(session: &Session) {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let seen = session.get::<i64>(SEEN_KEY).await.ok().flatten().unwrap_or(0);
+    if now - seen >= SESSION_TOUCH_SECS {
+        let _ = session.insert(SEEN_KEY, now).await;
+    }
+}
+
 async fn session_actor(state: &AppState, parts: &mut Parts) -> Result<Option<(Actor, bool, Session)>, AppError> {
     let Some(session) = parts.extensions.get::<Session>().cloned() else { return Ok(None) };
     let Ok(Some(user_id)) = session.get::<i64>(USER_KEY).await else { return Ok(None) };
     match state.app.user_for_session(user_id).await? {
         Some(user) => {
+            touch(&session).await;
             let must_change = session.get::<bool>(MUST_CHANGE_KEY).await.ok().flatten().unwrap_or(false);
             Ok(Some((eline_app::auth::actor_of(&user), must_change, session)))
         }

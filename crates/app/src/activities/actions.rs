@@ -270,9 +270,6 @@ impl ActivityStep for RsvpInput {
             }
             return Ok(format!("{name}取消报名"));
         }
-        if row.checked_in_at.is_some() {
-            return Err(AppError::InvalidTransition("您已签到".into()));
-        }
         row.rsvp = Opt(Some(if self.attending { Rsvp::Yes } else { Rsvp::No }));
         store::save_invitee(&mut cx.tx.ex(), &row).await?;
         Ok(if self.attending {
@@ -289,9 +286,6 @@ impl ActivityStep for LeaveInput {
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
         let mut row = my_row(cx.loaded)?;
         let reason = text::required("reason", "请假事由", &self.reason, 300).map_err(|e| AppError::Validation(vec![e]))?;
-        if row.checked_in_at.is_some() {
-            return Err(AppError::InvalidTransition("您已签到，不能再请假".into()));
-        }
         match *row.leave_status {
             Some(LeaveStatus::Requested) => return Err(AppError::InvalidTransition("请假申请已提交，正在等待审批".into())),
             Some(LeaveStatus::Approved) => return Err(AppError::InvalidTransition("请假已获批准".into())),
@@ -361,9 +355,6 @@ impl ActivityStep for CodeInput {
     const STEP: Step = Step::CheckIn;
     async fn apply(&self, cx: &mut Cx<'_, ActivityFlow>) -> AppResult<String> {
         let w = &*cx.loaded;
-        if let Some(at) = w.l.mine.as_ref().and_then(|r| r.checked_in_at) {
-            return Err(AppError::InvalidTransition(format!("您已于{}签到", fmt_at(at))));
-        }
         let window = check_code(w, w.l.mine.as_ref(), &self.code)?;
         let mut row = my_row(w)?;
         row.checked_in_at = Some(w.now);
@@ -382,12 +373,6 @@ impl ActivityStep for CheckOutInput {
         let Some(mine) = w.l.mine.as_ref().filter(|r| !r.waiting) else {
             return Err(refused(CheckinRefusal::NotInvited));
         };
-        if mine.checked_in_at.is_none() {
-            return Err(AppError::InvalidTransition("您还没有签到，不能签退".into()));
-        }
-        if let Some(at) = mine.checked_out_at {
-            return Err(AppError::InvalidTransition(format!("您已于{}签退", fmt_at(at))));
-        }
         let window = check_code(w, Some(mine), &self.code)?;
         let mut row = mine.clone();
         row.checked_out_at = Some(w.now);

@@ -68,7 +68,8 @@ impl Loaded {
     }
 
     pub fn standing(&self, actor: &Actor) -> Standing {
-        Standing::of(actor, self.mine.as_ref().map(|i| i.waiting), self.a.approver_id)
+        let (checked_in, checked_out) = self.mine.as_ref().map(|i| (i.checked_in_at.is_some(), i.checked_out_at.is_some())).unwrap_or_default();
+        Standing::of(actor, self.mine.as_ref().map(|i| i.waiting), self.a.approver_id).with_attendance(checked_in, checked_out)
     }
 
     pub fn facts(&self) -> Facts {

@@ -42,6 +42,11 @@ impl RecordModule for Activities {
         &PURPOSES
     }
 
+    /// The materials are part of the notice: whoever reads the notice may download them.
+    fn public_files(&self) -> bool {
+        true
+    }
+
     fn see<'a>(&'a self, ex: &'a mut Ex<'_>, actor: &'a Actor, id: i64) -> Fut<'a, Option<Seen>> {
         Box::pin(async move {
             let l = match Loaded::load(ex, actor, id).await {

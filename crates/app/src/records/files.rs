@@ -1,5 +1,5 @@
 //! Files attached to any record: who may attach what is the module's answer (`Seen::purposes`),
-//! who may read them is the record's full access.
+//! who may read them is the record's full access (or its public view, where the module says so).
 
 use eline_domain::{Access, Actor, RecordRef};
 use eline_storage::attachments::{self, Attachment, NewAttachment};
@@ -55,19 +55,30 @@ impl App {
         Ok(a)
     }
 
-    /// A record's files, for whoever may see its whole record.
+    /// Whether the actor may read the record's files: with its whole record, or with its public
+    /// view when the kind's files belong to that view (an activity's materials to its notice).
+    async fn may_read_files(&self, actor: &Actor, record: RecordRef) -> AppResult<bool> {
+        let module = self.records.get(record.kind.as_str()).ok_or(AppError::NotFound)?;
+        Ok(match self.see(actor, record).await?.access {
+            Access::Full => true,
+            Access::Public => module.public_files(),
+            Access::None => false,
+        })
+    }
+
+    /// A record's files, for whoever may read them ([`App::may_read_files`]).
     pub async fn files_of(&self, actor: &Actor, record: RecordRef) -> AppResult<Vec<Attachment>> {
-        if self.see(actor, record).await?.access != Access::Full {
+        if !self.may_read_files(actor, record).await? {
             return Err(AppError::NotFound);
         }
         let mut c = self.db.acquire().await?;
         Ok(attachments::of(&mut c.ex(), actor.committee_id, record).await?)
     }
 
-    /// One file of a record with its bytes, for whoever may see the record's whole record (the
-    /// public view of a record has no files).
+    /// One file of a record with its bytes, for whoever may read the record's files (the public
+    /// view of most records has no files).
     pub async fn record_file(&self, actor: &Actor, record: RecordRef, attachment_id: i64) -> AppResult<(Attachment, Vec<u8>)> {
-        if self.see(actor, record).await?.access != Access::Full {
+        if !self.may_read_files(actor, record).await? {
             return Err(AppError::NotFound);
         }
         let a = {

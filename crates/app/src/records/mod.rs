@@ -52,6 +52,11 @@ pub trait RecordModule: Send + Sync + 'static {
     /// Record `id` of the actor's committee as the actor sees it (its access may be `None`);
     /// `None` when there is no such record in the committee.
     fn see<'a>(&'a self, ex: &'a mut Ex<'_>, actor: &'a Actor, id: i64) -> Fut<'a, Option<Seen>>;
+    /// Whether the record's files belong to its public view (an activity's materials are part of
+    /// its notice); otherwise only the whole record carries them.
+    fn public_files(&self) -> bool {
+        false
+    }
     /// Whether the actor may open a search hit, when the actor and the indexed status decide it
     /// without reading the record (`None`: read it with `see`).
     fn may_open_hit(&self, _actor: &Actor, _id: i64, _status: &str) -> Option<bool> {

@@ -136,6 +136,8 @@ pub fn transition(f: &Facts, who: &Standing, step: Step) -> Result<Status, Refus
         Step::Rsvp | Step::RequestLeave => {
             if !(who.invitee || (who.waiting && step == Step::Rsvp)) {
                 Err(Refusal::Forbidden)
+            } else if who.checked_in {
+                not_now(if step == Step::Rsvp { "您已签到，无需再回复" } else { "您已签到，不能再请假" })
             } else if s.is_running() {
                 Ok(s)
             } else {
@@ -159,6 +161,12 @@ pub fn transition(f: &Facts, who: &Standing, step: Step) -> Result<Status, Refus
                 not_now("签到尚未开始或已经结束")
             } else if step == Step::CheckOut && !f.checkout {
                 not_now("本活动无需签退")
+            } else if step == Step::CheckIn && who.checked_in {
+                not_now("您已签到")
+            } else if step == Step::CheckOut && who.invitee && !who.checked_in {
+                not_now("您还没有签到，不能签退")
+            } else if step == Step::CheckOut && who.checked_out {
+                not_now("您已签退")
             } else {
                 Ok(s)
             }
@@ -170,8 +178,11 @@ pub fn transition(f: &Facts, who: &Standing, step: Step) -> Result<Status, Refus
 mod tests {
     use super::*;
 
-    const OFFICE: Standing = Standing { office: true, member: false, invitee: false, waiting: false, approver: true, leader: false };
-    const INVITEE: Standing = Standing { office: false, member: true, invitee: true, waiting: false, approver: false, leader: false };
+    const OFFICE: Standing =
+        Standing { office: true, member: false, invitee: false, waiting: false, approver: true, leader: false, checked_in: false, checked_out: false };
+    const INVITEE: Standing =
+        Standing { office: false, member: true, invitee: true, waiting: false, approver: false, leader: false, checked_in: false, checked_out: false };
+    const PRESENT: Standing = Standing { checked_in: true, ..INVITEE };
     const MEMBER: Standing = Standing { invitee: false, ..INVITEE };
 
     fn facts(status: Status) -> Facts {
@@ -185,7 +196,7 @@ mod tests {
         assert_eq!(transition(&facts(Status::Published), &OFFICE, Step::DecideLeave), Ok(Status::Published));
         assert_eq!(transition(&facts(Status::Published), &OFFICE, Step::OpenCheckin), Ok(Status::CheckinOpen));
         assert_eq!(transition(&facts(Status::CheckinOpen), &INVITEE, Step::CheckIn), Ok(Status::CheckinOpen));
-        assert_eq!(transition(&facts(Status::CheckinOpen), &INVITEE, Step::CheckOut), Ok(Status::CheckinOpen));
+        assert_eq!(transition(&facts(Status::CheckinOpen), &PRESENT, Step::CheckOut), Ok(Status::CheckinOpen));
         assert_eq!(transition(&facts(Status::CheckinOpen), &OFFICE, Step::Close), Ok(Status::Closed));
         assert_eq!(transition(&facts(Status::Published), &OFFICE, Step::Cancel), Ok(Status::Cancelled));
     }
@@ -214,5 +225,20 @@ mod tests {
         assert_eq!(transition(&signup, &MEMBER, Step::SignUp), Ok(Status::Published));
         assert!(matches!(transition(&signup, &INVITEE, Step::SignUp), Err(Refusal::NotNow(_))));
         assert!(matches!(transition(&facts(Status::Published), &MEMBER, Step::SignUp), Err(Refusal::NotNow(_))));
+    }
+
+    #[test]
+    fn once_checked_in_a_member_no_longer_replies_asks_leave_or_checks_in_again() {
+        let open = facts(Status::CheckinOpen);
+        let refused = |who: &Standing, step| matches!(transition(&open, who, step), Err(Refusal::NotNow(_)));
+        for step in [Step::Rsvp, Step::RequestLeave, Step::CheckIn] {
+            assert!(refused(&PRESENT, step), "{step:?}");
+            assert!(!refused(&INVITEE, step), "{step:?}");
+        }
+        // Check-out only after check-in, and once.
+        assert!(refused(&INVITEE, Step::CheckOut));
+        assert!(refused(&Standing { checked_out: true, ..PRESENT }, Step::CheckOut));
+        // Someone not on the list is refused by the action, by name (and recorded).
+        assert_eq!(transition(&open, &MEMBER, Step::CheckOut), Ok(Status::CheckinOpen));
     }
 }

@@ -17,6 +17,9 @@ pub struct Standing {
     /// Decides leave requests: the activity's approver, or the office when it has none.
     pub approver: bool,
     pub leader: bool,
+    /// The actor's own place: checked in, and checked out.
+    pub checked_in: bool,
+    pub checked_out: bool,
 }
 
 impl Standing {
@@ -33,7 +36,14 @@ impl Standing {
                 None => office,
             },
             leader: actor.has(Role::Leader),
+            checked_in: false,
+            checked_out: false,
         }
+    }
+
+    /// With the actor's own check-in and check-out (from their place on the list).
+    pub fn with_attendance(self, checked_in: bool, checked_out: bool) -> Standing {
+        Standing { checked_in, checked_out, ..self }
     }
 }
 

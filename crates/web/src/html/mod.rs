@@ -122,6 +122,16 @@ pub async fn flash(session: &Session, message: &str) {
     let _ = session.insert(FLASH_KEY, message).await;
 }
 
+/// The pending one-time message, removed. Reading first matters: removing a key marks the session
+/// changed even when the key was absent, and a changed session is written back at the end of the
+/// request — a database write on every page view.
+async fn take_flash(session: &Session) -> Option<String> {
+    match session.get::<String>(FLASH_KEY).await {
+        Ok(Some(_)) => session.remove::<String>(FLASH_KEY).await.ok().flatten(),
+        _ => None,
+    }
+}
+
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let mut items: Vec<(&'static str, String)> = vec![("首页", "/".into())];
     let may = |action| can(actor, action, Resource::Any);
@@ -172,7 +182,7 @@ impl Layout {
         let committee = state.app.committee_name(user.actor.committee_id).await?;
         // One indexed count per page (notifications_unread: user_id, read_at).
         let unread = state.app.unread_count(&user.actor).await?;
-        let notice: Option<String> = user.session.remove::<String>(FLASH_KEY).await.unwrap_or_default();
+        let notice = take_flash(&user.session).await;
         let mut all_crumbs = vec![("首页".to_string(), "/".to_string())];
         all_crumbs.extend(crumbs.iter().map(|(a, b)| (a.to_string(), b.to_string())));
         let title = title.into();

@@ -152,7 +152,12 @@ async fn the_qr_link_goes_through_login_and_checks_in_and_a_bad_code_is_explaine
     assert!(app.state.app.activity(&me, id).await.unwrap().mine.unwrap().row.checked_in_at.is_none());
     let res = member.post_form(&format!("/activities/{id}/check-in"), &[("code", &code.code)]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(member.page(&format!("/activities/{id}")).await.contains("签到成功"));
+    let page = member.page(&format!("/activities/{id}")).await;
+    assert!(page.contains("签到成功") && page.contains("已签到"), "{page}");
+    // Once there, the page no longer asks whether they come, for leave, or for a code.
+    for gone in ["是否参加", "提交请假", "checkin-form"] {
+        assert!(!page.contains(gone), "after check-in the page still offers {gone}: {page}");
+    }
     assert!(app.state.app.activity(&me, id).await.unwrap().mine.unwrap().row.checked_in_at.is_some());
     // Again: already checked in.
     assert!(member.page(&path).await.contains("无需再次签到"));
@@ -227,4 +232,27 @@ async fn the_calendar_feed_is_public_by_its_secret_link_and_stops_when_made_agai
     assert_eq!(res.status(), StatusCode::OK);
     assert!(header_str(res.headers(), "content-disposition").contains(".ics"));
     assert!(res.text().await.unwrap().contains("BEGIN:VEVENT"));
+}
+
+#[tokio::test]
+async fn a_member_not_invited_reads_the_notice_and_downloads_its_materials_but_not_the_list() {
+    let app = spawn_demo_app().await;
+    let id = activity(&app, false).await;
+    let staff = actor(&app, "staff").await;
+    let record = eline_domain::RecordRef::new(eline_domain::RecordKind::ACTIVITY, id);
+    let file = app.state.app.attach(&staff, record, "material", "协商会议程.pdf", b"%PDF-1.4 agenda").await.expect("material");
+    let sector = create_sector(&app, "旁听界").await;
+    let third = create_member(&app, "第三位委员", sector).await;
+    create_user(&app, "third.member", &["member"], Some(third), None).await;
+    let mut b = Browser::new(&app);
+    b.login_ok("third.member", PASSWORD).await;
+    let page = b.page(&format!("/activities/{id}")).await;
+    assert!(page.contains("关于老旧小区改造的专题协商会") && page.contains("市政协三楼会议室") && page.contains("协商会议程.pdf"), "{page}");
+    assert!(!page.contains("参加名单") && !page.contains("另一位委员") && !page.contains(SECRET_REASON), "the notice only: {page}");
+    let res = b.get(&format!("/activities/{id}/files/{}", file.id)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"%PDF-1.4 agenda");
+    // A unit account sees neither the notice nor its files.
+    let unit = app.state.app.files_of(&actor(&app, "unit").await, record).await;
+    assert!(matches!(unit, Err(eline_app::AppError::NotFound)), "{unit:?}");
 }

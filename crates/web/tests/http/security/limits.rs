@@ -282,3 +282,39 @@ async fn twenty_proposals_filed_at_once_get_twenty_consecutive_numbers() {
     assert!(numbers.iter().all(|n| !before.contains(n)), "a number was given twice");
     assert_eq!(numbers[19] - numbers[0], 19, "one unbroken run: {numbers:?}");
 }
+
+async fn session_row(app: &eline_web::testing::TestApp, user_id: i64) -> (String, i64) {
+    let mut c = app.state.app.db.acquire().await.unwrap();
+    eline_storage::opt!(&mut c.ex(), (String, i64), "SELECT data, expires_at FROM web_sessions WHERE user_id = $1", user_id).unwrap().expect("one session")
+}
+
+#[tokio::test]
+async fn reading_pages_writes_the_session_back_at_most_every_ten_minutes() {
+    let app = spawn_demo_app().await;
+    let mut b = Browser::new(&app);
+    b.login_ok("member", DEMO_PASSWORD).await;
+    let user = user_id(&app, "member").await;
+    b.page("/").await;
+    let after_first = session_row(&app, user).await;
+    // Reading pages changes nothing stored: no write per page view.
+    for path in ["/", "/proposals", "/notifications", "/activities", "/"] {
+        b.page(path).await;
+    }
+    assert_eq!(session_row(&app, user).await, after_first);
+    let (data, expires) = after_first;
+    let mut v: Value = serde_json::from_str(&data).unwrap();
+    // Ten minutes later the next page moves the inactivity expiry on.
+    let seen = v["seen"].as_i64().expect("the session records when it was written");
+    v["seen"] = json!(seen - eline_web::auth::SESSION_TOUCH_SECS);
+    let mut c = app.state.app.db.acquire().await.unwrap();
+    eline_storage::run!(&mut c.ex(), "UPDATE web_sessions SET data = $1, expires_at = $2 WHERE user_id = $3", v.to_string(), expires - 1_000_000, user)
+        .unwrap();
+    drop(c);
+    b.page("/").await;
+    let (data, moved) = session_row(&app, user).await;
+    assert!(moved > expires - 1_000_000, "the expiry moved on");
+    let v: Value = serde_json::from_str(&data).unwrap();
+    assert!(v["seen"].as_i64().unwrap() >= seen, "{v}");
+    // And the session is still the same login.
+    assert!(b.page("/account").await.contains("我的账号"));
+}
