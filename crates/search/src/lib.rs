@@ -142,6 +142,8 @@ pub(crate) struct Generation {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
+    /// The facet values of the searched segments (the reader's warmer keeps them).
+    pub(crate) facets: Arc<facets::FacetTables>,
     /// Opened on the first write, so that a process that only reads or rebuilds never takes
     /// the writer lock of a generation another process writes.
     writer: Mutex<Option<IndexWriter>>,
@@ -166,8 +168,10 @@ impl Generation {
         // answers in about half the time for the one user waiting for it.
         index.set_default_multithread_executor()?;
         index.tokenizers().register(TOKENIZER, text::ZhTokenizer);
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Generation { name: name.to_string(), index, reader, fields, writer: Mutex::new(None) })
+        let facets = Arc::new(facets::FacetTables::default());
+        let warmer: std::sync::Weak<dyn tantivy::Warmer> = Arc::downgrade(&facets) as _;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).warmers(vec![warmer]).try_into()?;
+        Ok(Generation { name: name.to_string(), index, reader, fields, facets, writer: Mutex::new(None) })
     }
 
     fn cursor(&self) -> Result<Option<Cursor>> {

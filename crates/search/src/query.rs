@@ -255,7 +255,8 @@ impl SearchIndex {
             let mut clauses = req.filters(f, &searcher)?;
             clauses.push((Occur::Must, Box::new(text)));
             let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-            let (top, total, facets) = searcher.search(&q, &(TopDocs::with_limit(limit).and_offset(req.offset).order_by_score(), Count, FacetCollector))?;
+            let (top, total, facets) =
+                searcher.search(&q, &(TopDocs::with_limit(limit).and_offset(req.offset).order_by_score(), Count, FacetCollector(&g.facets)))?;
             Ok((q, top, total, facets))
         };
         let strict = words.iter().map(|w| (if !long.is_empty() && w.chars().count() == 1 { Occur::Should } else { Occur::Must }, word_query(f, w)));

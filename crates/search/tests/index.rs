@@ -234,3 +234,64 @@ fn a_rebuild_elsewhere_is_followed_and_searches_go_on_meanwhile() {
     server.apply(&[doc(5, "关于治理黑臭水体的建议", "", &["staff"])], &[], cursor(10)).unwrap();
     assert_eq!(ids(&server, &staff("黑臭水体")), vec![5]);
 }
+
+/// Facets are counted from tables the reader builds per segment: over several segments, after
+/// updates and removals (hidden documents), under grants and filters, they equal a count by hand.
+#[test]
+fn facets_over_many_segments_equal_a_count_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    let make = |id: i64, round: i64| Doc {
+        kind: if id % 5 == 0 { "report".into() } else { "proposal".into() },
+        id,
+        committee_id: 1,
+        title: format!("关于养老服务第{id}号的建议"),
+        body: if id % 3 == 0 { "社区养老".into() } else { "交通出行".into() },
+        year: (id % 4 != 0).then_some(2020 + (id + round) % 3),
+        status: ["filed", "replied", "closed", ""][((id + round) % 4) as usize].into(),
+        units: (0..(id % 3)).map(|k| 100 + (id + k + round) % 7).collect(),
+        sector: (id % 6 != 0).then_some(id % 4 + 1),
+        acl: if id % 7 == 0 { vec!["m:1".into()] } else { vec!["staff".into(), "public".into()] },
+        ..Doc::default()
+    };
+    let mut live: std::collections::BTreeMap<i64, Doc> = Default::default();
+    let mut n = 0;
+    // Three commits: three segments; later rounds rewrite some documents, the last removes others.
+    for round in 0..3 {
+        let docs: Vec<Doc> = (1..=60).filter(|id| round == 0 || id % (round + 2) == 0).map(|id| make(id, round)).collect();
+        let removed: Vec<(String, i64)> =
+            if round == 2 { (1..=60).filter(|id| id % 11 == 0 && id % 4 != 0).map(|id| (make(id, 0).kind, id)).collect() } else { Vec::new() };
+        for d in &docs {
+            live.insert(d.id, d.clone());
+        }
+        for (_, id) in &removed {
+            live.remove(id);
+        }
+        n += 1;
+        index.apply(&docs, &removed, cursor(n)).unwrap();
+    }
+    for (req, keep) in [
+        (staff("养老"), Box::new(|_: &Doc| true) as Box<dyn Fn(&Doc) -> bool>),
+        (Request { grants: vec!["public".into()], ..staff("养老") }, Box::new(|d: &Doc| d.acl.iter().any(|a| a == "public"))),
+        (Request { year: Some(2021), ..staff("社区") }, Box::new(|d: &Doc| d.year == Some(2021) && d.body.contains("社区"))),
+    ] {
+        let r = index.search(&Request { limit: 100, ..req }).unwrap();
+        let mut want = eline_search::Facets::default();
+        let hits: Vec<&Doc> = live.values().filter(|d| keep(d)).collect();
+        for d in &hits {
+            *want.kind.entry(d.kind.clone()).or_default() += 1;
+            *want.status.entry(d.status.clone()).or_default() += 1;
+            if let Some(y) = d.year {
+                *want.year.entry(y).or_default() += 1;
+            }
+            if let Some(s) = d.sector {
+                *want.sector.entry(s).or_default() += 1;
+            }
+            for u in &d.units {
+                *want.unit.entry(*u).or_default() += 1;
+            }
+        }
+        assert_eq!(r.total, hits.len());
+        assert_eq!(r.facets, want);
+    }
+}

@@ -28,6 +28,9 @@ const BATCH: i64 = 200;
 const PARALLEL: usize = 32;
 /// The preferences page every email links to.
 const PREFS_PATH: &str = "/notifications/preferences";
+const INBOX_PATH: &str = "/notifications";
+/// The records an email lists at most; their notifications past these are counted, not listed.
+pub const MAIL_GROUPS: usize = 50;
 
 /// The header names of a webhook call (docs/notifications.md).
 pub const HEADER_ID: &str = "X-Eline-Delivery";
@@ -135,6 +138,9 @@ struct TextMail<'a> {
     greeting: &'a str,
     intro: &'a str,
     groups: &'a [Group],
+    /// Notifications of the records past [`MAIL_GROUPS`], not listed.
+    unlisted: usize,
+    inbox_url: &'a str,
     committee: &'a str,
     prefs_url: &'a str,
 }
@@ -146,6 +152,9 @@ struct HtmlMail<'a> {
     greeting: &'a str,
     intro: &'a str,
     groups: &'a [Group],
+    /// Notifications of the records past [`MAIL_GROUPS`], not listed.
+    unlisted: usize,
+    inbox_url: &'a str,
     committee: &'a str,
     prefs_url: &'a str,
 }
@@ -208,13 +217,23 @@ impl App {
     /// The email of a message (its subject, plain text and HTML).
     pub fn render_mail(&self, committee: &str, who: &Addressee, mode: Mode, items: Vec<Item>) -> AppResult<Rendered> {
         let mut groups: Vec<Group> = Vec::new();
+        let mut by_url: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for item in items {
-            match groups.iter_mut().find(|g| g.url == item.url) {
-                Some(g) => g.items.push(item),
-                None => groups.push(Group { title: item.title.clone(), url: item.url.clone(), items: vec![item] }),
+            match by_url.get(&item.url) {
+                Some(&i) => groups[i].items.push(item),
+                None => {
+                    by_url.insert(item.url.clone(), groups.len());
+                    groups.push(Group { title: item.title.clone(), url: item.url.clone(), items: vec![item] });
+                }
             }
         }
         let count: usize = groups.iter().map(|g| g.items.len()).sum();
+        // An email lists the first records only; the rest wait in the inbox (an office account
+        // escalated on a whole overdue session would otherwise get one email of 200,000 lines).
+        let shown = groups.len().min(MAIL_GROUPS);
+        let unlisted: usize = groups[shown..].iter().map(|g| g.items.len()).sum();
+        groups.truncate(shown);
+        let inbox_url = self.absolute(INBOX_PATH);
         let subject = match (mode, groups.first()) {
             (Mode::Immediate, Some(g)) if count == 1 => format!("【委员e线通】{}：{}", g.items[0].kind_label, g.title),
             (Mode::Weekly, _) => format!("【委员e线通】每周汇总：{count}条通知"),
@@ -229,12 +248,21 @@ impl App {
             _ => format!("有{count}件事需要您知道："),
         };
         let prefs_url = self.absolute(PREFS_PATH);
-        let text = TextMail { greeting: &greeting, intro: &intro, groups: &groups, committee, prefs_url: &prefs_url }
+        let text = TextMail { greeting: &greeting, intro: &intro, groups: &groups, unlisted, inbox_url: &inbox_url, committee, prefs_url: &prefs_url }
             .render()
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let html = HtmlMail { subject: &subject, greeting: &greeting, intro: &intro, groups: &groups, committee, prefs_url: &prefs_url }
-            .render()
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let html = HtmlMail {
+            subject: &subject,
+            greeting: &greeting,
+            intro: &intro,
+            groups: &groups,
+            unlisted,
+            inbox_url: &inbox_url,
+            committee,
+            prefs_url: &prefs_url,
+        }
+        .render()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Rendered { subject, text, html })
     }
 

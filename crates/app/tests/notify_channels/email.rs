@@ -210,3 +210,37 @@ async fn a_batch_claimed_by_a_dispatcher_that_died_is_sent_by_another_server_aft
     let m = store::message(&mut c.ex(), claimed[0].id).await.unwrap().unwrap();
     assert_eq!((m.state.as_str(), m.attempts), ("sent", 1));
 }
+
+#[tokio::test]
+async fn an_email_lists_the_first_records_and_counts_the_rest_for_the_inbox() {
+    use eline_app::notify::deliver::{Item, MAIL_GROUPS};
+    let w = World::new().await;
+    let who = eline_storage::notifications::Addressee { user_id: 1, username: "staff".into(), display_name: "办公室".into(), phone: None, email: None };
+    // An escalation run on a whole overdue session: 3 notices on each of 2,000 records.
+    let items: Vec<Item> = (0..6_000)
+        .map(|i| {
+            let record = i / 3;
+            Item {
+                id: i,
+                kind: "proposal.overdue".into(),
+                kind_label: "办理超期".into(),
+                title: format!("第{record}号提案"),
+                message: format!("第{i}条提醒"),
+                target_type: "proposal".into(),
+                target_id: record,
+                url: format!("https://eline.example.cn/proposals/{record}"),
+                created_at: "2026-12-01T09:12:00+08:00".into(),
+                time: "12-01 09:12".into(),
+                lead: String::new(),
+            }
+        })
+        .collect();
+    let mail = w.app.render_mail("清河市政协", &who, Mode::Immediate, items).unwrap();
+    assert_eq!(mail.subject, "【委员e线通】6000条通知", "the subject counts them all");
+    for body in [&mail.text, &mail.html] {
+        assert!(body.contains(&format!("第{}号提案", MAIL_GROUPS - 1)) && !body.contains(&format!("第{MAIL_GROUPS}号提案")), "the first records only");
+        assert_eq!(body.matches("条提醒").count(), MAIL_GROUPS * 3, "each listed record with all its notices");
+        assert!(body.contains(&format!("另有{}条通知未在邮件中列出", 6_000 - MAIL_GROUPS * 3)), "{body}");
+        assert!(body.contains("/notifications"), "and where to read them");
+    }
+}
