@@ -5,7 +5,7 @@
 //! each segment's facet values are decoded once, when the reader loads the segment (a tantivy
 //! warmer), into small per-document tables of dictionary numbers; counting a hit is then a few
 //! array increments. Segments never change (deletes only hide documents), so a table lives as long
-//! as its segment is searched. About 12 bytes per document.
+//! as its segment is searched. About 16 bytes per document.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
@@ -14,7 +14,7 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer};
+use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, TantivyError, Warmer};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facets {
@@ -62,22 +62,24 @@ impl<T: Clone + Eq + std::hash::Hash> Dictionary<T> {
     }
 }
 
-/// A segment's facet values. The single-valued ones (kind, status, year, sector) are numbered as
-/// combinations — a segment holds a few thousand distinct ones — so counting a hit is one
-/// increment for them all; units (several per document) are listed by offsets.
+/// A segment's facet values, one dictionary number per document (units: several, by offsets).
 struct SegmentTable {
-    /// Per document: its number in `combos`.
-    combo: Vec<u32>,
-    /// The units of document d are `units[unit_from[d]..unit_from[d + 1]]` (numbers in `unit_ids`).
+    kind: Vec<u16>,
+    status: Vec<u16>,
+    year: Vec<u16>,
+    sector: Vec<u32>,
+    /// The units of document d are `units[unit_from[d]..unit_from[d + 1]]`.
     unit_from: Vec<u32>,
     units: Vec<u32>,
-    /// (kind, status, year, sector) as numbers in the dictionaries below.
-    combos: Vec<[u32; 4]>,
     kinds: Vec<String>,
     statuses: Vec<String>,
     years: Vec<i64>,
     sectors: Vec<i64>,
     unit_ids: Vec<i64>,
+}
+
+fn small(n: u32, what: &str) -> tantivy::Result<u16> {
+    u16::try_from(n).map_err(|_| TantivyError::InvalidArgument(format!("more than 65,535 distinct {what} in one segment")))
 }
 
 fn first_str(column: &Option<StrColumn>, doc: DocId, into: &mut String) -> bool {
@@ -96,33 +98,37 @@ impl SegmentTable {
         let n = reader.max_doc() as usize;
         let (mut kinds, mut statuses) = (Dictionary::new(String::new()), Dictionary::new(String::new()));
         let (mut years, mut sectors, mut unit_ids) = (Dictionary::new(0i64), Dictionary::new(0i64), Dictionary::new(0i64));
-        let mut combos = Dictionary::new([0u32; 4]);
-        let (mut combo, mut unit_from, mut units) = (Vec::with_capacity(n), Vec::with_capacity(n + 1), Vec::new());
+        let mut t = SegmentTable {
+            kind: Vec::with_capacity(n),
+            status: Vec::with_capacity(n),
+            year: Vec::with_capacity(n),
+            sector: Vec::with_capacity(n),
+            unit_from: Vec::with_capacity(n + 1),
+            units: Vec::new(),
+            kinds: Vec::new(),
+            statuses: Vec::new(),
+            years: Vec::new(),
+            sectors: Vec::new(),
+            unit_ids: Vec::new(),
+        };
         let mut s = String::new();
         for doc in 0..reader.max_doc() {
             let kind = if first_str(&kind_col, doc, &mut s) { kinds.number(s.clone()) } else { 0 };
+            t.kind.push(small(kind, "kinds")?);
             let status = if first_str(&status_col, doc, &mut s) { statuses.number(s.clone()) } else { 0 };
+            t.status.push(small(status, "statuses")?);
             let year = year_col.first(doc).filter(|v| *v != 0).map_or(0, |v| years.number(v));
-            let sector = sector_col.first(doc).filter(|v| *v != 0).map_or(0, |v| sectors.number(v));
-            combo.push(combos.number([kind, status, year, sector]));
-            unit_from.push(units.len() as u32);
+            t.year.push(small(year, "years")?);
+            t.sector.push(sector_col.first(doc).filter(|v| *v != 0).map_or(0, |v| sectors.number(v)));
+            t.unit_from.push(t.units.len() as u32);
             for u in unit_col.values_for_doc(doc).filter(|v| *v != 0) {
-                units.push(unit_ids.number(u));
+                t.units.push(unit_ids.number(u));
             }
         }
-        unit_from.push(units.len() as u32);
-        units.shrink_to_fit();
-        Ok(SegmentTable {
-            combo,
-            unit_from,
-            units,
-            combos: combos.values,
-            kinds: kinds.values,
-            statuses: statuses.values,
-            years: years.values,
-            sectors: sectors.values,
-            unit_ids: unit_ids.values,
-        })
+        t.unit_from.push(t.units.len() as u32);
+        t.units.shrink_to_fit();
+        (t.kinds, t.statuses, t.years, t.sectors, t.unit_ids) = (kinds.values, statuses.values, years.values, sectors.values, unit_ids.values);
+        Ok(t)
     }
 }
 
@@ -164,7 +170,10 @@ pub(crate) struct FacetCollector<'a>(pub &'a FacetTables);
 
 pub(crate) struct FacetSegment {
     table: Arc<SegmentTable>,
-    combo: Vec<u64>,
+    kind: Vec<u64>,
+    status: Vec<u64>,
+    year: Vec<u64>,
+    sector: Vec<u64>,
     unit: Vec<u64>,
 }
 
@@ -174,7 +183,14 @@ impl Collector for FacetCollector<'_> {
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetSegment> {
         let table = self.0.get(reader)?;
-        Ok(FacetSegment { combo: vec![0; table.combos.len()], unit: vec![0; table.unit_ids.len()], table })
+        Ok(FacetSegment {
+            kind: vec![0; table.kinds.len()],
+            status: vec![0; table.statuses.len()],
+            year: vec![0; table.years.len()],
+            sector: vec![0; table.sectors.len()],
+            unit: vec![0; table.unit_ids.len()],
+            table,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -190,12 +206,20 @@ impl Collector for FacetCollector<'_> {
     }
 }
 
+/// The counted values by name (number 0, "none", left out).
+fn named<K: Ord + Clone>(values: &[K], counts: Vec<u64>) -> BTreeMap<K, u64> {
+    counts.into_iter().enumerate().skip(1).filter(|(_, n)| *n > 0).map(|(i, n)| (values[i].clone(), n)).collect()
+}
+
 impl SegmentCollector for FacetSegment {
     type Fruit = Facets;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         let (t, d) = (&*self.table, doc as usize);
-        self.combo[t.combo[d] as usize] += 1;
+        self.kind[usize::from(t.kind[d])] += 1;
+        self.status[usize::from(t.status[d])] += 1;
+        self.year[usize::from(t.year[d])] += 1;
+        self.sector[t.sector[d] as usize] += 1;
         for u in &t.units[t.unit_from[d] as usize..t.unit_from[d + 1] as usize] {
             self.unit[*u as usize] += 1;
         }
@@ -203,24 +227,12 @@ impl SegmentCollector for FacetSegment {
 
     fn harvest(self) -> Facets {
         let t = &*self.table;
-        let mut f = Facets::default();
-        for (c, n) in self.combo.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-            let [kind, status, year, sector] = t.combos[c].map(|v| v as usize);
-            // Number 0 is "none": not counted.
-            if kind > 0 {
-                *f.kind.entry(t.kinds[kind].clone()).or_default() += n;
-            }
-            if status > 0 {
-                *f.status.entry(t.statuses[status].clone()).or_default() += n;
-            }
-            if year > 0 {
-                *f.year.entry(t.years[year]).or_default() += n;
-            }
-            if sector > 0 {
-                *f.sector.entry(t.sectors[sector]).or_default() += n;
-            }
+        Facets {
+            kind: named(&t.kinds, self.kind),
+            status: named(&t.statuses, self.status),
+            year: named(&t.years, self.year),
+            unit: named(&t.unit_ids, self.unit),
+            sector: named(&t.sectors, self.sector),
         }
-        f.unit = self.unit.into_iter().enumerate().skip(1).filter(|(_, n)| *n > 0).map(|(u, n)| (t.unit_ids[u], n)).collect();
-        f
     }
 }

@@ -320,7 +320,9 @@ impl SearchIndex {
     pub fn rebuild(self: &Arc<Self>) -> Result<Rebuild> {
         let name = new_generation_name(&self.dir);
         let g = Generation::open(&self.dir, &name, true)?;
-        let writer = g.index.writer_with_num_threads(2, 200_000_000)?;
+        let writer: IndexWriter = g.index.writer_with_num_threads(2, 200_000_000)?;
+        // No merging while the documents stream in: `finish` merges once into balanced parts.
+        writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
         Ok(Rebuild { owner: self.clone(), generation: g, writer, count: 0 })
     }
 
@@ -363,6 +365,28 @@ impl SearchIndex {
     }
 }
 
+/// Segments a rebuilt index is merged into: a query searches its segments in parallel, one per
+/// core at a time, so equal parts (two per core) let a broad query use every core. The default
+/// merge policy had left one segment of 1.43 million documents beside two small ones: one core
+/// did nearly all the work of each query.
+fn parts() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()) * 2
+}
+
+/// Groups segments (id, documents) into `n` parts of about equal documents: the largest first,
+/// each into the part with the fewest so far.
+fn balanced<T: Clone>(mut segments: Vec<(T, u32)>, n: usize) -> Vec<Vec<T>> {
+    segments.sort_by(|a, b| b.1.cmp(&a.1));
+    let mut parts: Vec<(u64, Vec<T>)> = vec![(0, Vec::new()); n.max(1)];
+    for (id, docs) in segments {
+        if let Some(p) = parts.iter_mut().min_by_key(|p| p.0) {
+            p.0 += u64::from(docs);
+            p.1.push(id);
+        }
+    }
+    parts.into_iter().map(|p| p.1).filter(|p| !p.is_empty()).collect()
+}
+
 /// A generation being built; [`Rebuild::finish`] makes it the one in use.
 pub struct Rebuild {
     owner: Arc<SearchIndex>,
@@ -372,6 +396,17 @@ pub struct Rebuild {
 }
 
 impl Rebuild {
+    /// Merges the flushed segments into [`parts`] balanced segments, then commits again with the
+    /// same cursor (the commit that carries it stays the last word).
+    fn balance(&mut self, cursor: &Cursor) -> Result<()> {
+        let metas = self.generation.index.searchable_segment_metas()?;
+        let segments = metas.iter().map(|m| (m.id(), m.num_docs())).collect();
+        for group in balanced(segments, parts()).into_iter().filter(|g| g.len() > 1) {
+            self.writer.merge(&group).wait()?;
+        }
+        self.generation.commit(&mut self.writer, cursor)
+    }
+
     pub fn add(&mut self, doc: &Doc) -> Result<()> {
         self.writer.add_document(self.generation.document(doc))?;
         self.count += 1;
@@ -382,9 +417,28 @@ impl Rebuild {
     /// the new generation and returns the number of documents.
     pub fn finish(mut self, cursor: Cursor) -> Result<u64> {
         self.generation.commit(&mut self.writer, &cursor)?;
+        self.balance(&cursor)?;
         drop(self.writer);
         self.owner.write_current(&self.generation.name)?;
         self.owner.switch(self.generation);
         Ok(self.count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balanced;
+
+    #[test]
+    fn segments_are_grouped_into_parts_of_about_equal_documents() {
+        let segments: Vec<(u32, u32)> = (1..=20).map(|i| (i, i * 1_000)).collect();
+        let parts = balanced(segments, 4);
+        assert_eq!(parts.len(), 4);
+        let sizes: Vec<u32> = parts.iter().map(|p| p.iter().map(|i| i * 1_000).sum()).collect();
+        // Within 5 % of an equal share (52,500 each).
+        assert!(sizes.iter().all(|s| s.abs_diff(52_500) * 20 <= 52_500), "{sizes:?}");
+        assert_eq!(sizes.iter().sum::<u32>(), 210_000);
+        // Fewer segments than parts: each alone.
+        assert_eq!(balanced(vec![(1, 5), (2, 7)], 4), vec![vec![2], vec![1]]);
     }
 }

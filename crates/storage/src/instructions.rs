@@ -258,7 +258,8 @@ pub async fn on_records_of(ex: &mut Ex<'_>, committee_id: i64, user_id: i64, mem
         ex,
         OnMine,
         "WITH own_opinions AS (
-             SELECT id, title FROM opinions WHERE committee_id = $1 AND (created_by = $2 OR member_id = $3)
+             SELECT id, title FROM opinions WHERE created_by = $2 AND committee_id = $1
+             UNION SELECT id, title FROM opinions WHERE member_id = $3 AND committee_id = $1
          ), own_proposals AS (
              SELECT id, title FROM proposals WHERE committee_id = $1 AND proposer_member_id = $3
              UNION SELECT p.id, p.title FROM proposal_cosigners c JOIN proposals p ON p.id = c.proposal_id

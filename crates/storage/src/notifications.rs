@@ -262,6 +262,12 @@ pub async fn unread_count(ex: &mut Ex<'_>, user_id: i64) -> Result<i64> {
     Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL", user_id)?)
 }
 
+/// The unread count up to `cap` (the header's badge shows "99+" above 99): counting an office
+/// account's 200,000 unread reminders on every page took 12 ms.
+pub async fn unread_count_upto(ex: &mut Ex<'_>, user_id: i64, cap: i64) -> Result<i64> {
+    Ok(scalar!(ex, i64, "SELECT COUNT(*) FROM (SELECT 1 FROM notifications WHERE user_id = $1 AND read_at IS NULL LIMIT $2) unread", user_id, cap)?)
+}
+
 /// Marks one read; false when it is not the person's (or was read already).
 pub async fn mark_read(ex: &mut Ex<'_>, user_id: i64, id: i64) -> Result<bool> {
     Ok(run!(ex, "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL", now_micros(), user_id, id)? > 0)

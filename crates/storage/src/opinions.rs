@@ -442,7 +442,12 @@ pub async fn count_of_author(ex: &mut Ex<'_>, committee_id: i64, user_id: i64, m
     Ok(all!(
         ex,
         (String, i64),
-        "SELECT status, COUNT(*) FROM opinions WHERE committee_id = $1 AND (created_by = $2 OR member_id = $3) GROUP BY status",
+        // From the author's rows (`opinions_creator`, `opinions_member`): `created_by = $2 OR
+        // member_id = $3` walked the committee's 500,000 reports (0.58 s at bench scale).
+        "SELECT status, COUNT(*) FROM (
+             SELECT id, status FROM opinions WHERE created_by = $2 AND committee_id = $1
+             UNION SELECT id, status FROM opinions WHERE member_id = $3 AND committee_id = $1
+         ) own GROUP BY status",
         committee_id,
         user_id,
         member_id

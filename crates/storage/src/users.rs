@@ -437,6 +437,14 @@ pub async fn names(ex: &mut Ex<'_>, committee_id: i64) -> Result<Vec<(i64, Strin
 
 /// Active users of the committee holding `role`, for pickers (e.g. supervising leaders).
 pub async fn with_role(ex: &mut Ex<'_>, committee_id: i64, role: &str) -> Result<Vec<User>> {
-    let users = all!(ex, User, concat!("SELECT ", user_columns!(), " FROM users WHERE committee_id = $1 AND active = TRUE ORDER BY id"), committee_id)?;
+    // The role is matched in SQL: a committee has 10,000 member accounts and a few leaders (a
+    // proposal's page loaded them all: 45 ms).
+    let users = all!(
+        ex,
+        User,
+        concat!("SELECT ", user_columns!(), " FROM users WHERE committee_id = $1 AND active = TRUE AND (',' || roles || ',') LIKE $2 ORDER BY id"),
+        committee_id,
+        format!("%,{role},%")
+    )?;
     Ok(users.into_iter().filter(|u| u.roles.split(',').any(|r| r == role)).collect())
 }

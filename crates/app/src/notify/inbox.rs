@@ -233,6 +233,12 @@ impl App {
         Ok(store::unread_count(&mut c.ex(), actor.user_id).await?)
     }
 
+    /// The unread count for the header's badge: exact up to 99, then 100 ("99+").
+    pub async fn unread_badge(&self, actor: &Actor) -> AppResult<i64> {
+        let mut c = self.db.acquire().await?;
+        Ok(store::unread_count_upto(&mut c.ex(), actor.user_id, 100).await?)
+    }
+
     /// Marks one of the actor's notifications read and returns it (its record's page is where
     /// the inbox link leads); another person's is "not found".
     pub async fn open_notification(&self, actor: &Actor, id: i64) -> AppResult<InboxItem> {

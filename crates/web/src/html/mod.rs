@@ -180,8 +180,8 @@ impl Layout {
     /// The layout of a logged-in page; takes the pending flash message.
     pub async fn page(state: &AppState, user: &PageUser, path: &str, title: impl Into<String>, crumbs: &[(&str, &str)]) -> Result<Layout, PageError> {
         let committee = state.app.committee_name(user.actor.committee_id).await?;
-        // One indexed count per page (notifications_unread: user_id, read_at).
-        let unread = state.app.unread_count(&user.actor).await?;
+        // One indexed count per page (notifications_unread: user_id, read_at), stopped at 100.
+        let unread = state.app.unread_badge(&user.actor).await?;
         let notice = take_flash(&user.session).await;
         let mut all_crumbs = vec![("首页".to_string(), "/".to_string())];
         all_crumbs.extend(crumbs.iter().map(|(a, b)| (a.to_string(), b.to_string())));
