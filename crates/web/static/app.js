@@ -186,7 +186,7 @@ document.addEventListener("submit", function (e) {
     if (typeof n !== "number") { return; }
     count.textContent = n > 99 ? "99+" : String(n);
     count.hidden = n === 0;
-    badge.setAttribute("aria-label", "未读通知" + n + "条");
+    badge.setAttribute("aria-label", "未读通知" + (n > 99 ? "99条以上" : n + "条"));
     badge.setAttribute("data-unread", String(n));
   });
   window.addEventListener("pagehide", function () { source.close(); });

@@ -87,6 +87,11 @@ pub struct UserBar {
 }
 
 impl UserBar {
+    /// What the badge says to a screen reader: "120条" is "99条以上" (the page counts to 100 only).
+    pub fn unread_label(&self) -> String {
+        if self.unread > 99 { "99条以上".into() } else { format!("{}条", self.unread) }
+    }
+
     /// The badge's number: "99+" above 99.
     pub fn unread_text(&self) -> String {
         if self.unread > 99 { "99+".into() } else { self.unread.to_string() }

@@ -207,7 +207,7 @@ async fn the_header_badge_shows_the_unread_count_on_every_page_and_99_plus_above
     }
     for path in ["/", "/proposals", "/account", "/notifications/preferences"] {
         let html = b.page(path).await;
-        assert!(html.contains("aria-label=\"未读通知120条\""), "{path}");
+        assert!(html.contains("aria-label=\"未读通知99条以上\""), "{path}");
         let badge = &html[html.find("id=\"unread-badge\"").unwrap()..];
         assert!(badge[..badge.find("</a>").unwrap()].contains(">99+</span>"), "{path}: {}", &badge[..300]);
     }
