@@ -404,7 +404,11 @@ impl Rebuild {
         for group in balanced(segments, parts()).into_iter().filter(|g| g.len() > 1) {
             self.writer.merge(&group).wait()?;
         }
-        self.generation.commit(&mut self.writer, cursor)
+        self.generation.commit(&mut self.writer, cursor)?;
+        // The merged segments' files are no longer referenced: without this the new generation
+        // kept both (945 MB for a 442 MB index).
+        self.writer.garbage_collect_files().wait()?;
+        Ok(())
     }
 
     pub fn add(&mut self, doc: &Doc) -> Result<()> {
