@@ -376,7 +376,7 @@ fn parts() -> usize {
 /// Groups segments (id, documents) into `n` parts of about equal documents: the largest first,
 /// each into the part with the fewest so far.
 fn balanced<T: Clone>(mut segments: Vec<(T, u32)>, n: usize) -> Vec<Vec<T>> {
-    segments.sort_by(|a, b| b.1.cmp(&a.1));
+    segments.sort_by_key(|s| std::cmp::Reverse(s.1));
     let mut parts: Vec<(u64, Vec<T>)> = vec![(0, Vec::new()); n.max(1)];
     for (id, docs) in segments {
         if let Some(p) = parts.iter_mut().min_by_key(|p| p.0) {
