@@ -479,7 +479,11 @@ pub async fn list(ex: &mut Ex<'_>, committee_id: i64, f: &Filter, limit: i64) ->
     let mut q = Query::new("SELECT a.id, a.kind, a.title, a.place, a.starts_at, a.ends_at, a.status, a.participation, a.changes, a.version, ");
     match f.member_id {
         Some(m) => {
-            q.sql("i.id AS invited, i.rsvp, i.leave_status, i.checked_in_at, i.attendance FROM activity_invitees i JOIN activities a ON a.id = i.activity_id WHERE i.member_id = ")
+            // Driven from the member's own places (a few hundred), never from the committee's
+            // activities in date order probing each for the member: SQLite chose the latter
+            // (20,000 activities at bench scale, 7 ms a page; 2 ms this way). CROSS JOIN keeps
+            // SQLite's join order; PostgreSQL plans it as the inner join it is.
+            q.sql("i.id AS invited, i.rsvp, i.leave_status, i.checked_in_at, i.attendance FROM activity_invitees i CROSS JOIN activities a WHERE a.id = i.activity_id AND i.member_id = ")
                 .arg(Arg::I64(m))
                 .sql(" AND a.committee_id = ")
                 .arg(Arg::I64(committee_id));
