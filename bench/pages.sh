@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# A member's home page and the committee's proposal statistics: bench/pages.sh DATABASE_URL [ADDR]
-# GET / as bench-member (browser session: the home page with their to-do figures and lists), and
+# The home pages and the committee's proposal statistics: bench/pages.sh DATABASE_URL [ADDR]
+# GET / as bench-member (browser session: the home page with their to-do figures and lists), as
+# bench-staff (the office's queues of every module) and as bench-unit (the unit's assignments):
+# three requests alone, then 32 connections; and
 # GET /api/v1/proposals/stats (the work report's proposal figures: all sessions, then the newest
 # session) as bench-staff: one request alone (the time one person waits), then 4 connections.
 set -euo pipefail
@@ -8,10 +10,13 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_args 127.0.0.1:18354 20s "$@"
 start_server
-cookie=$(browser_cookie bench-member)
 token=$(api_token bench-staff)
-echo "== HTML GET / (member home), 32 connections"
-wrk -t2 -c32 -d"$duration" --latency -H "Cookie: $cookie" "http://$addr/" | grep -E 'Requests/sec|Latency |  50%|  99%|Non-2xx|Socket errors'
+for who in member staff unit; do
+    cookie=$(browser_cookie "bench-$who")
+    echo "== HTML GET / ($who home)"
+    for _ in 1 2 3; do curl -s -o /dev/null -w "  alone: %{http_code} %{time_total} s\n" -H "Cookie: $cookie" "http://$addr/"; done
+    wrk -t2 -c32 -d"$duration" --latency -H "Cookie: $cookie" "http://$addr/" | grep -E 'Requests/sec|Latency |  50%|  99%|Non-2xx|Socket errors'
+done
 session=$(first_id "$token" /api/v1/sessions)
 for path in "/api/v1/proposals/stats" "/api/v1/proposals/stats?session_id=$session"; do
     echo "== GET $path (staff)"

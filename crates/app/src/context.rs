@@ -20,6 +20,10 @@ pub struct App {
     pub lists: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::proposals::Row>>>,
     /// The directory's pickers (units, organisations, sectors…).
     pub choices: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::directory::Entry>>>,
+    /// The office's and units' proposal figures (home pages and the leader's overview).
+    pub proposal_queues: std::sync::Arc<crate::cache::ReadCache<eline_storage::proposals::Queues>>,
+    /// The information office's queue sizes (its home page and the tabs of every list page).
+    pub opinion_queues: std::sync::Arc<crate::cache::ReadCache<eline_storage::opinions::Queues>>,
     /// The record kinds of the modules (`crate::records`).
     pub records: crate::records::Registry,
     /// Notifications: the dispatcher's wake-up, the live badges, the senders (`crate::notify`).
@@ -152,6 +156,8 @@ impl App {
             search,
             lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             choices: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
+            proposal_queues: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
+            opinion_queues: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             records,
             hub: std::sync::Arc::new(crate::notify::Hub::default()),
             clock: std::sync::Arc::new(Clock::default()),

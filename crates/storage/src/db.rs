@@ -255,6 +255,17 @@ impl Ex<'_> {
             Ex::Postgres(_) => Engine::Postgres,
         }
     }
+
+    /// `table INDEXED BY index` on SQLite, `table` on PostgreSQL. For the few counts where
+    /// SQLite's planner, which keeps no statistics here, prefers a wider index (committee,
+    /// status) over a partial one that holds exactly the rows counted; PostgreSQL's planner has
+    /// its statistics and no such clause.
+    pub fn table_by(&self, table: &str, index: &str) -> String {
+        match self.engine() {
+            Engine::Sqlite => format!("{table} INDEXED BY {index}"),
+            Engine::Postgres => table.to_string(),
+        }
+    }
 }
 
 /// Binds each [`Arg`] in turn (the engines' query types differ, the loop does not).

@@ -3,6 +3,7 @@
 
 use eline_domain::opinion::{Channel, Level, OutcomeKind, ScopeRule, Status, Submitter};
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 
 use crate::{Arg, Ex, Query, Result, StorageError, all, now_micros, opt, run, scalar};
 
@@ -419,21 +420,35 @@ pub struct Queues {
 }
 
 pub async fn queues(ex: &mut Ex<'_>, committee_id: i64, today: &str) -> Result<Queues> {
-    let rows: Vec<(String, bool, bool)> = all!(
+    // Counted in the database from the partial index `opinions_queue` (committee, channel, due):
+    // fetching every waiting report to count it here took 0.11 s a page with 40,000 waiting.
+    let rows: Vec<(String, i64, i64)> = all!(
         &mut *ex,
-        (String, bool, bool),
-        "SELECT channel, COALESCE(due_on < $2, FALSE), origin_id IS NOT NULL FROM opinions WHERE committee_id = $1 AND status IN ('submitted', 'editing')",
+        (String, i64, i64),
+        "SELECT channel, COUNT(*), COALESCE(SUM(CASE WHEN due_on < $2 THEN 1 ELSE 0 END), 0)
+         FROM opinions WHERE committee_id = $1 AND status IN ('submitted', 'editing') GROUP BY channel",
         committee_id,
         today
     )?;
     let mut q = Queues::default();
-    for (channel, overdue, below) in rows {
-        let direct = channel == Channel::Direct.as_str();
-        *(if direct { &mut q.direct } else { &mut q.opinion }) += 1;
-        *(if direct { &mut q.direct_overdue } else { &mut q.opinion_overdue }) += i64::from(overdue);
-        q.from_below += i64::from(below);
+    for (channel, n, overdue) in rows {
+        if channel == Channel::Direct.as_str() {
+            (q.direct, q.direct_overdue) = (n, overdue);
+        } else {
+            (q.opinion, q.opinion_overdue) = (q.opinion + n, q.opinion_overdue + overdue);
+        }
     }
-    q.to_compile = scalar!(ex, i64, "SELECT COUNT(*) FROM opinions o WHERE o.committee_id = $1 AND o.status = 'adopted' AND o.compiled = FALSE", committee_id)?;
+    // Few reports arrive from below: counted through `opinions_origin` (0.2 s through
+    // (committee, status) at 40,000 waiting); "adopted, not yet in an issue" through its
+    // partial index (0.27 s through (committee, status) at 250,000 adopted).
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE origin_id IS NOT NULL AND committee_id = $1 AND status IN ('submitted', 'editing')",
+        ex.table_by("opinions", "opinions_origin")
+    );
+    q.from_below = scalar!(&mut *ex, i64, AssertSqlSafe(sql), committee_id)?;
+    let to_compile =
+        format!("SELECT COUNT(*) FROM {} WHERE committee_id = $1 AND status = 'adopted' AND compiled = FALSE", ex.table_by("opinions", "opinions_to_compile"));
+    q.to_compile = scalar!(ex, i64, AssertSqlSafe(to_compile), committee_id)?;
     Ok(q)
 }
 

@@ -4,8 +4,9 @@
 use eline_domain::policy::ScopeRule;
 use eline_domain::proposal::{Kind, ListSort, Queue, SortKey, Status};
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 
-use crate::{Arg, Ex, Query, Result, all, opt};
+use crate::{Arg, Ex, Query, Result, all, opt, scalar};
 
 /// A proposal in a list, with the names a list shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -217,6 +218,58 @@ pub struct Queues {
 
 /// Counts for a committee, or for one unit's current assignments when `unit_id` is given.
 pub async fn queues(ex: &mut Ex<'_>, committee_id: i64, unit_id: Option<i64>, today: &str) -> Result<Queues> {
+    match unit_id {
+        Some(unit_id) => unit_queues(ex, committee_id, unit_id, today).await,
+        None => committee_queues(ex, committee_id, today).await,
+    }
+}
+
+/// A committee's figures, each from an index holding the rows it counts (migration 0019): one
+/// pass over every proposal's row took 2 s at 1,000,000. SQLite keeps no statistics here and
+/// would prefer (committee, status) for the flagged counts, hence `table_by`.
+async fn committee_queues(ex: &mut Ex<'_>, committee_id: i64, today: &str) -> Result<Queues> {
+    let mut q = Queues::default();
+    // One count per status range of `proposals_status` (as GROUP BY over the five statuses it
+    // took twice as long: 0.11 s at 1,000,000).
+    (q.to_review, q.to_assign, q.in_handling, q.closed) = opt!(
+        &mut *ex,
+        (i64, i64, i64, i64),
+        "SELECT (SELECT COUNT(*) FROM proposals WHERE committee_id = $1 AND status = 'submitted'),
+                (SELECT COUNT(*) FROM proposals WHERE committee_id = $1 AND status = 'filed'),
+                (SELECT COUNT(*) FROM proposals WHERE committee_id = $1 AND status IN ('assigned', 'rehandling')),
+                (SELECT COUNT(*) FROM proposals WHERE committee_id = $1 AND status = 'closed')",
+        committee_id
+    )?
+    .unwrap_or_default();
+    let sql = format!(
+        "SELECT COALESCE(SUM(CASE WHEN objection_open = TRUE THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN extension_requested = TRUE THEN 1 ELSE 0 END), 0)
+         FROM {} WHERE committee_id = $1 AND status = 'assigned' AND (objection_open = TRUE OR extension_requested = TRUE)",
+        ex.table_by("proposals", "proposals_requests")
+    );
+    (q.objections, q.extensions) = opt!(&mut *ex, (i64, i64), AssertSqlSafe(sql), committee_id)?.unwrap_or_default();
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE committee_id = $1 AND status IN ('assigned', 'rehandling') AND due_on < $2",
+        ex.table_by("proposals", "proposals_handling_due")
+    );
+    q.overdue = scalar!(&mut *ex, i64, AssertSqlSafe(sql), committee_id, today)?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE committee_id = $1 AND status = 'replied' AND (evaluation_due_on < $2 OR dissatisfied_rounds >= 2)",
+        ex.table_by("proposals", "proposals_replied")
+    );
+    q.to_close = scalar!(&mut *ex, i64, AssertSqlSafe(sql), committee_id, today)?;
+    q.lookback = scalar!(
+        ex,
+        i64,
+        "SELECT COUNT(*) FROM proposals p WHERE p.id IN (SELECT k.proposal_id FROM proposal_commitments k WHERE k.done_at IS NULL)
+           AND p.committee_id = $1 AND p.status = 'closed'",
+        committee_id
+    )?;
+    Ok(q)
+}
+
+/// One unit's figures, over the proposals it is actively assigned (`proposal_units_unit`), read
+/// from the covering index `proposals_figures` (0.3 s from the rows for 5,000 proposals, 27 ms).
+async fn unit_queues(ex: &mut Ex<'_>, committee_id: i64, unit_id: i64, today: &str) -> Result<Queues> {
     Ok(opt!(
         ex,
         Queues,
@@ -231,8 +284,7 @@ pub async fn queues(ex: &mut Ex<'_>, committee_id: i64, unit_id: Option<i64>, to
             COALESCE(SUM(CASE WHEN p.status IN ('assigned', 'rehandling') THEN 1 ELSE 0 END), 0) AS in_handling,
             COALESCE(SUM(CASE WHEN p.status = 'closed' THEN 1 ELSE 0 END), 0) AS closed
          FROM proposals p
-         WHERE p.committee_id = $1
-           AND (CAST($3 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM proposal_units a WHERE a.proposal_id = p.id AND a.unit_id = $3 AND a.active = TRUE))",
+         WHERE p.id IN (SELECT a.proposal_id FROM proposal_units a WHERE a.unit_id = $3 AND a.active = TRUE) AND p.committee_id = $1",
         committee_id,
         today,
         unit_id

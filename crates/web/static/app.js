@@ -179,14 +179,15 @@ document.addEventListener("submit", function (e) {
   var badge = document.getElementById("unread-badge");
   if (!badge || !window.EventSource) { return; }
   var count = badge.querySelector(".badge-count");
+  var max = Number(badge.getAttribute("data-max"));
   var source = new EventSource(badge.getAttribute("data-stream"));
   source.addEventListener("unread", function (e) {
     var n;
     try { n = JSON.parse(e.data).unread; } catch (err) { return; }
     if (typeof n !== "number") { return; }
-    count.textContent = n > 99 ? "99+" : String(n);
+    count.textContent = n > max ? max + "+" : String(n);
     count.hidden = n === 0;
-    badge.setAttribute("aria-label", "未读通知" + (n > 99 ? "99条以上" : n + "条"));
+    badge.setAttribute("aria-label", "未读通知" + (n > max ? max + "条以上" : n + "条"));
     badge.setAttribute("data-unread", String(n));
   });
   window.addEventListener("pagehide", function () { source.close(); });

@@ -198,6 +198,10 @@ fn new_secret() -> String {
     hex::encode(bytes)
 }
 
+/// The largest number the header's badge shows; above it the badge says "99+" (the page hands
+/// it to `static/app.js`, which updates the badge live, as `data-max`).
+pub const BADGE_MAX: i64 = 99;
+
 impl App {
     /// The actor's notifications, newest first.
     pub async fn inbox(&self, actor: &Actor, filter: &InboxFilter, cursor: Option<&str>, limit: Option<i64>) -> AppResult<Page<InboxItem>> {
@@ -233,10 +237,11 @@ impl App {
         Ok(store::unread_count(&mut c.ex(), actor.user_id).await?)
     }
 
-    /// The unread count for the header's badge: exact up to 99, then 100 ("99+").
+    /// The unread count for the header's badge: exact up to [`BADGE_MAX`], then one more
+    /// ("99+").
     pub async fn unread_badge(&self, actor: &Actor) -> AppResult<i64> {
         let mut c = self.db.acquire().await?;
-        Ok(store::unread_count_upto(&mut c.ex(), actor.user_id, 100).await?)
+        Ok(store::unread_count_upto(&mut c.ex(), actor.user_id, BADGE_MAX + 1).await?)
     }
 
     /// Marks one of the actor's notifications read and returns it (its record's page is where

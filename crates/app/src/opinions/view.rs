@@ -140,11 +140,14 @@ impl App {
         }))
     }
 
-    /// The information work's counts on the actor's home page.
+    /// The information work's counts on the actor's home page: an author's own reports by
+    /// status, the office's queues. The office gets its queues only: what a clerk entered for
+    /// others is not theirs to follow (and counting it read every report entered: 0.9 s at
+    /// 500,000).
     pub async fn opinion_home(&self, actor: &Actor) -> AppResult<OpinionHome> {
         let mut c = self.db.acquire().await?;
         let mut h = OpinionHome::default();
-        if opinion::scope_rule(actor, opinion::Scope::Mine).is_some() {
+        if !actor.has(eline_domain::Role::Staff) && opinion::scope_rule(actor, opinion::Scope::Mine).is_some() {
             let member = actor.member_id.filter(|_| actor.has(eline_domain::Role::Member));
             let counts = opinions::count_of_author(&mut c.ex(), actor.committee_id, actor.user_id, member).await?;
             h.mine = Status::ALL
@@ -153,9 +156,19 @@ impl App {
                 .filter(|(_, _, k)| *k > 0)
                 .collect();
         }
+        drop(c);
         if actor.has(eline_domain::Role::Staff) {
+            // Through the read cache (`crate::cache`): every office list page shows these.
             let today = crate::proposals::config::fmt_date(crate::proposals::today());
-            h.queues = Some(opinions::queues(&mut c.ex(), actor.committee_id, &today).await?);
+            let committee_id = actor.committee_id;
+            let q = self
+                .opinion_queues
+                .get_or_load(format!("{committee_id}/{today}"), async {
+                    let mut c = self.db.acquire().await?;
+                    Ok::<_, AppError>(opinions::queues(&mut c.ex(), committee_id, &today).await?)
+                })
+                .await?;
+            h.queues = Some(*q);
         }
         Ok(h)
     }

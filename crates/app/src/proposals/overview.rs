@@ -51,8 +51,8 @@ impl App {
             .into_iter()
             .map(|(unit_id, name, overdue)| OverdueUnit { unit_id, name, overdue })
             .collect();
-        let overdue = eline_storage::proposals::queues(&mut c.ex(), actor.committee_id, None, &today).await?.overdue;
         drop(c);
+        let overdue = self.proposal_queues_of(actor.committee_id, None).await?.overdue;
         let session_id = current.as_ref().map(|s| s.id);
         let stats = self.proposal_stats(actor, session_id).await?;
         let key_list =

@@ -529,19 +529,33 @@ pub struct ProposalHome {
 }
 
 impl App {
-    pub async fn proposal_home(&self, actor: &Actor) -> AppResult<ProposalHome> {
+    /// A committee's figures, or one unit's, through the read cache (`crate::cache`): served
+    /// until the next write or for `read_cache_ms`, so a clerk who acts sees the change.
+    pub(crate) async fn proposal_queues_of(&self, committee_id: i64, unit_id: Option<i64>) -> AppResult<proposals::Queues> {
         let today = super::config::fmt_date(super::today());
+        let key = format!("{committee_id}/{unit_id:?}/{today}");
+        let q = self
+            .proposal_queues
+            .get_or_load(key, async {
+                let mut c = self.db.acquire().await?;
+                Ok::<_, AppError>(proposals::queues(&mut c.ex(), committee_id, unit_id, &today).await?)
+            })
+            .await?;
+        Ok((*q).clone())
+    }
+}
+
+impl App {
+    pub async fn proposal_home(&self, actor: &Actor) -> AppResult<ProposalHome> {
         let mut h = ProposalHome::default();
         let role = policy::home(actor);
         let scope = match role {
             Role::Staff => {
-                let mut c = self.db.acquire().await?;
-                h.queues = proposals::queues(&mut c.ex(), actor.committee_id, None, &today).await?;
+                h.queues = self.proposal_queues_of(actor.committee_id, None).await?;
                 return Ok(h);
             }
             Role::Unit if actor.unit_id.is_some() => {
-                let mut c = self.db.acquire().await?;
-                h.queues = proposals::queues(&mut c.ex(), actor.committee_id, actor.unit_id, &today).await?;
+                h.queues = self.proposal_queues_of(actor.committee_id, actor.unit_id).await?;
                 Scope::Unit
             }
             Role::Member if actor.member_id.is_some() => {

@@ -14,8 +14,11 @@ impl App {
     pub async fn attach(&self, actor: &Actor, record: RecordRef, purpose: &str, file_name: &str, bytes: &[u8]) -> AppResult<Attachment> {
         let module = self.records.get(record.kind.as_str()).ok_or(AppError::NotFound)?;
         let seen = self.see(actor, record).await?;
-        if seen.access != Access::Full {
-            return Err(AppError::NotFound);
+        match seen.access {
+            Access::Full => {}
+            // Those who read the notice only (an activity's public view) see that it exists.
+            Access::Public => return Err(AppError::Forbidden),
+            Access::None => return Err(AppError::NotFound),
         }
         let Some(label) = module.purposes().iter().find(|(p, _)| *p == purpose).map(|(_, l)| *l) else {
             return Err(AppError::field("purpose", purpose_message(module.purposes())));

@@ -1,20 +1,22 @@
 //! Activities and meetings (docs/api.md "活动与会议"): list, create (one or a series), read, edit
 //! (PATCH = the `edit` action), every workflow action (one route per name of
 //! `eline_app::activity_actions!`, each with its typed body), the rotating check-in code for the
-//! venue screen, the .ics file, the leave queue and the caller's calendar feed.
+//! venue screen, the .ics file, the notice's materials, the leave queue and the caller's calendar
+//! feed.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use eline_app::activities::{ActivityAction, ActivityFilter, CodeNow, EditInput, NewActivity};
-use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use eline_domain::{RecordKind, RecordRef};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::activity_dto::{ActivityOut, ActivityPage, LeaveQueueOut};
-use super::proposals::ActionBody;
+use super::proposals::{ActionBody, AttachmentOut, FileUpload};
 use super::{Body, Id, Params, version_of};
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -35,15 +37,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one, patch))
         .routes(routes!(check_in_code))
         .routes(routes!(ics))
+        .routes(routes!(upload))
+        .routes(routes!(download))
         .routes(routes!(feed_status, feed_regenerate, feed_revoke));
     actions::routes(r)
 }
 
-/// The activity as the caller sees it (with its series for the office).
+/// The activity as the caller sees it (with its series for the office, and its materials).
 async fn out(state: &AppState, a: &eline_domain::Actor, id: i64) -> Result<ActivityOut, ApiError> {
     let view = state.app.activity(a, id).await?;
     let series = state.app.activity_series(a, id).await?;
-    Ok(ActivityOut::of(view, series))
+    let files = state.app.files_of(a, RecordRef::new(RecordKind::ACTIVITY, id)).await?;
+    Ok(ActivityOut::of(view, series, files.into_iter().map(Into::into).collect()))
 }
 
 /// Activities the caller may list: a member their own (upcoming soonest first by default; `past`
@@ -114,6 +119,42 @@ async fn ics(State(state): State<AppState>, ApiUser(a): ApiUser, Id(id): Id) -> 
     let text = state.app.activity_ics(&a, id).await?.body;
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"activity-{id}.ics\"")).map_err(|_| ApiError(eline_app::AppError::NotFound))?;
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")), (header::CONTENT_DISPOSITION, disposition)], text).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MaterialParams {
+    /// material (会议材料: the office, until the activity is closed or cancelled)
+    pub purpose: String,
+}
+
+/// Attach a material to the notice (the office, while the activity may be edited); invitees
+/// read it with the notice.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/attachments", tag = "activities", operation_id = "activities.upload",
+    params(("id" = i64, Path), MaterialParams),
+    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = AttachmentOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 413, body = Problem), (status = 422, body = Problem)))]
+async fn upload(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Id(id): Id,
+    super::Params(p): super::Params<MaterialParams>,
+    multipart: crate::html::Upload,
+) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
+    super::record_files::upload(&state, &a, RecordRef::new(RecordKind::ACTIVITY, id), &p.purpose, multipart).await
+}
+
+/// Download a material of the notice (whoever may read the activity).
+#[utoipa::path(get, path = "/api/v1/activities/{id}/attachments/{file_id}", tag = "activities", operation_id = "activities.download",
+    params(("id" = i64, Path), ("file_id" = i64, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn download(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    axum::extract::Path(ids): axum::extract::Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    super::record_files::download(&state, &a, RecordKind::ACTIVITY, ids).await
 }
 
 /// Leave requests waiting for the caller's decision (those who may approve leave: the office

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::dto::ts;
 use super::proposal_dto::{ProposalAccess, TimelineEventOut};
+use super::proposals::AttachmentOut;
 
 /// An activity (会议或履职活动) as the caller sees it.
 #[derive(Serialize, ToSchema)]
@@ -69,6 +70,8 @@ pub struct ActivityOut {
     pub series_id: Option<i64>,
     /// The office: every activity of the series, in order of time (empty: not a series).
     pub series_ids: Vec<i64>,
+    /// 会议材料: the notice's files (download at …/attachments/{file_id}).
+    pub materials: Vec<AttachmentOut>,
     /// Changes of time or place after publishing, oldest first (shown to the invitees).
     pub changes: Vec<ChangeOut>,
     /// 取消原因 (a cancelled activity).
@@ -390,7 +393,7 @@ impl From<LeaveItem> for LeaveRequestOut {
 
 impl ActivityOut {
     /// The view as the API shows it, with the series the office sees (`App::activity_series`).
-    pub fn of(v: ActivityView, series_ids: Vec<i64>) -> ActivityOut {
+    pub fn of(v: ActivityView, series_ids: Vec<i64>, materials: Vec<AttachmentOut>) -> ActivityOut {
         let a = v.a;
         let organiser_label = match (&v.special_committee, a.organiser_kind) {
             (Some(name), Organiser::SpecialCommittee) => name.clone(),
@@ -427,6 +430,7 @@ impl ActivityOut {
             briefing_leader: a.briefing_leader,
             series_id: a.series_id,
             series_ids,
+            materials,
             changes: v.changes.into_iter().map(Into::into).collect(),
             cancel_reason: a.cancel_reason,
             published_at: at(a.published_at),

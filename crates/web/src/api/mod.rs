@@ -23,6 +23,7 @@ mod pickers;
 mod proposal_dto;
 mod proposal_stats;
 mod proposals;
+mod record_files;
 mod reply_templates;
 mod search;
 mod settings;

@@ -204,9 +204,7 @@ async fn upload(
     Params(p): Params<MaterialParams>,
     multipart: crate::html::Upload,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
-    let (name, bytes) = crate::html::read_upload(multipart).await?;
-    let f = state.app.attach(&a, RecordRef::new(RecordKind::OPINION, id), &p.purpose, &name, &bytes).await?;
-    Ok((StatusCode::CREATED, Json(AttachmentOut::from(f))))
+    super::record_files::upload(&state, &a, RecordRef::new(RecordKind::OPINION, id), &p.purpose, multipart).await
 }
 
 /// Download a report's file (those who see the whole report).
@@ -216,12 +214,7 @@ async fn upload(
 async fn download(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
-    axum::extract::Path((id, file_id)): axum::extract::Path<(String, String)>,
+    axum::extract::Path(ids): axum::extract::Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
-    let (id, file_id) = match (id.parse::<i64>(), file_id.parse::<i64>()) {
-        (Ok(i), Ok(f)) => (i, f),
-        _ => return Err(ApiError(AppError::NotFound)),
-    };
-    let (att, bytes) = state.app.record_file(&a, RecordRef::new(RecordKind::OPINION, id), file_id).await?;
-    Ok(crate::html::file_response(&att, bytes))
+    super::record_files::download(&state, &a, RecordKind::OPINION, ids).await
 }

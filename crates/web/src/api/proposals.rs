@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use eline_app::AppError;
 use eline_app::proposals::{AssignInput, DraftInput, ProposalFilter};
-use eline_domain::RecordRef;
 use eline_domain::proposal::{Kind, Status};
+use eline_domain::{RecordKind, RecordRef};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -343,9 +343,7 @@ async fn upload(
     Params(p): Params<PurposeParams>,
     multipart: crate::html::Upload,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
-    let (name, bytes) = crate::html::read_upload(multipart).await?;
-    let f = state.app.attach(&a, RecordRef::proposal(id), &p.purpose, &name, &bytes).await?;
-    Ok((StatusCode::CREATED, Json(AttachmentOut::from(f))))
+    super::record_files::upload(&state, &a, RecordRef::proposal(id), &p.purpose, multipart).await
 }
 
 /// Download a proposal's file.
@@ -354,12 +352,7 @@ async fn upload(
 async fn download(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
-    axum::extract::Path((id, file_id)): axum::extract::Path<(String, String)>,
+    axum::extract::Path(ids): axum::extract::Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
-    let (id, file_id) = match (id.parse::<i64>(), file_id.parse::<i64>()) {
-        (Ok(i), Ok(f)) => (i, f),
-        _ => return Err(ApiError(AppError::NotFound)),
-    };
-    let (att, bytes) = state.app.record_file(&a, RecordRef::proposal(id), file_id).await?;
-    Ok(crate::html::file_response(&att, bytes))
+    super::record_files::download(&state, &a, RecordKind::PROPOSAL, ids).await
 }

@@ -79,6 +79,8 @@ pub struct NavItem {
     pub current: bool,
 }
 
+use eline_app::notify::inbox::BADGE_MAX;
+
 pub struct UserBar {
     pub display_name: String,
     pub role_label: &'static str,
@@ -87,14 +89,20 @@ pub struct UserBar {
 }
 
 impl UserBar {
-    /// What the badge says to a screen reader: "120条" is "99条以上" (the page counts to 100 only).
+    /// What the badge says to a screen reader: "120条" is "99条以上" (the page counts only one
+    /// past the badge's largest number).
     pub fn unread_label(&self) -> String {
-        if self.unread > 99 { "99条以上".into() } else { format!("{}条", self.unread) }
+        if self.unread > BADGE_MAX { format!("{BADGE_MAX}条以上") } else { format!("{}条", self.unread) }
+    }
+
+    /// The badge's largest number, for the script that updates it live (`static/app.js`).
+    pub fn badge_max(&self) -> i64 {
+        BADGE_MAX
     }
 
     /// The badge's number: "99+" above 99.
     pub fn unread_text(&self) -> String {
-        if self.unread > 99 { "99+".into() } else { self.unread.to_string() }
+        if self.unread > BADGE_MAX { format!("{BADGE_MAX}+") } else { self.unread.to_string() }
     }
 }
 

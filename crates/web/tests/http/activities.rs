@@ -233,6 +233,37 @@ async fn edits_carry_the_version_and_changes_after_publishing_are_shown_to_the_i
 }
 
 #[tokio::test]
+async fn the_office_attaches_the_notices_materials_and_invitees_read_them_over_the_api() {
+    let app = spawn_demo_app().await;
+    let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
+    let member = Api::login(&app, "member", DEMO_PASSWORD).await;
+    let me = own_member_id(&member).await;
+    let start = now(&app) + 3 * DAY;
+    let body = json!({"type": "consultation", "title": "专题协商城市更新工作", "place": "协商议事厅", "starts_at": rfc(start),
+        "ends_at": rfc(start + 3 * HOUR), "invitee_member_ids": [me]});
+    let id = json_of(staff.post("/api/v1/activities", &body).await, 201).await["id"].as_i64().unwrap();
+    let upload = format!("/api/v1/activities/{id}/attachments");
+    let agenda = b"%PDF-1.4 agenda of the consultation".to_vec();
+    let f = json_of(staff.upload(&format!("{upload}?purpose=material"), "协商议程.pdf", agenda.clone()).await, 201).await;
+    assert_eq!((f["purpose"].as_str(), f["file_name"].as_str()), (Some("material"), Some("协商议程.pdf")));
+    // Another purpose, or a member, attaches nothing.
+    let p = assert_problem(staff.upload(&format!("{upload}?purpose=reply"), "答复.pdf", agenda.clone()).await, 422, "validation_failed").await;
+    assert!(has_chinese(&p.to_string()), "{p}");
+    json_of(staff.post(&act(id, "publish"), &json!({})).await, 200).await;
+    assert_problem(member.upload(&format!("{upload}?purpose=material"), "我的.pdf", agenda.clone()).await, 403, "forbidden").await;
+    let seen = json_of(member.get(&format!("/api/v1/activities/{id}")).await, 200).await;
+    let materials = seen["materials"].as_array().unwrap();
+    assert_eq!(materials.len(), 1, "{seen}");
+    assert_eq!((materials[0]["id"].as_i64(), materials[0]["file_name"].as_str()), (f["id"].as_i64(), Some("协商议程.pdf")));
+    let res = member.get(&format!("{upload}/{}", f["id"])).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), agenda);
+    // A malformed or foreign file id is not found.
+    assert_eq!(member.get(&format!("{upload}/abc")).await.status(), 404);
+    assert_eq!(member.get(&format!("{upload}/{}", f["id"].as_i64().unwrap() + 1000)).await.status(), 404);
+}
+
+#[tokio::test]
 async fn a_series_is_created_at_once_and_members_list_read_and_subscribe_to_their_activities() {
     let app = spawn_demo_app().await;
     let staff = Api::login(&app, "staff", DEMO_PASSWORD).await;
@@ -326,6 +357,8 @@ pub struct Matrix {
     pub member_id: i64,
     /// A code the demo member may present now (check-in and check-out routes).
     pub code: String,
+    /// A material of the notice (the download route).
+    pub file_id: Option<i64>,
 }
 
 /// The activity a matrix request on `template` acts on (`None`: not an activity route with an id).
@@ -375,9 +408,16 @@ pub async fn matrix_fixture(app: &TestApp, template: &str, n: usize) -> Option<M
             run(&member, "check_in", json!({"code": before})).await;
         }
     }
+    let file_id = match rest {
+        "/attachments/{file_id}" => {
+            let record = eline_domain::RecordRef::new(eline_domain::RecordKind::ACTIVITY, id);
+            Some(a.attach(&staff, record, "material", "会议议程.pdf", b"%PDF-1.4 agenda").await.unwrap().id)
+        }
+        _ => None,
+    };
     let mut c = a.db.acquire().await.unwrap();
     let version = eline_storage::activities::get(&mut c.ex(), app.committee_id, id).await.unwrap().unwrap().version;
-    Some(Matrix { id, version, member_id, code })
+    Some(Matrix { id, version, member_id, code, file_id })
 }
 
 /// A valid body for an activity route of the matrix on its fixture.

@@ -156,7 +156,7 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     (_, _, _, Some(k)) => fx.directory[k],
                     _ => fx.session_id,
                 };
-                let file_id = proposal.map(|p| p.1).unwrap_or(0);
+                let file_id = proposal.map(|p| p.1).or(activity.as_ref().and_then(|m| m.file_id)).unwrap_or(0);
                 let item = bulletin.map(|b| b.1).unwrap_or(0).to_string();
                 let concrete = path.replace("{id}", &id.to_string()).replace("{date}", "2027-03-01").replace("{file_id}", &file_id.to_string());
                 let concrete = concrete.replace("{opinion_id}", &item);
@@ -212,6 +212,9 @@ async fn every_api_route_answers_every_role_as_the_policy_says() {
                     ("PATCH", "/api/v1/uploads/{id}") => {
                         let path = format!("/api/v1/uploads/{}", started_upload(&caller.api, 4).await);
                         caller.api.req(Method::PATCH, &path).header("Upload-Offset", "0").body(b"%PDF".to_vec()).send().await.unwrap()
+                    }
+                    ("POST", "/api/v1/activities/{id}/attachments") => {
+                        caller.api.upload(&format!("{concrete}?purpose=material"), "议程.pdf", b"%PDF-1.4 more".to_vec()).await
                     }
                     ("POST", "/api/v1/opinions/{id}/attachments") => {
                         caller.api.upload(&format!("{concrete}?purpose=material"), "材料.pdf", b"%PDF-1.4 more".to_vec()).await

@@ -152,6 +152,8 @@ pub(crate) const API: &[(&str, &str, [u16; 6])] = &[
     ("PATCH", "/api/v1/activities/{id}",                   [404, 200, 403, 404, 403, 401]),
     ("GET",   "/api/v1/activities/{id}/check-in-code",     [404, 200, 403, 404, 403, 401]),
     ("GET",   "/api/v1/activities/{id}/ics",               [404, 200, 200, 404, 200, 401]),
+    ("POST",  "/api/v1/activities/{id}/attachments",       [404, 201, 403, 404, 403, 401]),
+    ("GET",   "/api/v1/activities/{id}/attachments/{file_id}", [404, 200, 200, 404, 200, 401]),
     ("POST",  "/api/v1/activities/{id}/publish",           [404, 200, 404, 404, 404, 401]),
     ("POST",  "/api/v1/activities/{id}/edit",              [404, 200, 403, 404, 403, 401]),
     ("POST",  "/api/v1/activities/{id}/invite",            [404, 200, 403, 404, 403, 401]),
