@@ -13,9 +13,20 @@ use crate::{App, AppError, AppResult};
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
+/// A turn to hash a password: at most one hash per core at a time. Each takes 19 MiB
+/// (argon2id's defaults) and a core's work, so more at once only adds memory: 300 members logging
+/// in together for a plenary's check-in ran 300 at once and left the server holding 1 GB.
+async fn hashing_turn() -> AppResult<tokio::sync::SemaphorePermit<'static>> {
+    static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let turns = TURNS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+    turns.acquire().await.map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// Hashes a password with argon2id on a blocking thread.
 pub async fn hash_password(password: String) -> AppResult<String> {
+    let turn = hashing_turn().await?;
     tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         Argon2::default().hash_password(password.as_bytes()).map(|h: PasswordHash| h.to_string()).map_err(|e| AppError::Internal(format!("hash: {e}")))
     })
     .await
@@ -23,9 +34,13 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 }
 
 async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
-        Err(_) => false,
+    let Ok(turn) = hashing_turn().await else { return false };
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        match PasswordHash::new(&hash) {
+            Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Err(_) => false,
+        }
     })
     .await
     .unwrap_or(false)
@@ -389,4 +404,29 @@ impl App {
 
 pub fn token_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn no_more_hashes_run_at_once_than_there_are_cores() {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut held = Vec::new();
+        for _ in 0..cores {
+            held.push(hashing_turn().await.expect("a turn"));
+        }
+        let waiting = tokio::time::timeout(std::time::Duration::from_millis(100), hashing_turn()).await;
+        assert!(waiting.is_err(), "one more hash waits while every core hashes");
+        held.pop();
+        let next = tokio::time::timeout(std::time::Duration::from_secs(5), hashing_turn()).await;
+        assert!(next.is_ok(), "and runs when one finishes");
+        // Hashing and verifying still work through the turns.
+        drop(held);
+        drop(next);
+        let h = hash_password("正确的密码-123".into()).await.expect("hash");
+        assert!(verify_password("正确的密码-123".into(), h.clone()).await);
+        assert!(!verify_password("错误的密码-123".into(), h).await);
+    }
 }

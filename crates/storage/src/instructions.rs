@@ -257,11 +257,13 @@ pub async fn on_records_of(ex: &mut Ex<'_>, committee_id: i64, user_id: i64, mem
     Ok(all!(
         ex,
         OnMine,
+        // `+committee_id`: the committee is only checked, never an index to walk (SQLite took
+        // (committee, id) and read the committee's 500,000 reports: 0.5 s).
         "WITH own_opinions AS (
-             SELECT id, title FROM opinions WHERE created_by = $2 AND committee_id = $1
-             UNION SELECT id, title FROM opinions WHERE member_id = $3 AND committee_id = $1
+             SELECT id, title FROM opinions WHERE created_by = $2 AND +committee_id = $1
+             UNION SELECT id, title FROM opinions WHERE member_id = $3 AND +committee_id = $1
          ), own_proposals AS (
-             SELECT id, title FROM proposals WHERE committee_id = $1 AND proposer_member_id = $3
+             SELECT id, title FROM proposals WHERE +committee_id = $1 AND proposer_member_id = $3
              UNION SELECT p.id, p.title FROM proposal_cosigners c JOIN proposals p ON p.id = c.proposal_id
              WHERE p.committee_id = $1 AND c.member_id = $3 AND c.status = 'confirmed'
          ), mine AS (
