@@ -18,6 +18,8 @@ pub struct App {
     pub search: Option<std::sync::Arc<crate::search::Search>>,
     /// Proposal list pages (see `cache.rs`).
     pub lists: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::proposals::Row>>>,
+    /// 社情民意 list pages (the same rule: keyed by the filter after the viewer's rights).
+    pub opinion_lists: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::opinions::Row>>>,
     /// The directory's pickers (units, organisations, sectors…).
     pub choices: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::directory::Entry>>>,
     /// The office's and units' proposal figures (home pages and the leader's overview).
@@ -155,6 +157,7 @@ impl App {
             files,
             search,
             lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
+            opinion_lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             choices: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             proposal_queues: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             opinion_queues: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),

@@ -132,8 +132,17 @@ impl App {
     pub async fn list_opinions(&self, actor: &Actor, q: &OpinionFilter) -> AppResult<OpinionPage> {
         let limit = crate::limit(q.limit)?;
         let f = q.rows(actor)?;
-        let mut c = self.db.acquire().await?;
-        let mut items = opinions::list(&mut c.ex(), actor.committee_id, &f, limit + 1).await?;
+        // Through the read cache (`crate::cache`), keyed by the filter after the actor's rights
+        // were applied to it, like the proposal lists.
+        let committee_id = actor.committee_id;
+        let rows = self
+            .opinion_lists
+            .get_or_load(format!("{committee_id}|{}|{f:?}", limit + 1), async {
+                let mut c = self.db.acquire().await?;
+                opinions::list(&mut c.ex(), committee_id, &f, limit + 1).await
+            })
+            .await?;
+        let mut items = rows.as_ref().clone();
         let by_due = f.by_due;
         Ok(Page::from_overfetch(&mut items, limit, |r| {
             if by_due { format!("{}~{}", r.due_on.as_deref().unwrap_or(super::filter::NO_DUE), r.id) } else { r.id.to_string() }
