@@ -197,3 +197,51 @@ async fn a_meeting_day_from_the_notice_to_the_qr_check_in_the_leave_and_the_shee
         support::pdf::page_png(&pdf_path, 1, "activity-sheet-pdf-page1");
     }
 }
+
+/// A member who is not invited opens a published notice (from a link, the calendar or a
+/// colleague): the notice and its materials, no list and nothing to answer, on a phone and on a
+/// desktop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_not_invited_reads_the_notice_and_its_materials() {
+    let Some(tools) = browser_tools() else {
+        return;
+    };
+    let app = spawn_demo_app().await;
+    let base = app.base_url.trim_end_matches('/').to_owned();
+    let a = &app.state.app;
+    let staff = actor(&app, "staff").await;
+    let me = actor(&app, "member").await.member_id.expect("the demo member");
+    let others = {
+        let mut c = a.db.acquire().await.unwrap();
+        eline_storage::members::list(&mut c.ex(), app.committee_id, &Default::default(), 10).await.unwrap()
+    };
+    let other = others.iter().map(|m| m.member.id).find(|id| *id != me).expect("another member");
+    let start = a.clock.now() + 3 * 24 * 3_600_000_000;
+    let input = eline_app::activities::NewActivity {
+        kind: Some(eline_domain::activity::Kind::Inspection),
+        title: "视察城市防汛工作".into(),
+        place: "市水务局北郊泵站".into(),
+        description: "视察组集中乘车前往，请受邀委员按时到场。".into(),
+        starts_at: eline_app::activities::fmt_at(start).replacen(' ', "T", 1),
+        ends_at: eline_app::activities::fmt_at(start + 4 * 3_600_000_000).replacen(' ', "T", 1),
+        invitee_member_ids: vec![other],
+        ..Default::default()
+    };
+    let id = a.create_activity(&staff, &input).await.expect("create").id;
+    let record = eline_domain::RecordRef::new(eline_domain::RecordKind::ACTIVITY, id);
+    a.attach(&staff, record, "material", "防汛视察路线.pdf", b"%PDF-1.4 route").await.expect("material");
+    let publish = eline_app::activities::ActivityAction::parse("publish", serde_json::json!({})).unwrap();
+    a.activity_act(&staff, id, None, publish).await.expect("publish");
+    for (w, h, name) in [(PHONE.0, PHONE.1, "activity-not-invited-360.png"), (DESKTOP.0, DESKTOP.1, "activity-not-invited-1280.png")] {
+        let b = Browser::launch(&tools, w, h).await;
+        log_in(&b, &base, "member").await;
+        b.goto(format!("{base}/activities/{id}")).await.unwrap();
+        let text = b.wait_for_text("main", DEFAULT_WAIT, |t| t.contains("视察城市防汛工作")).await;
+        assert!(text.contains("市水务局北郊泵站") && text.contains("防汛视察路线.pdf"), "the notice with its materials: {text}");
+        assert!(text.contains("您不在本次活动的参加名单中"), "told they are not on the list: {text}");
+        assert!(!text.contains("我的参加情况") && !text.contains("出席情况"), "nothing of the list or to answer: {text}");
+        no_sideways_scroll(&b, "the notice").await;
+        shot(&b, name).await;
+        b.quit().await;
+    }
+}

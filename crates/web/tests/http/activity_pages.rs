@@ -248,7 +248,8 @@ async fn a_member_not_invited_reads_the_notice_and_downloads_its_materials_but_n
     b.login_ok("third.member", PASSWORD).await;
     let page = b.page(&format!("/activities/{id}")).await;
     assert!(page.contains("关于老旧小区改造的专题协商会") && page.contains("市政协三楼会议室") && page.contains("协商会议程.pdf"), "{page}");
-    assert!(!page.contains("参加名单") && !page.contains("另一位委员") && !page.contains(SECRET_REASON), "the notice only: {page}");
+    assert!(!page.contains("id=\"list-title\"") && !page.contains("另一位委员") && !page.contains(SECRET_REASON), "the notice only: {page}");
+    assert!(page.contains("您不在本次活动的参加名单中"), "told they are not on the list: {page}");
     let res = b.get(&format!("/activities/{id}/files/{}", file.id)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.bytes().await.unwrap().as_ref(), b"%PDF-1.4 agenda");

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use eline_app::AppError;
 use eline_app::activities::{ActivityAction, ActivityView, InviteeView};
 use eline_domain::FieldError;
-use eline_domain::activity::{CheckinRefusal, LeaveStatus, Rsvp, Status};
+use eline_domain::activity::{CheckinRefusal, LeaveStatus, Participation, Rsvp, Status};
 use eline_storage::attachments::Attachment;
 
 use super::{P, record};
@@ -46,6 +46,11 @@ impl DetailPage {
     }
     fn cancelled(&self) -> bool {
         self.v.a.status == Status::Cancelled
+    }
+    /// A member with no place on an invitation-only activity, reading its notice: told so, so
+    /// that nobody wonders whether to come, answer or ask for leave.
+    fn not_invited(&self) -> bool {
+        self.v.standing.member && !self.office() && self.v.mine.is_none() && self.v.a.participation == Participation::Invited && !self.cancelled()
     }
     /// The member's own standing in words (待回复, 参加, 请假待批 …).
     fn mine_label(&self) -> &'static str {
