@@ -543,9 +543,7 @@ impl App {
             .await?;
         Ok((*q).clone())
     }
-}
 
-impl App {
     pub async fn proposal_home(&self, actor: &Actor) -> AppResult<ProposalHome> {
         let mut h = ProposalHome::default();
         let role = policy::home(actor);

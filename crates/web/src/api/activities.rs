@@ -139,7 +139,7 @@ async fn upload(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     Id(id): Id,
-    super::Params(p): super::Params<MaterialParams>,
+    Params(p): Params<MaterialParams>,
     multipart: crate::html::Upload,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
     super::record_files::upload(&state, &a, RecordRef::new(RecordKind::ACTIVITY, id), &p.purpose, multipart).await
