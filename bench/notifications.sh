@@ -9,7 +9,8 @@
 #   3. `eline notify remind` for today (time; it also claims the day, so the server started next
 #      does not run the reminders in the middle of the measurement);
 #   4. `eline serve`, and wrk on the inbox as bench-member (20 notifications): the page
-#      /notifications, else the API /api/v1/notifications, whichever this build has.
+#      /notifications (its first WARMUP seconds, default 3s, printed apart as "cold"), else the
+#      API /api/v1/notifications, whichever this build has.
 # Steps 1–3 change the database (the waiting deliveries become sent messages): run it on a fresh
 # bench database or a copy (SQLite: COPY=1 copies the file to a temporary one first).
 # PERIOD=YYYY-MM-DD sets the digest's period (default: today in Beijing; a period is made once).
@@ -70,7 +71,10 @@ run() {
 }
 page=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://$addr/notifications")
 api=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://$addr/api/v1/notifications")
+# The first seconds after a start open the pool's connections (each reads the schema and fills
+# its own page cache): measured apart as "cold" (WARMUP, default 3s), then the steady state.
 if [ "$page" = 200 ]; then
+    duration="${WARMUP:-3s}" run "cold: HTML GET /notifications, the first ${WARMUP:-3s} after the start" -H "Cookie: $cookie" "http://$addr/notifications"
     run "HTML GET /notifications (bench-member)" -H "Cookie: $cookie" "http://$addr/notifications"
 else
     echo "no inbox page in this build (GET /notifications → $page)"

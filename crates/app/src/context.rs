@@ -22,10 +22,16 @@ pub struct App {
     pub opinion_lists: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::opinions::Row>>>,
     /// The directory's pickers (units, organisations, sectors…).
     pub choices: std::sync::Arc<crate::cache::ReadCache<Vec<eline_storage::directory::Entry>>>,
+    /// The committee's leader accounts, offered as supervising leaders on the office's proposal
+    /// pages (matched by role among every account of the committee: 7 ms at 10,000 accounts).
+    pub leaders: std::sync::Arc<crate::cache::ReadCache<Vec<(i64, String)>>>,
     /// The office's and units' proposal figures (home pages and the leader's overview).
     pub proposal_queues: std::sync::Arc<crate::cache::ReadCache<eline_storage::proposals::Queues>>,
     /// The information office's queue sizes (its home page and the tabs of every list page).
     pub opinion_queues: std::sync::Arc<crate::cache::ReadCache<eline_storage::opinions::Queues>>,
+    /// Committees' short names for every page's header: set when a committee is created and
+    /// never changed, so kept for the life of the process (one query less on every page).
+    pub short_names: std::sync::Arc<std::sync::RwLock<std::collections::HashMap<i64, String>>>,
     /// The record kinds of the modules (`crate::records`).
     pub records: crate::records::Registry,
     /// Notifications: the dispatcher's wake-up, the live badges, the senders (`crate::notify`).
@@ -159,8 +165,10 @@ impl App {
             lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             opinion_lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             choices: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
+            leaders: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             proposal_queues: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             opinion_queues: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
+            short_names: Default::default(),
             records,
             hub: std::sync::Arc::new(crate::notify::Hub::default()),
             clock: std::sync::Arc::new(Clock::default()),

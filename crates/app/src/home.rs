@@ -53,8 +53,15 @@ impl App {
         Ok(h)
     }
 
+    /// The committee's short name for the page header, read once per process (see
+    /// `App::short_names`).
     pub async fn committee_name(&self, committee_id: i64) -> AppResult<String> {
+        if let Some(name) = self.short_names.read().unwrap_or_else(|e| e.into_inner()).get(&committee_id) {
+            return Ok(name.clone());
+        }
         let mut c = self.db.acquire().await?;
-        Ok(eline_storage::committees::get(&mut c.ex(), committee_id).await?.map(|c| c.short_name).unwrap_or_default())
+        let Some(committee) = eline_storage::committees::get(&mut c.ex(), committee_id).await? else { return Ok(String::new()) };
+        self.short_names.write().unwrap_or_else(|e| e.into_inner()).insert(committee_id, committee.short_name.clone());
+        Ok(committee.short_name)
     }
 }

@@ -8,7 +8,7 @@
 
 mod support;
 
-use eline_app::notify::deliver::Item;
+use eline_app::notify::deliver::{Item, MAIL_GROUPS};
 use eline_domain::notice::Mode;
 use eline_e2e::{DEFAULT_WAIT, browser_tools};
 use eline_storage::notifications::Addressee;
@@ -152,6 +152,42 @@ async fn a_daily_digest_email_reads_well_on_a_phone_and_a_desktop() {
         }
         no_sideways_scroll(&browser, "the digest email").await;
         shot(&browser, &format!("notifications-digest-{width}.png")).await;
+        browser.quit().await;
+    }
+}
+
+/// An escalation over more records than an email lists: the first [`MAIL_GROUPS`] records, then
+/// one line that counts the rest and leads to the inbox.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_escalation_over_many_records_lists_the_first_and_counts_the_rest() {
+    let Some(tools) = browser_tools() else {
+        return;
+    };
+    let app = spawn_demo_app().await;
+    let who = Addressee { user_id: 2, username: "office".into(), display_name: "李静".into(), phone: None, email: Some("lijing@example.cn".into()) };
+    let records = MAIL_GROUPS + 3;
+    let items = (0..records)
+        .map(|i| {
+            let n = i as i64;
+            let title = format!("{}（第{:04}号）", TITLES[i % TITLES.len()], i + 1);
+            item(n + 1, "办理逾期", &title, "已超过答复期限3个工作日，承办单位尚未答复", 100 + n, "12-01 09:00")
+        })
+        .collect();
+    let mail = app.state.app.render_mail("清河市政协", &who, Mode::Immediate, items).expect("render the escalation");
+    assert_eq!(mail.subject, format!("【委员e线通】{records}条通知"));
+    assert!(mail.html.contains("另有3条通知未在邮件中列出"), "{}", mail.html);
+    assert!(mail.html.contains(&format!("（第{MAIL_GROUPS:04}号）")) && !mail.html.contains(&format!("（第{:04}号）", MAIL_GROUPS + 1)));
+    let file = shots_dir().join("notifications-escalation.html");
+    std::fs::write(&file, &mail.html).expect("write the email");
+    for (width, height) in [PHONE, DESKTOP] {
+        let browser = eline_e2e::Browser::launch(&tools, width, height).await;
+        browser.goto(format!("file://{}", file.display())).await.expect("open the email");
+        browser.wait_for_text("body", DEFAULT_WAIT, |t| t.contains("李静")).await;
+        no_sideways_scroll(&browser, "the escalation email").await;
+        browser.eval("window.scrollTo(0, document.body.scrollHeight); return true;").await;
+        let text = browser.body_text().await;
+        assert!(text.contains("另有3条通知未在邮件中列出，请到") && text.contains("通知中心"), "[{width}px] {text}");
+        shot(&browser, &format!("notifications-escalation-end-{width}.png")).await;
         browser.quit().await;
     }
 }

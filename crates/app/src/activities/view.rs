@@ -11,6 +11,9 @@ use serde::Serialize;
 use super::{Loaded, code_of, member_of};
 use crate::{App, AppError, AppResult};
 
+/// The most leave requests a queue lists (and counts): the approver's own, and the office's.
+pub const LEAVE_QUEUE_MAX: i64 = 500;
+
 /// The actor's own part in an activity.
 #[derive(Debug, Clone, Serialize)]
 pub struct MyPart {
@@ -210,12 +213,24 @@ impl App {
         // Approvers are leaders and the office (`create::check_approver`); members have no queue.
         self.require(actor, eline_domain::policy::Action::ViewActivityStats, eline_domain::policy::Resource::Any).await?;
         let mut c = self.db.acquire().await?;
-        let mut out = store::leave_queue(&mut c.ex(), actor.committee_id, Some(actor.user_id), 500).await?;
+        let mut out = store::leave_queue(&mut c.ex(), actor.committee_id, Some(actor.user_id), LEAVE_QUEUE_MAX).await?;
         if actor.has(eline_domain::Role::Staff) {
-            out.extend(store::leave_queue(&mut c.ex(), actor.committee_id, None, 500).await?);
+            out.extend(store::leave_queue(&mut c.ex(), actor.committee_id, None, LEAVE_QUEUE_MAX).await?);
         }
         out.sort_by_key(|r| (r.starts_at, r.activity_id));
         Ok(out)
+    }
+
+    /// The size of `leave_queue`, counted (up to [`LEAVE_QUEUE_MAX`] a queue, as it lists)
+    /// without reading the requests: what the home page and the activities list show.
+    pub async fn leave_waiting(&self, actor: &Actor) -> AppResult<i64> {
+        self.require(actor, eline_domain::policy::Action::ViewActivityStats, eline_domain::policy::Resource::Any).await?;
+        let mut c = self.db.acquire().await?;
+        let mut n = store::leave_count(&mut c.ex(), actor.committee_id, Some(actor.user_id), LEAVE_QUEUE_MAX).await?;
+        if actor.has(eline_domain::Role::Staff) {
+            n += store::leave_count(&mut c.ex(), actor.committee_id, None, LEAVE_QUEUE_MAX).await?;
+        }
+        Ok(n)
     }
 
     /// The activities of the series `id` belongs to, in order of time (the office: the others

@@ -508,9 +508,17 @@ impl App {
     }
 
     /// Leader accounts as (user id, name), for choosing supervising leaders.
+    /// Through the read cache, like the directory's pickers.
     pub async fn leader_choices(&self, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
-        let mut c = self.db.acquire().await?;
-        Ok(eline_storage::users::with_role(&mut c.ex(), actor.committee_id, "leader").await?.into_iter().map(|u| (u.id, u.display_name)).collect())
+        let leaders = self
+            .leaders
+            .get_or_load(actor.committee_id.to_string(), async {
+                let mut c = self.db.acquire().await?;
+                let users = eline_storage::users::with_role(&mut c.ex(), actor.committee_id, "leader").await?;
+                Ok::<_, AppError>(users.into_iter().map(|u| (u.id, u.display_name)).collect())
+            })
+            .await?;
+        Ok(leaders.as_ref().clone())
     }
 }
 

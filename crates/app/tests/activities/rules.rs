@@ -131,6 +131,12 @@ async fn a_monthly_series_is_created_at_once_and_a_leader_approves_the_leave_of_
     w.ok(&m[1], meeting.id, "request_leave", json!({"reason": "住院治疗"})).await;
     assert_eq!(w.app.leave_queue(&w.leader).await.unwrap().len(), 1);
     assert!(w.app.leave_queue(&w.staff).await.unwrap().iter().all(|r| r.activity_id != meeting.id), "not the office's to decide");
+    // The figure on the approvers' home pages counts the queue each of them reads.
+    for approver in [&w.leader, &w.staff] {
+        assert_eq!(w.app.leave_waiting(approver).await.unwrap(), w.app.leave_queue(approver).await.unwrap().len() as i64);
+    }
+    assert_eq!(w.app.leave_waiting(&w.leader).await.unwrap(), 1);
+    assert!(matches!(w.app.leave_waiting(&m[1]).await, Err(AppError::Forbidden)), "members approve no leave");
     assert!(matches!(w.act(&w.staff, meeting.id, "approve_leave", json!({"member_id": m[1].member_id, "approved": true})).await, Err(AppError::Forbidden)));
     let seen = w.view(&w.leader, meeting.id).await;
     assert_eq!(seen.access, Access::Full);
@@ -138,6 +144,7 @@ async fn a_monthly_series_is_created_at_once_and_a_leader_approves_the_leave_of_
     w.ok(&w.leader, meeting.id, "approve_leave", json!({"member_id": m[1].member_id, "approved": true, "note": "早日康复"})).await;
     assert!(unread_kinds(&w, &m[1]).await.contains(&"activity.leave_decided".to_string()));
     assert!(w.app.leave_queue(&w.leader).await.unwrap().is_empty());
+    assert_eq!(w.app.leave_waiting(&w.leader).await.unwrap(), 0);
     // A unit account sees no activity at all.
     let mut c = w.t.db.acquire().await.unwrap();
     let unit = eline_app::auth::actor_of(&eline_storage::users::get_by_username(&mut c.ex(), "unit").await.unwrap().unwrap());

@@ -48,7 +48,7 @@ struct HomePage {
     /// A member's next activities (their own, soonest first).
     activities: Vec<eline_storage::activities::Row>,
     /// Leave requests waiting for the actor's decision (approvers: leaders, the office).
-    leave_waiting: usize,
+    leave_waiting: i64,
 }
 
 impl HomePage {
@@ -130,8 +130,7 @@ async fn home(State(state): State<AppState>, user: PageUser) -> Result<Response,
         Vec::new()
     };
     let approver = user.actor.has(Role::Leader) || user.actor.has(Role::Staff);
-    let leave_waiting =
-        if approver && can(&user.actor, Action::ViewActivityStats, Resource::Any) { state.app.leave_queue(&user.actor).await?.len() } else { 0 };
+    let leave_waiting = if approver && can(&user.actor, Action::ViewActivityStats, Resource::Any) { state.app.leave_waiting(&user.actor).await? } else { 0 };
     let page = HomePage { l, role: role.as_str(), heading, c, member_id, can_manage, p, leader, o, opinion_author, instructions, activities, leave_waiting };
     Ok(render(&page))
 }

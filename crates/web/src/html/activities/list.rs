@@ -50,7 +50,7 @@ struct ListPage {
     office: bool,
     member: bool,
     /// Leave requests waiting for the actor's decision.
-    leave_waiting: usize,
+    leave_waiting: i64,
 }
 
 impl ListPage {
@@ -133,7 +133,7 @@ pub(super) async fn list(State(state): State<AppState>, user: PageUser, PageQuer
         let empty = if office { "没有符合条件的活动。点击“新建活动”发出第一个通知。" } else { "没有符合条件的活动。" };
         sections.push(Section { id: "all", title: title.into(), rows, empty, more, own: member && !f.signup });
     }
-    let leave_waiting = if office || overview { state.app.leave_queue(actor).await?.len() } else { 0 };
+    let leave_waiting = if office || overview { state.app.leave_waiting(actor).await? } else { 0 };
     let l = Layout::page(&state, &user, "/activities", "活动", &[]).await?;
     Ok(render(&ListPage { l, sections, f, filters, office, member, leave_waiting }))
 }
