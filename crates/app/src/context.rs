@@ -25,6 +25,8 @@ pub struct App {
     /// The committee's leader accounts, offered as supervising leaders on the office's proposal
     /// pages (matched by role among every account of the committee: 7 ms at 10,000 accounts).
     pub leaders: std::sync::Arc<crate::cache::ReadCache<Vec<(i64, String)>>>,
+    /// The names of units and sectors that search results and similar panels show.
+    pub(crate) search_names: std::sync::Arc<crate::cache::ReadCache<crate::search::Names>>,
     /// The office's and units' proposal figures (home pages and the leader's overview).
     pub proposal_queues: std::sync::Arc<crate::cache::ReadCache<eline_storage::proposals::Queues>>,
     /// The information office's queue sizes (its home page and the tabs of every list page).
@@ -166,6 +168,7 @@ impl App {
             opinion_lists: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             choices: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             leaders: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
+            search_names: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             proposal_queues: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             opinion_queues: std::sync::Arc::new(crate::cache::ReadCache::new(ttl)),
             short_names: Default::default(),

@@ -105,7 +105,8 @@ pub struct UnitSuggestion {
 }
 
 /// Names of units and sectors (archived ones too: old records name them).
-struct Names {
+#[derive(Debug)]
+pub(crate) struct Names {
     units: HashMap<i64, String>,
     sectors: HashMap<i64, String>,
 }
@@ -115,14 +116,20 @@ impl App {
         self.search.as_deref().ok_or_else(|| AppError::Unavailable("搜索暂不可用（本服务未配置搜索索引）".into()))
     }
 
-    async fn names(&self, committee_id: i64) -> AppResult<Names> {
-        let mut c = self.db.acquire().await?;
-        let mut get = async |kind| -> AppResult<HashMap<i64, String>> {
-            Ok(directory::list(&mut c.ex(), kind, committee_id, true, None, 100_000).await?.into_iter().map(|e| (e.id, e.name)).collect())
-        };
-        let units = get(DirectoryKind::Unit).await?;
-        let sectors = get(DirectoryKind::Sector).await?;
-        Ok(Names { units, sectors })
+    /// Through the read cache, like the directory's pickers (every search and every similar
+    /// panel names its hits' units and sectors: 2 ms a read at 200 units).
+    async fn names(&self, committee_id: i64) -> AppResult<std::sync::Arc<Names>> {
+        self.search_names
+            .get_or_load(committee_id.to_string(), async {
+                let mut c = self.db.acquire().await?;
+                let mut get = async |kind| -> AppResult<HashMap<i64, String>> {
+                    Ok(directory::list(&mut c.ex(), kind, committee_id, true, None, 100_000).await?.into_iter().map(|e| (e.id, e.name)).collect())
+                };
+                let units = get(DirectoryKind::Unit).await?;
+                let sectors = get(DirectoryKind::Sector).await?;
+                Ok(Names { units, sectors })
+            })
+            .await
     }
 
     /// Whether the actor may open the record a hit points to (the record page's own rule, from
